@@ -1,0 +1,2 @@
+grammar Tx;
+file_ : EOF ;
