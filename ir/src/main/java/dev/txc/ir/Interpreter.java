@@ -87,7 +87,7 @@ public final class Interpreter {
 
     private List<Object> evalRoots(List<Node> roots) {
         List<Node> order = schedule.block(roots, -1, new LinkedHashSet<>());
-        for (Node n : order) if (!frames.getFirst().containsKey(n)) frames.getFirst().put(n, apply(n));
+        for (Node n : order) if (n.op() != Op.PARAM && !frames.getFirst().containsKey(n)) frames.getFirst().put(n, apply(n));
         var out = new ArrayList<Object>();
         for (Node r : roots) out.add(value(r));
         return out;
@@ -254,7 +254,7 @@ public final class Interpreter {
                 frame.put(r.params().get(k), RefOps.gather(seqs.get(k), v[0], RefOps.viewMap(v[0], v[1][0], v[2])));
             }
             for (int k = 0; k < ncarry; k++) frame.put(r.params().get(nseq + k), carries.get(k));
-            for (Node b : body(r)) frame.put(b, apply(b));
+            for (Node b : body(r)) if (b.op() != Op.REGION_PARAM) frame.put(b, apply(b));
             for (int k = 0; k < r.results().size(); k++) {
                 Tensor v = (Tensor) value(r.results().get(k));
                 if (k < ncarry) carries.set(k, v);
