@@ -1,0 +1,165 @@
+package dev.txc.runtime;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Renders arrays as NumPy-style text and as JSON data; both are pure functions of the array's values. */
+public final class Format {
+    private static final int SUMMARY_THRESHOLD = 1000;
+    private static final int EDGE_ITEMS = 3;
+    private static final int PRECISION = 8;
+
+    private Format() {}
+
+    /** An element printer: the text for the element at storage position {@code pos}. */
+    @FunctionalInterface
+    private interface Element {
+        String at(int pos);
+    }
+
+    /**
+     * NumPy-style text: nested lists with ", " separators, floats with at most 8 fractional digits (scientific
+     * for the whole array if any shown nonzero |v| is below 1e-4 or at least 1e16), ints plain, bools
+     * {@code True}/{@code False}; more than 1000 elements are summarized with {@code ...}.
+     */
+    public static String text(NDArray a) {
+        boolean summarize = a.size() > SUMMARY_THRESHOLD;
+        Element e = switch (a.dtype()) {
+            case BOOL -> p -> Buffers.getBoolean(a.data(), a.dtype(), p) ? "True" : "False";
+            case I8, I16, I32, I64, U8 -> p -> Long.toString(Buffers.getLong(a.data(), a.dtype(), p));
+            case F32, F64 -> floatElement(a, summarize);
+        };
+        StringBuilder sb = new StringBuilder();
+        nest(sb, a, 0, a.offset(), summarize, e);
+        return sb.toString();
+    }
+
+    private static Element floatElement(NDArray a, boolean summarize) {
+        boolean f32 = a.dtype() == DType.F32;
+        boolean[] scientific = {false};
+        nest(new StringBuilder(), a, 0, a.offset(), summarize, p -> {
+            double v = Math.abs(Buffers.getDouble(a.data(), a.dtype(), p));
+            if (Double.isFinite(v) && v != 0 && (v < 1e-4 || v >= 1e16)) {
+                scientific[0] = true;
+            }
+            return "";
+        });
+        return scientific[0]
+                ? p -> scientific(Buffers.getDouble(a.data(), a.dtype(), p), f32)
+                : p -> positional(Buffers.getDouble(a.data(), a.dtype(), p), f32);
+    }
+
+    private static void nest(StringBuilder sb, NDArray a, int axis, int pos, boolean summarize, Element e) {
+        if (axis == a.rank()) {
+            sb.append(e.at(pos));
+            return;
+        }
+        int n = a.dim(axis);
+        boolean cut = summarize && n > 2 * EDGE_ITEMS;
+        sb.append('[');
+        for (int i = 0; i < n; i++) {
+            if (cut && i == EDGE_ITEMS) {
+                sb.append(", ...");
+                i = n - EDGE_ITEMS;
+            }
+            if (i > 0) {
+                sb.append(", ");
+            }
+            nest(sb, a, axis + 1, pos + i * a.stride(axis), summarize, e);
+        }
+        sb.append(']');
+    }
+
+    /** A float in positional notation: shortest digits rounded half-even to 8 places, at least one fractional digit. */
+    static String positional(double v, boolean f32) {
+        if (!Double.isFinite(v) || v == 0) {
+            return special(v, "0.0");
+        }
+        String s = shortest(v, f32).setScale(PRECISION, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
+        return s.indexOf('.') < 0 ? s + ".0" : s;
+    }
+
+    /** A float as {@code d.ddddddddde+XX} with at most 8 fractional mantissa digits, trailing zeros dropped. */
+    static String scientific(double v, boolean f32) {
+        if (!Double.isFinite(v) || v == 0) {
+            return special(v, "0e+00");
+        }
+        BigDecimal d = shortest(v, f32);
+        int exp = d.precision() - d.scale() - 1;
+        BigDecimal mant = d.movePointLeft(exp).setScale(PRECISION, RoundingMode.HALF_EVEN);
+        if (mant.abs().compareTo(BigDecimal.TEN) >= 0) {
+            exp++;
+            mant = d.movePointLeft(exp).setScale(PRECISION, RoundingMode.HALF_EVEN);
+        }
+        String m = mant.stripTrailingZeros().toPlainString();
+        String digits = Integer.toString(Math.abs(exp));
+        return m + "e" + (exp < 0 ? "-" : "+") + (digits.length() < 2 ? "0" : "") + digits;
+    }
+
+    private static BigDecimal shortest(double v, boolean f32) {
+        return new BigDecimal(f32 ? Float.toString((float) v) : Double.toString(v));
+    }
+
+    private static String special(double v, String zero) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return Double.doubleToRawLongBits(v) < 0 ? "-" + zero : zero;
+    }
+
+    /**
+     * The {@code data} part of a JSON rendering: nested arrays (a bare value for rank 0), floats in shortest
+     * round-trip form, non-finite floats as the strings "NaN", "Infinity", "-Infinity", bools as true/false.
+     */
+    public static String json(NDArray a) {
+        Element e = switch (a.dtype()) {
+            case BOOL -> p -> Boolean.toString(Buffers.getBoolean(a.data(), a.dtype(), p));
+            case I8, I16, I32, I64, U8 -> p -> Long.toString(Buffers.getLong(a.data(), a.dtype(), p));
+            case F32 -> p -> jsonFloat(((float[]) a.data())[p]);
+            case F64 -> p -> jsonDouble(((double[]) a.data())[p]);
+        };
+        StringBuilder sb = new StringBuilder();
+        nest(sb, a, 0, a.offset(), false, e);
+        return sb.toString();
+    }
+
+    private static String jsonDouble(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : nonFinite(v);
+    }
+
+    private static String jsonFloat(float v) {
+        return Float.isFinite(v) ? Float.toString(v) : nonFinite(v);
+    }
+
+    private static String nonFinite(double v) {
+        return Double.isNaN(v) ? "\"NaN\"" : v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    }
+
+    /** {@code s} as a quoted JSON string literal. */
+    public static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

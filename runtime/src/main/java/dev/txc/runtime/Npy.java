@@ -1,0 +1,390 @@
+package dev.txc.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes NumPy's .npy format (versions 1.0, 2.0 and 3.0, little-endian, C or Fortran order on read);
+ * writing always produces C order and is atomic.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final int ALIGN = 64;
+
+    private Npy() {}
+
+    /** Parsed header fields; {@code dataStart} is the byte offset of the first element. */
+    private record Header(DType dtype, boolean fortran, int[] shape, int dataStart) {}
+
+    // ---------------------------------------------------------------- read
+
+    public static NDArray read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new TxRuntimeException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return readBytes(bytes, file.toString());
+    }
+
+    /** Reads a whole stream; {@code name} is used in error messages. */
+    public static NDArray read(InputStream in, String name) {
+        try {
+            return readBytes(in.readAllBytes(), name);
+        } catch (IOException e) {
+            throw new TxRuntimeException("cannot read " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes the bytes of a .npy file; {@code name} is used in error messages. */
+    public static NDArray readBytes(byte[] bytes, String name) {
+        Header h = header(bytes, name);
+        int n = Shapes.size(h.shape);
+        long need = h.dataStart + (long) n * h.dtype.itemSize();
+        if (bytes.length < need) {
+            throw bad(name, "truncated data: expected " + ((long) n * h.dtype.itemSize()) + " bytes for "
+                    + h.dtype.spelling() + Shapes.format(h.shape) + ", found " + (bytes.length - h.dataStart));
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataStart, (int) (need - h.dataStart)).slice().order(ByteOrder.LITTLE_ENDIAN);
+        Object data = decode(buf, h.dtype, n);
+        if (!h.fortran) {
+            return NDArray.wrap(h.dtype, data, h.shape);
+        }
+        // Fortran order is C order of the reversed shape
+        int[] reversed = new int[h.shape.length];
+        for (int i = 0; i < reversed.length; i++) reversed[i] = h.shape[h.shape.length - 1 - i];
+        return NDArray.wrap(h.dtype, data, reversed).transpose().copy();
+    }
+
+    private static Object decode(ByteBuffer buf, DType t, int n) {
+        Object data = Buffers.allocate(t, n);
+        switch (data) {
+            case boolean[] a -> { for (int i = 0; i < n; i++) a[i] = buf.get(i) != 0; }
+            case byte[] a -> buf.get(a);
+            case short[] a -> buf.asShortBuffer().get(a);
+            case int[] a -> buf.asIntBuffer().get(a);
+            case long[] a -> buf.asLongBuffer().get(a);
+            case float[] a -> buf.asFloatBuffer().get(a);
+            case double[] a -> buf.asDoubleBuffer().get(a);
+            default -> throw new IllegalStateException();
+        }
+        return data;
+    }
+
+    private static Header header(byte[] b, String name) {
+        if (b.length < 10 || !startsWithMagic(b)) {
+            throw bad(name, "not a .npy file (bad magic string)");
+        }
+        int major = b[6] & 0xFF;
+        int lenBytes = switch (major) {
+            case 1 -> 2;
+            case 2, 3 -> 4;
+            default -> throw bad(name, "unsupported format version " + major + "." + (b[7] & 0xFF));
+        };
+        if (b.length < 8 + lenBytes) {
+            throw bad(name, "truncated header");
+        }
+        long len = 0;
+        for (int i = lenBytes - 1; i >= 0; i--) len = (len << 8) | (b[8 + i] & 0xFF);
+        int start = 8 + lenBytes;
+        if (start + len > b.length) {
+            throw bad(name, "truncated header: declares " + len + " bytes, file has " + (b.length - start));
+        }
+        String text = new String(b, start, (int) len, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Map<String, Object> dict = new HeaderParser(text, name).dict();
+        return new Header(dtypeOf(dict.get("descr"), name), fortranOf(dict.get("fortran_order"), name),
+                shapeOf(dict.get("shape"), name), (int) (start + len));
+    }
+
+    private static boolean startsWithMagic(byte[] b) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (b[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static DType dtypeOf(Object descr, String name) {
+        if (!(descr instanceof String s) || s.length() < 2) {
+            throw bad(name, "header has no valid 'descr' (found " + descr + ")");
+        }
+        char order = s.charAt(0);
+        String code = s.substring(1);
+        DType t = switch (code) {
+            case "b1" -> DType.BOOL;
+            case "i1" -> DType.I8;
+            case "u1" -> DType.U8;
+            case "i2" -> DType.I16;
+            case "i4" -> DType.I32;
+            case "i8" -> DType.I64;
+            case "f4" -> DType.F32;
+            case "f8" -> DType.F64;
+            default -> throw bad(name, "unsupported dtype '" + s + "' (supported: bool, i8, i16, i32, i64, u8, f32, f64)");
+        };
+        if (order == '>' && t.itemSize() > 1) {
+            throw bad(name, "big-endian data ('" + s + "') is not supported; save it little-endian, e.g. with astype('<" + code + "')");
+        }
+        if (order != '<' && order != '|' && order != '=' && order != '>') {
+            throw bad(name, "unsupported dtype '" + s + "'");
+        }
+        return t;
+    }
+
+    private static boolean fortranOf(Object v, String name) {
+        if (!(v instanceof Boolean b)) {
+            throw bad(name, "header has no valid 'fortran_order' (found " + v + ")");
+        }
+        return b;
+    }
+
+    private static int[] shapeOf(Object v, String name) {
+        if (!(v instanceof List<?> dims)) {
+            throw bad(name, "header has no valid 'shape' (found " + v + ")");
+        }
+        int[] shape = new int[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            if (!(dims.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw bad(name, "header has an invalid dimension " + dims.get(i) + " in 'shape'");
+            }
+            shape[i] = (int) (long) d;
+        }
+        try {
+            Shapes.size(shape);
+        } catch (TxRuntimeException e) {
+            throw bad(name, e.getMessage());
+        }
+        return shape;
+    }
+
+    private static NpyFormatException bad(String name, String problem) {
+        return new NpyFormatException(name + ": " + problem);
+    }
+
+    /** Parses the Python dict literal of a header: string keys; string, bool and int-tuple values. */
+    private static final class HeaderParser {
+        private final String s;
+        private final String name;
+        private int pos;
+
+        HeaderParser(String s, String name) {
+            this.s = s;
+            this.name = name;
+        }
+
+        Map<String, Object> dict() {
+            skip();
+            expect('{');
+            Map<String, Object> out = new LinkedHashMap<>();
+            skip();
+            while (peek() != '}') {
+                Object key = value();
+                if (!(key instanceof String k)) {
+                    throw fail("dictionary key " + key + " is not a string");
+                }
+                skip();
+                expect(':');
+                out.put(k, value());
+                skip();
+                if (peek() == ',') {
+                    pos++;
+                    skip();
+                } else if (peek() != '}') {
+                    throw fail("expected ',' or '}'");
+                }
+            }
+            pos++;
+            skip();
+            if (pos != s.length()) {
+                throw fail("unexpected text after the dictionary");
+            }
+            return out;
+        }
+
+        private Object value() {
+            skip();
+            char c = peek();
+            if (c == '\'' || c == '"') {
+                int end = s.indexOf(c, pos + 1);
+                if (end < 0) {
+                    throw fail("unterminated string");
+                }
+                String v = s.substring(pos + 1, end);
+                pos = end + 1;
+                return v;
+            }
+            if (c == '(' || c == '[') {
+                return tuple(c == '(' ? ')' : ']');
+            }
+            if (s.startsWith("True", pos)) {
+                pos += 4;
+                return Boolean.TRUE;
+            }
+            if (s.startsWith("False", pos)) {
+                pos += 5;
+                return Boolean.FALSE;
+            }
+            return integer();
+        }
+
+        private List<Object> tuple(char close) {
+            pos++;
+            List<Object> items = new ArrayList<>();
+            skip();
+            while (peek() != close) {
+                items.add(value());
+                skip();
+                if (peek() == ',') {
+                    pos++;
+                    skip();
+                } else if (peek() != close) {
+                    throw fail("expected ',' or '" + close + "'");
+                }
+            }
+            pos++;
+            return items;
+        }
+
+        private Long integer() {
+            int start = pos;
+            if (peek() == '-') {
+                pos++;
+            }
+            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                pos++;
+            }
+            if (pos == start || (pos == start + 1 && s.charAt(start) == '-')) {
+                throw fail("unexpected character '" + peek() + "'");
+            }
+            String digits = s.substring(start, pos);
+            if (pos < s.length() && s.charAt(pos) == 'L') {
+                pos++; // Python 2 long suffix
+            }
+            try {
+                return Long.parseLong(digits);
+            } catch (NumberFormatException e) {
+                throw fail("integer " + digits + " is too large");
+            }
+        }
+
+        private char peek() {
+            if (pos >= s.length()) {
+                throw fail("unexpected end");
+            }
+            return s.charAt(pos);
+        }
+
+        private void expect(char c) {
+            if (peek() != c) {
+                throw fail("expected '" + c + "'");
+            }
+            pos++;
+        }
+
+        private void skip() {
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        private NpyFormatException fail(String problem) {
+            return bad(name, "header is not a valid dictionary literal (" + problem + " at character " + (pos + 1)
+                    + "): " + s.strip());
+        }
+    }
+
+    // ---------------------------------------------------------------- write
+
+    /** Writes {@code a} to {@code file} atomically: a temporary file in the same directory, then a rename. */
+    public static void write(Path file, NDArray a) {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            Files.write(tmp, writeBytes(a));
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new TxRuntimeException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the write already failed; that error is the one worth reporting
+        }
+    }
+
+    public static void write(OutputStream out, NDArray a) {
+        try {
+            out.write(writeBytes(a));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bytes of a .npy file holding {@code a} in C order: version 1.0 unless the header needs 2.0. */
+    public static byte[] writeBytes(NDArray a) {
+        NDArray c = a.contiguous();
+        String dict = "{'descr': '" + c.dtype().npyDescr() + "', 'fortran_order': False, 'shape': "
+                + Shapes.format(c.shape()) + ", }";
+        int major = paddedHeaderLength(10, dict) > 0xFFFF ? 2 : 1;
+        String header = dict + " ".repeat(paddedHeaderLength(major == 1 ? 10 : 12, dict) - dict.length() - 1) + "\n";
+        int total = (major == 1 ? 10 : 12) + header.length();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(total + c.size() * c.dtype().itemSize());
+        out.writeBytes(MAGIC);
+        out.write(major);
+        out.write(0);
+        int hlen = header.length();
+        out.write(hlen & 0xFF);
+        out.write((hlen >>> 8) & 0xFF);
+        if (major == 2) {
+            out.write((hlen >>> 16) & 0xFF);
+            out.write((hlen >>> 24) & 0xFF);
+        }
+        out.writeBytes(header.getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(encode(c));
+        return out.toByteArray();
+    }
+
+    // the header length (dict, spaces, newline) that makes the data start on a 64-byte boundary
+    private static int paddedHeaderLength(int prefix, String dict) {
+        return (prefix + dict.length() + 1 + ALIGN - 1) / ALIGN * ALIGN - prefix;
+    }
+
+    private static byte[] encode(NDArray c) {
+        int n = c.size();
+        ByteBuffer buf = ByteBuffer.allocate(n * c.dtype().itemSize()).order(ByteOrder.LITTLE_ENDIAN);
+        switch (c.data()) {
+            case boolean[] a -> { for (boolean v : a) buf.put((byte) (v ? 1 : 0)); }
+            case byte[] a -> buf.put(a);
+            case short[] a -> buf.asShortBuffer().put(a);
+            case int[] a -> buf.asIntBuffer().put(a);
+            case long[] a -> buf.asLongBuffer().put(a);
+            case float[] a -> buf.asFloatBuffer().put(a);
+            case double[] a -> buf.asDoubleBuffer().put(a);
+            default -> throw new IllegalStateException();
+        }
+        return buf.array();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.txc.runtime;
+
+import java.util.stream.IntStream;
+
+/** Splits index ranges across the common ForkJoinPool when the work is large enough to pay for it. */
+final class Parallel {
+    /** Below this many element-operations the fork/join overhead outweighs the gain. */
+    static final long THRESHOLD = 1 << 16;
+
+    private Parallel() {}
+
+    /** The body of a split loop: handles indices {@code [from, to)}. */
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code body} over {@code [0, n)}, in chunks on several cores when {@code work} exceeds the threshold. */
+    static void forRange(int n, long work, Range body) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (work < THRESHOLD || n < 2 || cores < 2) {
+            body.run(0, n);
+            return;
+        }
+        int chunks = Math.min(n, cores * 4);
+        IntStream.range(0, chunks).parallel()
+                .forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+    }
+}

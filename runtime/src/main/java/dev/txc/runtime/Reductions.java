@@ -1,0 +1,238 @@
+package dev.txc.runtime;
+
+import java.util.stream.IntStream;
+
+/** Reductions over rows of a {@link Rows} block; pure functions returning fresh arrays. */
+final class Reductions {
+    /** Rows at most this long are summed directly with eight accumulators; longer ones are split in halves. */
+    private static final int PAIRWISE_BLOCK = 256;
+    /** Rows at least this long are summed in a fixed number of chunks in parallel (fixed, so results are reproducible). */
+    private static final int PARALLEL_SUM = 1 << 20;
+    private static final int SUM_CHUNKS = 16;
+
+    private Reductions() {}
+
+    static NDArray reduce(ReduceOp op, NDArray x, int[] axes, boolean keepdims) {
+        Shapes.checkAxes(axes, x.rank(), op.numpyName());
+        DType in = x.dtype();
+        if (op == ReduceOp.MEAN && !in.isFloat()) {
+            throw new TxRuntimeException("mean: expected a float array, got " + in.spelling() + " (cast it first)");
+        }
+        DType outType = outputType(op, in);
+        int[] outShape = reducedShape(x.shape(), axes, keepdims);
+        if (axes.length == 0) {
+            return op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN ? NDArray.zeros(DType.I64, outShape) : x.astype(outType).copy();
+        }
+        Rows rows = Rows.of(x, axes, computeType(op, in));
+        if (rows.inner() == 0 && rows.outer() > 0 && !hasIdentity(op)) {
+            throw new TxRuntimeException(op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN
+                    ? "attempt to get " + op.numpyName() + " of an empty sequence"
+                    : "zero-size array to reduction operation " + op.numpyName() + " which has no identity");
+        }
+        Object out = Buffers.allocate(outType, rows.outer());
+        Parallel.forRange(rows.outer(), (long) rows.outer() * rows.inner(), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                reduceRow(op, rows, r, out, outType);
+            }
+        });
+        return NDArray.wrap(outType, out, outShape);
+    }
+
+    private static boolean hasIdentity(ReduceOp op) {
+        return switch (op) {
+            case SUM, PROD, MEAN, ANY, ALL -> true;
+            case MAX, MIN, ARGMAX, ARGMIN -> false;
+        };
+    }
+
+    static DType outputType(ReduceOp op, DType in) {
+        return switch (op) {
+            case ARGMAX, ARGMIN -> DType.I64;
+            case ANY, ALL -> DType.BOOL;
+            case SUM, PROD -> in == DType.BOOL ? DType.I64 : in; // NumPy counts bools
+            case MAX, MIN, MEAN -> in;
+        };
+    }
+
+    // floats reduce in double, integers in long (wrapping like NumPy), bools as bools where the result is one
+    private static DType computeType(ReduceOp op, DType in) {
+        if (op == ReduceOp.ANY || op == ReduceOp.ALL || (in == DType.BOOL && (op == ReduceOp.MAX || op == ReduceOp.MIN))) {
+            return DType.BOOL;
+        }
+        return in.isFloat() ? DType.F64 : DType.I64;
+    }
+
+    static int[] reducedShape(int[] shape, int[] axes, boolean keepdims) {
+        boolean[] reduced = new boolean[shape.length];
+        for (int a : axes) reduced[a] = true;
+        return IntStream.range(0, shape.length)
+                .filter(d -> keepdims || !reduced[d])
+                .map(d -> reduced[d] ? 1 : shape[d])
+                .toArray();
+    }
+
+    private static void reduceRow(ReduceOp op, Rows rows, int r, Object out, DType outType) {
+        int n = rows.inner();
+        int p = rows.offset() + r * n;
+        boolean arg = op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN;
+        switch (rows.data()) {
+            case double[] a when arg -> Buffers.setLong(out, outType, r, argExtreme(a, p, n, op == ReduceOp.ARGMAX));
+            case double[] a -> Buffers.setDouble(out, outType, r, reduceDoubles(op, a, p, n));
+            case long[] a when arg -> Buffers.setLong(out, outType, r, argExtreme(a, p, n, op == ReduceOp.ARGMAX));
+            case long[] a -> Buffers.setLong(out, outType, r, reduceLongs(op, a, p, n));
+            case boolean[] a -> ((boolean[]) out)[r] = reduceBooleans(op, a, p, n);
+            default -> throw new IllegalStateException("no reduction over " + rows.data().getClass());
+        }
+    }
+
+    private static double reduceDoubles(ReduceOp op, double[] a, int p, int n) {
+        return switch (op) {
+            case SUM -> sum(a, p, n);
+            case MEAN -> sum(a, p, n) / n;
+            case PROD -> {
+                double s = 1;
+                for (int i = 0; i < n; i++) s *= a[p + i];
+                yield s;
+            }
+            case MAX -> extreme(a, p, n, true);
+            case MIN -> extreme(a, p, n, false);
+            case ANY, ALL, ARGMAX, ARGMIN -> throw new IllegalStateException(op + " is not a value reduction over doubles");
+        };
+    }
+
+    private static long reduceLongs(ReduceOp op, long[] a, int p, int n) {
+        return switch (op) {
+            case SUM -> {
+                long s = 0;
+                for (int i = 0; i < n; i++) s += a[p + i];
+                yield s;
+            }
+            case PROD -> {
+                long s = 1;
+                for (int i = 0; i < n; i++) s *= a[p + i];
+                yield s;
+            }
+            case MAX -> {
+                long s = Long.MIN_VALUE;
+                for (int i = 0; i < n; i++) s = Math.max(s, a[p + i]);
+                yield s;
+            }
+            case MIN -> {
+                long s = Long.MAX_VALUE;
+                for (int i = 0; i < n; i++) s = Math.min(s, a[p + i]);
+                yield s;
+            }
+            case MEAN, ANY, ALL, ARGMAX, ARGMIN -> throw new IllegalStateException(op + " is not a value reduction over longs");
+        };
+    }
+
+    private static boolean reduceBooleans(ReduceOp op, boolean[] a, int p, int n) {
+        boolean any = switch (op) {
+            case ANY, MAX -> true;
+            case ALL, MIN -> false;
+            case SUM, PROD, MEAN, ARGMAX, ARGMIN -> throw new IllegalStateException(op + " is not a bool reduction");
+        };
+        // any: is some element true; all: is no element false
+        for (int i = 0; i < n; i++) {
+            if (a[p + i] == any) {
+                return any;
+            }
+        }
+        return !any;
+    }
+
+    /** The sum of {@code a[p .. p+n)}: pairwise, so the rounding error grows with log n rather than n. */
+    static double sum(double[] a, int p, int n) {
+        if (n < PARALLEL_SUM) {
+            return pairwise(a, p, n);
+        }
+        double[] parts = new double[SUM_CHUNKS];
+        IntStream.range(0, SUM_CHUNKS).parallel().forEach(c -> {
+            int from = (int) ((long) n * c / SUM_CHUNKS);
+            int to = (int) ((long) n * (c + 1) / SUM_CHUNKS);
+            parts[c] = pairwise(a, p + from, to - from);
+        });
+        return pairwise(parts, 0, SUM_CHUNKS);
+    }
+
+    private static double pairwise(double[] a, int p, int n) {
+        if (n > PAIRWISE_BLOCK) {
+            int half = (n >>> 1) & ~7;
+            return pairwise(a, p, half) + pairwise(a, p + half, n - half);
+        }
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            s0 += a[p + i];
+            s1 += a[p + i + 1];
+            s2 += a[p + i + 2];
+            s3 += a[p + i + 3];
+            s4 += a[p + i + 4];
+            s5 += a[p + i + 5];
+            s6 += a[p + i + 6];
+            s7 += a[p + i + 7];
+        }
+        double rest = 0;
+        for (; i < n; i++) rest += a[p + i];
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) + rest;
+    }
+
+    // NaN-propagating maximum or minimum of a nonempty row
+    private static double extreme(double[] a, int p, int n, boolean max) {
+        double m = a[p];
+        for (int i = 1; i < n && m == m; i++) {
+            double v = a[p + i];
+            if (max ? v > m : v < m) {
+                m = v;
+            } else if (v != v) {
+                return v;
+            }
+        }
+        return m;
+    }
+
+    /** The index of the first maximal (or minimal) element; a NaN counts as both, so the first NaN wins. */
+    static int argExtreme(double[] a, int p, int n, boolean max) {
+        int best = 0;
+        double m = a[p];
+        for (int i = 1; i < n && m == m; i++) {
+            double v = a[p + i];
+            if (max ? v > m : v < m) {
+                m = v;
+                best = i;
+            } else if (v != v) {
+                return i;
+            }
+        }
+        return best;
+    }
+
+    static int argExtreme(long[] a, int p, int n, boolean max) {
+        int best = 0;
+        long m = a[p];
+        for (int i = 1; i < n; i++) {
+            long v = a[p + i];
+            if (max ? v > m : v < m) {
+                m = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** A bool mask shaped like {@code x}, true exactly at the first maximal (or minimal) element of each reduced slice. */
+    static NDArray argMask(NDArray x, int[] axes, boolean isMax) {
+        Shapes.checkAxes(axes, x.rank(), isMax ? "argmax" : "argmin");
+        Rows rows = Rows.of(x, axes, x.dtype().isFloat() ? DType.F64 : DType.I64);
+        int n = rows.inner();
+        boolean[] mask = new boolean[rows.outer() * n];
+        if (n > 0) {
+            for (int r = 0; r < rows.outer(); r++) {
+                int p = rows.offset() + r * n;
+                int i = rows.data() instanceof double[] d ? argExtreme(d, p, n, isMax) : argExtreme((long[]) rows.data(), p, n, isMax);
+                mask[r * n + i] = true;
+            }
+        }
+        return rows.unpermute(DType.BOOL, mask);
+    }
+}
