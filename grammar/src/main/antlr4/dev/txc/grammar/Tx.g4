@@ -2,9 +2,8 @@
 //
 // The lexer emits every NEWLINE; the frontend's token filter drops the ones that do not end a
 // statement (inside () or [], after an operator, '=', ':=', ',' or '->'), so the parser sees
-// NEWLINE only where a statement really ends. Semantic checks (dtype names, attribute names,
-// assignment targets, chained comparisons) are left to the AST builder, which gives clearer
-// messages than a grammar could.
+// NEWLINE only where a statement really ends. Checks a grammar would explain badly (assignment
+// targets, chained comparisons) are left to the AST builder.
 grammar Tx;
 
 // ---- entry points ----

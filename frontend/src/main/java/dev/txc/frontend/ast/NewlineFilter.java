@@ -1,0 +1,142 @@
+package dev.txc.frontend.ast;
+
+import static dev.txc.grammar.TxLexer.*;
+
+import dev.txc.grammar.TxLexer;
+import dev.txc.ir.Diagnostic;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.antlr.v4.runtime.CharStream;
+import org.antlr.v4.runtime.CommonToken;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenFactory;
+import org.antlr.v4.runtime.TokenSource;
+
+/**
+ * The lexer's tokens as the parser should see them: a NEWLINE only where a statement ends, at most
+ * one in a row; bad characters and unterminated strings are reported here, where the message can be
+ * specific, and still passed on, so that the parser recovers from them as from any unexpected token.
+ */
+final class NewlineFilter implements TokenSource {
+    /** After these a statement cannot end, so the next line continues it. */
+    private static final Set<Integer> CONTINUES_LINE = Set.of(
+            PLUS, MINUS, STAR, SLASH, DSLASH, PERCENT, AT, POW, EQ, NE, LT, LE, GT, GE, AND, OR, NOT,
+            ASSIGN, UPDATE, COMMA, ARROW, DOTDOT);
+    /** Only start an item or a statement, so a bracket still open before them was never closed. */
+    private static final Set<Integer> STARTS_FRESH = Set.of(FN, SHARED, CONST, IMPORT, RETURN);
+    /** Newlines right after these carry no meaning. */
+    private static final Set<Integer> ALREADY_SEPARATED = Set.of(NEWLINE, SEMI, LBRACE);
+
+    private final TxLexer lexer;
+    private final String file;
+    private final Consumer<Diagnostic> report;
+    /** Unclosed '(', '[' and '{', innermost on top. */
+    private final Deque<Integer> open = new ArrayDeque<>();
+    /** A token read ahead to decide whether the newline before it counts. */
+    private Token pending;
+    /** The type of the last token handed to the parser, or NEWLINE before the first one. */
+    private int lastType = NEWLINE;
+
+    NewlineFilter(TxLexer lexer, String file, Consumer<Diagnostic> report) {
+        this.lexer = lexer;
+        this.file = file;
+        this.report = report;
+    }
+
+    @Override
+    public Token nextToken() {
+        while (true) {
+            Token t = pull();
+            if (t.getType() != NEWLINE) return handOut(track(t));
+            pending = nextNonNewline();
+            if (ends(pending)) return handOut(t);
+        }
+    }
+
+    private Token pull() {
+        Token t = pending != null ? pending : lexer.nextToken();
+        pending = null;
+        return t;
+    }
+
+    private Token nextNonNewline() {
+        Token t = lexer.nextToken();
+        while (t.getType() == NEWLINE) t = lexer.nextToken();
+        return t;
+    }
+
+    /** Whether the newline seen before {@code next} ends a statement. */
+    private boolean ends(Token next) {
+        if (STARTS_FRESH.contains(next.getType())) closeBrackets();
+        if (!open.isEmpty() && open.peek() != LBRACE) return false;
+        if (ALREADY_SEPARATED.contains(lastType) || CONTINUES_LINE.contains(lastType)) return false;
+        // An opening brace on its own line still belongs to the header above it.
+        return next.getType() != LBRACE;
+    }
+
+    /** Forgets '(' and '[' left open inside the innermost block, so that one missing ')' does not swallow the file. */
+    private void closeBrackets() {
+        while (!open.isEmpty() && open.peek() != LBRACE) open.pop();
+    }
+
+    private Token track(Token t) {
+        switch (t.getType()) {
+            case LPAREN, LBRACK, LBRACE -> open.push(t.getType());
+            case RPAREN -> popIf(LPAREN);
+            case RBRACK -> popIf(LBRACK);
+            case RBRACE -> {
+                closeBrackets();
+                popIf(LBRACE);
+            }
+            case BAD_CHAR -> report.accept(Diagnostic.error(Spans.of(file, t),
+                    "unexpected character '" + t.getText() + "'"));
+            case UNTERMINATED_STRING -> {
+                report.accept(Diagnostic.error(Spans.of(file, t), "unterminated string: missing closing '\"'"));
+                ((CommonToken) t).setType(STRING);
+            }
+            default -> { }
+        }
+        return t;
+    }
+
+    private void popIf(int opener) {
+        if (!open.isEmpty() && open.peek() == opener) open.pop();
+    }
+
+    private Token handOut(Token t) {
+        lastType = t.getType();
+        return t;
+    }
+
+    @Override
+    public int getLine() {
+        return lexer.getLine();
+    }
+
+    @Override
+    public int getCharPositionInLine() {
+        return lexer.getCharPositionInLine();
+    }
+
+    @Override
+    public CharStream getInputStream() {
+        return lexer.getInputStream();
+    }
+
+    @Override
+    public String getSourceName() {
+        return file;
+    }
+
+    @Override
+    public void setTokenFactory(TokenFactory<?> factory) {
+        lexer.setTokenFactory(factory);
+    }
+
+    @Override
+    public TokenFactory<?> getTokenFactory() {
+        return lexer.getTokenFactory();
+    }
+}
