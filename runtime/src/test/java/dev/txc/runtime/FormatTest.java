@@ -1,0 +1,97 @@
+package dev.txc.runtime;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+class FormatTest {
+    @Test
+    void floatsLikeNumpy() {
+        assertEquals("8.0", Format.text(NDArray.scalar(8.0)));
+        assertEquals("[[0.25, 0.19661193], [0.19661193, 0.10499359]]",
+                Format.text(NDArray.ofDoubles(new double[] {0.25, 0.19661193024, 0.19661193024, 0.10499358540}, 2, 2)));
+        assertEquals("0.3", Format.text(NDArray.scalar(0.1 + 0.2)));
+        assertEquals("-2.5", Format.text(NDArray.scalar(-2.5)));
+        assertEquals("1e-05", Format.text(NDArray.scalar(1e-5)));
+        assertEquals("1.23456789e+20", Format.text(NDArray.scalar(1.23456789012e20)));
+        assertEquals("1.2345679e+20", Format.text(NDArray.wrap(DType.F32, new float[] {1.2345679e20f}, new int[0])));
+        assertEquals("1e+16", Format.text(NDArray.scalar(1e16)));
+        assertEquals("1000000000000000.0", Format.text(NDArray.scalar(1e15)));
+        assertEquals("0.0001", Format.text(NDArray.scalar(1e-4)));
+        assertEquals("[nan, inf, -inf, 0.0, -0.0]", Format.text(NDArray.ofDoubles(new double[] {
+                Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0})));
+        assertEquals("[1e-05, 1e+00, 2.5e+00]", Format.text(NDArray.ofDoubles(new double[] {1e-5, 1, 2.5})));
+        assertEquals("[1.0, 0.0, nan]", Format.text(NDArray.ofDoubles(new double[] {1, 0, Double.NaN})));
+        assertEquals("[0e+00, 1e-05]", Format.text(NDArray.ofDoubles(new double[] {0, 1e-5})));
+        assertEquals("0.12345679", Format.text(NDArray.scalar(0.1234567851)));
+        assertEquals("1.0", Format.text(NDArray.scalar(0.999999999)));
+        assertEquals("[1e+01, 1e-07]", Format.text(NDArray.ofDoubles(new double[] {9.9999999999, 1e-7})));
+        assertEquals("1.5e-07", Format.text(NDArray.scalar(1.5e-7)));
+        assertEquals("2.5e-310", Format.text(NDArray.scalar(2.5e-310)));
+    }
+
+    @Test
+    void roundsHalfToEven() {
+        // ties are decided on the shortest decimal digits, not the binary value
+        assertEquals("0.12345678", Format.text(NDArray.scalar(0.123456785)));
+        assertEquals("0.5", Format.positional(0.5, false));
+        assertEquals("0.00000002", Format.positional(0.000000015, false));
+        assertEquals("0.00000002", Format.positional(0.000000025, false));
+        assertEquals("2.0", Format.positional(2.000000005, false));
+        assertEquals("2.00000002", Format.positional(2.000000015, false));
+    }
+
+    @Test
+    void float32UsesItsShortestDigits() {
+        NDArray f = NDArray.ofFloats(new float[] {0.1f, 1f / 3, 16777216f});
+        assertEquals("[0.1, 0.33333334, 16777216.0]", Format.text(f));
+        assertEquals("[0.1, 0.33333334, 16777216.0]", Format.text(f.astype(DType.F64)));
+        assertEquals("1.0000001e-05", Format.text(NDArray.wrap(DType.F32, new float[] {1.0000001e-5f}, new int[0])));
+    }
+
+    @Test
+    void integersAndBools() {
+        assertEquals("[[0, 1], [-1, -2]]", Format.text(NDArray.ofLongs(new long[] {0, 1, -1, -2}, 2, 2)));
+        assertEquals("[True, False]", Format.text(NDArray.ofBooleans(new boolean[] {true, false})));
+        assertEquals("255", Format.text(NDArray.wrap(DType.U8, new byte[] {(byte) 255}, new int[0])));
+        assertEquals("[]", Format.text(NDArray.zeros(DType.F64, 0)));
+        assertEquals("[[], []]", Format.text(NDArray.zeros(DType.I64, 2, 0)));
+        assertEquals("True", Format.text(NDArray.scalar(true)));
+    }
+
+    @Test
+    void summarizesLargeArrays() {
+        NDArray big = Kernels.arange(0, 2000, 1, DType.I64);
+        assertEquals("[0, 1, 2, ..., 1997, 1998, 1999]", Format.text(big));
+        assertEquals(1000, Format.text(Kernels.arange(0, 1000, 1, DType.I64)).split(",").length);
+        NDArray m = big.reshape(40, 50);
+        assertEquals("[[0, 1, 2, ..., 47, 48, 49], [50, 51, 52, ..., 97, 98, 99], [100, 101, 102, ..., 147, 148, 149], ..., "
+                + "[1850, 1851, 1852, ..., 1897, 1898, 1899], [1900, 1901, 1902, ..., 1947, 1948, 1949], "
+                + "[1950, 1951, 1952, ..., 1997, 1998, 1999]]", Format.text(m));
+        NDArray col = big.reshape(2000, 1);
+        assertEquals("[[0], [1], [2], ..., [1997], [1998], [1999]]", Format.text(col));
+    }
+
+    @Test
+    void jsonData() {
+        assertEquals("[[0.25, 1.0E-5], [\"NaN\", \"-Infinity\"]]", Format.json(NDArray.ofDoubles(
+                new double[] {0.25, 1e-5, Double.NaN, Double.NEGATIVE_INFINITY}, 2, 2)));
+        assertEquals("\"Infinity\"", Format.json(NDArray.scalar(Double.POSITIVE_INFINITY)));
+        assertEquals("0.1", Format.json(NDArray.wrap(DType.F32, new float[] {0.1f}, new int[0])));
+        assertEquals("0.30000000000000004", Format.json(NDArray.scalar(0.1 + 0.2)));
+        assertEquals("[true, false]", Format.json(NDArray.ofBooleans(new boolean[] {true, false})));
+        assertEquals("[255]", Format.json(NDArray.wrap(DType.U8, new byte[] {-1}, new int[] {1})));
+        assertEquals("[]", Format.json(NDArray.zeros(DType.F64, 0)));
+        NDArray big = Kernels.arange(0, 2000, 1, DType.I64);
+        assertFalse(Format.json(big).contains("..."));
+        for (double v : new double[] {0.1, 1e300, -4.9e-324, 123456.789e-20}) {
+            assertEquals(v, Double.parseDouble(Format.json(NDArray.scalar(v))));
+        }
+    }
+
+    @Test
+    void jsonStrings() {
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", Format.jsonString("a\"b\\c\nd\u0001"));
+        assertEquals("\"é\"", Format.jsonString("é"));
+    }
+}
