@@ -5,8 +5,8 @@ import dev.txc.ir.Diagnostic;
 import java.util.List;
 
 /**
- * What parsing produced: the AST, complete when {@code diagnostics} is empty and otherwise partial (or,
- * for a lone expression, null), and every syntax error found, in source order.
+ * What parsing produced: the AST, complete when {@code diagnostics} is empty and otherwise partial (a
+ * lone expression may then be null), and every syntax error found, in source order, one per line at most.
  */
 public record ParseResult<T extends Node>(T ast, List<Diagnostic> diagnostics) {
     public ParseResult {
