@@ -60,6 +60,20 @@ public enum DType {
         return this == F32 ? (double) (float) v : v;
     }
 
+    /** NumPy's 'safe' casting: every value of this dtype is exactly representable in {@code to}. */
+    public boolean canCastSafely(DType to) {
+        if (to == this || this == BOOL) return true;
+        return switch (this) {
+            case I8 -> to == I16 || to == I32 || to == I64 || to.isFloat();
+            case U8 -> to == I16 || to == I32 || to == I64 || to.isFloat();
+            case I16 -> to == I32 || to == I64 || to.isFloat();
+            case I32 -> to == I64 || to == F64;
+            case I64 -> to == F64;
+            case F32 -> to == F64;
+            case BOOL, F64 -> false;
+        };
+    }
+
     /**
      * The result dtype of combining two tensors: within a kind the wider wins, a signed and an unsigned
      * integer go to the smallest signed type holding both, an integer and a float give the float.

@@ -1,0 +1,467 @@
+package dev.txc.frontend;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.Dim;
+import dev.txc.ir.Ir;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import dev.txc.ir.SourceSpan;
+import dev.txc.ir.TensorType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The built-in functions of LANGUAGE.md section 6, lowered to IR ops (or to small compositions of them). */
+final class Builtins {
+    private Builtins() {}
+
+    private static final Map<String, Op> FLOAT_UNARY = Map.ofEntries(
+            Map.entry("exp", Op.EXP), Map.entry("exp2", Op.EXP2), Map.entry("expm1", Op.EXPM1), Map.entry("log", Op.LOG),
+            Map.entry("log2", Op.LOG2), Map.entry("log10", Op.LOG10), Map.entry("log1p", Op.LOG1P), Map.entry("sqrt", Op.SQRT),
+            Map.entry("sin", Op.SIN), Map.entry("cos", Op.COS), Map.entry("tan", Op.TAN), Map.entry("asin", Op.ASIN),
+            Map.entry("acos", Op.ACOS), Map.entry("atan", Op.ATAN), Map.entry("sinh", Op.SINH), Map.entry("cosh", Op.COSH),
+            Map.entry("tanh", Op.TANH), Map.entry("asinh", Op.ASINH), Map.entry("acosh", Op.ACOSH), Map.entry("atanh", Op.ATANH),
+            Map.entry("sigmoid", Op.SIGMOID), Map.entry("softplus", Op.SOFTPLUS), Map.entry("erf", Op.ERF), Map.entry("erfc", Op.ERFC),
+            Map.entry("isnan", Op.ISNAN), Map.entry("isinf", Op.ISINF));
+
+    private static final Map<String, Op> NUMERIC_UNARY = Map.of(
+            "abs", Op.ABS, "sign", Op.SIGN, "relu", Op.RELU, "floor", Op.FLOOR, "ceil", Op.CEIL, "round", Op.ROUND);
+
+    private static final Map<String, Op> REDUCTIONS = Map.of(
+            "sum", Op.SUM, "prod", Op.PROD, "max", Op.MAX, "min", Op.MIN, "mean", Op.MEAN, "any", Op.ANY, "all", Op.ALL,
+            "argmax", Op.ARGMAX, "argmin", Op.ARGMIN, "logsumexp", Op.LOGSUMEXP);
+
+    private static final Set<String> OTHERS = Set.of(
+            "square", "reciprocal", "stop_gradient", "pow", "maximum", "minimum", "atan2", "xor", "where", "clip",
+            "var", "std", "norm", "dot", "outer", "transpose", "trace", "diag", "reshape", "flatten", "dimshuffle",
+            "expand_dims", "squeeze", "concatenate", "stack", "broadcast_to", "arange", "zeros", "ones", "full", "eye",
+            "zeros_like", "ones_like", "fill", "cast", "shape", "size", "softmax", "log_softmax", "binary_crossentropy",
+            "categorical_crossentropy", "grad", "jacobian", "hessian", "rop", "lop", "randn", "uniform", "load");
+
+    static boolean exists(String name) {
+        return FLOAT_UNARY.containsKey(name) || NUMERIC_UNARY.containsKey(name) || REDUCTIONS.containsKey(name) || OTHERS.contains(name);
+    }
+
+    static Value call(Lowerer l, String name, Args a) {
+        if (FLOAT_UNARY.containsKey(name)) {
+            Value.T x = l.floating(t(l, a.bind("x"), "x", a));
+            return new Value.T(Ir.op(FLOAT_UNARY.get(name), x.node()), x.weak());
+        }
+        if (NUMERIC_UNARY.containsKey(name)) {
+            Value.T x = numeric(l, t(l, a.bind("x"), "x", a));
+            return new Value.T(Ir.op(NUMERIC_UNARY.get(name), x.node()), x.weak());
+        }
+        if (REDUCTIONS.containsKey(name)) return reduction(l, name, a);
+        return switch (name) {
+            case "square" -> {
+                Value.T x = numeric(l, t(l, a.bind("x"), "x", a));
+                yield new Value.T(Ir.mul(x.node(), x.node()), x.weak());
+            }
+            case "reciprocal" -> {
+                Value.T x = l.floating(t(l, a.bind("x"), "x", a));
+                yield new Value.T(Ir.div(Ir.scalarLike(1, x.node()), x.node()), x.weak());
+            }
+            case "stop_gradient" -> {
+                Value.T x = t(l, a.bind("x"), "x", a);
+                yield new Value.T(Ir.op(Op.STOP_GRADIENT, x.node()), x.weak());
+            }
+            case "pow" -> binaryOp(l, a, dev.txc.frontend.ast.Expr.BinaryOp.POW);
+            case "maximum", "minimum" -> {
+                var m = a.bind("x", "y");
+                var p = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
+                yield new Value.T(Ir.op(name.equals("maximum") ? Op.MAXIMUM : Op.MINIMUM, p.a(), p.b()), p.weak());
+            }
+            case "atan2" -> {
+                var m = a.bind("y", "x");
+                var p = Operators.numeric(l, t(l, m, "y", a), t(l, m, "x", a));
+                Node y = p.dtype().isFloat() ? p.a() : Ir.cast(p.a(), l.floatX()), x = p.dtype().isFloat() ? p.b() : Ir.cast(p.b(), l.floatX());
+                yield new Value.T(Ir.op(Op.ATAN2, y, x), p.weak());
+            }
+            case "xor" -> {
+                var m = a.bind("x", "y");
+                Value.T x = t(l, m, "x", a), y = t(l, m, "y", a);
+                if (x.dtype() != DType.BOOL || y.dtype() != DType.BOOL)
+                    throw new FrontendError(a.span(), "xor needs bool operands, got " + x.node().type() + " and " + y.node().type());
+                yield new Value.T(Ir.op(Op.XOR, x.node(), y.node()), x.weak() && y.weak());
+            }
+            case "where" -> {
+                var m = a.bind("cond", "x", "y");
+                Value.T c = t(l, m, "cond", a);
+                Node cond = c.dtype() == DType.BOOL ? c.node() : Ir.op(Op.NE, c.node(), Ir.scalarLike(0, c.node()));
+                var p = Operators.unify(l, t(l, m, "x", a), t(l, m, "y", a));
+                yield new Value.T(Ir.where(cond, p.a(), p.b()), p.weak() && c.weak());
+            }
+            case "clip" -> {
+                var m = a.bind("x", "lo", "hi");
+                List<Node> ns = unifyAll(l, List.of(t(l, m, "x", a), t(l, m, "lo", a), t(l, m, "hi", a)));
+                yield new Value.T(Ir.op(Op.CLIP, ns.get(0), ns.get(1), ns.get(2)), false);
+            }
+            case "var", "std", "norm" -> moments(l, name, a);
+            case "dot" -> dot(l, a);
+            case "outer" -> {
+                var m = a.bind("x", "y");
+                var p = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
+                Node x = Ir.reshape(p.a(), Ir.longs(-1)), y = Ir.reshape(p.b(), Ir.longs(-1));
+                yield new Value.T(Ir.mul(Ir.expandDims(x, Ir.axes(1)), Ir.expandDims(y, Ir.axes(0))), false);
+            }
+            case "transpose" -> transpose(l, a);
+            case "trace" -> {
+                Node x = node(l, a.bind("x"), "x", a);
+                if (x.rank() != 2) throw new FrontendError(a.spanOf("x"), "trace needs a matrix, got " + x.type());
+                yield strong(Ir.sum(Ir.op(Op.DIAGONAL, x)));
+            }
+            case "diag" -> {
+                Node x = node(l, a.bind("x"), "x", a);
+                yield strong(switch (x.rank()) {
+                    case 1 -> Ir.op(Op.DIAG_MATRIX, x);
+                    case 2 -> Ir.op(Op.DIAGONAL, x);
+                    default -> throw new FrontendError(a.spanOf("x"), "diag needs a vector or a matrix, got " + x.type());
+                });
+            }
+            case "reshape" -> {
+                var m = a.bind("x", "shape");
+                yield strong(Ir.reshape(node(l, m, "x", a), shape(l, m.get("shape"), a.spanOf("shape"))));
+            }
+            case "flatten" -> strong(Ir.reshape(node(l, a.bind("x"), "x", a), Ir.longs(-1)));
+            case "dimshuffle" -> dimshuffle(l, a);
+            case "expand_dims" -> {
+                var m = a.bind("x", "axis");
+                Node x = node(l, m, "x", a);
+                List<Long> axes = axes(l, m.get("axis"), x.rank() + count(m.get("axis")), a.spanOf("axis"));
+                yield strong(Ir.expandDims(x, axes));
+            }
+            case "squeeze" -> squeeze(l, a);
+            case "concatenate" -> {
+                var m = a.bind("arrays", "axis?");
+                List<Node> xs = unifyAll(l, list(l, m.get("arrays"), a.spanOf("arrays"), "concatenate"));
+                int axis = axis(l, m.get("axis"), xs.getFirst().rank(), a.spanOf("axis"), 0);
+                yield strong(Ir.concat(xs, axis));
+            }
+            case "stack" -> {
+                var m = a.bind("arrays", "axis?");
+                List<Node> xs = unifyAll(l, list(l, m.get("arrays"), a.spanOf("arrays"), "stack"));
+                int axis = axis(l, m.get("axis"), xs.getFirst().rank() + 1, a.spanOf("axis"), 0);
+                yield strong(Ir.concat(xs.stream().map(x -> Ir.expandDims(x, Ir.axes(axis))).toList(), axis));
+            }
+            case "broadcast_to" -> {
+                var m = a.bind("x", "shape");
+                Value.T x = t(l, m, "x", a);
+                Node n = x.weak() ? l.convert(x, x.dtype()) : x.node();
+                yield strong(Ir.op(Op.BROADCAST_TO, n, shape(l, m.get("shape"), a.spanOf("shape"))));
+            }
+            case "arange" -> arange(l, a);
+            case "zeros", "ones" -> {
+                var m = a.bind("shape?");
+                yield filled(l, m.get("shape"), new Value.T(Ir.scalarLong(name.equals("ones") ? 1 : 0, DType.I64), true), l.floatX(), a);
+            }
+            case "full" -> {
+                var m = a.pos() == 1 ? a.bind("value") : a.bind("shape", "value");
+                Value.T v = t(l, m, "value", a);
+                yield filled(l, m.get("shape"), v, v.weak() && v.dtype().isFloat() ? l.floatX() : v.dtype(), a);
+            }
+            case "eye" -> {
+                Value.T n = t(l, a.bind("n"), "n", a);
+                Node len = Ir.expandDims(l.convert(n, DType.I64), Ir.axes(0));
+                yield strong(Ir.op(Op.DIAG_MATRIX, Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
+            }
+            case "zeros_like", "ones_like" -> {
+                Node x = node(l, a.bind("x"), "x", a);
+                yield strong(Ir.fillLike(x, name.equals("ones_like") ? 1 : 0));
+            }
+            case "fill" -> {
+                var m = a.bind("x", "value");
+                Value.T x = t(l, m, "x", a), v = t(l, m, "value", a);
+                var p = Operators.unify(l, x, v);
+                yield strong(p.a().rank() == 0 ? p.b() : Ir.op(Op.BROADCAST_TO, p.b(), Ir.shapeOf(p.a())));
+            }
+            case "cast" -> {
+                var m = a.bind("x", "dtype");
+                Value.T x = t(l, m, "x", a);
+                if (!(m.get("dtype") instanceof Value.DT(DType d)))
+                    throw new FrontendError(a.spanOf("dtype"), "cast needs a dtype such as f32, got " + Value.describe(m.get("dtype")));
+                yield new Value.T(l.convert(x, d), false);
+            }
+            case "shape" -> strong(Ir.shapeOf(node(l, a.bind("x"), "x", a)));
+            case "size" -> {
+                Node x = node(l, a.bind("x"), "x", a);
+                long s = x.tt().staticSize();
+                yield strong(s >= 0 ? Ir.scalarLong(s, DType.I64) : Ir.reduce(Op.PROD, Ir.shape(x), Ir.axes(0), false));
+            }
+            case "softmax", "log_softmax" -> {
+                var m = a.bind("x", "axis?");
+                Node x = l.floating(t(l, m, "x", a)).node();
+                int axis = axis(l, m.get("axis"), x.rank(), a.spanOf("axis"), -1);
+                yield strong(Node.make(name.equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, List.of(x), dev.txc.ir.Attrs.of("axis", (long) axis)));
+            }
+            case "binary_crossentropy" -> {
+                var m = a.bind("p", "t");
+                Value.T p = l.floating(t(l, m, "p", a));
+                var u = Operators.unify(l, p, t(l, m, "t", a));
+                Node one = Ir.scalarLike(1, u.a());
+                Node ll = Ir.add(Ir.mul(u.b(), Ir.op(Op.LOG, u.a())), Ir.mul(Ir.sub(one, u.b()), Ir.op(Op.LOG, Ir.sub(one, u.a()))));
+                yield strong(Ir.neg(ll));
+            }
+            case "categorical_crossentropy" -> categorical(l, a);
+            case "grad", "jacobian", "hessian" -> Derivatives.grad(l, name, a);
+            case "rop" -> Derivatives.rop(l, a);
+            case "lop" -> Derivatives.lop(l, a);
+            case "randn", "uniform", "load" ->
+                throw new FrontendError(a.span(), name + "(...) can only give the initial value of a shared variable");
+            default -> throw new IllegalStateException("builtin " + name);
+        };
+    }
+
+    // ---- argument helpers ----
+
+    static Value.T strong(Node n) {
+        return new Value.T(n, false);
+    }
+
+    static Value.T t(Lowerer l, Map<String, Value> m, String name, Args a) {
+        return l.tensor(m.get(name), a.spanOf(name), a.name() + "(): argument '" + name + "'");
+    }
+
+    /** A strong node for the argument (a weak literal takes its default dtype). */
+    static Node node(Lowerer l, Map<String, Value> m, String name, Args a) {
+        return t(l, m, name, a).node();
+    }
+
+    private static Value.T numeric(Lowerer l, Value.T x) {
+        return x.dtype() == DType.BOOL ? new Value.T(Ir.cast(x.node(), DType.I64), x.weak()) : x;
+    }
+
+    private static Value binaryOp(Lowerer l, Args a, dev.txc.frontend.ast.Expr.BinaryOp op) {
+        var m = a.bind("x", "y");
+        return Operators.binary(l, op, m.get("x"), m.get("y"), a.span());
+    }
+
+    /** Converts tensors to one dtype, the weak ones yielding to the strong ones. */
+    static List<Node> unifyAll(Lowerer l, List<Value.T> xs) {
+        Value.T acc = xs.getFirst();
+        for (int k = 1; k < xs.size(); k++) {
+            var p = Operators.unify(l, acc, xs.get(k));
+            acc = new Value.T(p.a(), p.weak());
+        }
+        DType d = acc.dtype();
+        return xs.stream().map(x -> l.convert(x, d)).toList();
+    }
+
+    private static List<Value.T> list(Lowerer l, Value v, SourceSpan at, String what) {
+        List<Value> items = switch (v) {
+            case Value.Lst ls -> ls.items();
+            case Value.Tup tp -> tp.items();
+            default -> throw new FrontendError(at, what + " needs a list of arrays such as [a, b], got " + Value.describe(v));
+        };
+        if (items.isEmpty()) throw new FrontendError(at, what + " needs at least one array");
+        return items.stream().map(x -> l.tensor(x, at, what + " element")).toList();
+    }
+
+    private static int count(Value v) {
+        return v instanceof Value.Lst ls ? ls.items().size() : 1;
+    }
+
+    /** A constant integer from a value (an axis, a seed). */
+    static long constInt(Value v, SourceSpan at, String what) {
+        if (v instanceof Value.T t) {
+            Node n = Folding.fold(t.node());
+            if (n.isConst() && n.tt().isScalar() && (n.dtype().isInteger())) return n.constValue().getLong(0);
+        }
+        if (v instanceof Value.Poison) throw new Lowerer.PoisonSignal();
+        throw new FrontendError(at, what + " must be a constant integer, got " + Value.describe(v));
+    }
+
+    static boolean constBool(Value v, SourceSpan at, String what) {
+        if (v instanceof Value.T t && t.node().isConst() && t.node().tt().isScalar() && t.dtype() == DType.BOOL)
+            return t.node().constValue().getLong(0) != 0;
+        throw new FrontendError(at, what + " must be true or false, got " + Value.describe(v));
+    }
+
+    static int axis(Lowerer l, Value v, int rank, SourceSpan at, int dflt) {
+        long ax = v == null ? dflt : constInt(v, at, "axis");
+        if (ax < -rank || ax >= rank) throw new FrontendError(at, "axis " + ax + " is out of bounds for an array of rank " + rank);
+        return (int) (ax < 0 ? ax + rank : ax);
+    }
+
+    /** Normalized, sorted, unique axes from an int or a list; null means every axis. */
+    static List<Long> axes(Lowerer l, Value v, int rank, SourceSpan at) {
+        if (v == null) return Ir.allAxes(rank);
+        List<Value> items = v instanceof Value.Lst ls ? ls.items() : List.of(v);
+        var out = new ArrayList<Long>();
+        for (Value item : items) {
+            long ax = axis(l, item, rank, at, 0);
+            if (out.contains(ax)) throw new FrontendError(at, "repeated axis " + ax);
+            out.add(ax);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** A shape argument as an i64 vector: a list of sizes, an i64 vector value, or a single size. */
+    static Node shape(Lowerer l, Value v, SourceSpan at) {
+        return switch (v) {
+            case Value.Lst ls -> {
+                var parts = new ArrayList<Node>();
+                for (Value item : ls.items()) {
+                    Value.T s = l.tensor(item, at, "a shape entry");
+                    if (!s.node().tt().isScalar() || !s.dtype().isInteger())
+                        throw new FrontendError(at, "a shape entry must be an integer, got " + Value.describe(item));
+                    parts.add(Folding.fold(l.convert(s, DType.I64)));
+                }
+                yield Folding.stackScalars(parts);
+            }
+            case Value.T s when s.node().tt().isScalar() && s.dtype().isInteger() -> Folding.stackScalars(List.of(l.convert(s, DType.I64)));
+            case Value.T s when s.node().rank() == 1 && s.dtype().isInteger() && s.node().tt().dim(0).isKnown() -> l.convert(s, DType.I64);
+            case Value.Poison p -> throw new Lowerer.PoisonSignal();
+            default -> throw new FrontendError(at, "a shape must be a list of sizes such as [2, 3], got " + Value.describe(v));
+        };
+    }
+
+    // ---- families ----
+
+    private static Value reduction(Lowerer l, String name, Args a) {
+        var m = a.bind("x", "axis?", "keepdims?");
+        Value.T x = t(l, m, "x", a);
+        Op op = REDUCTIONS.get(name);
+        Node n = switch (op) {
+            case SUM, PROD -> x.dtype().isFloat() ? x.node() : l.convert(x, DType.I64);
+            case MAX, MIN, ARGMAX, ARGMIN -> numeric(l, x).node();
+            case MEAN, LOGSUMEXP -> l.floating(x).node();
+            case ANY, ALL -> x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
+            default -> throw new IllegalStateException(name);
+        };
+        if ((op == Op.ARGMAX || op == Op.ARGMIN) && m.get("axis") instanceof Value.Lst)
+            throw new FrontendError(a.spanOf("axis"), name + " takes a single axis");
+        List<Long> axes = axes(l, m.get("axis"), n.rank(), a.spanOf("axis"));
+        boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
+        return strong(Ir.reduce(op, n, axes, keep));
+    }
+
+    private static Value moments(Lowerer l, String name, Args a) {
+        var m = a.bind("x", "axis?", "keepdims?");
+        Node x = l.floating(t(l, m, "x", a)).node();
+        List<Long> axes = axes(l, m.get("axis"), x.rank(), a.spanOf("axis"));
+        boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
+        if (name.equals("norm")) return strong(Ir.op(Op.SQRT, Ir.reduce(Op.SUM, Ir.mul(x, x), axes, keep)));
+        // var = mean((x - mean(x))^2) with ddof 0, as NumPy; std = sqrt(var).
+        Node d = Ir.sub(x, Ir.reduce(Op.MEAN, x, axes, true));
+        Node v = Ir.reduce(Op.MEAN, Ir.mul(d, d), axes, keep);
+        return strong(name.equals("std") ? Ir.op(Op.SQRT, v) : v);
+    }
+
+    private static Value dot(Lowerer l, Args a) {
+        var m = a.bind("x", "y");
+        var p = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
+        if (p.a().rank() == 0 || p.b().rank() == 0) return new Value.T(Ir.mul(p.a(), p.b()), p.weak());
+        if (p.a().rank() > 2 || p.b().rank() > 2)
+            throw new FrontendError(a.span(), "dot supports vectors and matrices, got " + p.a().type() + " and " + p.b().type() + "; use @ for batched products");
+        return strong(Ir.matmul(p.a(), p.b()));
+    }
+
+    private static Value transpose(Lowerer l, Args a) {
+        var m = a.bind("x", "perm?");
+        Node x = node(l, m, "x", a);
+        if (!m.containsKey("perm")) return strong(x.rank() < 2 ? x : Ir.transpose(x, Lowerer.reversed(x.rank())));
+        if (!(m.get("perm") instanceof Value.Lst ls) || ls.items().size() != x.rank())
+            throw new FrontendError(a.spanOf("perm"), "transpose needs a permutation of " + x.rank() + " axes such as " + List.of(1, 0));
+        int[] perm = new int[x.rank()];
+        var seen = new boolean[x.rank()];
+        for (int k = 0; k < perm.length; k++) {
+            perm[k] = axis(l, ls.items().get(k), x.rank(), a.spanOf("perm"), 0);
+            if (seen[perm[k]]) throw new FrontendError(a.spanOf("perm"), "transpose: axis " + perm[k] + " repeated in the permutation");
+            seen[perm[k]] = true;
+        }
+        return strong(Ir.transpose(x, perm));
+    }
+
+    /** Theano's dimshuffle: a pattern of input axes and "x" (new broadcastable axes); unlisted axes must have size 1. */
+    private static Value dimshuffle(Lowerer l, Args a) {
+        var m = a.bind("x", "pattern");
+        Node x = node(l, m, "x", a);
+        SourceSpan at = a.spanOf("pattern");
+        if (!(m.get("pattern") instanceof Value.Lst ls)) throw new FrontendError(at, "dimshuffle needs a pattern such as [1, \"x\", 0]");
+        var order = new ArrayList<Integer>();
+        var newAxes = new ArrayList<Long>();
+        for (int k = 0; k < ls.items().size(); k++) {
+            Value item = ls.items().get(k);
+            if (item instanceof Value.Str(String s) && s.equals("x")) newAxes.add((long) k);
+            else {
+                int ax = axis(l, item, x.rank(), at, 0);
+                if (order.contains(ax)) throw new FrontendError(at, "dimshuffle: axis " + ax + " repeated");
+                order.add(ax);
+            }
+        }
+        var dropped = new ArrayList<Long>();
+        for (int d = 0; d < x.rank(); d++) {
+            if (order.contains(d)) continue;
+            if (!x.tt().dim(d).isOne()) throw new FrontendError(at, "dimshuffle drops axis " + d + " of " + x.type() + ", which does not have size 1");
+            dropped.add((long) d);
+        }
+        Node y = Ir.squeeze(x, dropped);
+        int[] perm = order.stream().mapToInt(ax -> ax - (int) dropped.stream().filter(d -> d < ax).count()).toArray();
+        boolean identity = true;
+        for (int k = 0; k < perm.length; k++) identity &= perm[k] == k;
+        if (!identity) y = Ir.transpose(y, perm);
+        return strong(Ir.expandDims(y, newAxes));
+    }
+
+    private static Value squeeze(Lowerer l, Args a) {
+        var m = a.bind("x", "axis?");
+        Node x = node(l, m, "x", a);
+        if (m.containsKey("axis")) return strong(Ir.squeeze(x, axes(l, m.get("axis"), x.rank(), a.spanOf("axis"))));
+        var ones = new ArrayList<Long>();
+        for (int d = 0; d < x.rank(); d++) if (x.tt().dim(d).isOne()) ones.add((long) d);
+        return strong(Ir.squeeze(x, ones));
+    }
+
+    private static Value arange(Lowerer l, Args a) {
+        var m = a.bind("start", "stop?", "step?");
+        Value.T start = t(l, m, "start", a), stop, step;
+        if (!m.containsKey("stop")) {
+            stop = start;
+            start = new Value.T(Ir.scalarLong(0, DType.I64), true);
+        } else stop = t(l, m, "stop", a);
+        step = m.containsKey("step") ? t(l, m, "step", a) : new Value.T(Ir.scalarLong(1, DType.I64), true);
+        for (Value.T v : List.of(start, stop, step))
+            if (!v.node().tt().isScalar()) throw new FrontendError(a.span(), "arange bounds must be scalars, got " + v.node().type());
+        List<Node> ns = unifyAll(l, List.of(start, stop, step));
+        DType d = ns.getFirst().dtype();
+        if (d == DType.BOOL) ns = ns.stream().map(n -> Ir.cast(n, DType.I64)).toList();
+        if (d.isInteger() && d != DType.I64 && ns.stream().allMatch(Node::isConst)) ns = ns.stream().map(n -> Ir.cast(n, DType.I64)).map(Folding::fold).toList();
+        return strong(Ir.op(Op.ARANGE, ns.get(0), ns.get(1), ns.get(2)));
+    }
+
+    /** zeros/ones/full: a value broadcast to a shape; without a shape, the type of the parameter being defaulted. */
+    private static Value filled(Lowerer l, Value shapeArg, Value.T value, DType dflt, Args a) {
+        TensorType target = l.expected;
+        DType d = target != null ? target.dtype() : dflt;
+        Node v = value.weak() ? l.convert(value, d) : value.node();
+        if (!v.tt().isScalar()) throw new FrontendError(a.spanOf("value"), a.name() + " needs a scalar fill value, got " + v.type());
+        Node s;
+        if (shapeArg != null) s = shape(l, shapeArg, a.spanOf("shape"));
+        else if (target != null) s = l.shapeOfType(target, a.span());
+        else throw new FrontendError(a.span(), a.name() + "() needs a shape here, such as " + a.name() + "([2, 3])");
+        return strong(Ir.op(Op.BROADCAST_TO, v, s));
+    }
+
+    private static Value categorical(Lowerer l, Args a) {
+        var m = a.bind("p", "t");
+        Node p = l.floating(t(l, m, "p", a)).node();
+        Value.T t = t(l, m, "t", a);
+        if (p.rank() < 1) throw new FrontendError(a.spanOf("p"), "categorical_crossentropy needs probabilities with a class axis, got " + p.type());
+        Node target;
+        if (t.dtype().isInteger() && t.node().rank() == p.rank() - 1) {
+            // Integer class labels become one-hot rows: label[..., None] == arange(classes).
+            Node classes = Folding.fold(Ir.index(Ir.shapeOf(p), Ir.scalarLong(p.rank() - 1, DType.I64), 0));
+            Node ar = Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), classes, Ir.scalarLong(1, DType.I64));
+            Node hot = Ir.op(Op.EQ, Ir.expandDims(l.convert(t, DType.I64), Ir.axes(t.node().rank())), ar);
+            target = Ir.cast(hot, p.dtype());
+        } else target = l.convert(t, p.dtype());
+        return strong(Ir.neg(Ir.reduce(Op.SUM, Ir.mul(target, Ir.op(Op.LOG, p)), Ir.axes(p.rank() - 1), false)));
+    }
+
+    /** The size of dims known to be equal, for messages. */
+    static String dims(TensorType t) {
+        return t.dims().stream().map(Dim::toString).toList().toString();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.txc.frontend;
+
+import dev.txc.ir.Attrs;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import dev.txc.ir.SourceSpan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** grad, jacobian, hessian, rop and lop calls become differentiation ops, expanded later by the grad pass. */
+final class Derivatives {
+    private Derivatives() {}
+
+    private static String disconnected(Map<String, Value> m, Args a) {
+        Value v = m.get("disconnected");
+        if (v == null) return "raise";
+        if (v instanceof Value.Str(String s) && (s.equals("raise") || s.equals("zero"))) return s;
+        throw new FrontendError(a.spanOf("disconnected"), "disconnected must be \"raise\" or \"zero\", got " + Value.describe(v));
+    }
+
+    /** The variables to differentiate with respect to: one tensor, or a list of them. */
+    private static List<Node> variables(Lowerer l, Value v, SourceSpan at, String what) {
+        List<Value> items = v instanceof Value.Lst ls ? ls.items() : v instanceof Value.Tup tp ? tp.items() : List.of(v);
+        var out = new ArrayList<Node>();
+        for (Value item : items) {
+            Value.T t = l.tensor(item, at, what);
+            if (t.weak()) throw new FrontendError(at, what + " must be a variable, not a literal number");
+            out.add(t.node());
+        }
+        return out;
+    }
+
+    private static boolean isList(Value v) {
+        return v instanceof Value.Lst || v instanceof Value.Tup;
+    }
+
+    private static Value pack(List<Node> nodes, boolean list) {
+        if (!list) return Builtins.strong(nodes.getFirst());
+        return new Value.Tup(nodes.stream().map(n -> (Value) Builtins.strong(n)).toList());
+    }
+
+    static Value grad(Lowerer l, String name, Args a) {
+        var m = a.bind(name.equals("jacobian") ? "y" : "cost", "wrt", "disconnected?");
+        Value.T y = Builtins.t(l, m, name.equals("jacobian") ? "y" : "cost", a);
+        Node cost = l.floating(y).node();
+        String disc = disconnected(m, a);
+        Op op = switch (name) {
+            case "grad" -> Op.GRAD;
+            case "jacobian" -> Op.JACOBIAN;
+            default -> Op.HESSIAN;
+        };
+        var out = new ArrayList<Node>();
+        for (Node x : variables(l, m.get("wrt"), a.spanOf("wrt"), name + ": wrt"))
+            out.add(Node.make(op, List.of(cost, x), Attrs.of("disconnected", disc)));
+        return pack(out, isList(m.get("wrt")));
+    }
+
+    /** rop(y, x, v) = J v: y one tensor or a list; x and v paired lists (or single). */
+    static Value rop(Lowerer l, Args a) {
+        var m = a.bind("y", "x", "v", "disconnected?");
+        List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "rop: y");
+        List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "rop: x");
+        List<Node> vs = paired(l, m.get("v"), xs, a.spanOf("v"), "rop: v");
+        var out = new ArrayList<Node>();
+        for (Node y : ys) {
+            var ins = new ArrayList<Node>(List.of(y));
+            for (int k = 0; k < xs.size(); k++) {
+                ins.add(xs.get(k));
+                ins.add(vs.get(k));
+            }
+            out.add(Node.make(Op.ROP, ins, Attrs.of("disconnected", disconnected(m, a))));
+        }
+        return pack(out, isList(m.get("y")));
+    }
+
+    /** lop(y, x, u) = u^T J: y and u paired lists (or single); x one tensor or a list. */
+    static Value lop(Lowerer l, Args a) {
+        var m = a.bind("y", "x", "u", "disconnected?");
+        List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "lop: y");
+        List<Node> us = paired(l, m.get("u"), ys, a.spanOf("u"), "lop: u");
+        List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "lop: x");
+        var out = new ArrayList<Node>();
+        for (Node x : xs) {
+            var ins = new ArrayList<Node>(List.of(x));
+            for (int k = 0; k < ys.size(); k++) {
+                ins.add(ys.get(k));
+                ins.add(us.get(k));
+            }
+            out.add(Node.make(Op.LOP, ins, Attrs.of("disconnected", disconnected(m, a))));
+        }
+        return pack(out, isList(m.get("x")));
+    }
+
+    /** Vectors paired with variables: as many as there are, each converted to its variable's dtype. */
+    private static List<Node> paired(Lowerer l, Value v, List<Node> with, SourceSpan at, String what) {
+        List<Value> items = v instanceof Value.Lst ls ? ls.items() : v instanceof Value.Tup tp ? tp.items() : List.of(v);
+        if (items.size() != with.size()) throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per variable, got " + items.size());
+        var out = new ArrayList<Node>();
+        for (int k = 0; k < items.size(); k++) out.add(l.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()));
+        return out;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.txc.frontend;
+
+import dev.txc.frontend.ast.Item;
+import dev.txc.frontend.ast.Parsing;
+import dev.txc.frontend.ast.SourceFile;
+import dev.txc.ir.DType;
+import dev.txc.ir.Diagnostic;
+import dev.txc.ir.Function;
+import dev.txc.ir.Module;
+import dev.txc.ir.SharedVar;
+import dev.txc.ir.SourceSpan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles a {@code .tx} file and its imports into an IR {@link Module}: parses, resolves names, checks
+ * types and shapes, and lowers every function, reporting every error of every file.
+ */
+public final class Frontend {
+    /** Compile-time settings. */
+    public record Options(DType floatX) {
+        public static Options defaults() {
+            return new Options(DType.F64);
+        }
+    }
+
+    /** The module (null when there were errors), every diagnostic, and the source lines of every file read. */
+    public record Compilation(Module module, List<Diagnostic> diagnostics, Map<String, List<String>> sources) {
+        public boolean ok() {
+            return diagnostics.isEmpty();
+        }
+    }
+
+    final Options options;
+    final List<Diagnostic> diagnostics = new ArrayList<>();
+    final Map<String, List<String>> sources = new LinkedHashMap<>();
+    final Map<String, Item.FnDecl> functions = new LinkedHashMap<>();
+    final Map<String, Value> consts = new LinkedHashMap<>();
+    final Map<String, SharedVar> shared = new LinkedHashMap<>();
+    private final Map<String, SourceSpan> definedAt = new LinkedHashMap<>();
+    private final Set<Path> loaded = new HashSet<>();
+    private final List<Item> items = new ArrayList<>();
+
+    private Frontend(Options options) {
+        this.options = options;
+    }
+
+    public static Compilation compileFile(Path file, Options options) {
+        var fe = new Frontend(options);
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            fe.diagnostics.add(Diagnostic.error(null, "cannot read " + file + ": " + e.getMessage()));
+            return fe.result(null);
+        }
+        return fe.compile(file.toString(), text);
+    }
+
+    /** Compiles source text; {@code fileName} names it in messages and anchors relative imports and loads. */
+    public static Compilation compileText(String fileName, String text, Options options) {
+        return new Frontend(options).compile(fileName, text);
+    }
+
+    private Compilation compile(String fileName, String text) {
+        collect(fileName, text, new ArrayList<>());
+        if (!diagnostics.isEmpty()) return result(null);
+        register();
+        var fns = new ArrayList<Function>();
+        for (Item.FnDecl fn : functions.values()) {
+            Function f = Lowerer.lowerFunction(this, fn);
+            if (f != null) fns.add(f);
+        }
+        return result(diagnostics.isEmpty() ? new Module(List.copyOf(shared.values()), fns) : null);
+    }
+
+    private Compilation result(Module m) {
+        var sorted = new ArrayList<>(diagnostics);
+        sorted.sort(java.util.Comparator.comparing((Diagnostic d) -> d.span() == null ? "" : d.span().file())
+                .thenComparingInt(d -> d.span() == null ? 0 : d.span().line())
+                .thenComparingInt(d -> d.span() == null ? 0 : d.span().col()));
+        return new Compilation(m, List.copyOf(sorted), sources);
+    }
+
+    /** Parses a file and, depth first, its imports; items land in dependency order. */
+    private void collect(String fileName, String text, List<Path> chain) {
+        Path key = Path.of(fileName).toAbsolutePath().normalize();
+        if (!loaded.add(key)) return;
+        sources.put(fileName, text.lines().toList());
+        var parsed = Parsing.parse(fileName, text);
+        diagnostics.addAll(parsed.diagnostics());
+        if (!parsed.ok()) return;
+        SourceFile file = parsed.ast();
+        chain.add(key);
+        for (Item item : file.items()) {
+            if (item instanceof Item.Import imp) importFile(fileName, imp, chain);
+            else items.add(item);
+        }
+        chain.removeLast();
+    }
+
+    private void importFile(String fromFile, Item.Import imp, List<Path> chain) {
+        Path base = Path.of(fromFile).toAbsolutePath().getParent();
+        Path target = base.resolve(imp.path()).normalize();
+        if (chain.contains(target)) {
+            diagnostics.add(Diagnostic.error(imp.span(), "circular import of \"" + imp.path() + "\""));
+            return;
+        }
+        if (loaded.contains(target)) return;
+        String text;
+        try {
+            text = Files.readString(target);
+        } catch (IOException e) {
+            diagnostics.add(Diagnostic.error(imp.span(), "cannot import \"" + imp.path() + "\": no such file " + target));
+            return;
+        }
+        Path rel = Path.of("").toAbsolutePath().relativize(target);
+        collect(rel.toString().startsWith("..") ? target.toString() : rel.toString(), text, chain);
+    }
+
+    private void register() {
+        for (Item item : items) {
+            switch (item) {
+                case Item.Import imp -> { }
+                case Item.ConstDecl c -> {
+                    if (define(c.name().name(), c.name().span())) consts.put(c.name().name(), Lowerer.lowerConst(this, c));
+                }
+                case Item.SharedDecl s -> {
+                    if (define(s.name().name(), s.name().span())) {
+                        SharedVar v = Lowerer.lowerShared(this, s);
+                        if (v != null) shared.put(v.name(), v);
+                    }
+                }
+                case Item.FnDecl f -> {
+                    if (define(f.name().name(), f.name().span())) functions.put(f.name().name(), f);
+                }
+            }
+        }
+    }
+
+    private boolean define(String name, SourceSpan at) {
+        SourceSpan first = definedAt.putIfAbsent(name, at);
+        if (first == null) return true;
+        diagnostics.add(Diagnostic.error(at, "'" + name + "' is defined twice").withNote(first, "first defined here"));
+        return false;
+    }
+}
