@@ -9,6 +9,8 @@ final class Reductions {
     /** Rows at least this long are summed in a fixed number of chunks in parallel (fixed, so results are reproducible). */
     private static final int PARALLEL_SUM = 1 << 20;
     private static final int SUM_CHUNKS = 16;
+    /** Columns per task when summing over leading axes in parallel. */
+    private static final int COLUMN_CHUNK = 512;
 
     private Reductions() {}
 
@@ -23,6 +25,10 @@ final class Reductions {
         if (axes.length == 0) {
             return op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN ? NDArray.zeros(DType.I64, outShape) : x.astype(outType).copy();
         }
+        if ((op == ReduceOp.SUM || op == ReduceOp.MEAN) && in.isFloat() && isLeading(axes) && axes.length < x.rank()
+                && x.isContiguous()) {
+            return leadingSum(x, axes.length, op == ReduceOp.MEAN, outShape);
+        }
         Rows rows = Rows.of(x, axes, computeType(op, in));
         if (rows.inner() == 0 && rows.outer() > 0 && !hasIdentity(op)) {
             throw new TxRuntimeException(op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN
@@ -36,6 +42,79 @@ final class Reductions {
             }
         });
         return NDArray.wrap(outType, out, outShape);
+    }
+
+    private static boolean isLeading(int[] axes) {
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // sum (or mean) over the leading axes of a contiguous float array: whole rows are added into a row of
+    // accumulators, so the inner loop is contiguous instead of transposing the data first
+    private static NDArray leadingSum(NDArray x, int leading, boolean mean, int[] outShape) {
+        int n = dimsProduct(x, 0, leading);
+        int cols = dimsProduct(x, leading, x.rank());
+        double[] acc = new double[cols];
+        int chunks = cols >= 2 * COLUMN_CHUNK ? (cols + COLUMN_CHUNK - 1) / COLUMN_CHUNK : 1;
+        Parallel.forRange(chunks, (long) n * cols, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                int lo = (int) ((long) cols * c / chunks);
+                int hi = (int) ((long) cols * (c + 1) / chunks);
+                new ColumnSummer(x.data(), x.offset() + lo, cols, hi - lo).sum(0, n, acc, lo, 0);
+            }
+        });
+        Object out = Buffers.allocate(x.dtype(), cols);
+        for (int j = 0; j < cols; j++) Buffers.setDouble(out, x.dtype(), j, mean ? acc[j] / n : acc[j]);
+        return NDArray.wrap(x.dtype(), out, outShape);
+    }
+
+    private static int dimsProduct(NDArray x, int from, int to) {
+        int p = 1;
+        for (int d = from; d < to; d++) p *= x.dim(d);
+        return p;
+    }
+
+    /** Sums a band of columns over a range of rows, pairwise over rows so the error grows with log(rows). */
+    private static final class ColumnSummer {
+        private static final int BLOCK = 32;
+        private final Object data;
+        private final int start;
+        private final int stride;
+        private final int width;
+        private final double[][] scratch = new double[32][];
+
+        ColumnSummer(Object data, int start, int stride, int width) {
+            this.data = data;
+            this.start = start;
+            this.stride = stride;
+            this.width = width;
+        }
+
+        // adds the column sums of rows [from, to) into acc[at .. at + width)
+        void sum(int from, int to, double[] acc, int at, int depth) {
+            if (to - from <= BLOCK) {
+                for (int i = from; i < to; i++) addRow(start + i * stride, acc, at);
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            sum(from, mid, acc, at, depth + 1);
+            double[] right = scratch[depth] == null ? (scratch[depth] = new double[width]) : scratch[depth];
+            java.util.Arrays.fill(right, 0);
+            sum(mid, to, right, 0, depth + 1);
+            for (int j = 0; j < width; j++) acc[at + j] += right[j];
+        }
+
+        private void addRow(int p, double[] acc, int at) {
+            switch (data) {
+                case double[] d -> { for (int j = 0; j < width; j++) acc[at + j] += d[p + j]; }
+                case float[] f -> { for (int j = 0; j < width; j++) acc[at + j] += f[p + j]; }
+                default -> throw new IllegalStateException("column sums need float data, got " + data.getClass());
+            }
+        }
     }
 
     private static boolean hasIdentity(ReduceOp op) {

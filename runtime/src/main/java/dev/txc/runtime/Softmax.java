@@ -21,16 +21,27 @@ final class Softmax {
                 double m = max(in, p, n);
                 double s = 0;
                 for (int i = 0; i < n; i++) {
-                    row[i] = in[p + i] - m;
-                    s += Math.exp(row[i]);
+                    double z = in[p + i] - m;
+                    double e = Math.exp(z);
+                    s += e;
+                    row[i] = log ? z : e;
                 }
                 double logS = Math.log(s);
                 for (int i = 0; i < n; i++) {
-                    Buffers.setDouble(out, x.dtype(), r * n + i, log ? row[i] - logS : Math.exp(row[i]) / s);
+                    row[i] = log ? row[i] - logS : row[i] / s;
                 }
+                store(row, out, r * n);
             }
         });
         return rows.unpermute(x.dtype(), out);
+    }
+
+    private static void store(double[] row, Object out, int at) {
+        switch (out) {
+            case double[] d -> System.arraycopy(row, 0, d, at, row.length);
+            case float[] f -> { for (int i = 0; i < row.length; i++) f[at + i] = (float) row[i]; }
+            default -> throw new IllegalStateException("softmax writes floats, not " + out.getClass());
+        }
     }
 
     static NDArray logsumexp(NDArray x, int[] axes, boolean keepdims) {

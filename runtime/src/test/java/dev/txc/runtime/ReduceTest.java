@@ -229,6 +229,28 @@ class ReduceTest {
     }
 
     @Test
+    void leadingAxisSumsMatchTheGeneralPath() {
+        Random r = new Random(15);
+        for (DType t : new DType[] {DType.F64, DType.F32}) {
+            for (int[] shape : new int[][] {{1000, 1100}, {3, 0}, {0, 3}, {70, 2, 3}, {5000, 3}}) {
+                NDArray x = Ref.random(r, t, shape);
+                for (int lead = 1; lead < shape.length; lead++) {
+                    int[] axes = java.util.stream.IntStream.range(0, lead).toArray();
+                    for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MEAN}) {
+                        // the transposed copy is not contiguous, so it takes the general path
+                        NDArray general = Kernels.reduce(op, x.transpose().copy().transpose(), axes, false);
+                        ReduceTest.assertClose(general, Kernels.reduce(op, x, axes, false), t == DType.F32 ? 1e-6 : 1e-12,
+                                op + " " + Arrays.toString(shape));
+                        if (shape[0] == 70) {
+                            ReduceTest.assertClose(reference(op, x, axes, true), Kernels.reduce(op, x, axes, true), 1e-6, "ref");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void argMaskMarksTheFirstExtreme() {
         Random r = new Random(14);
         for (DType t : new DType[] {DType.F64, DType.F32, DType.I32, DType.U8}) {
