@@ -1,15 +1,18 @@
 // The tx language (LANGUAGE.md sections 1, 3, 4, 5, 8).
 //
-// The lexer emits every NEWLINE; the frontend's token filter drops the ones that do not end a
-// statement (inside () or [], after an operator, '=', ':=', ',' or '->'), so the parser sees
-// NEWLINE only where a statement really ends. Checks a grammar would explain badly (assignment
-// targets, chained comparisons) are left to the AST builder.
+// This grammar expects its tokens through the frontend's token filter (dev.txc.frontend.ast), which
+// drops the NEWLINEs that do not end a statement (inside () or [], after an operator, '=', ':=', ','
+// or '->') and collapses runs of separators so that exactly one NEWLINE or ';' stands between two
+// statements or items and none before the first, after the last, or next to a brace. The loops
+// below can then decide with one token of lookahead, which keeps error recovery local to a line.
+// Checks a grammar would explain badly (assignment targets, chained comparisons) are left to the
+// AST builder.
 grammar Tx;
 
 // ---- entry points ----
 
-file_       : sep* (item (sep+ item)* sep*)? EOF ;
-exprOnly    : sep* expr sep* EOF ;
+file_       : (item (sep item)*)? EOF ;
+exprOnly    : expr EOF ;
 
 sep         : NEWLINE | SEMI ;
 
@@ -36,7 +39,7 @@ dim         : INT | ID | QUESTION ;
 
 // ---- statements ----
 
-block       : LBRACE sep* (stmt (sep+ stmt)* sep*)? RBRACE ;
+block       : LBRACE (stmt (sep stmt)*)? RBRACE ;
 
 stmt
     : RETURN exprList?                                      # returnStmt

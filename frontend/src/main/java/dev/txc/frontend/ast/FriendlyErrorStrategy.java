@@ -44,8 +44,22 @@ final class FriendlyErrorStrategy extends DefaultErrorStrategy {
             return;
         }
         TokenStream tokens = p.getInputStream();
-        if (p.getATN().nextTokens(p.getInterpreter().atn.states.get(p.getState())).contains(tokens.LA(1))) return;
-        reportUnwantedToken(p);
+        IntervalSet next = p.getATN().nextTokens(p.getInterpreter().atn.states.get(p.getState()));
+        while (!next.contains(tokens.LA(1)) && tokens.LA(1) != Token.EOF) {
+            reportUnwantedToken(p);
+            skipRestOfLine(p, inBlock);
+            // Where a statement must start, the separator ending the skipped line is in the way too.
+            int t = tokens.LA(1);
+            if ((t == NEWLINE || t == SEMI) && !next.contains(t)) {
+                p.consume();
+                endErrorCondition(p);
+            }
+        }
+    }
+
+    /** Consumes up to the next separator, or to the '}' closing the current block. */
+    private static void skipRestOfLine(Parser p, boolean inBlock) {
+        TokenStream tokens = p.getInputStream();
         int depth = 0;
         for (int t = tokens.LA(1); t != Token.EOF; t = tokens.LA(1)) {
             if (depth == 0 && (t == NEWLINE || t == SEMI || (inBlock && t == RBRACE))) return;
@@ -85,8 +99,10 @@ final class FriendlyErrorStrategy extends DefaultErrorStrategy {
     }
 
     private static String message(Parser p, IntervalSet expected, Token found) {
-        // At the end of the file, the end of a line is no way out.
-        if (found.getType() == Token.EOF) expected = expected.subtract(IntervalSet.of(NEWLINE)).subtract(IntervalSet.of(SEMI));
+        // At the end of the file only closing an open block helps, and a new line does not.
+        if (found.getType() == Token.EOF) {
+            expected = expected.contains(RBRACE) ? IntervalSet.of(RBRACE) : expected.subtract(new IntervalSet(NEWLINE, SEMI));
+        }
         String wanted = describe(p, expected);
         return wanted == null ? "unexpected " + describe(found) : "expected " + wanted + ", found " + describe(found);
     }
@@ -108,8 +124,8 @@ final class FriendlyErrorStrategy extends DefaultErrorStrategy {
         if (p.getContext() instanceof TxParser.DimContext) return "a dimension (an integer, a name or '?')";
         // At the top level only items may start, and naming them explains what a stray statement lacks.
         if (types.contains(FN)) return "'fn', 'const', 'shared' or 'import' at the top level";
-        List<String> words = new ArrayList<>();
         if (types.containsAll(EXPR_CORE) && types.contains(RETURN)) return "a statement";
+        List<String> words = new ArrayList<>();
         if (types.containsAll(EXPR_CORE)) {
             words.add("an expression");
             types.removeAll(EXPR_START);

@@ -15,9 +15,11 @@ import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
 
 /**
- * The lexer's tokens as the parser should see them: a NEWLINE only where a statement ends, at most
- * one in a row; bad characters and unterminated strings are reported here, where the message can be
- * specific, and still passed on, so that the parser recovers from them as from any unexpected token.
+ * The lexer's tokens as the parser should see them: exactly one separator (NEWLINE or ';') between two
+ * statements or items, and none elsewhere, that is neither inside () or [], nor after a token that
+ * continues the line, nor before the first statement, after the last, or next to a brace. Bad characters
+ * and unterminated strings are reported here, where the message can be specific, and still passed on, so
+ * that the parser recovers from them as from any unexpected token.
  */
 final class NewlineFilter implements TokenSource {
     /** After these a statement cannot end, so the next line continues it. */
@@ -26,18 +28,16 @@ final class NewlineFilter implements TokenSource {
             ASSIGN, UPDATE, COMMA, ARROW, DOTDOT);
     /** Only start an item or a statement, so a bracket still open before them was never closed. */
     private static final Set<Integer> STARTS_FRESH = Set.of(FN, SHARED, CONST, IMPORT, RETURN);
-    /** Newlines right after these carry no meaning. */
-    private static final Set<Integer> ALREADY_SEPARATED = Set.of(NEWLINE, SEMI, LBRACE);
 
     private final TxLexer lexer;
     private final String file;
     private final Consumer<Diagnostic> report;
     /** Unclosed '(', '[' and '{', innermost on top. */
     private final Deque<Integer> open = new ArrayDeque<>();
-    /** A token read ahead to decide whether the newline before it counts. */
+    /** A token read ahead to decide about the separators before it. */
     private Token pending;
-    /** The type of the last token handed to the parser, or NEWLINE before the first one. */
-    private int lastType = NEWLINE;
+    /** The type of the last token handed to the parser, or LBRACE before the first one (both start a list). */
+    private int lastType = LBRACE;
 
     NewlineFilter(TxLexer lexer, String file, Consumer<Diagnostic> report) {
         this.lexer = lexer;
@@ -47,33 +47,50 @@ final class NewlineFilter implements TokenSource {
 
     @Override
     public Token nextToken() {
-        while (true) {
-            Token t = pull();
-            if (t.getType() != NEWLINE) return handOut(track(t));
-            pending = nextNonNewline();
-            if (ends(pending)) return handOut(t);
+        Token t = pull();
+        while (isSeparator(t)) {
+            Token separator = separatorOfRun(t);
+            if (separator != null) return handOut(separator);
+            t = pull();
         }
+        return handOut(track(t));
+    }
+
+    /**
+     * Reads the run of separators starting at {@code first} and the token after it, and returns the one
+     * separator to pass on, or null when the run separates nothing. A ';' is always meant, so it wins;
+     * a newline only counts where the line could end.
+     */
+    private Token separatorOfRun(Token first) {
+        Token semicolon = null;
+        Token t = first;
+        while (isSeparator(t)) {
+            if (semicolon == null && t.getType() == SEMI) semicolon = t;
+            t = lexer.nextToken();
+        }
+        pending = t;
+        if (STARTS_FRESH.contains(t.getType())) closeBrackets();
+        if (lastType == LBRACE || t.getType() == RBRACE || t.getType() == Token.EOF) return null;
+        if (semicolon != null) return semicolon;
+        return lineEnds(t) ? first : null;
+    }
+
+    /** Whether a newline before {@code next} ends the statement. */
+    private boolean lineEnds(Token next) {
+        if (!open.isEmpty() && open.peek() != LBRACE) return false;
+        if (CONTINUES_LINE.contains(lastType)) return false;
+        // An opening brace on its own line still belongs to the header above it.
+        return next.getType() != LBRACE;
+    }
+
+    private static boolean isSeparator(Token t) {
+        return t.getType() == NEWLINE || t.getType() == SEMI;
     }
 
     private Token pull() {
         Token t = pending != null ? pending : lexer.nextToken();
         pending = null;
         return t;
-    }
-
-    private Token nextNonNewline() {
-        Token t = lexer.nextToken();
-        while (t.getType() == NEWLINE) t = lexer.nextToken();
-        return t;
-    }
-
-    /** Whether the newline seen before {@code next} ends a statement. */
-    private boolean ends(Token next) {
-        if (STARTS_FRESH.contains(next.getType())) closeBrackets();
-        if (!open.isEmpty() && open.peek() != LBRACE) return false;
-        if (ALREADY_SEPARATED.contains(lastType) || CONTINUES_LINE.contains(lastType)) return false;
-        // An opening brace on its own line still belongs to the header above it.
-        return next.getType() != LBRACE;
     }
 
     /** Forgets '(' and '[' left open inside the innermost block, so that one missing ')' does not swallow the file. */

@@ -97,6 +97,24 @@ class SyntaxErrorTest {
     }
 
     @Test
+    void linesOfJunkAreEachReportedAndSkipped() {
+        assertEquals(List.of(
+                "2:5: expected a statement, found ')'",
+                "3:5: expected a statement, found ')'",
+                "5:5: expected a statement, found ']'",
+                "7:1: expected 'fn', 'const', 'shared' or 'import' at the top level, found ')'",
+                "8:13: expected an expression, found end of file"), Parse.errors("""
+                fn f() {
+                    )
+                    ) x
+                    a = 1
+                    ]
+                }
+                )
+                fn g() = 1 +"""));
+    }
+
+    @Test
     void strayClosingBraceAtTopLevel() {
         assertEquals(List.of("1:1: expected 'fn', 'const', 'shared' or 'import' at the top level, found '}'",
                 "2:13: expected an expression, found end of file"), Parse.errors("}\nfn f() = 1 +"));

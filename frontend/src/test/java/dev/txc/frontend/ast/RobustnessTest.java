@@ -1,0 +1,65 @@
+package dev.txc.frontend.ast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.txc.ir.Diagnostic;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Randomly damaged programs never crash the parser, and whatever parses prints back to itself. */
+class RobustnessTest {
+    private static final String PROGRAM = """
+            import "layers.tx"
+            const LR = 0.1
+            shared w: f64[3] = randn(seed=0)
+            shared m: f64[2, 2] = [[1, 2], [3, 4]]
+            fn jac(x: f64[N]) { y = x ** 2; return scan i in 0..shape(y)[0] { grad(y[i], x) } }
+            fn linear_mix(A: f64[M, K], x: f64[K], b: f64[M] = zeros()) = (dot(A, x) + b, sum(A ** 2))
+            fn train(x: f32[N, 3], y: f32[N]) -> (pred: bool[N], xent: f64[N]) {
+                p_1 = 1 / (1 + exp(-dot(x, w) - b))
+                xent = -y * log(p_1) - (1 - y) * log(1 - p_1)
+                gw, gb = grad(mean(xent) + 0.01 * sum(w ** 2), [w, b])
+                w := w - LR * gw
+                hs, _ = scan x_t in x, k in 0..N carry h = w { h2 = tanh(h + x_t[::2, -1]); (h2, k) }
+                return p_1 > 0.5, xent
+            }
+            """;
+    private static final String[] INSERTS = {
+            "(", ")", "[", "]", "{", "}", ",", ";", ":", "=", ".", "+", "-", "**", "<", "\n", "x", "1", ".5",
+            "fn", "scan", "carry", "in", "return", "..", ":=", "->", "not", "and", "shared", "\"", "$", "#"};
+
+    @Test
+    void damagedProgramsGiveDiagnosticsNotExceptions() {
+        var random = new Random(42);
+        int failures = 0;
+        for (int i = 0; i < 1500; i++) {
+            String source = damage(random);
+            ParseResult<SourceFile> result = Parsing.parse("f.tx", source);
+            if (result.ok()) {
+                String printed = Printer.print(result.ast());
+                assertEquals(printed, Printer.print(Parse.ok(printed)), source);
+                continue;
+            }
+            failures++;
+            for (Diagnostic d : result.diagnostics()) {
+                assertNotNull(d.span(), source);
+                assertTrue(d.span().line() >= 1 && d.span().col() >= 1, source);
+                assertFalse(d.message().contains("<EOF>") || d.message().contains("NEWLINE"), d.message());
+            }
+        }
+        assertTrue(failures > 500, "the damage should usually break the program");
+    }
+
+    private static String damage(Random random) {
+        var sb = new StringBuilder(PROGRAM);
+        for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+            int at = random.nextInt(sb.length());
+            if (random.nextBoolean()) sb.insert(at, INSERTS[random.nextInt(INSERTS.length)]);
+            else sb.delete(at, Math.min(sb.length(), at + 1 + random.nextInt(6)));
+        }
+        return sb.toString();
+    }
+}
