@@ -114,7 +114,7 @@ final class Builtins {
             case "diag" -> {
                 Node x = node(l, a.bind("x"), "x", a);
                 yield strong(switch (x.rank()) {
-                    case 1 -> Ir.op(Op.DIAG_MATRIX, x);
+                    case 1 -> diagMatrix(x);
                     case 2 -> Ir.op(Op.DIAGONAL, x);
                     default -> throw new FrontendError(a.spanOf("x"), "diag needs a vector or a matrix, got " + x.type());
                 });
@@ -163,7 +163,7 @@ final class Builtins {
             case "eye" -> {
                 Value.T n = t(l, a.bind("n"), "n", a);
                 Node len = Ir.expandDims(l.convert(n, DType.I64), Ir.axes(0));
-                yield strong(Ir.op(Op.DIAG_MATRIX, Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
+                yield strong(diagMatrix(Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
             }
             case "zeros_like", "ones_like" -> {
                 Node x = node(l, a.bind("x"), "x", a);
@@ -210,6 +210,13 @@ final class Builtins {
                 throw new FrontendError(a.span(), name + "(...) can only give the initial value of a shared variable");
             default -> throw new IllegalStateException("builtin " + name);
         };
+    }
+
+    /** A square matrix with v on its diagonal: v embedded in a broadcast zero of shape [n, n]. */
+    private static Node diagMatrix(Node v) {
+        Node n = Folding.fold(Ir.shapeOf(v));
+        Node nn = Folding.fold(Ir.concat(List.of(n, n), 0));
+        return Ir.op(Op.DIAG_EMBED, v, Ir.op(Op.BROADCAST_TO, Ir.scalarLike(0, v), nn));
     }
 
     // ---- argument helpers ----

@@ -35,7 +35,8 @@ final class Derivatives {
         return v instanceof Value.Lst || v instanceof Value.Tup;
     }
 
-    private static Value pack(List<Node> nodes, boolean list) {
+    private static Value pack(Lowerer l, Args a, List<Node> nodes, boolean list) {
+        for (Node n : nodes) l.locs.putIfAbsent(n, a.span());
         if (!list) return Builtins.strong(nodes.getFirst());
         return new Value.Tup(nodes.stream().map(n -> (Value) Builtins.strong(n)).toList());
     }
@@ -53,7 +54,7 @@ final class Derivatives {
         var out = new ArrayList<Node>();
         for (Node x : variables(l, m.get("wrt"), a.spanOf("wrt"), name + ": wrt"))
             out.add(Node.make(op, List.of(cost, x), Attrs.of("disconnected", disc)));
-        return pack(out, isList(m.get("wrt")));
+        return pack(l, a, out, isList(m.get("wrt")));
     }
 
     /** rop(y, x, v) = J v: y one tensor or a list; x and v paired lists (or single). */
@@ -71,7 +72,7 @@ final class Derivatives {
             }
             out.add(Node.make(Op.ROP, ins, Attrs.of("disconnected", disconnected(m, a))));
         }
-        return pack(out, isList(m.get("y")));
+        return pack(l, a, out, isList(m.get("y")));
     }
 
     /** lop(y, x, u) = u^T J: y and u paired lists (or single); x one tensor or a list. */
@@ -89,7 +90,7 @@ final class Derivatives {
             }
             out.add(Node.make(Op.LOP, ins, Attrs.of("disconnected", disconnected(m, a))));
         }
-        return pack(out, isList(m.get("x")));
+        return pack(l, a, out, isList(m.get("x")));
     }
 
     /** Vectors paired with variables: as many as there are, each converted to its variable's dtype. */

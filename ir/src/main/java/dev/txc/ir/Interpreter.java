@@ -137,10 +137,11 @@ public final class Interpreter {
                 int m = Math.min(x.dim(0), x.dim(1));
                 yield RefOps.gather(x, new int[] {m}, RefOps.viewMap(new int[] {m}, 0, new int[] {x.dim(1) + 1}));
             }
-            case DIAG_MATRIX -> {
-                Tensor v = in(n, 0);
-                int m = v.dim(0);
-                yield RefOps.scatter(v, new int[] {m, m}, RefOps.viewMap(new int[] {m}, 0, new int[] {m + 1}));
+            case DIAG_EMBED -> {
+                Tensor v = in(n, 0), like = in(n, 1);
+                int m = Math.min(like.dim(0), like.dim(1));
+                if (v.dim(0) != m) throw new EvalException("diag_embed: diagonal of length " + v.dim(0) + " does not fit a matrix of shape " + RefOps.shapeText(like.shape()));
+                yield RefOps.scatter(v, like.shape(), RefOps.viewMap(new int[] {m}, 0, new int[] {like.dim(1) + 1}));
             }
             case ARANGE -> RefOps.arange(in(n, 0), in(n, 1), in(n, 2));
             case SUM_TO -> RefOps.sumTo(in(n, 0), in(n, 1).shape());

@@ -102,7 +102,8 @@ public enum Op {
     MATMUL("matmul", Kind.KERNEL, 2, Accepts.NUMERIC, Result.SAME),
     CONCAT("concat", Kind.KERNEL, -1, Accepts.ANY, Result.SAME, "axis"),
     DIAGONAL("diagonal", Kind.KERNEL, 1, Accepts.ANY, Result.SAME),
-    DIAG_MATRIX("diag_matrix", Kind.KERNEL, 1, Accepts.ANY, Result.SAME),
+    /** diag_embed(v, like): zeros shaped like the matrix {@code like} with v on the diagonal; the adjoint of diagonal. */
+    DIAG_EMBED("diag_embed", Kind.KERNEL, 2, Accepts.ANY, Result.SAME),
     /** arange(start, stop, step), all scalars of the result dtype. */
     ARANGE("arange", Kind.KERNEL, 3, Accepts.NUMERIC, Result.SAME),
     /** sum_to(g, like): g summed over its broadcast dims down to like's run-time shape (un-broadcasting). */

@@ -42,9 +42,10 @@ public final class TypeRules {
                 Dim d = n.isKnown() && m.isKnown() ? Dim.of(Math.min(n.size(), m.size())) : n.equals(m) ? n : Dim.ANY;
                 yield x.withDims(List.of(d));
             }
-            case DIAG_MATRIX -> {
-                TensorType v = rankIs(op, tt(in, 0), 1);
-                yield v.withDims(List.of(v.dim(0), v.dim(0)));
+            case DIAG_EMBED -> {
+                TensorType v = rankIs(op, tt(in, 0), 1), like = rankIs(op, tt(in, 1), 2);
+                sameDtype(op, v, like);
+                yield like;
             }
             case ARANGE -> arange(in);
             case SUM_TO, UNSLICE -> {

@@ -1,0 +1,69 @@
+package dev.txc.ir;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Rebuilds a graph bottom-up, region bodies included: each node is rebuilt on its rewritten inputs, then
+ * passed to the rule, which returns it or a replacement of the same type. One instance memoizes across
+ * calls, so every node is rewritten once.
+ */
+public final class Rewriter {
+    private final UnaryOperator<Node> rule;
+    private final Map<Node, Node> memo = new HashMap<>();
+    private final Schedule schedule = new Schedule();
+
+    public Rewriter(UnaryOperator<Node> rule) {
+        this.rule = rule;
+    }
+
+    /** Rewrites every root of a function. */
+    public static Function rewrite(Function f, UnaryOperator<Node> rule) {
+        var rw = new Rewriter(rule);
+        rw.prepare(f.roots(), -1);
+        var locs = new java.util.LinkedHashMap<>(f.locs());
+        rw.memo.forEach((from, to) -> {
+            SourceSpan s = f.locs().get(from);
+            if (s != null) locs.putIfAbsent(to, s);
+        });
+        return f.mapRoots(rw::apply).withLocs(locs);
+    }
+
+    public Node apply(Node n) {
+        Node r = memo.get(n);
+        if (r == null) {
+            prepare(List.of(n), n.level());
+            r = memo.get(n);
+        }
+        return r;
+    }
+
+    private void prepare(List<Node> roots, int level) {
+        var caps = new LinkedHashSet<Node>();
+        List<Node> order = schedule.block(roots, level, caps);
+        for (Node c : caps) if (!memo.containsKey(c)) prepare(List.of(c), c.level());
+        for (Node n : order) if (!memo.containsKey(n)) memo.put(n, rebuild(n));
+    }
+
+    private Node rebuild(Node n) {
+        if (n.op().kind() == Op.Kind.LEAF) return rule.apply(n);
+        var ins = new ArrayList<Node>(n.inputs().size());
+        for (Node in : n.inputs()) ins.add(memo.get(in));
+        Attrs attrs = n.attrs();
+        Region r = n.region();
+        if (r != null) {
+            prepare(r.results(), r.level());
+            var results = r.results().stream().map(memo::get).toList();
+            attrs = attrs.with("body", new Region(r.level(), r.params(), results));
+        }
+        Node rebuilt = n.withInputs(ins, attrs);
+        Node out = rule.apply(rebuilt);
+        if (!out.type().equals(n.type()) && !(out.type() instanceof TensorType t && n.type() instanceof TensorType u && t.dtype() == u.dtype() && t.rank() == u.rank()))
+            throw new IllegalStateException("rewrite changed the type of " + n + " to " + out.type());
+        return out;
+    }
+}
