@@ -7,14 +7,17 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads and writes NumPy's .npy format (versions 1.0, 2.0 and 3.0, little-endian, C or Fortran order on read);
@@ -23,6 +26,7 @@ import java.util.Map;
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGN = 64;
+    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
 
     private Npy() {}
 
@@ -312,11 +316,17 @@ public final class Npy {
     /** Writes {@code a} to {@code file} atomically: a temporary file in the same directory, then a rename. */
     public static void write(Path file, NDArray a) {
         Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = null;
+        // not Files.createTempFile: its owner-only permissions would survive the rename
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + TEMP_COUNTER.incrementAndGet() + ".tmp");
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-            Files.write(tmp, writeBytes(a));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(writeBytes(a));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true); // the rename must never expose a file whose data is not on disk yet
+            }
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(tmp);
@@ -325,9 +335,6 @@ public final class Npy {
     }
 
     private static void deleteQuietly(Path p) {
-        if (p == null) {
-            return;
-        }
         try {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {

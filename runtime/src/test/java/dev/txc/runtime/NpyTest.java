@@ -124,6 +124,8 @@ class NpyTest {
         try (var files = Files.list(dir)) {
             assertTrue(files.allMatch(p -> p.toString().endsWith(".npy")), "no temporary files are left behind");
         }
+        var e = assertThrows(TxRuntimeException.class, () -> Npy.write(dir.resolve("no/such/dir/x.npy"), NDArray.scalar(1.0)));
+        assertTrue(e.getMessage().startsWith("cannot write "), e.getMessage());
     }
 
     @Test
