@@ -191,7 +191,7 @@ public final class Literal {
             int start = pos;
             String word = word();
             String lower = word.toLowerCase(Locale.ROOT);
-            Atom a = switch (lower) {
+            return switch (lower) {
                 case "true" -> new Atom(word, start + 1, Kind.BOOL, 1, 1L);
                 case "false" -> new Atom(word, start + 1, Kind.BOOL, 0, 0L);
                 case "nan", "+nan", "-nan" -> new Atom(word, start + 1, Kind.FLOAT, Double.NaN, null);
@@ -199,7 +199,6 @@ public final class Literal {
                 case "-inf", "-infinity" -> new Atom(word, start + 1, Kind.FLOAT, Double.NEGATIVE_INFINITY, null);
                 default -> number(word, start);
             };
-            return a;
         }
 
         // the maximal run of characters up to a delimiter
