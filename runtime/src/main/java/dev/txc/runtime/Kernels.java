@@ -44,13 +44,14 @@ public final class Kernels {
     }
 
     /** The square matrix with {@code v} on its diagonal and zeros elsewhere. */
-    public static NDArray diagMatrix(NDArray v) {
-        if (v.rank() != 1) {
-            throw new TxRuntimeException("diag: expected a vector (rank 1), got shape " + Shapes.format(v.shape()));
+    /** Zeros of {@code shape} (a matrix) with v on the diagonal; v's length must be min(rows, cols). */
+    public static NDArray diagEmbed(NDArray v, int[] shape) {
+        if (v.rank() != 1 || shape.length != 2 || v.dim(0) != Math.min(shape[0], shape[1])) {
+            throw new TxRuntimeException("diag: a diagonal of shape " + Shapes.format(v.shape())
+                    + " does not fit a matrix of shape " + Shapes.format(shape));
         }
-        int n = v.dim(0);
-        NDArray out = NDArray.zeros(v.dtype(), n, n);
-        NDArray.strided(v.dtype(), out.data(), new int[] {n}, new int[] {n + 1}, 0).assign(v);
+        NDArray out = NDArray.zeros(v.dtype(), shape);
+        NDArray.strided(v.dtype(), out.data(), new int[] {v.dim(0)}, new int[] {shape[1] + 1}, 0).assign(v);
         return out;
     }
 

@@ -189,10 +189,12 @@ class KernelsTest {
         assertEquals(vec(2, 4), Kernels.diagonal(m.slice(1, 2, -1, -1)));
         assertEquals(0, Kernels.diagonal(NDArray.zeros(DType.F64, 0, 3)).size());
         assertThrows(TxRuntimeException.class, () -> Kernels.diagonal(vec(1, 2)));
-        NDArray d = Kernels.diagMatrix(NDArray.ofLongs(new long[] {1, 2, 3}).slice(0, 2, -1, -1));
+        NDArray d = Kernels.diagEmbed(NDArray.ofLongs(new long[] {1, 2, 3}).slice(0, 2, -1, -1), new int[] {3, 3});
         assertEquals(NDArray.ofLongs(new long[] {3, 0, 0, 0, 2, 0, 0, 0, 1}, 3, 3), d);
-        assertArrayEquals(new int[] {0, 0}, Kernels.diagMatrix(vec()).shape());
-        assertThrows(TxRuntimeException.class, () -> Kernels.diagMatrix(NDArray.scalar(1.0)));
+        assertEquals(NDArray.ofDoubles(new double[] {5, 0, 0, 0, 6, 0}, 2, 3), Kernels.diagEmbed(vec(5, 6), new int[] {2, 3}));
+        assertArrayEquals(new int[] {0, 0}, Kernels.diagEmbed(vec(), new int[] {0, 0}).shape());
+        assertThrows(TxRuntimeException.class, () -> Kernels.diagEmbed(NDArray.scalar(1.0), new int[] {1, 1}));
+        assertThrows(TxRuntimeException.class, () -> Kernels.diagEmbed(vec(1, 2), new int[] {3, 3}));
     }
 
     @Test

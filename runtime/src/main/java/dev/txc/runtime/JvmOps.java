@@ -1,0 +1,137 @@
+package dev.txc.runtime;
+
+/**
+ * The entry points generated code calls for every op that is not an elementwise loop: attribute values come
+ * as int arrays, shapes and indices as NDArrays, exactly as the IR has them.
+ */
+public final class JvmOps {
+    private JvmOps() {}
+
+    public static NDArray reduce(NDArray x, ReduceOp op, int[] axes, boolean keep) {
+        return Kernels.reduce(op, x, axes, keep);
+    }
+
+    public static NDArray logsumexp(NDArray x, int[] axes, boolean keep) {
+        return Kernels.logsumexp(x, axes, keep);
+    }
+
+    public static NDArray softmax(NDArray x, int axis) {
+        return Kernels.softmax(x, axis);
+    }
+
+    public static NDArray logSoftmax(NDArray x, int axis) {
+        return Kernels.logSoftmax(x, axis);
+    }
+
+    public static NDArray argMask(NDArray x, int[] axes, boolean max) {
+        return Kernels.argMask(x, axes, max);
+    }
+
+    public static NDArray matmul(NDArray a, NDArray b) {
+        return Kernels.matmul(a, b);
+    }
+
+    public static NDArray concat(NDArray[] xs, int axis) {
+        return Kernels.concat(xs, axis);
+    }
+
+    public static NDArray diagonal(NDArray x) {
+        return Kernels.diagonal(x);
+    }
+
+    public static NDArray diagEmbed(NDArray v, NDArray like) {
+        return Kernels.diagEmbed(v, like.shape());
+    }
+
+    public static NDArray arange(NDArray start, NDArray stop, NDArray step) {
+        DType d = start.dtype();
+        if (d.isFloat()) return Kernels.arange(start.getDouble(), stop.getDouble(), step.getDouble(), d);
+        long a = start.getLong(), b = stop.getLong(), s = step.getLong();
+        if (s == 0) throw new TxRuntimeException("arange: step must not be zero");
+        long n = Math.max(0, s > 0 ? Math.ceilDiv(b - a, s) : Math.ceilDiv(a - b, -s));
+        if (n > Integer.MAX_VALUE) throw new TxRuntimeException("arange: too many elements (" + n + ")");
+        long[] v = new long[(int) n];
+        for (int k = 0; k < v.length; k++) v[k] = a + k * s;
+        return NDArray.wrap(DType.I64, v, new int[] {v.length}).astype(d);
+    }
+
+    public static NDArray sumTo(NDArray g, NDArray like) {
+        return Kernels.sumTo(g, like.shape());
+    }
+
+    public static NDArray unslice(NDArray g, NDArray like, int[] starts, int[] stops, int[] steps) {
+        return Kernels.unslice(g, like.shape(), starts, stops, steps);
+    }
+
+    public static NDArray unindex(NDArray g, NDArray i, NDArray like, int axis) {
+        return Kernels.unindex(g, like.shape(), axis, i.getLong());
+    }
+
+    public static NDArray transpose(NDArray x, int[] perm) {
+        return x.transpose(perm);
+    }
+
+    public static NDArray expandDims(NDArray x, int[] axes) {
+        return x.expandDims(axes);
+    }
+
+    public static NDArray squeeze(NDArray x, int[] axes) {
+        return x.squeeze(axes);
+    }
+
+    public static NDArray reshape(NDArray x, NDArray shape) {
+        return x.reshape(ints(shape));
+    }
+
+    public static NDArray broadcastTo(NDArray x, NDArray shape) {
+        return x.broadcastTo(ints(shape));
+    }
+
+    public static NDArray slice(NDArray x, int[] starts, int[] stops, int[] steps) {
+        return x.sliceNumpy(starts, stops, steps);
+    }
+
+    public static NDArray index(NDArray x, NDArray i, int axis) {
+        return x.index(axis, i.getLong());
+    }
+
+    public static NDArray shape(NDArray x) {
+        return Kernels.shapeOf(x);
+    }
+
+    /** The common leading length of scan sequences. */
+    public static int scanLength(NDArray[] seqs) {
+        int n = seqs[0].dim(0);
+        for (NDArray s : seqs)
+            if (s.dim(0) != n) throw new TxRuntimeException("scan: sequences have different lengths (" + n + " and " + s.dim(0) + ")");
+        return n;
+    }
+
+    /** Step {@code t} of a scan sequence. */
+    public static NDArray step(NDArray seq, int t) {
+        return seq.index(0, t);
+    }
+
+    /** Per-step values stacked along a new leading axis; {@code emptyInner} gives the shape when there are none. */
+    public static NDArray stack(NDArray[] parts, DType dtype, int[] emptyInner) {
+        int[] inner = parts.length > 0 ? parts[0].shape() : emptyInner;
+        if (inner == null) throw new TxRuntimeException("scan with zero steps cannot tell the shape of its output");
+        int[] shape = new int[inner.length + 1];
+        shape[0] = parts.length;
+        System.arraycopy(inner, 0, shape, 1, inner.length);
+        NDArray out = NDArray.zeros(dtype, shape);
+        for (int t = 0; t < parts.length; t++) {
+            if (!java.util.Arrays.equals(parts[t].shape(), inner))
+                throw new TxRuntimeException("scan: step " + t + " gives shape " + Shapes.format(parts[t].shape())
+                        + " but step 0 gave " + Shapes.format(inner));
+            out.index(0, t).assign(parts[t]);
+        }
+        return out;
+    }
+
+    private static int[] ints(NDArray shape) {
+        int[] s = new int[shape.size()];
+        for (int k = 0; k < s.length; k++) s[k] = Math.toIntExact(shape.getLong(k));
+        return s;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.txc.runtime;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * The iteration space of one elementwise kernel: outputs (allocated here, contiguous) and inputs broadcast to a
+ * common shape, with adjacent dims merged where every operand allows, seen as rows of a contiguous inner run.
+ * Operand k's element (row, j) is {@code data[k][base(k, row) + j * innerStride[k]]}. Large loops run in
+ * parallel over rows; one long row is cut into blocks so that it can be split too.
+ */
+public final class Loop {
+    /** Work below this many elements runs on the calling thread. */
+    static final int PARALLEL_MIN = 1 << 15;
+    private static final int BLOCK = 1 << 14;
+
+    public final Object[] data;
+    public final int[] innerStride;
+    private final NDArray[] outputs;
+    private final int[] offset;
+    private final int[][] outerStrides;
+    private final int[] outerDims;
+    private final int inner;
+    private final int rows;
+    private final int lastLength;
+
+    private Loop(NDArray[] operands, int nOut, int[] dims, int[][] strides) {
+        int n = operands.length, r = dims.length;
+        this.outputs = java.util.Arrays.copyOf(operands, nOut);
+        this.data = new Object[n];
+        this.offset = new int[n];
+        for (int k = 0; k < n; k++) {
+            data[k] = operands[k].data();
+            offset[k] = operands[k].offset();
+        }
+        int innerLen = r == 0 ? 1 : dims[r - 1];
+        int[] innerSt = new int[n];
+        for (int k = 0; k < n; k++) innerSt[k] = r == 0 ? 0 : strides[k][r - 1];
+        int outerRank = Math.max(0, r - 1);
+        int[] od = java.util.Arrays.copyOf(dims, outerRank);
+        int[][] os = new int[n][];
+        for (int k = 0; k < n; k++) os[k] = java.util.Arrays.copyOf(strides[k], outerRank);
+        int last = innerLen;
+        if (outerRank == 0 && innerLen > BLOCK) {
+            // One long run: cut it into blocks, an outer dim of stride BLOCK * inner stride.
+            od = new int[] {(innerLen + BLOCK - 1) / BLOCK};
+            for (int k = 0; k < n; k++) os[k] = new int[] {BLOCK * innerSt[k]};
+            last = innerLen - (od[0] - 1) * BLOCK;
+            innerLen = BLOCK;
+        }
+        this.innerStride = innerSt;
+        this.inner = innerLen;
+        this.outerDims = od;
+        this.outerStrides = os;
+        this.lastLength = last;
+        int rw = 1;
+        for (int d : od) rw *= d;
+        this.rows = Shapes.size(dims) == 0 ? 0 : rw;
+    }
+
+    /**
+     * Allocates contiguous outputs of the given dtypes over the broadcast shape of the inputs (and of
+     * {@code extraShape}, when non-null) and builds the loop.
+     */
+    public static Loop prepare(NDArray[] inputs, DType[] outDtypes, int[] extraShape) {
+        int[] shape = extraShape == null ? new int[0] : extraShape;
+        for (NDArray in : inputs) shape = Shapes.broadcast(shape, in.shape());
+        if (extraShape != null && !java.util.Arrays.equals(shape, extraShape)) Shapes.broadcast(extraShape, shape);
+        var ops = new NDArray[outDtypes.length + inputs.length];
+        for (int k = 0; k < outDtypes.length; k++) ops[k] = NDArray.zeros(outDtypes[k], shape);
+        System.arraycopy(inputs, 0, ops, outDtypes.length, inputs.length);
+        return build(ops, outDtypes.length, shape);
+    }
+
+    private static Loop build(NDArray[] ops, int nOut, int[] fullShape) {
+        int n = ops.length;
+        // Dims of size 1 do not move any operand: drop them.
+        int[] keep = java.util.stream.IntStream.range(0, fullShape.length).filter(d -> fullShape[d] != 1).toArray();
+        int r = keep.length;
+        int[] shape = new int[r];
+        for (int d = 0; d < r; d++) shape[d] = fullShape[keep[d]];
+        int[][] st = new int[n][r];
+        for (int k = 0; k < n; k++) {
+            NDArray a = ops[k];
+            int lead = fullShape.length - a.rank();
+            for (int d = 0; d < r; d++) {
+                int ad = keep[d] - lead;
+                st[k][d] = ad < 0 || a.dim(ad) == 1 ? 0 : a.stride(ad);
+            }
+        }
+        // Merge dim d into d+1 when every operand steps across the pair as across one dim.
+        int[] dims = shape.clone();
+        int m = r;
+        for (int d = r - 2; d >= 0; d--) {
+            boolean ok = true;
+            for (int k = 0; k < n && ok; k++) ok = st[k][d] == st[k][d + 1] * dims[d + 1];
+            if (!ok) continue;
+            dims[d] *= dims[d + 1];
+            for (int k = 0; k < n; k++) st[k][d] = st[k][d + 1];
+            for (int e = d + 1; e < m - 1; e++) {
+                dims[e] = dims[e + 1];
+                for (int k = 0; k < n; k++) st[k][e] = st[k][e + 1];
+            }
+            m--;
+        }
+        int[] md = java.util.Arrays.copyOf(dims, m);
+        int[][] ms = new int[n][];
+        for (int k = 0; k < n; k++) ms[k] = java.util.Arrays.copyOf(st[k], m);
+        return new Loop(ops, nOut, md, ms);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    /** The number of elements in row {@code row}. */
+    public int length(int row) {
+        return row == rows - 1 ? lastLength : inner;
+    }
+
+    /** The index in operand k's data of the first element of row {@code row}. */
+    public int base(int k, int row) {
+        int b = offset[k];
+        int[] s = outerStrides[k];
+        for (int d = outerDims.length - 1; d >= 0; d--) {
+            int n = outerDims[d];
+            b += (row % n) * s[d];
+            row /= n;
+        }
+        return b;
+    }
+
+    public NDArray output(int k) {
+        return outputs[k];
+    }
+
+    /** Runs the kernel over every row, in parallel when the loop is large. */
+    public void run(CompiledFunction fn, int kernel) {
+        long total = (long) rows * inner;
+        if (total < PARALLEL_MIN || rows < 2) {
+            if (rows > 0) fn.kernel(kernel, this, 0, rows);
+            return;
+        }
+        int chunks = Math.min(rows, 4 * ForkJoinPool.getCommonPoolParallelism());
+        ForkJoinPool.commonPool().invoke(new Chunks(fn, kernel, 0, rows, Math.max(1, rows / chunks)));
+    }
+
+    private final class Chunks extends RecursiveAction {
+        private final CompiledFunction fn;
+        private final int kernel, lo, hi, grain;
+
+        Chunks(CompiledFunction fn, int kernel, int lo, int hi, int grain) {
+            this.fn = fn;
+            this.kernel = kernel;
+            this.lo = lo;
+            this.hi = hi;
+            this.grain = grain;
+        }
+
+        @Override
+        protected void compute() {
+            if (hi - lo <= grain) {
+                fn.kernel(kernel, Loop.this, lo, hi);
+                return;
+            }
+            int mid = (lo + hi) >>> 1;
+            invokeAll(new Chunks(fn, kernel, lo, mid, grain), new Chunks(fn, kernel, mid, hi, grain));
+        }
+    }
+}
