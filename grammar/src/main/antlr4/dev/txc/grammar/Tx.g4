@@ -71,10 +71,10 @@ trailer
 
 arg         : (ID ASSIGN)? expr ;
 
-subscript
-    : expr                                                  # indexSubscript
-    | start=expr? COLON stop=expr? (COLON step=expr?)?      # sliceSubscript
-    ;
+// `start? (: stop? (: step?)?)?`, written so that one token of lookahead decides between an index
+// and a slice: the naive `expr | expr? ':' ...` makes the parser scan whole subscripts ahead.
+subscript   : start=expr sliceTail? | sliceTail ;
+sliceTail   : COLON stop=expr? (COLON step=expr?)? ;
 
 primary
     : INT                                                   # intLit

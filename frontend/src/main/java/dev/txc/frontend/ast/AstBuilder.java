@@ -295,12 +295,11 @@ final class AstBuilder {
         return new Expr.Call(new Ident(name, nameSpan), args, kwargs, at);
     }
 
-    private IndexItem subscript(SubscriptContext ctx) {
-        return switch (ctx) {
-            case IndexSubscriptContext c -> expr(required(c.expr()));
-            case SliceSubscriptContext c -> new Slice(optional(c.start), optional(c.stop), optional(c.step), span(c));
-            default -> throw new Incomplete();
-        };
+    private IndexItem subscript(SubscriptContext c) {
+        SliceTailContext tail = c.sliceTail();
+        Expr start = optional(c.start);
+        if (tail == null) return required(start);
+        return new Slice(start, optional(tail.stop), optional(tail.step), span(c));
     }
 
     private Expr primary(PrimaryContext ctx) {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What parsing produced: the AST, complete when {@code diagnostics} is empty and otherwise partial (a
- * lone expression may then be null), and every syntax error found, in source order, one per line at most.
+ * lone expression may then be null), and the syntax errors found, in source order, at most one per line.
  */
 public record ParseResult<T extends Node>(T ast, List<Diagnostic> diagnostics) {
     public ParseResult {

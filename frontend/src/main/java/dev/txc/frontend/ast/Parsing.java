@@ -3,10 +3,12 @@ package dev.txc.frontend.ast;
 import dev.txc.grammar.TxLexer;
 import dev.txc.grammar.TxParser;
 import dev.txc.ir.Diagnostic;
+import dev.txc.ir.SourceSpan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 
@@ -16,19 +18,21 @@ public final class Parsing {
 
     /** Parses a whole {@code .tx} file; {@code fileName} is what the spans and messages call it. */
     public static ParseResult<SourceFile> parse(String fileName, String text) {
-        return run(fileName, text, (parser, builder) -> builder.file(parser.file_()));
+        return run(fileName, text, (parser, builder) -> builder.file(parser.file_()),
+                () -> new SourceFile(fileName, List.of(), SourceSpan.point(fileName, 1, 1)));
     }
 
     /** Parses a single expression, such as a literal argument value given on the command line. */
     public static ParseResult<Expr> parseExpression(String fileName, String text) {
-        return run(fileName, text, (parser, builder) -> builder.exprOnly(parser.exprOnly()));
+        return run(fileName, text, (parser, builder) -> builder.exprOnly(parser.exprOnly()), () -> null);
     }
 
     private interface Entry<T> {
         T build(TxParser parser, AstBuilder builder);
     }
 
-    private static <T extends Node> ParseResult<T> run(String fileName, String text, Entry<T> entry) {
+    private static <T extends Node> ParseResult<T> run(String fileName, String text, Entry<T> entry,
+                                                       Supplier<T> nothing) {
         var diagnostics = new ArrayList<Diagnostic>();
         var collector = new SyntaxErrorCollector(fileName, diagnostics::add);
         var lexer = new TxLexer(CharStreams.fromString(text, fileName));
@@ -38,7 +42,15 @@ public final class Parsing {
         parser.removeErrorListeners();
         parser.addErrorListener(collector);
         parser.setErrorHandler(new FriendlyErrorStrategy());
-        T ast = entry.build(parser, new AstBuilder(fileName, diagnostics::add));
+        T ast;
+        try {
+            ast = entry.build(parser, new AstBuilder(fileName, diagnostics::add));
+        } catch (StackOverflowError e) {
+            // Recursive descent runs out of stack on absurd nesting; that is the user's error to fix, not a crash.
+            diagnostics.add(Diagnostic.error(Spans.of(fileName, parser.getCurrentToken()),
+                    "nested too deeply; split this expression into several statements"));
+            ast = nothing.get();
+        }
         return new ParseResult<>(ast, inSourceOrder(diagnostics));
     }
 

@@ -109,8 +109,8 @@ public final class Printer {
             case Expr.ListLit l -> "[" + join(l.elems(), Printer::expr, ", ") + "]";
             case Expr.TupleLit t when t.elems().size() == 1 -> "(" + expr(t.elems().getFirst()) + ",)";
             case Expr.TupleLit t -> "(" + join(t.elems(), Printer::expr, ", ") + ")";
-            case Expr.Unary u when u.op() == Expr.UnaryOp.NOT -> "(not " + expr(u.operand()) + ")";
-            case Expr.Unary u -> "(-" + expr(u.operand()) + ")";
+            case Expr.Unary u ->
+                    "(" + u.op().symbol() + (u.op() == Expr.UnaryOp.NOT ? " " : "") + expr(u.operand()) + ")";
             case Expr.Binary b -> "(" + expr(b.left()) + " " + b.op().symbol() + " " + expr(b.right()) + ")";
             case Expr.Call c -> c.callee().name() + "(" + String.join(", ", callArgs(c)) + ")";
             case Expr.Index i -> expr(i.base()) + "[" + join(i.items(), Printer::print, ", ") + "]";

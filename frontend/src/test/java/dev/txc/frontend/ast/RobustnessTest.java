@@ -53,6 +53,15 @@ class RobustnessTest {
         assertTrue(failures > 500, "the damage should usually break the program");
     }
 
+    @Test
+    void absurdNestingIsAnErrorNotACrash() {
+        String source = "fn f() = " + "(".repeat(20_000) + "x" + ")".repeat(20_000);
+        ParseResult<SourceFile> result = Parsing.parse("f.tx", source);
+        assertEquals(1, result.diagnostics().size());
+        assertTrue(result.diagnostics().getFirst().message().startsWith("nested too deeply"));
+        assertNotNull(result.ast());
+    }
+
     private static String damage(Random random) {
         var sb = new StringBuilder(PROGRAM);
         for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {

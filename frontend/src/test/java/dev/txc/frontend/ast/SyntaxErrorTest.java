@@ -25,6 +25,8 @@ class SyntaxErrorTest {
             fn f() = sum(x, axis=)           | 1:22: expected an expression, found ')'
             fn f() = f(a b)                  | 1:14: expected ',' or ')', found 'b'
             fn f() { a = [1, 2 }             | 1:20: expected ',' or ']', found '}'
+            fn f() = x[]                     | 1:12: expected an expression or ':', found ']'
+            fn f() = x[1:2:3:4]              | 1:17: expected ',' or ']', found ':'
             fn f() { a = b c }               | 1:16: expected '}' or end of line, found 'c'
             fn f() { return x                | 1:18: expected '}', found end of file
             fn f() { ) }                     | 1:10: expected a statement, found ')'
