@@ -3,7 +3,6 @@ package dev.txc.frontend.ast;
 import dev.txc.frontend.ast.Expr.BinaryOp;
 import dev.txc.frontend.ast.Expr.UnaryOp;
 import dev.txc.grammar.TxLexer;
-import dev.txc.grammar.TxParser;
 import dev.txc.grammar.TxParser.*;
 import dev.txc.ir.Diagnostic;
 import dev.txc.ir.SourceSpan;
