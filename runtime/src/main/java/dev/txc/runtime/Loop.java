@@ -109,6 +109,12 @@ public final class Loop {
         return new Loop(ops, nOut, md, ms);
     }
 
+    /** True when every operand whose bit is set in {@code mask} walks its inner run with stride 1. */
+    public boolean allUnit(long mask) {
+        for (int k = 0; k < innerStride.length; k++) if ((mask >>> k & 1) != 0 && innerStride[k] != 1) return false;
+        return true;
+    }
+
     public int rows() {
         return rows;
     }

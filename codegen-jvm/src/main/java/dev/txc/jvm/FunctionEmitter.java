@@ -1,0 +1,422 @@
+package dev.txc.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.txc.ir.Attrs;
+import dev.txc.ir.DType;
+import dev.txc.ir.Dim;
+import dev.txc.ir.Function;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import dev.txc.ir.Region;
+import dev.txc.ir.Schedule;
+import dev.txc.ir.TensorType;
+import dev.txc.runtime.ReduceOp;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits the class of one function: a constructor taking the constant pool, {@code call(args, shared)} running
+ * the schedule (runtime kernels for reductions, matmul and views; generated loops for elementwise nodes;
+ * bytecode loops for scan), and the elementwise kernels with their dispatch method.
+ */
+final class FunctionEmitter {
+    static final String ND = "dev/txc/runtime/NDArray";
+    static final String ND_DESC = "L" + ND + ";";
+    static final String OPS = "dev/txc/runtime/JvmOps";
+    private static final String CALL_DESC = "([" + ND_DESC + "[" + ND_DESC + ")[" + ND_DESC;
+
+    private final String className;
+    private final ClassWriter cw;
+    private final List<Object> pool = new ArrayList<>();
+    private final Map<Object, Integer> poolIndex = new HashMap<>();
+    private final List<KernelEmitter.Spec> kernels = new ArrayList<>();
+    private final Deque<Map<Node, Integer>> slots = new ArrayDeque<>();
+    private final Schedule schedule = new Schedule();
+    private final List<String> sharedNames;
+    private MethodVisitor mv;
+    private int next;
+
+    private FunctionEmitter(String className, List<String> sharedNames) {
+        this.className = className;
+        this.sharedNames = sharedNames;
+        this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return "java/lang/Object";
+            }
+        };
+    }
+
+    /** The class bytes and the constant pool its constructor takes. */
+    record Output(byte[] bytes, Object[] pool) {}
+
+    static Output emit(Function f, String className, List<String> sharedNames) {
+        var e = new FunctionEmitter(className, sharedNames);
+        e.cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object",
+                new String[] {"dev/txc/runtime/CompiledFunction"});
+        e.cw.visitField(ACC_PRIVATE | ACC_FINAL, "pool", "[Ljava/lang/Object;", null, null).visitEnd();
+        e.constructor();
+        e.call(f);
+        for (var k : e.kernels) KernelEmitter.emit(e.cw, k);
+        e.dispatch();
+        e.cw.visitEnd();
+        return new Output(e.cw.toByteArray(), e.pool.toArray());
+    }
+
+    private void constructor() {
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "<init>", "([Ljava/lang/Object;)V", null, null);
+        m.visitCode();
+        m.visitVarInsn(ALOAD, 0);
+        m.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        m.visitVarInsn(ALOAD, 0);
+        m.visitVarInsn(ALOAD, 1);
+        m.visitFieldInsn(PUTFIELD, className, "pool", "[Ljava/lang/Object;");
+        m.visitInsn(RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+    }
+
+    private void dispatch() {
+        MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "kernel", "(IL" + KernelEmitter.LOOP + ";II)V", null, null);
+        m.visitCode();
+        if (!kernels.isEmpty()) {
+            Label dflt = new Label();
+            Label[] cases = new Label[kernels.size()];
+            for (int k = 0; k < cases.length; k++) cases[k] = new Label();
+            m.visitVarInsn(ILOAD, 1);
+            m.visitTableSwitchInsn(0, cases.length - 1, dflt, cases);
+            for (int k = 0; k < cases.length; k++) {
+                m.visitLabel(cases[k]);
+                m.visitVarInsn(ALOAD, 2);
+                m.visitVarInsn(ILOAD, 3);
+                m.visitVarInsn(ILOAD, 4);
+                m.visitMethodInsn(INVOKESTATIC, className, kernels.get(k).methodName(), KernelEmitter.DESC, false);
+                m.visitInsn(RETURN);
+            }
+            m.visitLabel(dflt);
+        }
+        m.visitInsn(RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+    }
+
+    // ---- call ----
+
+    private void call(Function f) {
+        mv = cw.visitMethod(ACC_PUBLIC, "call", CALL_DESC, null, null);
+        mv.visitCode();
+        next = 3;
+        slots.push(new HashMap<>());
+        for (int k = 0; k < f.params().size(); k++) {
+            mv.visitVarInsn(ALOAD, 1);
+            push(mv, k);
+            mv.visitInsn(AALOAD);
+            bindNew(f.params().get(k));
+        }
+        var roots = new ArrayList<Node>();
+        f.outputs().forEach(o -> roots.add(o.value()));
+        f.updates().forEach(u -> roots.add(u.value()));
+        block(schedule.block(roots, -1, new LinkedHashSet<>()));
+        push(mv, roots.size());
+        mv.visitTypeInsn(ANEWARRAY, ND);
+        for (int k = 0; k < roots.size(); k++) {
+            mv.visitInsn(DUP);
+            push(mv, k);
+            load(roots.get(k));
+            mv.visitInsn(AASTORE);
+        }
+        mv.visitInsn(ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void block(List<Node> order) {
+        for (Node n : order) if (n.op() != Op.PARAM && n.op() != Op.REGION_PARAM && n.op() != Op.CONST) node(n);
+    }
+
+    /** Stores the reference on the stack in a new local bound to n. */
+    private void bindNew(Node n) {
+        int s = next++;
+        mv.visitVarInsn(ASTORE, s);
+        slots.peek().put(n, s);
+    }
+
+    private Integer slot(Node n) {
+        for (var s : slots) {
+            Integer v = s.get(n);
+            if (v != null) return v;
+        }
+        return null;
+    }
+
+    /** Pushes n's NDArray: a constant from the pool, or its local. */
+    private void load(Node n) {
+        if (n.op() == Op.CONST) {
+            poolLoad(n.constValue(), ND);
+            return;
+        }
+        Integer s = slot(n);
+        if (s == null) throw new IllegalStateException("no value for " + n);
+        mv.visitVarInsn(ALOAD, s);
+    }
+
+    private void poolLoad(Object value, String type) {
+        Object key = value instanceof int[] a ? java.util.Arrays.toString(a) + "I" : value instanceof dev.txc.runtime.DType[] d ? List.of(d) : value;
+        Integer idx = poolIndex.get(key);
+        if (idx == null) {
+            idx = pool.size();
+            pool.add(value instanceof dev.txc.ir.Tensor t ? Tensors.toNd(t) : value);
+            poolIndex.put(key, idx);
+        }
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, className, "pool", "[Ljava/lang/Object;");
+        push(mv, idx);
+        mv.visitInsn(AALOAD);
+        mv.visitTypeInsn(CHECKCAST, type);
+    }
+
+    private void ints(int[] v) {
+        poolLoad(v, "[I");
+    }
+
+    private void opsCall(String name, String desc) {
+        mv.visitMethodInsn(INVOKESTATIC, OPS, name, desc, false);
+    }
+
+    private static String d(String args) {
+        return "(" + args + ")" + ND_DESC;
+    }
+
+    private void node(Node n) {
+        Attrs a = n.attrs();
+        switch (n.op()) {
+            case PARAM, REGION_PARAM, CONST -> throw new IllegalStateException("leaf emitted as a node");
+            case SHARED -> {
+                int idx = sharedNames.indexOf(a.str("name"));
+                if (idx < 0) throw new IllegalStateException("unknown shared variable " + a.str("name"));
+                mv.visitVarInsn(ALOAD, 2);
+                push(mv, idx);
+                mv.visitInsn(AALOAD);
+            }
+            case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
+                 ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT,
+                 CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE,
+                 GT, GE, AND, OR, XOR, WHERE, CLIP -> kernel(List.of(n));
+            case SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN -> {
+                load(n.input(0));
+                mv.visitFieldInsn(GETSTATIC, "dev/txc/runtime/ReduceOp", ReduceOp.valueOf(n.op().name()).name(), "Ldev/txc/runtime/ReduceOp;");
+                ints(a.ints("axes"));
+                push(mv, a.bool("keepdims") ? 1 : 0);
+                opsCall("reduce", d(ND_DESC + "Ldev/txc/runtime/ReduceOp;[IZ"));
+            }
+            case LOGSUMEXP -> {
+                load(n.input(0));
+                ints(a.ints("axes"));
+                push(mv, a.bool("keepdims") ? 1 : 0);
+                opsCall("logsumexp", d(ND_DESC + "[IZ"));
+            }
+            case SOFTMAX, LOG_SOFTMAX -> {
+                load(n.input(0));
+                push(mv, a.integer("axis"));
+                opsCall(n.op() == Op.SOFTMAX ? "softmax" : "logSoftmax", d(ND_DESC + "I"));
+            }
+            case ARG_MASK -> {
+                load(n.input(0));
+                ints(a.ints("axes"));
+                push(mv, a.bool("max") ? 1 : 0);
+                opsCall("argMask", d(ND_DESC + "[IZ"));
+            }
+            case MATMUL -> inputsCall(n, "matmul");
+            case DIAGONAL -> inputsCall(n, "diagonal");
+            case DIAG_EMBED -> inputsCall(n, "diagEmbed");
+            case ARANGE -> inputsCall(n, "arange");
+            case SUM_TO -> inputsCall(n, "sumTo");
+            case RESHAPE -> inputsCall(n, "reshape");
+            case BROADCAST_TO -> inputsCall(n, "broadcastTo");
+            case SHAPE -> inputsCall(n, "shape");
+            case CONCAT -> {
+                array(n.inputs());
+                push(mv, a.integer("axis"));
+                opsCall("concat", d("[" + ND_DESC + "I"));
+            }
+            case UNSLICE -> {
+                load(n.input(0));
+                load(n.input(1));
+                sliceBounds(a);
+                opsCall("unslice", d(ND_DESC + ND_DESC + "[I[I[I"));
+            }
+            case SLICE -> {
+                load(n.input(0));
+                sliceBounds(a);
+                opsCall("slice", d(ND_DESC + "[I[I[I"));
+            }
+            case UNINDEX -> {
+                for (Node in : n.inputs()) load(in);
+                push(mv, a.integer("axis"));
+                opsCall("unindex", d(ND_DESC + ND_DESC + ND_DESC + "I"));
+            }
+            case INDEX -> {
+                load(n.input(0));
+                load(n.input(1));
+                push(mv, a.integer("axis"));
+                opsCall("index", d(ND_DESC + ND_DESC + "I"));
+            }
+            case TRANSPOSE -> {
+                load(n.input(0));
+                ints(a.ints("perm"));
+                opsCall("transpose", d(ND_DESC + "[I"));
+            }
+            case EXPAND_DIMS, SQUEEZE -> {
+                load(n.input(0));
+                ints(a.ints("axes"));
+                opsCall(n.op() == Op.EXPAND_DIMS ? "expandDims" : "squeeze", d(ND_DESC + "[I"));
+            }
+            case SCAN -> scan(n);
+            case TUPLE_GET -> {
+                load(n.input(0));
+                push(mv, a.integer("index"));
+                mv.visitInsn(AALOAD);
+            }
+            case GRAD, LOP, ROP, JACOBIAN, HESSIAN ->
+                throw new IllegalStateException(n.op().spelling() + " must be expanded by the grad pass before code generation");
+        }
+        bindNew(n);
+    }
+
+    private void inputsCall(Node n, String method) {
+        for (Node in : n.inputs()) load(in);
+        opsCall(method, d(ND_DESC.repeat(n.inputs().size())));
+    }
+
+    private void array(List<Node> nodes) {
+        push(mv, nodes.size());
+        mv.visitTypeInsn(ANEWARRAY, ND);
+        for (int k = 0; k < nodes.size(); k++) {
+            mv.visitInsn(DUP);
+            push(mv, k);
+            load(nodes.get(k));
+            mv.visitInsn(AASTORE);
+        }
+    }
+
+    /** Slice bounds as the runtime takes them: an absent bound is Integer.MIN_VALUE, others clamped to int. */
+    private void sliceBounds(Attrs a) {
+        for (String name : List.of("starts", "stops", "steps")) {
+            int[] v = a.longs(name).stream().mapToInt(l -> l == Op.NONE ? Integer.MIN_VALUE
+                    : (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE - 1L, l))).toArray();
+            ints(v);
+        }
+    }
+
+    /** An elementwise kernel over {@code body}: its operands are the body's inputs from outside, minus inlined scalars. */
+    private void kernel(List<Node> body) {
+        var inputs = new ArrayList<Node>();
+        for (Node n : body)
+            for (Node in : n.inputs())
+                if (!body.contains(in) && !KernelEmitter.inlined(in) && !inputs.contains(in)) inputs.add(in);
+        Node out = body.getLast();
+        var spec = new KernelEmitter.Spec(kernels.size(), inputs, body, List.of(out));
+        kernels.add(spec);
+        array(inputs);
+        poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(out.dtype())}, "[Ldev/txc/runtime/DType;");
+        mv.visitInsn(ACONST_NULL);
+        mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[I)L" + KernelEmitter.LOOP + ";", false);
+        int loop = next++;
+        mv.visitVarInsn(ASTORE, loop);
+        mv.visitVarInsn(ALOAD, loop);
+        mv.visitVarInsn(ALOAD, 0);
+        push(mv, spec.id());
+        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;I)V", false);
+        mv.visitVarInsn(ALOAD, loop);
+        mv.visitInsn(ICONST_0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "output", "(I)" + ND_DESC, false);
+    }
+
+    // ---- scan ----
+
+    private void scan(Node n) {
+        Region r = n.region();
+        int nseq = n.attrs().integer("nseq"), ncarry = n.inputs().size() - nseq, nres = r.results().size();
+        array(n.inputs().subList(0, nseq));
+        opsCall("scanLength", "([" + ND_DESC + ")I");
+        int steps = next++;
+        mv.visitVarInsn(ISTORE, steps);
+        int[] carry = new int[ncarry], parts = new int[nres];
+        for (int k = 0; k < ncarry; k++) {
+            load(n.input(nseq + k));
+            carry[k] = next++;
+            mv.visitVarInsn(ASTORE, carry[k]);
+        }
+        for (int k = 0; k < nres; k++) {
+            mv.visitVarInsn(ILOAD, steps);
+            mv.visitTypeInsn(ANEWARRAY, ND);
+            parts[k] = next++;
+            mv.visitVarInsn(ASTORE, parts[k]);
+        }
+        int t = next++;
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, t);
+        Label head = new Label(), done = new Label();
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, t);
+        mv.visitVarInsn(ILOAD, steps);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        slots.push(new HashMap<>());
+        for (int k = 0; k < nseq; k++) {
+            load(n.input(k));
+            mv.visitVarInsn(ILOAD, t);
+            opsCall("step", "(" + ND_DESC + "I)" + ND_DESC);
+            bindNew(r.params().get(k));
+        }
+        for (int k = 0; k < ncarry; k++) slots.peek().put(r.params().get(nseq + k), carry[k]);
+        block(schedule.block(r.results(), r.level(), new LinkedHashSet<>()));
+        for (int k = 0; k < nres; k++) {
+            mv.visitVarInsn(ALOAD, parts[k]);
+            mv.visitVarInsn(ILOAD, t);
+            load(r.results().get(k));
+            mv.visitInsn(AASTORE);
+        }
+        // New carries are read before any is overwritten: results may be other carries.
+        for (int k = 0; k < ncarry; k++) load(r.results().get(k));
+        for (int k = ncarry - 1; k >= 0; k--) mv.visitVarInsn(ASTORE, carry[k]);
+        slots.pop();
+        mv.visitIincInsn(t, 1);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(done);
+        push(mv, nres);
+        mv.visitTypeInsn(ANEWARRAY, ND);
+        var types = ((dev.txc.ir.TupleType) n.type()).elements();
+        for (int k = 0; k < nres; k++) {
+            mv.visitInsn(DUP);
+            push(mv, k);
+            mv.visitVarInsn(ALOAD, parts[k]);
+            TensorType tt = types.get(k).tensor();
+            poolLoad(Tensors.dtype(tt.dtype()), "dev/txc/runtime/DType");
+            if (k < ncarry) {
+                load(n.input(nseq + k));
+                mv.visitMethodInsn(INVOKEVIRTUAL, ND, "shape", "()[I", false);
+            } else if (tt.dims().subList(1, tt.rank()).stream().allMatch(Dim::isKnown)) {
+                ints(tt.dims().subList(1, tt.rank()).stream().mapToInt(x -> (int) x.size()).toArray());
+            } else mv.visitInsn(ACONST_NULL);
+            opsCall("stack", "([" + ND_DESC + "Ldev/txc/runtime/DType;[I)" + ND_DESC);
+            mv.visitInsn(AASTORE);
+        }
+    }
+
+    /** Pushes an int constant with the shortest instruction. */
+    static void push(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.txc.jvm;
+
+import dev.txc.ir.Function;
+import dev.txc.runtime.CompiledFunction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.TraceClassVisitor;
+
+/** Compiles IR functions to JVM classes (one per function) and loads them. */
+public final class JvmCompiler {
+    private JvmCompiler() {}
+
+    /** A generated class: its internal name, bytes, and the constant pool its constructor takes. */
+    public record Unit(String className, byte[] bytes, Object[] pool) {}
+
+    /** The package generated classes live in. */
+    public static final String PACKAGE = "txc/generated/";
+
+    /**
+     * Compiles f, whose differentiation ops must have been expanded; {@code sharedNames} fixes the order in which
+     * the module's shared variables are passed to {@code call}.
+     */
+    public static Unit compile(Function f, List<String> sharedNames) {
+        String name = PACKAGE + "Fn_" + f.name();
+        var out = FunctionEmitter.emit(f, name, sharedNames);
+        return new Unit(name, out.bytes(), out.pool());
+    }
+
+    /** Defines the class in a fresh loader and instantiates it with its pool. */
+    public static CompiledFunction load(Unit u) {
+        var loader = new Loader(CompiledFunction.class.getClassLoader());
+        Class<?> c = loader.define(u.className().replace('/', '.'), u.bytes());
+        try {
+            return (CompiledFunction) c.getConstructor(Object[].class).newInstance((Object) u.pool());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate generated class " + u.className(), e);
+        }
+    }
+
+    /** The class as readable bytecode text (ASM's Textifier). */
+    public static String textify(byte[] bytes) {
+        var sw = new StringWriter();
+        new ClassReader(bytes).accept(new TraceClassVisitor(new PrintWriter(sw)), 0);
+        return sw.toString();
+    }
+
+    private static final class Loader extends ClassLoader {
+        Loader(ClassLoader parent) {
+            super(parent);
+        }
+
+        Class<?> define(String name, byte[] bytes) {
+            return defineClass(name, bytes, 0, bytes.length);
+        }
+    }
+}

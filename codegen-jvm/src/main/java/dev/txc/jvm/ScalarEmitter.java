@@ -1,0 +1,89 @@
+package dev.txc.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.Node;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Bytecode for one elementwise op on scalars already on the stack: a static call of the op's method in the
+ * runtime's ScalarOps (tiny methods the JIT inlines), or a primitive conversion for casts.
+ */
+final class ScalarEmitter {
+    private ScalarEmitter() {}
+
+    private static final String SCALAR_OPS = "dev/txc/runtime/ScalarOps";
+
+    static void emit(MethodVisitor mv, Node n) {
+        switch (n.op()) {
+            case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
+                 ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT,
+                 ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR,
+                 WHERE, CLIP -> call(mv, n);
+            case STOP_GRADIENT -> { }
+            case CAST -> convert(mv, n.input(0).dtype(), n.dtype());
+            case PARAM, SHARED, CONST, REGION_PARAM, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP,
+                 SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
+                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, GRAD, LOP, ROP, JACOBIAN,
+                 HESSIAN, SCAN, TUPLE_GET -> throw new IllegalArgumentException("not a scalar op: " + n.op());
+        }
+        CType.narrow(mv, n.dtype());
+    }
+
+    private static void call(MethodVisitor mv, Node n) {
+        var desc = new StringBuilder("(");
+        for (Node in : n.inputs()) desc.append(CType.of(in.dtype()).desc);
+        desc.append(')').append(CType.of(n.dtype()).desc);
+        mv.visitMethodInsn(INVOKESTATIC, SCALAR_OPS, n.op().spelling(), desc.toString(), false);
+    }
+
+    /** NumPy's astype: floats to integers through long (truncating), integers wrap, nonzero is true. */
+    static void convert(MethodVisitor mv, DType from, DType to) {
+        CType a = CType.of(from), b = CType.of(to);
+        if (to == DType.BOOL) {
+            if (a != CType.Z) mv.visitMethodInsn(INVOKESTATIC, "dev/txc/runtime/Cvt", "toBool", "(" + (a == CType.Z ? "I" : a.desc) + ")Z", false);
+            return;
+        }
+        switch (a) {
+            case D -> {
+                switch (b) {
+                    case F -> mv.visitInsn(D2F);
+                    case J -> mv.visitInsn(D2L);
+                    case I -> {
+                        mv.visitInsn(D2L);
+                        mv.visitInsn(L2I);
+                    }
+                    case D, Z -> { }
+                }
+            }
+            case F -> {
+                switch (b) {
+                    case D -> mv.visitInsn(F2D);
+                    case J -> mv.visitInsn(F2L);
+                    case I -> {
+                        mv.visitInsn(F2L);
+                        mv.visitInsn(L2I);
+                    }
+                    case F, Z -> { }
+                }
+            }
+            case J -> {
+                switch (b) {
+                    case D -> mv.visitInsn(L2D);
+                    case F -> mv.visitInsn(L2F);
+                    case I -> mv.visitInsn(L2I);
+                    case J, Z -> { }
+                }
+            }
+            case I, Z -> {
+                switch (b) {
+                    case D -> mv.visitInsn(I2D);
+                    case F -> mv.visitInsn(I2F);
+                    case J -> mv.visitInsn(I2L);
+                    case I, Z -> { }
+                }
+            }
+        }
+    }
+}
