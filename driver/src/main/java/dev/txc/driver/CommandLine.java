@@ -1,0 +1,269 @@
+package dev.txc.driver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code txc} command line: the subcommands, their flags with one-line help, and the parser. Every flag is
+ * declared once here, so help text and parsing cannot disagree. Flags take {@code --name VALUE} or
+ * {@code --name=VALUE}; {@code -o} and {@code -h} are the only short forms.
+ */
+final class CommandLine {
+    private CommandLine() {}
+
+    /** A flag; {@code metavar} is null for a switch; {@code choices} empty when any value goes. */
+    record Flag(String name, String metavar, String help, boolean repeatable, boolean hidden, List<String> choices) {
+        String spelling() {
+            return name.length() == 1 ? "-" + name : "--" + name;
+        }
+
+        String usage() {
+            return spelling() + (metavar == null ? "" : " " + metavar);
+        }
+    }
+
+    /** A subcommand: its synopsis (after {@code txc}), a one-line summary, and its flags. */
+    record Command(String name, String synopsis, String summary, List<Flag> flags) {
+        Flag flag(String n) {
+            for (Flag f : flags) if (f.name.equals(n)) return f;
+            for (Flag f : GLOBAL) if (f.name.equals(n)) return f;
+            return null;
+        }
+    }
+
+    /** A parsed command line; values of repeatable flags in order. */
+    record Parsed(Command command, String file, Map<String, List<String>> values, boolean help, boolean verbose) {
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        String get(String name) {
+            List<String> v = values.get(name);
+            return v == null ? null : v.getLast();
+        }
+
+        String get(String name, String dflt) {
+            String v = get(name);
+            return v == null ? dflt : v;
+        }
+
+        List<String> all(String name) {
+            return values.getOrDefault(name, List.of());
+        }
+
+        String require(String name) {
+            String v = get(name);
+            if (v == null) throw new UsageException("missing " + command.flag(name).usage());
+            return v;
+        }
+
+        /** An integer flag within [min, max]; a malformed value is a usage error. */
+        int integer(String name, int dflt, int min, int max) {
+            String v = get(name);
+            if (v == null) return dflt;
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= min && n <= max) return n;
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException(command.flag(name).spelling() + " expects an integer " + (max == Integer.MAX_VALUE ? ">= " + min : "from " + min + " to " + max) + ", got '" + v + "'");
+        }
+    }
+
+    // ---- the flags ----
+
+    static final Flag HELP = sw("help", "show this help and exit");
+    static final Flag VERBOSE = sw("verbose", "show the stack trace of internal errors");
+    static final List<Flag> GLOBAL = List.of(HELP, VERBOSE);
+
+    private static Flag sw(String name, String help) {
+        return new Flag(name, null, help, false, false, List.of());
+    }
+
+    private static Flag val(String name, String metavar, String help) {
+        return new Flag(name, metavar, help, false, false, List.of());
+    }
+
+    private static Flag choice(String name, String help, String... choices) {
+        return new Flag(name, String.join("|", choices), help, false, false, List.of(choices));
+    }
+
+    private static Flag many(String name, String metavar, String help) {
+        return new Flag(name, metavar, help, true, false, List.of());
+    }
+
+    private static final Flag FN = val("fn", "NAME", "the function to use");
+    private static final Flag ARG = many("arg", "NAME=VALUE", "an argument (repeatable): a literal such as 4 or [[0, 1], [-1, -2]], @file.npy, or randn:3x4, zeros:3x4, ones:3x4");
+    private static final Flag FLOATX = choice("floatX", "the dtype of floatX and of float literals (default f64)", "f32", "f64");
+    private static final Flag OPT_LEVEL = choice("opt-level", "optimization level (default 2)", "0", "1", "2");
+    private static final Flag DEVICE = choice("device", "where to run (default cpu); cuda fails when CUDA is not available", "cpu", "cuda");
+    private static final Flag ALLOW_DOWNCAST = sw("allow-downcast", "allow lossy dtype conversion of @file.npy arguments (f64 to f32, float to int)");
+    private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default interp)", false, true, List.of("interp", "jvm"));
+    private static final Flag IR_STAGE = choice("stage", "the pipeline stage to show (default opt)", "parsed", "ad", "opt", "fused", "lowered");
+
+    static final List<Command> COMMANDS = List.of(
+            new Command("check", "check FILE.tx", "parse and type-check a file; print nothing and exit 0 when it is fine",
+                    List.of(FLOATX)),
+            new Command("run", "run FILE.tx --fn NAME [--arg NAME=VALUE]... [flags]", "call a function and print its outputs",
+                    List.of(FN, ARG,
+                            choice("format", "output format (default text): one 'name = value' line per output, or one JSON object", "text", "json"),
+                            val("repeat", "N", "call the function N times carrying state (a training loop); print the last call's outputs"),
+                            val("print-every", "K", "with --repeat, also print the outputs every K calls"),
+                            val("load-state", "DIR", "read every shared variable from DIR/NAME.npy before the first call"),
+                            val("save-state", "DIR", "write every shared variable to DIR/NAME.npy after the last call (atomically)"),
+                            DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)),
+            new Command("pp", "pp FILE.tx --fn NAME [--stage source|optimized]", "print each output as a Theano-style expression",
+                    List.of(FN, choice("stage", "source: the graph after differentiation (default); optimized: after optimization", "source", "optimized"),
+                            FLOATX, OPT_LEVEL)),
+            new Command("ir", "ir FILE.tx [--fn NAME] [--stage STAGE] [flags]", "print the SSA IR of the module or of one function",
+                    List.of(val("fn", "NAME", "print only this function"), IR_STAGE,
+                            many("print-ir-after", "PASS", "also print the IR after each run of pass PASS (repeatable)"),
+                            sw("print-ir-after-all", "also print the IR after every pass"),
+                            sw("locs", "show the source location of each value"),
+                            OPT_LEVEL, FLOATX)),
+            new Command("dot", "dot FILE.tx --fn NAME [--stage STAGE] [-o FILE.dot|FILE.svg]", "print the graph of a function for Graphviz",
+                    List.of(FN, IR_STAGE,
+                            val("o", "FILE", "write to FILE.dot, or render FILE.svg (also .png, .pdf) with Graphviz's dot; default: DOT text on stdout"),
+                            OPT_LEVEL, FLOATX)),
+            new Command("asm", "asm FILE.tx --fn NAME", "print the generated JVM bytecode as text", List.of(FN, OPT_LEVEL, FLOATX)),
+            new Command("ptx", "ptx FILE.tx --fn NAME", "print the generated CUDA PTX", List.of(FN, OPT_LEVEL, FLOATX)),
+            new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]", "write a standalone jar of the compiled functions",
+                    List.of(val("o", "OUT.jar", "the jar to write"), choice("target", "the backends to include (default jvm)", "jvm", "cuda", "all"),
+                            OPT_LEVEL, FLOATX)),
+            new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--device cpu|cuda]", "time calls of a function: median, min, max",
+                    List.of(FN, ARG, DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)));
+
+    static Command command(String name) {
+        for (Command c : COMMANDS) if (c.name.equals(name)) return c;
+        return null;
+    }
+
+    /** Parses the arguments after the subcommand name. */
+    static Parsed parse(Command cmd, List<String> args) {
+        var values = new LinkedHashMap<String, List<String>>();
+        var positional = new ArrayList<String>();
+        boolean help = false, verbose = false, flagsDone = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (flagsDone || !a.startsWith("-") || a.equals("-")) {
+                positional.add(a);
+                continue;
+            }
+            if (a.equals("--")) {
+                flagsDone = true;
+                continue;
+            }
+            String name, inline = null;
+            if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                name = eq < 0 ? a.substring(2) : a.substring(2, eq);
+                if (eq >= 0) inline = a.substring(eq + 1);
+                if (name.length() < 2) throw new UsageException("unknown flag '" + a + "'");
+            } else {
+                name = a.substring(1, 2);
+                if (a.length() > 2) {
+                    if (a.charAt(2) != '=') throw new UsageException("unknown flag '" + a + "'");
+                    inline = a.substring(3);
+                }
+                if (name.equals("h")) name = "help";
+                else if (!name.equals("o")) throw new UsageException("unknown flag '" + a + "'");
+            }
+            Flag f = cmd.flag(name);
+            if (f == null) throw new UsageException("unknown flag '" + (a.startsWith("--") ? "--" + name : a) + "'");
+            if (f == HELP) {
+                help = true;
+                continue;
+            }
+            if (f == VERBOSE) {
+                verbose = true;
+                continue;
+            }
+            String value;
+            if (f.metavar == null) {
+                if (inline != null) throw new UsageException(f.spelling() + " takes no value");
+                value = "";
+            } else if (inline != null) {
+                value = inline;
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new UsageException(f.spelling() + " needs a value: " + f.usage());
+            }
+            if (!f.choices.isEmpty() && !f.choices.contains(value))
+                throw new UsageException(f.spelling() + " must be " + choicesText(f.choices) + ", got '" + value + "'");
+            List<String> list = values.computeIfAbsent(f.name, k -> new ArrayList<>());
+            if (!f.repeatable && !list.isEmpty()) throw new UsageException(f.spelling() + " is given more than once");
+            list.add(value);
+        }
+        if (help) return new Parsed(cmd, null, values, true, verbose);
+        if (positional.isEmpty()) throw new UsageException("missing FILE.tx");
+        if (positional.size() > 1) throw new UsageException("unexpected argument '" + positional.get(1) + "' (only one FILE.tx is allowed)");
+        return new Parsed(cmd, positional.getFirst(), values, false, verbose);
+    }
+
+    private static String choicesText(List<String> choices) {
+        if (choices.size() == 2) return choices.get(0) + " or " + choices.get(1);
+        return "one of " + String.join(", ", choices);
+    }
+
+    // ---- help ----
+
+    private static final int COLUMN = 26;
+
+    static String help(Command c) {
+        var sb = new StringBuilder();
+        sb.append("usage: txc ").append(c.synopsis).append("\n\n").append(capitalize(c.summary)).append(".\n\nflags:\n");
+        for (Flag f : c.flags) if (!f.hidden) flagLine(sb, f, f.help);
+        flagLine(sb, HELP, HELP.help, "-h, --help");
+        flagLine(sb, VERBOSE, VERBOSE.help);
+        return sb.toString();
+    }
+
+    static String overview() {
+        var sb = new StringBuilder();
+        sb.append("txc: a tensor compiler for the JVM\n\nusage: txc COMMAND FILE.tx [flags]\n\ncommands:\n");
+        for (Command c : COMMANDS) pad(sb, "  " + c.name, c.summary);
+        sb.append("\nflags (see txc COMMAND --help for the flags of each command):\n");
+        var seen = new LinkedHashMap<String, List<String>>();
+        var first = new LinkedHashMap<String, Flag>();
+        for (Command c : COMMANDS) {
+            for (Flag f : c.flags) {
+                if (f.hidden) continue;
+                first.putIfAbsent(f.name, f);
+                seen.computeIfAbsent(f.name, k -> new ArrayList<>()).add(c.name);
+            }
+        }
+        for (var e : first.entrySet()) {
+            Flag f = e.getValue();
+            boolean stage = f.name.equals("stage");
+            String help = stage ? "the pipeline stage to show: parsed|ad|opt|fused|lowered (pp: source|optimized)" : f.help;
+            flagLine(sb, f, help + " [" + String.join(", ", seen.get(e.getKey())) + "]", stage ? "--stage STAGE" : f.usage());
+        }
+        flagLine(sb, HELP, HELP.help, "-h, --help");
+        flagLine(sb, VERBOSE, VERBOSE.help);
+        sb.append("\nexit status: 0 success, 1 user error (source, arguments, shapes, data), 2 usage error, 3 internal error\n");
+        return sb.toString();
+    }
+
+    private static void flagLine(StringBuilder sb, Flag f, String help) {
+        flagLine(sb, f, help, f.usage());
+    }
+
+    private static void flagLine(StringBuilder sb, Flag f, String help, String usage) {
+        pad(sb, "  " + usage, help);
+    }
+
+    private static void pad(StringBuilder sb, String left, String right) {
+        sb.append(left);
+        if (left.length() >= COLUMN) sb.append('\n').append(" ".repeat(COLUMN));
+        else sb.append(" ".repeat(COLUMN - left.length()));
+        sb.append(right).append('\n');
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+}

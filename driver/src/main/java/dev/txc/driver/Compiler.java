@@ -1,0 +1,81 @@
+package dev.txc.driver;
+
+import dev.txc.frontend.Frontend;
+import dev.txc.ir.CompileException;
+import dev.txc.ir.DType;
+import dev.txc.ir.Diagnostic;
+import dev.txc.ir.Function;
+import dev.txc.ir.Module;
+import dev.txc.opt.PassContext;
+import dev.txc.opt.Pipeline;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The compiler facade: a {@code .tx} file through the frontend and the optimizer pipeline up to a stage. User errors
+ * come out as {@link SourceErrors} carrying every diagnostic and the source text to render them.
+ */
+public final class Compiler {
+    /** Compile-time settings. */
+    public record Options(DType floatX, int optLevel) {
+        public static Options defaults() {
+            return new Options(DType.F64, 2);
+        }
+    }
+
+    private final Options options;
+    private final Module parsed;
+    private final Map<String, List<String>> sources;
+
+    private Compiler(Options options, Module parsed, Map<String, List<String>> sources) {
+        this.options = options;
+        this.parsed = parsed;
+        this.sources = sources;
+    }
+
+    /** Parses, checks and lowers {@code file} to IR; throws SourceErrors with every error of every file read. */
+    public static Compiler open(Path file, Options options) {
+        Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()));
+        if (!c.ok() || c.module() == null) throw new SourceErrors(c.diagnostics(), c.sources());
+        return new Compiler(options, c.module(), c.sources());
+    }
+
+    /** The module as the frontend produced it (stage {@code parsed}). */
+    public Module parsed() {
+        return parsed;
+    }
+
+    public Map<String, List<String>> sources() {
+        return sources;
+    }
+
+    /** The module after the passes up to {@code stage}; {@code afterEachPass} sees each pass's result. */
+    public Module upTo(Pipeline.Stage stage, BiConsumer<String, Function> afterEachPass) {
+        if (stage == Pipeline.Stage.PARSED) return parsed;
+        var cx = new PassContext(options.optLevel(), options.floatX());
+        Module m;
+        try {
+            m = Pipeline.run(parsed, stage, cx, afterEachPass);
+        } catch (CompileException e) {
+            throw new SourceErrors(e.diagnostics(), sources);
+        }
+        List<Diagnostic> errors = cx.diagnostics().stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).toList();
+        if (!errors.isEmpty()) throw new SourceErrors(cx.diagnostics(), sources);
+        return m;
+    }
+
+    public Module upTo(Pipeline.Stage stage) {
+        return upTo(stage, (pass, f) -> { });
+    }
+
+    /** The function named {@code name}; an unknown name is a user error listing the functions. */
+    public static Function function(Module m, String name, String file) {
+        Function f = m.function(name);
+        if (f != null) return f;
+        var names = m.functions().stream().map(Function::name).toList();
+        throw new UserException("no function '" + name + "' in " + file
+                + (names.isEmpty() ? " (it defines no functions)" : " (functions: " + String.join(", ", names) + ")"));
+    }
+}

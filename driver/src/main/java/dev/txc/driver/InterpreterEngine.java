@@ -1,0 +1,44 @@
+package dev.txc.driver;
+
+import dev.txc.ir.EvalException;
+import dev.txc.ir.Function;
+import dev.txc.ir.Interpreter;
+import dev.txc.ir.Module;
+import dev.txc.ir.Tensor;
+import dev.txc.runtime.NDArray;
+import dev.txc.runtime.TxRuntimeException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs functions with the IR's reference {@link Interpreter}: slow and obviously right. */
+public final class InterpreterEngine implements Engine {
+    @Override
+    public Program load(Module m) {
+        Map<String, Function> fns = new HashMap<>();
+        for (Function f : m.functions()) fns.put(f.name(), f);
+        return (fn, args, state) -> {
+            Function f = fns.get(fn);
+            if (f == null) throw new IllegalArgumentException("no function " + fn + " in the loaded module");
+            Signature.check(f, args);
+            Map<String, Tensor> byName = new HashMap<>();
+            for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), Tensors.toTensor(args.get(k)));
+            Map<String, Tensor> shared = new HashMap<>();
+            Interpreter.Result r;
+            try {
+                r = Interpreter.run(f, byName, name -> shared.computeIfAbsent(name, n -> Tensors.toTensor(state.get(n))));
+            } catch (EvalException e) {
+                String msg = e.getMessage();
+                throw new TxRuntimeException(msg.startsWith(f.name() + ":") ? msg : f.name() + ": " + msg);
+            }
+            var outs = new ArrayList<NDArray>();
+            for (Tensor t : r.outputs()) outs.add(Tensors.toNDArray(t));
+            var updates = new LinkedHashMap<String, NDArray>();
+            r.updates().forEach((name, t) -> updates.put(name, Tensors.toNDArray(t)));
+            state.setAll(updates);
+            return List.copyOf(outs);
+        };
+    }
+}

@@ -1,0 +1,370 @@
+package dev.txc.driver;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.DotGraph;
+import dev.txc.ir.Function;
+import dev.txc.ir.IrText;
+import dev.txc.ir.Module;
+import dev.txc.ir.PrettyPrinter;
+import dev.txc.opt.Pipeline;
+import dev.txc.runtime.Format;
+import dev.txc.runtime.NDArray;
+import dev.txc.runtime.TxRuntimeException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The {@code txc} command. {@link #run(String[], PrintStream, PrintStream)} is the whole program minus
+ * {@code System.exit}: it returns 0 on success, 1 for user errors (sources, arguments, shapes, data), 2 for usage
+ * errors and 3 for internal errors, and never lets an exception escape.
+ */
+public final class Main {
+    /** The engine {@code run} and {@code bench} use unless {@code --engine} says otherwise. */
+    static final String DEFAULT_ENGINE = "interp";
+
+    /** The selectable engines by {@code --engine} name. */
+    static Map<String, Supplier<Engine>> defaultEngines() {
+        return Map.of("interp", InterpreterEngine::new);
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, Supplier<Engine>> engines;
+    private final boolean terminal;
+    private String commandName;
+    private boolean verbose;
+
+    Main(PrintStream out, PrintStream err, Map<String, Supplier<Engine>> engines, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.engines = engines;
+        this.terminal = terminal;
+    }
+
+    public static void main(String[] args) {
+        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
+        int code = run(args, out, System.err);
+        out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one {@code txc} command line; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        var console = System.console();
+        return new Main(out, err, defaultEngines(), console != null && console.isTerminal()).execute(args);
+    }
+
+    int execute(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) break;
+            if (a.equals("--verbose")) verbose = true;
+        }
+        try {
+            return dispatch(List.of(args));
+        } catch (UsageException e) {
+            String who = commandName == null ? "txc" : "txc " + commandName;
+            err.println(who + ": " + e.getMessage());
+            err.println("see " + who + " --help");
+            return 2;
+        } catch (SourceErrors e) {
+            out.flush();
+            err.print(e.render());
+            return 1;
+        } catch (UserException | TxRuntimeException | PrettyPrinter.TooLargeException e) {
+            out.flush();
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Throwable t) {
+            out.flush();
+            err.println("txc: internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+            if (verbose) t.printStackTrace(err);
+            else err.println("(this is a bug in txc; re-run with --verbose for the stack trace)");
+            return 3;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int dispatch(List<String> args) {
+        int i = 0;
+        while (i < args.size() && args.get(i).equals("--verbose")) i++;
+        if (i == args.size()) {
+            err.print(CommandLine.overview());
+            return 2;
+        }
+        String first = args.get(i);
+        switch (first) {
+            case "--help", "-h" -> {
+                out.print(CommandLine.overview());
+                return 0;
+            }
+            case "--version" -> {
+                out.println("txc " + version());
+                return 0;
+            }
+            case "help" -> {
+                if (i + 1 < args.size()) {
+                    CommandLine.Command c = CommandLine.command(args.get(i + 1));
+                    if (c == null) throw new UsageException("unknown command '" + args.get(i + 1) + "'");
+                    out.print(CommandLine.help(c));
+                } else {
+                    out.print(CommandLine.overview());
+                }
+                return 0;
+            }
+            default -> { }
+        }
+        CommandLine.Command cmd = CommandLine.command(first);
+        if (cmd == null) {
+            if (first.startsWith("-")) throw new UsageException("unknown flag '" + first + "' (flags go after the command)");
+            throw new UsageException("unknown command '" + first + "' (commands: " + String.join(", ", CommandLine.COMMANDS.stream().map(CommandLine.Command::name).toList()) + ")");
+        }
+        commandName = cmd.name();
+        CommandLine.Parsed p = CommandLine.parse(cmd, args.subList(i + 1, args.size()));
+        if (p.help()) {
+            out.print(CommandLine.help(cmd));
+            return 0;
+        }
+        return switch (cmd.name()) {
+            case "check" -> check(p);
+            case "run" -> run(p);
+            case "pp" -> pp(p);
+            case "ir" -> ir(p);
+            case "dot" -> dot(p);
+            case "asm", "ptx", "compile", "bench" -> notYet(p);
+            default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
+        };
+    }
+
+    private static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+
+    // ---- shared pieces ----
+
+    private static Compiler.Options options(CommandLine.Parsed p) {
+        DType floatX = p.get("floatX", "f64").equals("f32") ? DType.F32 : DType.F64;
+        return new Compiler.Options(floatX, p.integer("opt-level", 2, 0, 2));
+    }
+
+    private static Compiler open(CommandLine.Parsed p) {
+        return Compiler.open(Path.of(p.file()), options(p));
+    }
+
+    private static Pipeline.Stage stage(String s) {
+        Pipeline.Stage st = Pipeline.Stage.parse(s);
+        if (st == null) throw new UsageException("--stage must be one of parsed, ad, opt, fused, lowered, got '" + s + "'");
+        return st;
+    }
+
+    private static String stageName(Pipeline.Stage s) {
+        return s.spelling();
+    }
+
+    private Engine engine(CommandLine.Parsed p) {
+        String name = p.get("engine", DEFAULT_ENGINE);
+        Supplier<Engine> e = engines.get(name);
+        if (e == null) throw new UsageException("--engine " + name + " is not available in this build (available: " + String.join(", ", engines.keySet().stream().sorted().toList()) + ")");
+        return e.get();
+    }
+
+    private static void checkDevice(CommandLine.Parsed p) {
+        if (!p.get("device", "cpu").equals("cuda")) return;
+        throw new UserException("--device cuda: " + (Host.cudaDriverPresent()
+                ? "this txc has no CUDA backend yet; use --device cpu"
+                : "CUDA is not available on this machine (no NVIDIA driver library libcuda.so.1 found); use --device cpu"));
+    }
+
+    // ---- check ----
+
+    private int check(CommandLine.Parsed p) {
+        // Differentiation is where errors such as "x does not depend on cost" are found.
+        open(p).upTo(Pipeline.Stage.AD);
+        return 0;
+    }
+
+    // ---- run ----
+
+    private int run(CommandLine.Parsed p) {
+        String fnName = p.require("fn");
+        boolean json = p.get("format", "text").equals("json");
+        int repeat = p.integer("repeat", 1, 1, Integer.MAX_VALUE);
+        int every = p.integer("print-every", 0, 1, Integer.MAX_VALUE);
+        Map<String, String> argText = ArgValues.split(p.all("arg"));
+        Engine engine = engine(p);
+        checkDevice(p);
+
+        Compiler c = open(p);
+        Compiler.function(c.parsed(), fnName, p.file());
+        Module m = c.upTo(engine.stage());
+        Function f = Compiler.function(m, fnName, p.file());
+        List<NDArray> args = ArgValues.convert(f, argText, p.has("allow-downcast"));
+        State state = State.initial(m);
+        if (p.has("load-state")) state.load(Path.of(p.get("load-state")));
+        Engine.Program program = engine.load(m);
+
+        var names = f.outputs().stream().map(Function.Output::name).toList();
+        var steps = new ArrayList<String>();
+        var progress = new Progress(err, repeat, terminal && !json);
+        List<NDArray> outs = List.of();
+        for (int step = 1; step <= repeat; step++) {
+            outs = program.call(fnName, args, state);
+            if (every > 0 && step % every == 0 && step < repeat) {
+                if (json) {
+                    steps.add("{\"step\": " + step + ", \"outputs\": " + jsonOutputs(names, outs) + "}");
+                } else {
+                    progress.clear();
+                    for (int k = 0; k < outs.size(); k++) out.println("[step " + step + "] " + names.get(k) + " = " + Format.text(outs.get(k)));
+                    out.flush();
+                }
+            }
+            progress.update(step);
+        }
+        progress.clear();
+        if (p.has("save-state")) state.save(Path.of(p.get("save-state")));
+        if (json) {
+            out.print("{\"outputs\": " + jsonOutputs(names, outs));
+            if (!steps.isEmpty()) out.print(", \"steps\": [" + String.join(", ", steps) + "]");
+            out.println("}");
+        } else {
+            for (int k = 0; k < outs.size(); k++) out.println(names.get(k) + " = " + Format.text(outs.get(k)));
+        }
+        return 0;
+    }
+
+    private static String jsonOutputs(List<String> names, List<NDArray> outs) {
+        var sb = new StringBuilder("[");
+        for (int k = 0; k < outs.size(); k++) {
+            NDArray a = outs.get(k);
+            if (k > 0) sb.append(", ");
+            sb.append("{\"name\": ").append(Format.jsonString(names.get(k)))
+              .append(", \"dtype\": ").append(Format.jsonString(a.dtype().spelling()))
+              .append(", \"shape\": ").append(Arrays.toString(a.shape()))
+              .append(", \"data\": ").append(Format.json(a)).append('}');
+        }
+        return sb.append(']').toString();
+    }
+
+    // ---- pp ----
+
+    private int pp(CommandLine.Parsed p) {
+        String fnName = p.require("fn");
+        Compiler c = open(p);
+        Compiler.function(c.parsed(), fnName, p.file());
+        Pipeline.Stage stage = p.get("stage", "source").equals("optimized") ? Pipeline.Stage.OPT : Pipeline.Stage.AD;
+        out.print(PrettyPrinter.print(Compiler.function(c.upTo(stage), fnName, p.file())));
+        return 0;
+    }
+
+    // ---- ir ----
+
+    private int ir(CommandLine.Parsed p) {
+        String fnName = p.get("fn");
+        boolean locs = p.has("locs");
+        boolean all = p.has("print-ir-after-all");
+        Set<String> after = new LinkedHashSet<>(p.all("print-ir-after"));
+        List<String> known = Pipeline.passNames();
+        for (String pass : after)
+            if (!known.contains(pass)) throw new UsageException("--print-ir-after: unknown pass '" + pass + "' (passes: " + String.join(", ", known) + ")");
+        boolean dumps = all || !after.isEmpty();
+        // Printing after a pass only makes sense when the pipeline reaches it, so those flags default to the whole pipeline.
+        Pipeline.Stage stage = stage(p.get("stage", dumps ? "lowered" : "opt"));
+        Compiler c = open(p);
+        if (fnName != null) Compiler.function(c.parsed(), fnName, p.file());
+        Set<String> ran = new LinkedHashSet<>();
+        Module m = c.upTo(stage, (pass, f) -> {
+            ran.add(pass);
+            if ((all || after.contains(pass)) && (fnName == null || f.name().equals(fnName)))
+                out.print("# ---- IR after " + pass + " (@" + f.name() + ") ----\n" + IrText.print(f, locs) + "\n");
+        });
+        if (dumps) out.print("# ---- IR at stage " + stageName(stage) + " ----\n");
+        out.print(fnName == null ? IrText.print(m, locs) : IrText.print(Compiler.function(m, fnName, p.file()), locs));
+        for (String pass : after)
+            if (!ran.contains(pass)) err.println("note: pass '" + pass + "' did not run (the pipeline stops at stage " + stageName(stage) + ", or the optimization level skips it)");
+        return 0;
+    }
+
+    // ---- dot ----
+
+    private int dot(CommandLine.Parsed p) {
+        String fnName = p.require("fn");
+        Pipeline.Stage stage = stage(p.get("stage", "opt"));
+        String target = p.get("o");
+        String ext = target == null ? null : extension(target);
+        if (target != null && !Set.of("dot", "gv", "svg", "png", "pdf").contains(ext))
+            throw new UsageException("-o expects FILE.dot or FILE.svg (also .gv, .png, .pdf), got '" + target + "'");
+        Compiler c = open(p);
+        Compiler.function(c.parsed(), fnName, p.file());
+        String text = DotGraph.render(Compiler.function(c.upTo(stage), fnName, p.file()));
+        if (target == null) {
+            out.print(text);
+            return 0;
+        }
+        Path file = Path.of(target);
+        if (ext.equals("dot") || ext.equals("gv")) {
+            try {
+                Files.writeString(file, text);
+            } catch (IOException e) {
+                throw new UserException("cannot write " + file + ": " + e.getMessage());
+            }
+            return 0;
+        }
+        renderWithGraphviz(text, ext, file);
+        return 0;
+    }
+
+    private static String extension(String name) {
+        String base = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();
+        int dot = base.lastIndexOf('.');
+        return dot < 0 ? "" : base.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static void renderWithGraphviz(String text, String format, Path file) {
+        Path dot = Host.onPath("dot");
+        if (dot == null)
+            throw new UserException("-o " + file + ": rendering ." + format + " needs Graphviz's 'dot' program, which is not on PATH; install Graphviz "
+                    + "(apt-get install graphviz, or brew install graphviz) or write DOT text with -o FILE.dot");
+        try {
+            Process proc = new ProcessBuilder(dot.toString(), "-T" + format, "-o", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (var in = proc.getOutputStream()) {
+                in.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+            String problems = new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!proc.waitFor(5, TimeUnit.MINUTES)) {
+                proc.destroyForcibly();
+                throw new UserException(dot + " -T" + format + " did not finish in 5 minutes");
+            }
+            if (proc.exitValue() != 0) throw new UserException(dot + " -T" + format + " failed (exit status " + proc.exitValue() + ")" + (problems.isEmpty() ? "" : ": " + problems));
+        } catch (IOException e) {
+            throw new UserException("cannot run " + dot + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserException("interrupted while running " + dot);
+        }
+    }
+
+    // ---- not yet ----
+
+    private int notYet(CommandLine.Parsed p) {
+        err.println("txc " + p.command().name() + ": not available yet");
+        return 2;
+    }
+}
