@@ -66,8 +66,15 @@ public final class Main {
 
     /** Runs one {@code txc} command line; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return new Main(out, err, defaultEngines(), stderrIsTerminal()).execute(args);
+    }
+
+    /** bin/txc tells (TXC_STDERR_TTY=1 or 0) since Java cannot; otherwise the console's terminal-ness is the guess. */
+    private static boolean stderrIsTerminal() {
+        String hint = System.getenv("TXC_STDERR_TTY");
+        if (hint != null) return hint.equals("1");
         var console = System.console();
-        return new Main(out, err, defaultEngines(), console != null && console.isTerminal()).execute(args);
+        return console != null && console.isTerminal();
     }
 
     int execute(String[] args) {
@@ -226,7 +233,13 @@ public final class Main {
         var progress = new Progress(err, repeat, terminal && !json);
         List<NDArray> outs = List.of();
         for (int step = 1; step <= repeat; step++) {
-            outs = program.call(fnName, args, state);
+            try {
+                outs = program.call(fnName, args, state);
+            } catch (TxRuntimeException e) {
+                if (repeat == 1) throw e;
+                progress.clear();
+                throw new TxRuntimeException(e.getMessage() + " (in call " + step + " of " + repeat + ")", e);
+            }
             if (every > 0 && step % every == 0 && step < repeat) {
                 if (json) {
                     steps.add("{\"step\": " + step + ", \"outputs\": " + jsonOutputs(names, outs) + "}");

@@ -392,6 +392,33 @@ class MainTest {
     }
 
     @Test
+    void progressBarOnlyOnATerminalWithTextOutput() throws IOException {
+        String src = write("inc.tx", "shared w: f64 = 0.0\nfn inc(x: f64) {\n  w := w + x\n  return w\n}\n");
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        try (var o = new java.io.PrintStream(out, true); var e = new java.io.PrintStream(err, true)) {
+            assertEquals(0, new Main(o, e, Main.defaultEngines(), true).execute(new String[] {"run", src, "--fn", "inc", "--arg", "x=1", "--repeat", "5"}));
+        }
+        assertEquals("w = 4.0\n", out.toString());
+        assertTrue(err.toString().contains("5/5 100%") && err.toString().contains("calls/s"), err::toString);
+        assertTrue(err.toString().endsWith("\r"), "the bar is erased at the end");
+        out.reset();
+        err.reset();
+        try (var o = new java.io.PrintStream(out, true); var e = new java.io.PrintStream(err, true)) {
+            assertEquals(0, new Main(o, e, Main.defaultEngines(), true).execute(new String[] {"run", src, "--fn", "inc", "--arg", "x=1", "--repeat", "5", "--format", "json"}));
+        }
+        assertEquals("", err.toString());
+        assertEquals("", ok("run", src, "--fn", "inc", "--arg", "x=1", "--repeat", "5").err(), "no bar when stderr is not a terminal");
+    }
+
+    @Test
+    void runTimeErrorsInALoopSayWhichCall() throws IOException {
+        String src = write("grow.tx", "shared n: i64 = 0\nfn step(x: f64[?]) {\n  n := n + 1\n  return x[n]\n}\n");
+        Cli r = fails(1, "run", src, "--fn", "step", "--arg", "x=[1, 2, 3]", "--repeat", "5");
+        assertEquals("error: step: index 3 is out of bounds for axis 0 with size 3 (in call 4 of 5)\n", r.err());
+    }
+
+    @Test
     void loadStateErrorsNameTheVariableAndFile() throws IOException {
         String src = write("inc.tx", "shared w: f64[2] = 0.0\nshared b: f64 = 1.0\nfn f(x: f64) = sum(w) + b + x\n");
         Path state = dir.resolve("st");
