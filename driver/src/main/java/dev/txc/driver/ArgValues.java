@@ -10,7 +10,6 @@ import dev.txc.runtime.Npy;
 import dev.txc.runtime.TxRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,10 +116,5 @@ public final class ArgValues {
             throw new UserException(file + " holds " + a.dtype().spelling() + " values but parameter " + name + " is " + t
                     + "; converting can lose information (pass --allow-downcast to allow it)");
         return a.astype(want);
-    }
-
-    /** For messages: a shape as {@code 3x4}. */
-    static String shapeText(int[] shape) {
-        return String.join("x", Arrays.stream(shape).mapToObj(Integer::toString).toList());
     }
 }

@@ -43,10 +43,11 @@ public final class State {
         DType d = Tensors.runtime(t.dtype());
         return switch (v.init()) {
             case SharedVar.Init.Value(var value) -> {
+                int[] shape = staticShape(v);
                 NDArray a = Tensors.toNDArray(value);
-                if (a.rank() > t.rank() || !t.isStatic())
+                if (a.rank() > t.rank())
                     throw new TxRuntimeException("shared variable " + v.name() + ": initial value of shape " + Shapes.format(a.shape()) + " does not fit " + t);
-                yield a.broadcastTo(staticShape(v)).copy();
+                yield a.broadcastTo(shape).copy();
             }
             case SharedVar.Init.Randn(long seed) -> Kernels.randn(seed, d, staticShape(v));
             case SharedVar.Init.Uniform(double low, double high, long seed) -> Kernels.uniform(low, high, seed, d, staticShape(v));
