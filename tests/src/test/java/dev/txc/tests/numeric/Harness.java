@@ -243,6 +243,12 @@ final class Harness {
         return sb.append(")").toString();
     }
 
+    static int size(int[] shape) {
+        int n = 1;
+        for (int s : shape) n *= s;
+        return n;
+    }
+
     /** Multi-index helpers for plain-loop references in C order. */
     static int flat(int[] shape, int... idx) {
         int p = 0;
