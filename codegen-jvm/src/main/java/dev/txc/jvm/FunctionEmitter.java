@@ -281,6 +281,7 @@ final class FunctionEmitter {
                 opsCall(n.op() == Op.EXPAND_DIMS ? "expandDims" : "squeeze", d(ND_DESC + "[I"));
             }
             case SCAN -> scan(n);
+            case FUSED -> fused(n);
             case TUPLE_GET -> {
                 load(n.input(0));
                 push(mv, a.integer("index"));
@@ -317,19 +318,48 @@ final class FunctionEmitter {
         }
     }
 
-    /** An elementwise kernel over {@code body}: its operands are the body's inputs from outside, minus inlined scalars. */
+    /** A single elementwise node as a kernel: its operands are its inputs, minus inlined scalar constants. */
     private void kernel(List<Node> body) {
         var inputs = new ArrayList<Node>();
         for (Node n : body)
             for (Node in : n.inputs())
                 if (!body.contains(in) && !KernelEmitter.inlined(in) && !inputs.contains(in)) inputs.add(in);
-        Node out = body.getLast();
+        emitKernel(inputs, inputs, List.of(), body, body.getLast());
+    }
+
+    /**
+     * A fused node as one kernel: its body's params stand for the operands; params used only as the shape of a
+     * broadcast inside the body are not loop operands but widen the loop's shape.
+     */
+    private void fused(Node n) {
+        Region r = n.region();
+        var body = new ArrayList<Node>();
+        for (Node b : schedule.block(r.results(), r.level(), new LinkedHashSet<>())) if (b.op() != Op.REGION_PARAM) body.add(b);
+        var shapeParams = new java.util.HashSet<Node>();
+        for (Node b : body) if (b.op() == Op.BROADCAST_TO) shapeParams.add(b.input(1));
+        var dataParams = new ArrayList<Node>();
+        var operands = new ArrayList<Node>();
+        var shapes = new ArrayList<Node>();
+        for (int k = 0; k < r.params().size(); k++) {
+            Node p = r.params().get(k);
+            if (shapeParams.contains(p)) shapes.add(n.input(k));
+            else {
+                dataParams.add(p);
+                operands.add(n.input(k));
+            }
+        }
+        emitKernel(dataParams, operands, shapes, body, r.results().getFirst());
+    }
+
+    /** Prepares the loop over {@code operands} (bound to {@code inputs} in the body), runs the kernel, leaves the output. */
+    private void emitKernel(List<Node> inputs, List<Node> operands, List<Node> shapes, List<Node> body, Node out) {
         var spec = new KernelEmitter.Spec(kernels.size(), inputs, body, List.of(out));
         kernels.add(spec);
-        array(inputs);
+        array(operands);
         poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(out.dtype())}, "[Ldev/txc/runtime/DType;");
-        mv.visitInsn(ACONST_NULL);
-        mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[I)L" + KernelEmitter.LOOP + ";", false);
+        if (shapes.isEmpty()) mv.visitInsn(ACONST_NULL);
+        else array(shapes);
+        mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
         int loop = next++;
         mv.visitVarInsn(ASTORE, loop);
         mv.visitVarInsn(ALOAD, loop);

@@ -186,7 +186,7 @@ final class KernelEmitter {
             local.put(in, v);
         }
         for (Node n : spec.body()) {
-            for (Node in : n.inputs()) push(in, local);
+            for (Node in : ScalarEmitter.scalarInputs(n)) push(in, local);
             ScalarEmitter.emit(mv, n);
             CType t = CType.of(n.dtype());
             int v = local(t);

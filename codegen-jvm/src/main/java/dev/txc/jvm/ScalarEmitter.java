@@ -15,18 +15,23 @@ final class ScalarEmitter {
 
     private static final String SCALAR_OPS = "dev/txc/runtime/ScalarOps";
 
+    /** The operands whose scalar values the op consumes: a broadcast inside a kernel is the identity on its value. */
+    static java.util.List<Node> scalarInputs(Node n) {
+        return n.op() == dev.txc.ir.Op.BROADCAST_TO ? java.util.List.of(n.input(0)) : n.inputs();
+    }
+
     static void emit(MethodVisitor mv, Node n) {
         switch (n.op()) {
             case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
                  ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT,
                  ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR,
                  WHERE, CLIP -> call(mv, n);
-            case STOP_GRADIENT -> { }
+            case STOP_GRADIENT, BROADCAST_TO -> { }
             case CAST -> convert(mv, n.input(0).dtype(), n.dtype());
             case PARAM, SHARED, CONST, REGION_PARAM, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP,
                  SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
-                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, GRAD, LOP, ROP, JACOBIAN,
-                 HESSIAN, SCAN, TUPLE_GET -> throw new IllegalArgumentException("not a scalar op: " + n.op());
+                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, SLICE, INDEX, SHAPE, GRAD, LOP, ROP, JACOBIAN,
+                 HESSIAN, SCAN, TUPLE_GET, FUSED -> throw new IllegalArgumentException("not a scalar op: " + n.op());
         }
         CType.narrow(mv, n.dtype());
     }

@@ -69,7 +69,7 @@ public final class ArgValues {
     }
 
     private static NDArray value(String name, TensorType t, String text, int position, boolean allowDowncast) {
-        DType want = Tensors.runtime(t.dtype());
+        DType want = dev.txc.jvm.Tensors.dtype(t.dtype());
         String where = "--arg " + name + ": ";
         try {
             if (text.startsWith("@")) return fromFile(name, t, Path.of(text.substring(1)), allowDowncast);
@@ -110,7 +110,7 @@ public final class ArgValues {
 
     private static NDArray fromFile(String name, TensorType t, Path file, boolean allowDowncast) {
         NDArray a = Npy.read(file);
-        DType want = Tensors.runtime(t.dtype());
+        DType want = dev.txc.jvm.Tensors.dtype(t.dtype());
         if (a.dtype() == want) return a;
         if (!a.dtype().canCastSafely(want) && !allowDowncast)
             throw new UserException(file + " holds " + a.dtype().spelling() + " values but parameter " + name + " is " + t

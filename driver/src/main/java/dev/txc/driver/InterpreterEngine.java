@@ -24,19 +24,19 @@ public final class InterpreterEngine implements Engine {
             if (f == null) throw new IllegalArgumentException("no function " + fn + " in the loaded module");
             Signature.check(f, args);
             Map<String, Tensor> byName = new HashMap<>();
-            for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), Tensors.toTensor(args.get(k)));
+            for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), dev.txc.jvm.Tensors.fromNd(args.get(k)));
             Map<String, Tensor> shared = new HashMap<>();
             Interpreter.Result r;
             try {
-                r = Interpreter.run(f, byName, name -> shared.computeIfAbsent(name, n -> Tensors.toTensor(state.get(n))));
+                r = Interpreter.run(f, byName, name -> shared.computeIfAbsent(name, n -> dev.txc.jvm.Tensors.fromNd(state.get(n))));
             } catch (EvalException e) {
                 String msg = e.getMessage();
                 throw new TxRuntimeException(msg.startsWith(f.name() + ":") ? msg : f.name() + ": " + msg);
             }
             var outs = new ArrayList<NDArray>();
-            for (Tensor t : r.outputs()) outs.add(Tensors.toNDArray(t));
+            for (Tensor t : r.outputs()) outs.add(dev.txc.jvm.Tensors.toNd(t));
             var updates = new LinkedHashMap<String, NDArray>();
-            r.updates().forEach((name, t) -> updates.put(name, Tensors.toNDArray(t)));
+            r.updates().forEach((name, t) -> updates.put(name, dev.txc.jvm.Tensors.toNd(t)));
             state.setAll(updates);
             return List.copyOf(outs);
         };

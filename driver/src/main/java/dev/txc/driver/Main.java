@@ -35,11 +35,11 @@ import java.util.function.Supplier;
  */
 public final class Main {
     /** The engine {@code run} and {@code bench} use unless {@code --engine} says otherwise. */
-    static final String DEFAULT_ENGINE = "interp";
+    static final String DEFAULT_ENGINE = "jvm";
 
     /** The selectable engines by {@code --engine} name. */
     static Map<String, Supplier<Engine>> defaultEngines() {
-        return Map.of("interp", InterpreterEngine::new);
+        return Map.of("interp", InterpreterEngine::new, "jvm", JvmEngine::new);
     }
 
     private final PrintStream out;
@@ -155,7 +155,8 @@ public final class Main {
             case "pp" -> pp(p);
             case "ir" -> ir(p);
             case "dot" -> dot(p);
-            case "asm", "ptx", "compile", "bench" -> notYet(p);
+            case "asm" -> asm(p);
+            case "ptx", "compile", "bench" -> notYet(p);
             default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
         };
     }
@@ -372,6 +373,17 @@ public final class Main {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while running " + dot);
         }
+    }
+
+    // ---- asm ----
+
+    private int asm(CommandLine.Parsed p) {
+        Compiler c = open(p);
+        Module m = c.upTo(Pipeline.Stage.LOWERED);
+        Function f = Compiler.function(m, p.require("fn"), p.file());
+        var shared = m.shared().stream().map(dev.txc.ir.SharedVar::name).toList();
+        out.print(dev.txc.jvm.JvmCompiler.textify(dev.txc.jvm.JvmCompiler.compile(f, shared).bytes()));
+        return 0;
     }
 
     // ---- not yet ----

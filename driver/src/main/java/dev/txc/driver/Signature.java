@@ -29,7 +29,7 @@ public final class Signature {
             String name = f.paramName(k);
             TensorType t = f.params().get(k).tt();
             String where = f.name() + ": parameter " + name + " expects " + t;
-            if (Tensors.ir(a.dtype()) != t.dtype()) throw new TxRuntimeException(where + ", got dtype " + a.dtype().spelling());
+            if (dev.txc.jvm.Tensors.dtype(a.dtype()) != t.dtype()) throw new TxRuntimeException(where + ", got dtype " + a.dtype().spelling());
             if (a.rank() != t.rank())
                 throw new TxRuntimeException(where + " (rank " + t.rank() + "), got shape " + Shapes.format(a.shape()) + " (rank " + a.rank() + ")");
             for (int d = 0; d < t.rank(); d++) {

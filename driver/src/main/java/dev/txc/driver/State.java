@@ -40,11 +40,11 @@ public final class State {
 
     private static NDArray initialValue(SharedVar v) {
         TensorType t = v.type();
-        DType d = Tensors.runtime(t.dtype());
+        DType d = dev.txc.jvm.Tensors.dtype(t.dtype());
         return switch (v.init()) {
             case SharedVar.Init.Value(var value) -> {
                 int[] shape = staticShape(v);
-                NDArray a = Tensors.toNDArray(value);
+                NDArray a = dev.txc.jvm.Tensors.toNd(value);
                 if (a.rank() > t.rank())
                     throw new TxRuntimeException("shared variable " + v.name() + ": initial value of shape " + Shapes.format(a.shape()) + " does not fit " + t);
                 yield a.broadcastTo(shape).copy();
@@ -76,7 +76,7 @@ public final class State {
         } catch (TxRuntimeException e) {
             throw new TxRuntimeException("shared variable " + v.name() + ": " + e.getMessage(), e);
         }
-        DType want = Tensors.runtime(v.type().dtype());
+        DType want = dev.txc.jvm.Tensors.dtype(v.type().dtype());
         if (a.dtype() != want) {
             if (!a.dtype().canCastSafely(want))
                 throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds " + a.dtype().spelling() + " values, which do not convert to "
@@ -134,7 +134,7 @@ public final class State {
     private void check(String name, NDArray value) {
         known(name);
         TensorType t = types.get(name);
-        if (Tensors.ir(value.dtype()) != t.dtype() || shapeProblem(t, value) != null)
+        if (dev.txc.jvm.Tensors.dtype(value.dtype()) != t.dtype() || shapeProblem(t, value) != null)
             throw new TxRuntimeException("shared variable " + name + " is " + t + "; it cannot hold a " + value.dtype().spelling() + " array of shape " + Shapes.format(value.shape()));
     }
 
@@ -166,7 +166,7 @@ public final class State {
                 throw new TxRuntimeException("cannot load shared variable " + name + ": " + e.getMessage(), e);
             }
             TensorType t = types.get(name);
-            if (Tensors.ir(a.dtype()) != t.dtype())
+            if (dev.txc.jvm.Tensors.dtype(a.dtype()) != t.dtype())
                 throw new TxRuntimeException("cannot load shared variable " + name + " from " + file + ": the file holds " + a.dtype().spelling() + " values but " + name + " is " + t);
             String problem = shapeProblem(t, a);
             if (problem != null)

@@ -254,7 +254,7 @@ class MainTest {
 
     @Test
     void notYetAvailableCommands() {
-        for (String cmd : new String[] {"asm", "ptx", "bench"}) {
+        for (String cmd : new String[] {"ptx", "bench"}) {
             Cli r = fails(2, cmd, file, "--fn", "gy");
             assertEquals("txc " + cmd + ": not available yet\n", r.err());
         }
@@ -268,6 +268,13 @@ class MainTest {
         assertEquals("gy = 2.0\n", ok("run", file, "--fn", "gy", "--arg", "x=1", "--device", "cpu").out());
     }
 
+    @Test
+    void asmPrintsTheGeneratedClass() {
+        String asm = ok("asm", file, "--fn", "gy").out();
+        assertTrue(asm.contains("class txc/generated/Fn_gy implements dev/txc/runtime/CompiledFunction"), asm);
+        assertTrue(asm.contains("public call([Ldev/txc/runtime/NDArray;[Ldev/txc/runtime/NDArray;)[Ldev/txc/runtime/NDArray;"), asm);
+    }
+
     // ---- internal errors ----
 
     @Test
@@ -275,10 +282,10 @@ class MainTest {
         Map<String, Supplier<Engine>> broken = Map.of("interp", () -> m -> (fn, args, state) -> {
             throw new IllegalStateException("kaboom");
         });
-        Cli r = Cli.run(broken, "run", file, "--fn", "gy", "--arg", "x=1");
+        Cli r = Cli.run(broken, "run", file, "--fn", "gy", "--arg", "x=1", "--engine", "interp");
         assertEquals(3, r.status(), r::toString);
         assertEquals("txc: internal error: IllegalStateException: kaboom\n(this is a bug in txc; re-run with --verbose for the stack trace)\n", r.err());
-        r = Cli.run(broken, "run", file, "--fn", "gy", "--arg", "x=1", "--verbose");
+        r = Cli.run(broken, "run", file, "--fn", "gy", "--arg", "x=1", "--verbose", "--engine", "interp");
         assertEquals(3, r.status(), r::toString);
         assertTrue(r.err().startsWith("txc: internal error: IllegalStateException: kaboom\njava.lang.IllegalStateException: kaboom\n\tat "), r::toString);
         r = Cli.run(broken, "run", file, "--fn", "gy", "--arg", "x=1", "--engine", "jvm");
@@ -313,7 +320,8 @@ class MainTest {
     @Test
     void prettyPrint() {
         assertEquals("logistic = (1.0 / (1.0 + exp(-x)))\n", ok("pp", file, "--fn", "logistic").out());
-        assertEquals("out0 = ((A @ x) + b)\nout1 = sum((A ** 2.0))\n", ok("pp", file, "--fn", "linear_mix", "--stage", "optimized").out());
+        assertEquals("out0 = ((A @ x) + b)\nout1 = sum((A * A))\n", ok("pp", file, "--fn", "linear_mix", "--stage", "optimized").out());
+        assertEquals("gy = (2.0 * x)\n", ok("pp", file, "--fn", "gy", "--stage", "optimized").out());
         String gy = ok("pp", file, "--fn", "gy", "--stage", "source").out();
         assertTrue(gy.startsWith("gy = ") && gy.contains("x") && !gy.contains("grad("), gy);
     }
@@ -336,11 +344,11 @@ class MainTest {
 
     @Test
     void dotGraph() throws IOException {
-        String dot = ok("dot", file, "--fn", "logistic").out();
+        String dot = ok("dot", file, "--fn", "logistic", "--stage", "ad").out();
         assertTrue(dot.startsWith("digraph \"logistic\" {"), dot);
         assertTrue(dot.contains("label=\"exp\\nf64[?, ?]\""), dot);
         Path out = dir.resolve("g.dot");
-        assertEquals("", ok("dot", file, "--fn", "logistic", "-o", out.toString()).out());
+        assertEquals("", ok("dot", file, "--fn", "logistic", "--stage", "ad", "-o", out.toString()).out());
         assertEquals(dot, Files.readString(out));
         Path svg = dir.resolve("g.svg");
         Cli r = Cli.run("dot", file, "--fn", "logistic", "-o", svg.toString());
@@ -447,6 +455,6 @@ class MainTest {
         assertTrue(r.out().contains("\"dtype\": \"f32\"") && r.out().contains("1.5"), r::toString);
         r = ok("run", src, "--fn", "half", "--arg", "x=3", "--format", "json");
         assertTrue(r.out().contains("\"dtype\": \"f64\""), r::toString);
-        assertEquals(DType.F32, Tensors.runtime(dev.txc.ir.DType.F32));
+        assertEquals(DType.F32, dev.txc.jvm.Tensors.dtype(dev.txc.ir.DType.F32));
     }
 }

@@ -202,6 +202,7 @@ public final class Interpreter {
             }
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException(n.op().spelling() + " must be expanded by the grad pass before evaluation");
             case SCAN -> scan(n);
+            case FUSED -> fused(n);
             case TUPLE_GET -> ((List<?>) value(n.input(0))).get(a.integer("index"));
         };
     }
@@ -234,6 +235,20 @@ public final class Interpreter {
 
     private List<Node> body(Region r) {
         return bodies.computeIfAbsent(r, k -> schedule.block(k.results(), k.level(), new LinkedHashSet<>()));
+    }
+
+    /** A fused body evaluated on whole tensors: its elementwise ops broadcast as they would unfused. */
+    private Object fused(Node n) {
+        Region r = n.region();
+        while (frames.size() <= r.level() + 1) frames.add(new HashMap<>());
+        Map<Node, Object> saved = frames.get(r.level() + 1);
+        var frame = new HashMap<Node, Object>();
+        frames.set(r.level() + 1, frame);
+        for (int k = 0; k < r.params().size(); k++) frame.put(r.params().get(k), value(n.input(k)));
+        for (Node b : body(r)) if (b.op() != Op.REGION_PARAM) frame.put(b, apply(b));
+        Object out = value(r.results().getFirst());
+        frames.set(r.level() + 1, saved);
+        return out;
     }
 
     private Object scan(Node n) {

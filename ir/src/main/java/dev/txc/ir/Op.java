@@ -140,6 +140,11 @@ public enum Op {
     // Control.
     /** scan(seqs..., inits...) with a body region (seq elements..., carries...) -> (new carries..., outputs...). */
     SCAN("scan", Kind.CONTROL, -1, Accepts.ANY, Result.TUPLE, "body", "nseq"),
+    /**
+     * One elementwise kernel: a body of elementwise ops (and broadcasts of its inputs) over params standing for the
+     * operands, yielding one value; made by the fusion pass, run as one loop by the backends.
+     */
+    FUSED("fused", Kind.CONTROL, -1, Accepts.ANY, Result.SAME, "body"),
     TUPLE_GET("tuple_get", Kind.CONTROL, 1, Accepts.ANY, Result.SAME, "index");
 
     /** Marks an absent slice bound. */

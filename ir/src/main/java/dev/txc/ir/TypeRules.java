@@ -85,6 +85,7 @@ public final class TypeRules {
                 yield x.withDims(concatDims(x.dims(), x.dims()));
             }
             case SCAN -> scan(in, a.region("body"), a.integer("nseq"));
+            case FUSED -> fused(in, a.region("body"));
             case TUPLE_GET -> {
                 if (!(in.get(0).type() instanceof TupleType t)) throw new IllegalArgumentException("tuple_get of a non-tuple");
                 int k = a.integer("index");
@@ -454,6 +455,14 @@ public final class TypeRules {
         var out = new ArrayList<>(a);
         out.addAll(b);
         return out;
+    }
+
+    private static TensorType fused(List<Node> in, Region body) {
+        if (body.params().size() != in.size() || body.results().size() != 1)
+            throw new IllegalArgumentException("fused body takes one param per operand and yields one value");
+        for (int k = 0; k < in.size(); k++)
+            if (!in.get(k).type().equals(body.params().get(k).type())) throw new IllegalArgumentException("fused param " + k + " type");
+        return body.results().getFirst().tt();
     }
 
     private static TupleType scan(List<Node> in, Region body, int nseq) {

@@ -9,13 +9,11 @@ import static dev.txc.ir.Ir.sub;
 import static dev.txc.ir.Ir.where;
 
 import dev.txc.ir.Attrs;
-import dev.txc.ir.DType;
 import dev.txc.ir.Dim;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -114,10 +112,6 @@ final class Derivs {
             };
             default -> throw new IllegalArgumentException("not an elementwise op with partials: " + y.op());
         };
-    }
-
-    private static boolean hasPartials(Op op) {
-        return op.isElementwise() && op != Op.CAST && op.result() != Op.Result.BOOL;
     }
 
     // ---- broadcasting ----
@@ -222,6 +216,7 @@ final class Derivs {
             case UNSLICE -> out.set(0, Node.make(Op.SLICE, List.of(g), a));
             case UNINDEX -> out.set(0, Node.make(Op.INDEX, List.of(g, in.get(1)), a));
             case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
+            case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
         }
         return out;
@@ -356,6 +351,7 @@ final class Derivs {
                 yield Node.make(Op.CONCAT, parts, a);
             }
             case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
+            case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
         };
     }
@@ -390,13 +386,5 @@ final class Derivs {
             case PARAM, SHARED -> n.attrs().str("name");
             default -> "a value of type " + n.type();
         };
-    }
-
-    static int[] ints(long... v) {
-        return Arrays.stream(v).mapToInt(Math::toIntExact).toArray();
-    }
-
-    static DType dtype(Node n) {
-        return n.dtype();
     }
 }

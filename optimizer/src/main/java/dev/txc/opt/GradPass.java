@@ -44,7 +44,7 @@ public final class GradPass implements Pass {
                     done.addAll(group);
                     Node cost = rw.apply(d.input(0));
                     List<Node> wrts = group.stream().map(g -> rw.apply(g.input(1))).toList();
-                    List<Node> grads = Autodiff.grad(cost, wrts, zero(d));
+                    List<Node> grads = Autodiff.grad(stable(cost, wrts, cx), wrts, zero(d));
                     for (int k = 0; k < group.size(); k++)
                         expanded.put(Node.make(Op.GRAD, List.of(cost, wrts.get(k)), d.attrs()), grads.get(k));
                 } else {
@@ -57,6 +57,15 @@ public final class GradPass implements Pass {
             }
         }
         return Rewriter.rewrite(f, n -> n.op().kind() == Op.Kind.DIFF ? expanded.get(n) : n);
+    }
+
+    /**
+     * The cost in stable form (so that, say, the gradient of log(sigmoid(x)) stays finite), when optimizing and
+     * when every variable is a leaf the rewrite cannot absorb.
+     */
+    private static Node stable(Node cost, List<Node> wrts, PassContext cx) {
+        if (cx.optLevel() < 1 || !wrts.stream().allMatch(w -> w.op().kind() == Op.Kind.LEAF)) return cost;
+        return Stabilize.apply(cost);
     }
 
     private static Function fail(List<Diagnostic> errors) {

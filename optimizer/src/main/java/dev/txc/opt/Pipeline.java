@@ -2,14 +2,16 @@ package dev.txc.opt;
 
 import dev.txc.ir.Function;
 import dev.txc.ir.Module;
+import dev.txc.ir.Verifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
 /**
- * The optimizer pipeline, one readable list: differentiation, then (with the optimizer issue) canonicalize,
- * const-fold, cse/dce, stabilize, elementwise fusion and lowering. Stages name points in the list.
+ * The optimizer pipeline, one readable list: differentiation, canonicalize, const-fold, stabilize,
+ * canonicalize again (stable forms expose more), cse/dce, elementwise fusion. Stages name points in the list;
+ * {@code --opt-level 0} runs only differentiation, 1 adds the simplifications, 2 adds fusion.
  */
 public final class Pipeline {
     private Pipeline() {}
@@ -28,14 +30,22 @@ public final class Pipeline {
         }
     }
 
-    private record Step(Pass pass, Stage stage) {}
+    /** A pass, the stage it belongs to, and the lowest --opt-level that runs it. */
+    private record Step(Pass pass, Stage stage, int minLevel) {}
 
     private static List<Step> steps() {
-        return List.of(new Step(new GradPass(), Stage.AD));
+        return List.of(
+                new Step(new GradPass(), Stage.AD, 0),
+                new Step(new Canonicalize(), Stage.OPT, 1),
+                new Step(new ConstFold(), Stage.OPT, 1),
+                new Step(new Stabilize(), Stage.OPT, 1),
+                new Step(new Canonicalize(), Stage.OPT, 1),
+                new Step(new CseDce(), Stage.OPT, 1),
+                new Step(new ElementwiseFusion(), Stage.FUSED, 2));
     }
 
     public static List<String> passNames() {
-        return steps().stream().map(s -> s.pass().name()).toList();
+        return steps().stream().map(s -> s.pass().name()).distinct().toList();
     }
 
     /** Runs the passes that end at or before {@code upTo} on every function, calling {@code after} after each pass. */
@@ -45,13 +55,18 @@ public final class Pipeline {
             Function g = f;
             for (Step s : steps()) {
                 if (s.stage().ordinal() > upTo.ordinal()) break;
+                if (cx.optLevel() < s.minLevel()) continue;
                 g = s.pass().run(g, cx);
+                if (VERIFY) Verifier.verify(g, true);
                 if (after != null) after.accept(s.pass().name(), g);
             }
             fns.add(g);
         }
         return new Module(m.shared(), fns);
     }
+
+    /** Runs the verifier after every pass; tests turn it on with {@code -Dtx.verify=true}. */
+    private static final boolean VERIFY = Boolean.getBoolean("tx.verify");
 
     public static Module run(Module m, Stage upTo, PassContext cx) {
         return run(m, upTo, cx, null);

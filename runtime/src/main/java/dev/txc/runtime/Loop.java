@@ -59,6 +59,23 @@ public final class Loop {
     }
 
     /**
+     * Allocates contiguous outputs of the given dtypes over the broadcast shape of the inputs and of the i64 shape
+     * vectors in {@code shapes} (may be null), and builds the loop.
+     */
+    public static Loop prepare(NDArray[] inputs, DType[] outDtypes, NDArray[] shapes) {
+        int[] extra = null;
+        if (shapes != null) {
+            extra = new int[0];
+            for (NDArray s : shapes) {
+                int[] v = new int[s.size()];
+                for (int k = 0; k < v.length; k++) v[k] = Math.toIntExact(s.getLong(k));
+                extra = Shapes.broadcast(extra, v);
+            }
+        }
+        return prepare(inputs, outDtypes, extra);
+    }
+
+    /**
      * Allocates contiguous outputs of the given dtypes over the broadcast shape of the inputs (and of
      * {@code extraShape}, when non-null) and builds the loop.
      */

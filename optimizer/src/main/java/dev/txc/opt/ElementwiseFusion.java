@@ -1,0 +1,189 @@
+package dev.txc.opt;
+
+import dev.txc.ir.Attrs;
+import dev.txc.ir.Function;
+import dev.txc.ir.Ir;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import dev.txc.ir.Region;
+import dev.txc.ir.Schedule;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Groups elementwise ops into {@code fused} kernels, one loop each. A group grows from a root (an elementwise
+ * op) toward its producers, taking a producer when it is elementwise (or a broadcast of a group input), has the
+ * root's shape, lives in the same block, and all its users are already in the group. So every value computed in
+ * a kernel is needed only there: no work is duplicated across kernels and nothing but the root is written to
+ * memory. Values with users elsewhere stay materialized (recomputing them would trade memory traffic for
+ * repeated work, which this rule never does).
+ */
+public final class ElementwiseFusion implements Pass {
+    @Override
+    public String name() {
+        return "elementwise-fusion";
+    }
+
+    private static final Node EXTERNAL = Ir.scalar(0, dev.txc.ir.DType.BOOL);
+
+    @Override
+    public Function run(Function f, PassContext cx) {
+        Map<Node, List<Node>> users = users(f.roots());
+        Map<Node, Set<Node>> groups = groups(users);
+        if (groups.isEmpty()) return f;
+        var fusion = new Builder(groups);
+        var locs = new java.util.LinkedHashMap<>(f.locs());
+        Function out = f.mapRoots(fusion::rebuild);
+        fusion.memo.forEach((from, to) -> {
+            var s = f.locs().get(from);
+            if (s != null) locs.putIfAbsent(to, s);
+        });
+        return out.withLocs(locs);
+    }
+
+    /** Every node's users; function roots and region results count an external user. */
+    private static Map<Node, List<Node>> users(List<Node> roots) {
+        var users = new HashMap<Node, List<Node>>();
+        var seen = new HashSet<Node>();
+        var work = new ArrayDeque<Node>();
+        for (Node r : roots) {
+            users.computeIfAbsent(r, k -> new ArrayList<>()).add(EXTERNAL);
+            work.push(r);
+        }
+        while (!work.isEmpty()) {
+            Node n = work.pop();
+            if (!seen.add(n)) continue;
+            users.computeIfAbsent(n, k -> new ArrayList<>());
+            for (Node in : n.inputs()) {
+                users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+                work.push(in);
+            }
+            Region r = n.region();
+            if (r != null) {
+                for (Node res : r.results()) {
+                    users.computeIfAbsent(res, k -> new ArrayList<>()).add(EXTERNAL);
+                    work.push(res);
+                }
+            }
+        }
+        return users;
+    }
+
+    private static boolean fusible(Node n) {
+        return n.op().isElementwise() || n.op() == Op.BROADCAST_TO;
+    }
+
+    /** Maximal groups, each keyed by its root; groups of one node are left alone. */
+    private static Map<Node, Set<Node>> groups(Map<Node, List<Node>> users) {
+        List<Node> order = Autodiff.ancestors(new ArrayList<>(users.keySet()));
+        var grouped = new HashSet<Node>();
+        var groups = new java.util.LinkedHashMap<Node, Set<Node>>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node root = order.get(i);
+            if (!root.op().isElementwise() || grouped.contains(root)) continue;
+            var group = new LinkedHashSet<Node>(List.of(root));
+            boolean grew = true;
+            while (grew) {
+                grew = false;
+                for (Node member : List.copyOf(group)) {
+                    for (Node m : member.inputs()) {
+                        if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
+                        if (!m.tt().dims().equals(root.tt().dims())) continue;
+                        if (!group.containsAll(users.get(m))) continue;
+                        group.add(m);
+                        grew = true;
+                    }
+                }
+            }
+            if (group.size() < 2) continue;
+            grouped.addAll(group);
+            groups.put(root, group);
+        }
+        return groups;
+    }
+
+    /** Rebuilds the graph with each group root replaced by a fused node over the group's inputs. */
+    private static final class Builder {
+        private final Map<Node, Set<Node>> groups;
+        final Map<Node, Node> memo = new HashMap<>();
+        private final Schedule schedule = new Schedule();
+
+        Builder(Map<Node, Set<Node>> groups) {
+            this.groups = groups;
+        }
+
+        /** The group's operands: values from outside it, except scalar constants (kernels inline those). */
+        private List<Node> inputs(Set<Node> group) {
+            var in = new LinkedHashSet<Node>();
+            for (Node m : group)
+                for (Node x : m.inputs())
+                    if (!group.contains(x) && !(x.isConst() && x.tt().isScalar())) in.add(x);
+            return new ArrayList<>(in);
+        }
+
+        private List<Node> deps(Node n) {
+            Set<Node> g = groups.get(n);
+            if (g != null) return inputs(g);
+            return schedule.deps(n);
+        }
+
+        Node rebuild(Node root) {
+            // Post-order over rebuild dependencies, iteratively.
+            var stack = new ArrayDeque<Object[]>();
+            if (!memo.containsKey(root)) stack.push(new Object[] {root, deps(root), 0});
+            while (!stack.isEmpty()) {
+                Object[] top = stack.peek();
+                @SuppressWarnings("unchecked") List<Node> ds = (List<Node>) top[1];
+                int k = (Integer) top[2];
+                if (k < ds.size()) {
+                    top[2] = k + 1;
+                    Node d = ds.get(k);
+                    if (!memo.containsKey(d)) stack.push(new Object[] {d, deps(d), 0});
+                } else {
+                    stack.pop();
+                    Node n = (Node) top[0];
+                    if (!memo.containsKey(n)) memo.put(n, build(n));
+                }
+            }
+            return memo.get(root);
+        }
+
+        private Node build(Node n) {
+            Set<Node> g = groups.get(n);
+            if (g != null) return fused(n, g);
+            if (n.op().kind() == Op.Kind.LEAF) return n;
+            var ins = n.inputs().stream().map(memo::get).toList();
+            Attrs attrs = n.attrs();
+            Region r = n.region();
+            if (r != null) {
+                var results = r.results().stream().map(this::rebuild).toList();
+                attrs = attrs.with("body", new Region(r.level(), r.params(), results));
+            }
+            return n.withInputs(ins, attrs);
+        }
+
+        private Node fused(Node root, Set<Node> group) {
+            List<Node> inputs = inputs(group);
+            int level = Region.levelAbove(inputs);
+            var sub = new HashMap<Node, Node>();
+            var params = new ArrayList<Node>();
+            for (int k = 0; k < inputs.size(); k++) {
+                Node p = Ir.regionParam(level, k, inputs.get(k).tt());
+                params.add(p);
+                sub.put(inputs.get(k), p);
+            }
+            for (Node m : Autodiff.ancestors(List.of(root))) {
+                if (!group.contains(m)) continue;
+                sub.put(m, m.withInputs(m.inputs().stream().map(x -> sub.getOrDefault(x, x)).toList()));
+            }
+            var body = new Region(level, params, List.of(sub.get(root)));
+            return Node.make(Op.FUSED, inputs.stream().map(memo::get).toList(), Attrs.of("body", body));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.txc.opt;
+
+import static dev.txc.opt.Rules.carriesShape;
+import static dev.txc.opt.Rules.is;
+import static dev.txc.opt.Rules.isConst;
+
+import dev.txc.ir.Attrs;
+import dev.txc.ir.Function;
+import dev.txc.ir.Ir;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import java.util.List;
+
+/**
+ * Numerically stable forms of expressions that overflow or cancel: sigmoids written out, logs of sigmoids and
+ * of softmax, log(1 + x), exp(x) - 1, and softplus. The grad pass applies the same rules to a cost before
+ * differentiating it, so gradients are stable too.
+ */
+public final class Stabilize implements Pass {
+    @Override
+    public String name() {
+        return "stabilize";
+    }
+
+    @Override
+    public Function run(Function f, PassContext cx) {
+        return Rules.apply(f, RULES);
+    }
+
+    /** The stable form of the graph of one value (used on costs before differentiation). */
+    static Node apply(Node n) {
+        var f = new Function("v", List.of(), java.util.Map.of(), List.of(new Function.Output("v", n)), List.of(), java.util.Map.of());
+        return Rules.apply(f, RULES).outputs().getFirst().value();
+    }
+
+    static final List<Rule> RULES = List.of(
+            new Rule("sigmoid", "1 / (1 + exp(u)) => sigmoid(-u)", Stabilize::sigmoid),
+            new Rule("one-minus-sigmoid", "1 - sigmoid(x) => sigmoid(-x)", n -> is(n, Op.SUB) && isConst(n.input(0), 1)
+                    && is(n.input(1), Op.SIGMOID) && carriesShape(n, n.input(1)) ? Ir.op(Op.SIGMOID, Ir.neg(n.input(1).input(0))) : null),
+            new Rule("log-sigmoid", "log(sigmoid(x)) => -softplus(-x)", n -> is(n, Op.LOG) && is(n.input(0), Op.SIGMOID)
+                    ? Ir.neg(Ir.op(Op.SOFTPLUS, Ir.neg(n.input(0).input(0)))) : null),
+            new Rule("softplus", "log(1 + exp(x)) => softplus(x)", n -> {
+                Node x = onePlus(n);
+                return x != null && is(x, Op.EXP) ? Ir.op(Op.SOFTPLUS, x.input(0)) : null;
+            }),
+            new Rule("log1p", "log(1 + x) => log1p(x)", n -> {
+                Node x = onePlus(n);
+                return x != null && !is(x, Op.EXP) ? Ir.op(Op.LOG1P, x) : null;
+            }),
+            new Rule("expm1", "exp(x) - 1 => expm1(x)", n -> is(n, Op.SUB) && is(n.input(0), Op.EXP) && isConst(n.input(1), 1)
+                    && carriesShape(n, n.input(0)) ? Ir.op(Op.EXPM1, n.input(0).input(0)) : null),
+            new Rule("log-exp", "log(exp(x)) => x", n -> is(n, Op.LOG) && is(n.input(0), Op.EXP) ? n.input(0).input(0) : null),
+            new Rule("log-softmax", "log(softmax(x)) => log_softmax(x)", n -> is(n, Op.LOG) && is(n.input(0), Op.SOFTMAX)
+                    ? Node.make(Op.LOG_SOFTMAX, List.of(n.input(0).input(0)), Attrs.of("axis", n.input(0).attrs().lng("axis"))) : null));
+
+    /** For log(1 + x) or log(x + 1) with x carrying the shape: x; else null. */
+    private static Node onePlus(Node n) {
+        if (!is(n, Op.LOG) || !is(n.input(0), Op.ADD)) return null;
+        Node s = n.input(0);
+        if (isConst(s.input(0), 1) && carriesShape(s, s.input(1))) return s.input(1);
+        if (isConst(s.input(1), 1) && carriesShape(s, s.input(0))) return s.input(0);
+        return null;
+    }
+
+    private static Node sigmoid(Node n) {
+        if (!is(n, Op.DIV) || !isConst(n.input(0), 1) || !is(n.input(1), Op.ADD)) return null;
+        Node s = n.input(1);
+        Node e = isConst(s.input(0), 1) ? s.input(1) : isConst(s.input(1), 1) ? s.input(0) : null;
+        if (e == null || !is(e, Op.EXP) || !carriesShape(n, n.input(1)) || !carriesShape(s, e)) return null;
+        return Ir.op(Op.SIGMOID, Ir.neg(e.input(0)));
+    }
+}
