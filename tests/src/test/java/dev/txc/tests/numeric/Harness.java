@@ -28,7 +28,9 @@ import java.util.Random;
 /**
  * The shared harness of the numeric suites: compiles tx source, runs a function through both the reference
  * interpreter and the JVM backend, and fails when the two disagree (shape, dtype, or values beyond tolerance).
- * Expected values never come from here: tests compare the returned results with independent references.
+ * The interpreter runs the module right after differentiation (stage ad); the JVM backend runs that same module
+ * and also the fully optimized one (stage fused, -O2, as the driver compiles it), so optimizer rewrites are
+ * checked too. Expected values never come from here: tests compare the returned results with independent references.
  */
 final class Harness {
     private Harness() {}
@@ -37,8 +39,18 @@ final class Harness {
     static final double AGREE_F64 = 1e-12;
     static final double AGREE_F32 = 1e-6;
 
-    /** A compiled module: the IR after differentiation, with the source kept for messages. */
-    record Compiled(String source, Module module, DType floatX) {
+    /** Agreement of the optimized JVM code with the interpreter: stabilizing rewrites may change rounding a little. */
+    static final double AGREE_OPT_F64 = 1e-10;
+
+    /** The last stage the optimized module is taken to; -Dtxc.numeric.optStage=ad turns the optimized comparison off. */
+    static final Pipeline.Stage OPT_STAGE = Pipeline.Stage.valueOf(System.getProperty("txc.numeric.optStage", "FUSED").toUpperCase(java.util.Locale.ROOT));
+
+    /** A compiled module: the IR after differentiation and after the whole pipeline, with the source kept for messages. */
+    record Compiled(String source, Module module, Module optimized, DType floatX) {
+        Function optFn(String name) {
+            return optimized.function(name);
+        }
+
         Function fn(String name) {
             Function f = module.function(name);
             if (f == null) fail("no function " + name + " in\n" + source);
@@ -56,7 +68,15 @@ final class Harness {
         var c = Frontend.compileText("t.tx", src, new Frontend.Options(floatX));
         assertTrue(c.ok(), () -> "compile errors: " + c.diagnostics() + "\nsource:\n" + src);
         Module m = Pipeline.run(c.module(), Pipeline.Stage.AD, new PassContext(2, floatX));
-        return new Compiled(src, m, floatX);
+        Module opt = null;
+        if (OPT_STAGE != Pipeline.Stage.AD) {
+            try {
+                opt = Pipeline.run(c.module(), OPT_STAGE, new PassContext(2, floatX));
+            } catch (RuntimeException e) {
+                throw new AssertionError("the optimizer failed (stage " + OPT_STAGE + ") on\n" + src, e);
+            }
+        }
+        return new Compiled(src, m, opt, floatX);
     }
 
     /** Whether the source compiles; the diagnostics otherwise (for tests of compile-time rules). */
@@ -73,7 +93,10 @@ final class Harness {
 
     /** Runs {@code fn} by the JVM backend only, arguments in parameter order. */
     static List<Tensor> jvm(Compiled c, String fn, Tensor... args) {
-        Function f = c.fn(fn);
+        return jvm(c.fn(fn), args);
+    }
+
+    static List<Tensor> jvm(Function f, Tensor... args) {
         CompiledFunction cf;
         synchronized (JVM) {
             cf = JVM.get(f);
@@ -110,6 +133,16 @@ final class Harness {
         }
         assertEquals(ref.size(), got.size(), "output count of " + fn);
         for (int k = 0; k < ref.size(); k++) agree(ref.get(k), got.get(k), tolF64, fn + " output " + k + " (interpreter vs JVM)\nsource:\n" + c.source);
+        if (c.optimized() != null) {
+            List<Tensor> opt;
+            try {
+                opt = jvm(c.optFn(fn), args);
+            } catch (RuntimeException | LinkageError e) {
+                throw new AssertionError("JVM backend failed on the optimized (" + OPT_STAGE + ") " + fn + " " + describe(args) + ": " + e + "\nsource:\n" + c.source, e);
+            }
+            for (int k = 0; k < ref.size(); k++)
+                agree(ref.get(k), opt.get(k), Math.max(tolF64, AGREE_OPT_F64), fn + " output " + k + " (interpreter vs optimized " + OPT_STAGE + " JVM)\nsource:\n" + c.source);
+        }
         return ref;
     }
 
@@ -128,6 +161,7 @@ final class Harness {
         boolean i = throwsOn(() -> interp(c, fn, args)), j = throwsOn(() -> jvm(c, fn, args));
         assertTrue(i, "interpreter did not throw on " + fn + " " + describe(args));
         assertTrue(j, "JVM backend did not throw on " + fn + " " + describe(args));
+        if (c.optimized() != null) assertTrue(throwsOn(() -> jvm(c.optFn(fn), args)), "optimized JVM code did not throw on " + fn + " " + describe(args));
     }
 
     private static boolean throwsOn(Runnable r) {
