@@ -592,9 +592,44 @@ final class Lowerer {
     Value.T tensor(Value v, SourceSpan at, String what) {
         return switch (v) {
             case Value.T t -> t;
+            case Value.Lst l -> listTensor(l, at, what);
             case Value.Poison p -> throw new PoisonSignal();
             default -> throw new FrontendError(at, what + " must be a tensor, got " + Value.describe(v));
         };
+    }
+
+    /**
+     * A list literal of numbers as a weak constant tensor, as NumPy's array(): nested lists must be rectangular;
+     * the dtype is floatX if any element is a float, bool if all are bools, else i64.
+     */
+    private Value.T listTensor(Value.Lst l, SourceSpan at, String what) {
+        var shape = new ArrayList<Integer>();
+        var values = new ArrayList<Tensor>();
+        flatten(l, 0, shape, values, at, what);
+        boolean anyFloat = values.stream().anyMatch(t -> t.dtype().isFloat());
+        boolean allBool = values.stream().allMatch(t -> t.dtype() == DType.BOOL);
+        DType d = anyFloat ? floatX() : allBool && !values.isEmpty() ? DType.BOOL : DType.I64;
+        double[] data = values.stream().mapToDouble(t -> t.getDouble(0)).toArray();
+        int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+        Tensor t = d.isFloat() ? Tensor.ofDoubles(d, dims, data)
+                : Tensor.ofLongs(d, dims, values.stream().mapToLong(x -> x.getLong(0)).toArray());
+        return new Value.T(Ir.constant(t), true);
+    }
+
+    private void flatten(Value v, int depth, List<Integer> shape, List<Tensor> out, SourceSpan at, String what) {
+        if (v instanceof Value.Lst l) {
+            if (shape.size() == depth) shape.add(l.items().size());
+            else if (shape.get(depth) != l.items().size()) throw new FrontendError(at, what + ": a ragged list (rows of different lengths) is not an array");
+            for (Value item : l.items()) flatten(item, depth + 1, shape, out, at, what);
+            return;
+        }
+        if (depth != shape.size()) throw new FrontendError(at, what + ": a ragged list (rows of different lengths) is not an array");
+        if (v instanceof Value.T t && t.weak() && t.node().isConst() && t.node().tt().isScalar()) {
+            out.add(t.node().constValue());
+            return;
+        }
+        if (v instanceof Value.Poison) throw new PoisonSignal();
+        throw new FrontendError(at, what + ": a list used as an array must hold number literals, got " + Value.describe(v));
     }
 
     /** The node of v in dtype d: a weak constant is re-made in d, anything else is cast. */

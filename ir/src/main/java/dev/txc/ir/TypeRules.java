@@ -139,7 +139,7 @@ public final class TypeRules {
 
     private static TensorType differentiable(String what, TensorType t) {
         if (!t.dtype().isFloat())
-            throw new IrTypeException(what + ": cannot differentiate with respect to a " + t.dtype().spelling() + " value (" + t + "); only floats have gradients");
+            throw new IrTypeException(what + ": cannot differentiate with respect to " + t + " (only floating-point values have gradients)");
         return t;
     }
 
@@ -328,6 +328,7 @@ public final class TypeRules {
 
     private static TensorType reshape(TensorType x, Node shape) {
         int k = shapeOperandRank(Op.RESHAPE, shape);
+        if (shape.op() == Op.SHAPE) return x.withDims(shape.input(0).tt().dims());
         Tensor c = shape.constValue();
         if (c == null) return x.withDims(java.util.Collections.nCopies(k, Dim.ANY));
         var dims = new ArrayList<Dim>();
@@ -358,6 +359,12 @@ public final class TypeRules {
     private static TensorType broadcastTo(TensorType x, Node shape) {
         int k = shapeOperandRank(Op.BROADCAST_TO, shape);
         if (k < x.rank()) throw new IrTypeException("broadcast_to: cannot broadcast " + x + " to rank " + k);
+        if (shape.op() == Op.SHAPE) {
+            // broadcast_to(x, shape(z)) has z's dims exactly.
+            TensorType z = shape.input(0).tt();
+            broadcast(x.dims(), z.dims());
+            return x.withDims(z.dims());
+        }
         Tensor c = shape.constValue();
         var dims = new ArrayList<Dim>();
         for (int d = 0; d < k; d++) {

@@ -44,6 +44,23 @@ public final class Pipeline {
                 new Step(new ElementwiseFusion(), Stage.FUSED, 2));
     }
 
+    /** Runs the named passes in the given order on every function (for pass-level tests and tools). */
+    public static Module runPasses(Module m, List<String> names, PassContext cx) {
+        var passes = new ArrayList<Pass>();
+        for (String n : names) {
+            Pass p = steps().stream().map(Step::pass).filter(x -> x.name().equals(n)).findFirst().orElse(null);
+            if (p == null) throw new IllegalArgumentException("no pass named '" + n + "' (passes: " + String.join(", ", passNames()) + ")");
+            passes.add(p);
+        }
+        var fns = new ArrayList<Function>();
+        for (Function f : m.functions()) {
+            Function g = f;
+            for (Pass p : passes) g = p.run(g, cx);
+            fns.add(g);
+        }
+        return new Module(m.shared(), fns);
+    }
+
     public static List<String> passNames() {
         return steps().stream().map(s -> s.pass().name()).distinct().toList();
     }
