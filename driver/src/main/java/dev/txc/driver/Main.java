@@ -281,9 +281,13 @@ public final class Main {
 
     private int pp(CommandLine.Parsed p) {
         String fnName = p.require("fn");
-        Compiler c = open(p);
+        boolean optimized = p.get("stage", "source").equals("optimized");
+        // The source stage is the raw derivative graph, as Theano's pp shows it: differentiation without the
+        // stabilizing rewrites it applies when optimizing.
+        Compiler.Options o = options(p);
+        Compiler c = Compiler.open(Path.of(p.file()), optimized ? o : new Compiler.Options(o.floatX(), 0));
         Compiler.function(c.parsed(), fnName, p.file());
-        Pipeline.Stage stage = p.get("stage", "source").equals("optimized") ? Pipeline.Stage.OPT : Pipeline.Stage.AD;
+        Pipeline.Stage stage = optimized ? Pipeline.Stage.OPT : Pipeline.Stage.AD;
         out.print(PrettyPrinter.print(Compiler.function(c.upTo(stage), fnName, p.file())));
         return 0;
     }

@@ -30,7 +30,9 @@ public final class Stabilize implements Pass {
     /** The stable form of the graph of one value (used on costs before differentiation). */
     static Node apply(Node n) {
         var f = new Function("v", List.of(), java.util.Map.of(), List.of(new Function.Output("v", n)), List.of(), java.util.Map.of());
-        return Rules.apply(f, RULES).outputs().getFirst().value();
+        var rules = new java.util.ArrayList<>(RULES);
+        rules.addAll(Canonicalize.RULES);
+        return Rules.apply(f, rules).outputs().getFirst().value();
     }
 
     static final List<Rule> RULES = List.of(
