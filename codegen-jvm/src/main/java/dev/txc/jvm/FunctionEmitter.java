@@ -42,6 +42,8 @@ final class FunctionEmitter {
     private final Deque<Map<Node, Integer>> slots = new ArrayDeque<>();
     private final Schedule schedule = new Schedule();
     private final List<String> sharedNames;
+    /** Update values computed into the buffer of the shared variable they replace, by the variable's index. */
+    private Map<Node, Integer> inPlace = Map.of();
     private MethodVisitor mv;
     private int next;
 
@@ -125,13 +127,20 @@ final class FunctionEmitter {
         var roots = new ArrayList<Node>();
         f.outputs().forEach(o -> roots.add(o.value()));
         f.updates().forEach(u -> roots.add(u.value()));
-        block(schedule.block(roots, -1, new LinkedHashSet<>()));
+        List<Node> order = schedule.block(roots, -1, new LinkedHashSet<>());
+        var aliases = InPlace.stateAliases(order);
+        inPlace = InPlace.targets(f, order, sharedNames);
+        block(order);
         push(mv, roots.size());
         mv.visitTypeInsn(ANEWARRAY, ND);
         for (int k = 0; k < roots.size(); k++) {
             mv.visitInsn(DUP);
             push(mv, k);
-            load(roots.get(k));
+            Node r = roots.get(k);
+            load(r);
+            // A result that views a shared variable is copied, so no caller or other variable shares state buffers.
+            boolean identity = k >= f.outputs().size() && r.op() == Op.SHARED && r.attrs().str("name").equals(f.updates().get(k - f.outputs().size()).shared());
+            if (aliases.contains(r) && !identity) mv.visitMethodInsn(INVOKEVIRTUAL, ND, "copy", "()" + ND_DESC, false);
             mv.visitInsn(AASTORE);
         }
         mv.visitInsn(ARETURN);
@@ -324,7 +333,7 @@ final class FunctionEmitter {
         for (Node n : body)
             for (Node in : n.inputs())
                 if (!body.contains(in) && !KernelEmitter.inlined(in) && !inputs.contains(in)) inputs.add(in);
-        emitKernel(inputs, inputs, List.of(), body, body.getLast());
+        emitKernel(inputs, inputs, List.of(), body, body.getLast(), inPlace.get(body.getLast()));
     }
 
     /**
@@ -348,18 +357,29 @@ final class FunctionEmitter {
                 operands.add(n.input(k));
             }
         }
-        emitKernel(dataParams, operands, shapes, body, r.results().getFirst());
+        emitKernel(dataParams, operands, shapes, body, r.results().getFirst(), inPlace.get(n));
     }
 
-    /** Prepares the loop over {@code operands} (bound to {@code inputs} in the body), runs the kernel, leaves the output. */
-    private void emitKernel(List<Node> inputs, List<Node> operands, List<Node> shapes, List<Node> body, Node out) {
+    /**
+     * Prepares the loop over {@code operands} (bound to {@code inputs} in the body), runs the kernel, leaves the
+     * output; with {@code target} (a shared variable's index) the output goes into that variable's buffer when it fits.
+     */
+    private void emitKernel(List<Node> inputs, List<Node> operands, List<Node> shapes, List<Node> body, Node out, Integer target) {
         var spec = new KernelEmitter.Spec(kernels.size(), inputs, body, List.of(out));
         kernels.add(spec);
         array(operands);
-        poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(out.dtype())}, "[Ldev/txc/runtime/DType;");
+        if (target == null) poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(out.dtype())}, "[Ldev/txc/runtime/DType;");
+        else poolLoad(Tensors.dtype(out.dtype()), "dev/txc/runtime/DType");
         if (shapes.isEmpty()) mv.visitInsn(ACONST_NULL);
         else array(shapes);
-        mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+        if (target == null) {
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+        } else {
+            mv.visitVarInsn(ALOAD, 2);
+            push(mv, target);
+            mv.visitInsn(AALOAD);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/runtime/DType;[" + ND_DESC + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+        }
         int loop = next++;
         mv.visitVarInsn(ASTORE, loop);
         mv.visitVarInsn(ALOAD, loop);

@@ -63,30 +63,40 @@ public final class Loop {
      * vectors in {@code shapes} (may be null), and builds the loop.
      */
     public static Loop prepare(NDArray[] inputs, DType[] outDtypes, NDArray[] shapes) {
-        int[] extra = null;
-        if (shapes != null) {
-            extra = new int[0];
-            for (NDArray s : shapes) {
-                int[] v = new int[s.size()];
-                for (int k = 0; k < v.length; k++) v[k] = Math.toIntExact(s.getLong(k));
-                extra = Shapes.broadcast(extra, v);
-            }
-        }
-        return prepare(inputs, outDtypes, extra);
-    }
-
-    /**
-     * Allocates contiguous outputs of the given dtypes over the broadcast shape of the inputs (and of
-     * {@code extraShape}, when non-null) and builds the loop.
-     */
-    public static Loop prepare(NDArray[] inputs, DType[] outDtypes, int[] extraShape) {
-        int[] shape = extraShape == null ? new int[0] : extraShape;
-        for (NDArray in : inputs) shape = Shapes.broadcast(shape, in.shape());
-        if (extraShape != null && !java.util.Arrays.equals(shape, extraShape)) Shapes.broadcast(extraShape, shape);
+        int[] shape = broadcastShape(inputs, shapes);
         var ops = new NDArray[outDtypes.length + inputs.length];
         for (int k = 0; k < outDtypes.length; k++) ops[k] = NDArray.zeros(outDtypes[k], shape);
         System.arraycopy(inputs, 0, ops, outDtypes.length, inputs.length);
         return build(ops, outDtypes.length, shape);
+    }
+
+    /**
+     * Like {@link #prepare} with one output written into {@code target} when it can hold it: same dtype and shape,
+     * contiguous, owning exactly its data; otherwise a fresh output. The caller guarantees that nothing reads
+     * target's old values after this loop, and that the kernel reads target only at the element it writes.
+     */
+    public static Loop prepareInto(NDArray[] inputs, DType outDtype, NDArray[] shapes, NDArray target) {
+        int[] shape = broadcastShape(inputs, shapes);
+        boolean fits = target.dtype() == outDtype && java.util.Arrays.equals(target.shape(), shape) && target.isContiguous()
+                && target.offset() == 0 && Buffers.length(target.data()) == target.size();
+        if (!fits) return prepare(inputs, new DType[] {outDtype}, shapes);
+        var ops = new NDArray[inputs.length + 1];
+        ops[0] = target;
+        System.arraycopy(inputs, 0, ops, 1, inputs.length);
+        return build(ops, 1, shape);
+    }
+
+    private static int[] broadcastShape(NDArray[] inputs, NDArray[] shapes) {
+        int[] shape = new int[0];
+        if (shapes != null) {
+            for (NDArray s : shapes) {
+                int[] v = new int[s.size()];
+                for (int k = 0; k < v.length; k++) v[k] = Math.toIntExact(s.getLong(k));
+                shape = Shapes.broadcast(shape, v);
+            }
+        }
+        for (NDArray in : inputs) shape = Shapes.broadcast(shape, in.shape());
+        return shape;
     }
 
     private static Loop build(NDArray[] ops, int nOut, int[] fullShape) {

@@ -1,0 +1,97 @@
+package dev.txc.jvm;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.txc.frontend.Frontend;
+import dev.txc.ir.DType;
+import dev.txc.ir.Function;
+import dev.txc.ir.Module;
+import dev.txc.ir.SharedVar;
+import dev.txc.opt.PassContext;
+import dev.txc.opt.Pipeline;
+import dev.txc.runtime.CompiledFunction;
+import dev.txc.runtime.NDArray;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Updates written into a shared variable's buffer keep Theano's semantics: outputs and other updates see old values. */
+class InPlaceUpdateTest {
+    static final String SRC = """
+        shared w: f64[3] = [1, 2, 3]
+        shared v: f64[3] = [0, 0, 0]
+        fn step(g: f64[3]) {
+            w := w - 0.5 * g
+            return sum(w)
+        }
+        fn stepReturningW(g: f64[3]) {
+            w := w - 0.5 * g
+            return w
+        }
+        fn swap() {
+            w := v
+            v := w
+        }
+        fn both(g: f64[3]) {
+            w := w * 2 + g
+            v := w + 1
+        }
+        fn view(g: f64[3]) {
+            w := w + g
+            return w[::-1]
+        }
+        """;
+
+    static Module module() {
+        var c = Frontend.compileText("t.tx", SRC, Frontend.Options.defaults());
+        assertTrue(c.ok(), () -> c.diagnostics().toString());
+        return Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64));
+    }
+
+    static CompiledFunction load(Module m, String fn) {
+        return JvmCompiler.load(JvmCompiler.compile(m.function(fn), m.shared().stream().map(SharedVar::name).toList()));
+    }
+
+    static NDArray vec(double... v) {
+        return NDArray.ofDoubles(v, v.length);
+    }
+
+    @Test
+    void stepWritesInPlaceAndReturnsTheOldValue() {
+        Module m = module();
+        assertTrue(JvmCompiler.textify(JvmCompiler.compile(m.function("step"), List.of("w", "v")).bytes()).contains("prepareInto"));
+        CompiledFunction step = load(m, "step");
+        NDArray w = vec(1, 2, 3).copy();
+        NDArray[] out = step.call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {w, vec(0, 0, 0)});
+        assertEquals(NDArray.scalar(6.0), out[0], "the output sees the old w");
+        assertEquals(vec(0.5, 1.5, 2.5), out[1], "the update");
+        assertSame(w.data(), out[1].data(), "written into w's own buffer");
+        // Returning w itself: the update is not in place, and the returned old value is a copy.
+        NDArray w2 = vec(1, 2, 3).copy();
+        out = load(m, "stepReturningW").call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {w2, vec(0, 0, 0)});
+        assertEquals(vec(1, 2, 3), out[0]);
+        assertEquals(vec(0.5, 1.5, 2.5), out[1]);
+        assertNotSame(w2.data(), out[0].data());
+        assertEquals(vec(1, 2, 3), w2, "the caller's w is untouched");
+    }
+
+    @Test
+    void swapAndReadersOfTheOldValueAreNotInPlace() {
+        Module m = module();
+        NDArray w = vec(1, 2, 3), v = vec(4, 5, 6);
+        NDArray[] out = load(m, "swap").call(new NDArray[0], new NDArray[] {w, v});
+        assertEquals(vec(4, 5, 6), out[0]);
+        assertEquals(vec(1, 2, 3), out[1]);
+        assertNotSame(w.data(), out[1].data(), "v's new value does not share w's buffer");
+        out = load(m, "both").call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {vec(1, 2, 3), vec(0, 0, 0)});
+        assertEquals(vec(3, 5, 7), out[0]);
+        assertEquals(vec(2, 3, 4), out[1], "v sees the old w");
+    }
+
+    @Test
+    void aViewOfTheVariableIsCopiedBeforeTheUpdate() {
+        NDArray w = vec(1, 2, 3);
+        NDArray[] out = load(module(), "view").call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {w, vec(0, 0, 0)});
+        assertEquals(vec(3, 2, 1), out[0]);
+        assertEquals(vec(2, 3, 4), out[1]);
+    }
+}
