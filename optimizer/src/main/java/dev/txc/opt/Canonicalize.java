@@ -37,6 +37,7 @@ public final class Canonicalize implements Pass {
             new Rule("sub-zero", "x - 0 => x", n -> is(n, Op.SUB) && isConst(n.input(1), 0) && carriesShape(n, n.input(0)) ? n.input(0) : null),
             new Rule("zero-sub", "0 - x => -x", n -> is(n, Op.SUB) && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
             new Rule("mul-zero", "x * 0 => 0 (for finite x)", Canonicalize::mulZero),
+            new Rule("add-self", "x + x => 2 * x (exact)", n -> is(n, Op.ADD) && n.input(0) == n.input(1) ? Ir.mul(Ir.scalarLike(2, n), n.input(0)) : null),
             new Rule("neg-neg", "--x => x", n -> is(n, Op.NEG) && is(n.input(0), Op.NEG) ? n.input(0).input(0) : null),
             new Rule("neg-sub", "-(a - b) => b - a", n -> is(n, Op.NEG) && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
             new Rule("pow-special", "x**1 => x, x**2 => x*x, x**0.5 => sqrt(x), x**0 => 1, x**-1 => 1/x", Canonicalize::pow),
