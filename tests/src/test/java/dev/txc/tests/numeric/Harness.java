@@ -156,6 +156,39 @@ final class Harness {
         return run1(compile(src), fn, args);
     }
 
+    /** Outputs and the new values of updated shared variables (not yet applied), by name. */
+    record Step(List<Tensor> outputs, Map<String, Tensor> updates) {}
+
+    /**
+     * Calls {@code fn} once with the shared variables' current values (by name; every shared variable of the module)
+     * by the interpreter and by the JVM backend (plain and optimized), checks that outputs and updates agree, and
+     * returns the interpreter's.
+     */
+    static Step step(Compiled c, String fn, Map<String, Tensor> shared, Tensor... args) {
+        Function f = c.fn(fn);
+        var ref = Interpreter.run(f, byName(f, args), shared::get);
+        List<String> names = c.module().shared().stream().map(dev.txc.ir.SharedVar::name).toList();
+        var fns = new ArrayList<Function>(List.of(f));
+        if (c.optimized() != null) fns.add(c.optFn(fn));
+        for (Function g : fns) {
+            // Fresh arrays for each call: a call may write updates into the shared arrays it was given.
+            NDArray[] sh = new NDArray[names.size()];
+            for (int k = 0; k < sh.length; k++) sh[k] = Tensors.toNd(shared.get(names.get(k)));
+            NDArray[] in = new NDArray[args.length];
+            for (int k = 0; k < args.length; k++) in[k] = Tensors.toNd(args[k]);
+            NDArray[] out = JvmCompiler.load(JvmCompiler.compile(g, names)).call(in, sh);
+            String what = fn + (g == f ? "" : " (optimized)") + " by the JVM backend";
+            assertEquals(ref.outputs().size() + ref.updates().size(), out.length, what + ": outputs + updates");
+            for (int k = 0; k < ref.outputs().size(); k++) agree(ref.outputs().get(k), Tensors.fromNd(out[k]), g == f ? AGREE_F64 : AGREE_OPT_F64, what + " output " + k);
+            int k = ref.outputs().size();
+            for (var u : g.updates()) {
+                agree(ref.updates().get(u.shared()), Tensors.fromNd(out[k]), g == f ? AGREE_F64 : AGREE_OPT_F64, what + " update of " + u.shared());
+                k++;
+            }
+        }
+        return new Step(ref.outputs(), ref.updates());
+    }
+
     /** Fails unless both backends throw on these arguments (run-time errors such as an index out of range). */
     static void bothThrow(Compiled c, String fn, Tensor... args) {
         boolean i = throwsOn(() -> interp(c, fn, args)), j = throwsOn(() -> jvm(c, fn, args));
