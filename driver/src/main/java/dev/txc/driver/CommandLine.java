@@ -1,5 +1,6 @@
 package dev.txc.driver;
 
+import dev.txc.runtime.model.RunOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,11 +97,16 @@ final class CommandLine {
     }
 
     private static final Flag FN = val("fn", "NAME", "the function to use");
-    private static final Flag ARG = many("arg", "NAME=VALUE", "an argument (repeatable): a literal such as 4 or [[0, 1], [-1, -2]], @file.npy, or randn:3x4, zeros:3x4, ones:3x4");
+    /** A flag the runtime declares (it is shared with standalone jars). */
+    private static Flag shared(RunOptions.Flag f) {
+        return new Flag(f.name(), f.metavar(), f.help(), f.repeatable(), false, f.choices());
+    }
+
+    private static final Flag ARG = shared(RunOptions.ARG);
     private static final Flag FLOATX = choice("floatX", "the dtype of floatX and of float literals (default f64)", "f32", "f64");
     private static final Flag OPT_LEVEL = choice("opt-level", "optimization level (default 2)", "0", "1", "2");
     private static final Flag DEVICE = choice("device", "where to run (default cpu); cuda fails when CUDA is not available", "cpu", "cuda");
-    private static final Flag ALLOW_DOWNCAST = sw("allow-downcast", "allow lossy dtype conversion of @file.npy arguments (f64 to f32, float to int)");
+    private static final Flag ALLOW_DOWNCAST = shared(RunOptions.ALLOW_DOWNCAST);
     private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default interp)", false, true, List.of("interp", "jvm"));
     private static final Flag IR_STAGE = choice("stage", "the pipeline stage to show (default opt)", "parsed", "ad", "opt", "fused", "lowered");
 
@@ -108,13 +114,7 @@ final class CommandLine {
             new Command("check", "check FILE.tx", "parse and type-check a file; print nothing and exit 0 when it is fine",
                     List.of(FLOATX)),
             new Command("run", "run FILE.tx --fn NAME [--arg NAME=VALUE]... [flags]", "call a function and print its outputs",
-                    List.of(FN, ARG,
-                            choice("format", "output format (default text): one 'name = value' line per output, or one JSON object", "text", "json"),
-                            val("repeat", "N", "call the function N times carrying state (a training loop); print the last call's outputs"),
-                            val("print-every", "K", "with --repeat, also print the outputs every K calls"),
-                            val("load-state", "DIR", "read every shared variable from DIR/NAME.npy before the first call"),
-                            val("save-state", "DIR", "write every shared variable to DIR/NAME.npy after the last call (atomically)"),
-                            DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)),
+                    runFlags()),
             new Command("pp", "pp FILE.tx --fn NAME [--stage source|optimized]", "print each output as a Theano-style expression",
                     List.of(FN, choice("stage", "source: the graph after differentiation (default); optimized: after optimization", "source", "optimized"),
                             FLOATX, OPT_LEVEL)),
@@ -130,11 +130,22 @@ final class CommandLine {
                             OPT_LEVEL, FLOATX)),
             new Command("asm", "asm FILE.tx --fn NAME", "print the generated JVM bytecode as text", List.of(FN, OPT_LEVEL, FLOATX)),
             new Command("ptx", "ptx FILE.tx --fn NAME", "print the generated CUDA PTX", List.of(FN, OPT_LEVEL, FLOATX)),
-            new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]", "write a standalone jar of the compiled functions",
-                    List.of(val("o", "OUT.jar", "the jar to write"), choice("target", "the backends to include (default jvm)", "jvm", "cuda", "all"),
+            new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]",
+                    "write a standalone jar: java -jar OUT.jar FN --arg ... runs like txc run; a facade class makes it a library",
+                    List.of(val("o", "OUT.jar", "the jar to write"),
+                            choice("target", "the backends to include (default jvm); cuda fails while txc has no CUDA backend, all skips it with a note", "jvm", "cuda", "all"),
                             OPT_LEVEL, FLOATX)),
             new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--device cpu|cuda]", "time calls of a function: median, min, max",
                     List.of(FN, ARG, DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)));
+
+    /** {@code --fn}, the runtime's run flags (shared with standalone jars), then the compiler's. */
+    private static List<Flag> runFlags() {
+        var flags = new ArrayList<Flag>();
+        flags.add(FN);
+        for (RunOptions.Flag f : RunOptions.FLAGS) flags.add(shared(f));
+        flags.addAll(List.of(DEVICE, FLOATX, OPT_LEVEL, ENGINE));
+        return List.copyOf(flags);
+    }
 
     static Command command(String name) {
         for (Command c : COMMANDS) if (c.name.equals(name)) return c;

@@ -5,8 +5,12 @@ import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Module;
 import dev.txc.ir.Tensor;
+import dev.txc.jvm.Tensors;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.runtime.model.FunctionSpec;
+import dev.txc.runtime.model.Program;
+import dev.txc.runtime.model.Signature;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,25 +22,29 @@ public final class InterpreterEngine implements Engine {
     @Override
     public Program load(Module m) {
         Map<String, Function> fns = new HashMap<>();
-        for (Function f : m.functions()) fns.put(f.name(), f);
+        Map<String, FunctionSpec> specs = new HashMap<>();
+        for (Function f : m.functions()) {
+            fns.put(f.name(), f);
+            specs.put(f.name(), ModelSpecs.function(f));
+        }
         return (fn, args, state) -> {
             Function f = fns.get(fn);
             if (f == null) throw new IllegalArgumentException("no function " + fn + " in the loaded module");
-            Signature.check(f, args);
+            Signature.check(specs.get(fn), args);
             Map<String, Tensor> byName = new HashMap<>();
-            for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), dev.txc.jvm.Tensors.fromNd(args.get(k)));
+            for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), Tensors.fromNd(args.get(k)));
             Map<String, Tensor> shared = new HashMap<>();
             Interpreter.Result r;
             try {
-                r = Interpreter.run(f, byName, name -> shared.computeIfAbsent(name, n -> dev.txc.jvm.Tensors.fromNd(state.get(n))));
+                r = Interpreter.run(f, byName, name -> shared.computeIfAbsent(name, n -> Tensors.fromNd(state.get(n))));
             } catch (EvalException e) {
                 String msg = e.getMessage();
                 throw new TxRuntimeException(msg.startsWith(f.name() + ":") ? msg : f.name() + ": " + msg);
             }
             var outs = new ArrayList<NDArray>();
-            for (Tensor t : r.outputs()) outs.add(dev.txc.jvm.Tensors.toNd(t));
+            for (Tensor t : r.outputs()) outs.add(Tensors.toNd(t));
             var updates = new LinkedHashMap<String, NDArray>();
-            r.updates().forEach((name, t) -> updates.put(name, dev.txc.jvm.Tensors.toNd(t)));
+            r.updates().forEach((name, t) -> updates.put(name, Tensors.toNd(t)));
             state.setAll(updates);
             return List.copyOf(outs);
         };

@@ -6,18 +6,17 @@ import dev.txc.ir.Node;
 import dev.txc.ir.SharedVar;
 import dev.txc.jvm.JvmCompiler;
 import dev.txc.opt.Pipeline;
-import dev.txc.runtime.CompiledFunction;
-import dev.txc.runtime.NDArray;
-import dev.txc.runtime.TxRuntimeException;
+import dev.txc.runtime.model.CompiledModel;
+import dev.txc.runtime.model.ModelBundle;
+import dev.txc.runtime.model.Program;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs functions as generated JVM bytecode: each function (and each parameter default) becomes one class,
- * compiled once per load and called many times.
+ * compiled once per load and called many times through the runtime's {@link CompiledModel}.
  */
 public final class JvmEngine implements Engine {
     @Override
@@ -25,69 +24,52 @@ public final class JvmEngine implements Engine {
         return Pipeline.Stage.LOWERED;
     }
 
-    /** A compiled function and the compiled defaults of its parameters (null where there is none). */
-    private record Loaded(Function ir, CompiledFunction fn, CompiledFunction[] defaults) {}
-
     @Override
     public Program load(Module m) {
+        Map<String, JvmCompiler.Unit> units = new HashMap<>();
+        for (JvmCompiler.Unit u : compile(m)) units.put(binaryName(u), u);
+        return new CompiledModel(ModelSpecs.of(m, "module"), name -> JvmCompiler.load(units.get(name)));
+    }
+
+    /** Every class of {@code m} (a lowered module): each function's, then the classes of its parameters' defaults. */
+    static List<JvmCompiler.Unit> compile(Module m) {
         List<String> shared = m.shared().stream().map(SharedVar::name).toList();
-        Map<String, Loaded> fns = new HashMap<>();
-        for (Function f : m.functions()) fns.put(f.name(), compile(f, shared));
-        return (name, args, state) -> {
-            Loaded l = fns.get(name);
-            if (l == null) throw new IllegalArgumentException("no function " + name + " in the loaded module");
-            Function f = l.ir();
-            NDArray[] sharedValues = new NDArray[shared.size()];
-            for (int k = 0; k < sharedValues.length; k++) sharedValues[k] = state.get(shared.get(k));
-            NDArray[] in = withDefaults(l, args, sharedValues);
-            Signature.check(f, List.of(in));
-            NDArray[] out = call(f, l.fn(), in, sharedValues);
-            int nOut = f.outputs().size();
-            var updates = new LinkedHashMap<String, NDArray>();
-            for (int k = 0; k < f.updates().size(); k++) updates.put(f.updates().get(k).shared(), out[nOut + k]);
-            state.setAll(updates);
-            return List.of(out).subList(0, nOut);
-        };
-    }
-
-    private static Loaded compile(Function f, List<String> shared) {
-        CompiledFunction fn = JvmCompiler.load(JvmCompiler.compile(f, shared));
-        var defaults = new CompiledFunction[f.params().size()];
-        for (int k = 0; k < defaults.length; k++) {
-            Node d = f.defaults().get(f.paramName(k));
-            if (d == null) continue;
-            // A default is a function of the parameters before it.
-            var g = new Function(f.name() + "$default$" + f.paramName(k), f.params().subList(0, k), Map.of(),
-                    List.of(new Function.Output(f.paramName(k), d)), List.of(), f.locs());
-            defaults[k] = JvmCompiler.load(JvmCompiler.compile(g, shared));
+        var out = new ArrayList<JvmCompiler.Unit>();
+        for (Function f : m.functions()) {
+            out.add(checked(JvmCompiler.compile(f, shared), f.name()));
+            for (int k = 0; k < f.params().size(); k++) {
+                Node d = f.defaults().get(f.paramName(k));
+                if (d == null) continue;
+                // A default is a function of the parameters before it.
+                var g = new Function(defaultName(f, f.paramName(k)), f.params().subList(0, k), Map.of(),
+                        List.of(new Function.Output(f.paramName(k), d)), List.of(), f.locs());
+                out.add(checked(JvmCompiler.compile(g, shared), g.name()));
+            }
         }
-        return new Loaded(f, fn, defaults);
+        return out;
     }
 
-    private static NDArray[] withDefaults(Loaded l, List<NDArray> args, NDArray[] shared) {
-        NDArray[] in = args.toArray(new NDArray[0]);
-        for (int k = 0; k < in.length; k++) {
-            if (in[k] != null) continue;
-            if (l.defaults()[k] == null) throw new TxRuntimeException(l.ir().name() + ": missing argument for parameter " + l.ir().paramName(k));
-            Signature.check(l.ir(), prefix(in, k));
-            in[k] = call(l.ir(), l.defaults()[k], java.util.Arrays.copyOf(in, k), shared)[0];
-        }
-        return in;
+    /** The classes of {@code m} as the runtime stores them. */
+    static List<ModelBundle.ClassFile> classFiles(Module m) {
+        return compile(m).stream().map(u -> new ModelBundle.ClassFile(binaryName(u), u.bytes(), u.pool())).toList();
     }
 
-    private static List<NDArray> prefix(NDArray[] in, int k) {
-        var l = new ArrayList<NDArray>();
-        for (int j = 0; j < in.length; j++) l.add(j < k ? in[j] : null);
-        return l;
+    /** The name of the function computing the default of {@code param}. */
+    static String defaultName(Function f, String param) {
+        return f.name() + "$default$" + param;
     }
 
-    /** Runs generated code; run-time errors get the function's name. */
-    private static NDArray[] call(Function f, CompiledFunction fn, NDArray[] in, NDArray[] shared) {
-        try {
-            return fn.call(in, shared);
-        } catch (TxRuntimeException e) {
-            String msg = e.getMessage();
-            throw new TxRuntimeException(msg.startsWith(f.name() + ":") ? msg : f.name() + ": " + msg);
-        }
+    /** The binary name of the class {@link JvmCompiler#compile} generates for the function named {@code fn}. */
+    static String className(String fn) {
+        return (JvmCompiler.PACKAGE + "Fn_" + fn).replace('/', '.');
+    }
+
+    private static String binaryName(JvmCompiler.Unit u) {
+        return u.className().replace('/', '.');
+    }
+
+    private static JvmCompiler.Unit checked(JvmCompiler.Unit u, String fn) {
+        if (!binaryName(u).equals(className(fn))) throw new IllegalStateException("generated class " + u.className() + " for " + fn + " is not named " + className(fn));
+        return u;
     }
 }

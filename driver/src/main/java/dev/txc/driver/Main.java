@@ -7,9 +7,12 @@ import dev.txc.ir.IrText;
 import dev.txc.ir.Module;
 import dev.txc.ir.PrettyPrinter;
 import dev.txc.opt.Pipeline;
-import dev.txc.runtime.Format;
-import dev.txc.runtime.NDArray;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.runtime.model.CliUsageException;
+import dev.txc.runtime.model.ModelSpec;
+import dev.txc.runtime.model.ModelState;
+import dev.txc.runtime.model.RunOptions;
+import dev.txc.runtime.model.Runner;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -18,8 +21,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -84,7 +85,7 @@ public final class Main {
         }
         try {
             return dispatch(List.of(args));
-        } catch (UsageException e) {
+        } catch (UsageException | CliUsageException e) {
             String who = commandName == null ? "txc" : "txc " + commandName;
             err.println(who + ": " + e.getMessage());
             err.println("see " + who + " --help");
@@ -156,7 +157,8 @@ public final class Main {
             case "ir" -> ir(p);
             case "dot" -> dot(p);
             case "asm" -> asm(p);
-            case "ptx", "compile", "bench" -> notYet(p);
+            case "compile" -> compile(p);
+            case "ptx", "bench" -> notYet(p);
             default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
         };
     }
@@ -213,68 +215,33 @@ public final class Main {
 
     private int run(CommandLine.Parsed p) {
         String fnName = p.require("fn");
-        boolean json = p.get("format", "text").equals("json");
-        int repeat = p.integer("repeat", 1, 1, Integer.MAX_VALUE);
-        int every = p.integer("print-every", 0, 1, Integer.MAX_VALUE);
-        Map<String, String> argText = ArgValues.split(p.all("arg"));
+        RunOptions options = RunOptions.of(fnName, p::all);
         Engine engine = engine(p);
         checkDevice(p);
 
         Compiler c = open(p);
         Compiler.function(c.parsed(), fnName, p.file());
         Module m = c.upTo(engine.stage());
-        Function f = Compiler.function(m, fnName, p.file());
-        List<NDArray> args = ArgValues.convert(f, argText, p.has("allow-downcast"));
-        State state = State.initial(m);
-        if (p.has("load-state")) state.load(Path.of(p.get("load-state")));
-        Engine.Program program = engine.load(m);
-
-        var names = f.outputs().stream().map(Function.Output::name).toList();
-        var steps = new ArrayList<String>();
-        var progress = new Progress(err, repeat, terminal && !json);
-        List<NDArray> outs = List.of();
-        for (int step = 1; step <= repeat; step++) {
-            try {
-                outs = program.call(fnName, args, state);
-            } catch (TxRuntimeException e) {
-                if (repeat == 1) throw e;
-                progress.clear();
-                throw new TxRuntimeException(e.getMessage() + " (in call " + step + " of " + repeat + ")", e);
-            }
-            if (every > 0 && step % every == 0 && step < repeat) {
-                if (json) {
-                    steps.add("{\"step\": " + step + ", \"outputs\": " + jsonOutputs(names, outs) + "}");
-                } else {
-                    progress.clear();
-                    for (int k = 0; k < outs.size(); k++) out.println("[step " + step + "] " + names.get(k) + " = " + Format.text(outs.get(k)));
-                    out.flush();
-                }
-            }
-            progress.update(step);
-        }
-        progress.clear();
-        if (p.has("save-state")) state.save(Path.of(p.get("save-state")));
-        if (json) {
-            out.print("{\"outputs\": " + jsonOutputs(names, outs));
-            if (!steps.isEmpty()) out.print(", \"steps\": [" + String.join(", ", steps) + "]");
-            out.println("}");
-        } else {
-            for (int k = 0; k < outs.size(); k++) out.println(names.get(k) + " = " + Format.text(outs.get(k)));
-        }
+        Compiler.function(m, fnName, p.file());
+        ModelSpec spec = ModelSpecs.of(m, p.file());
+        ModelState state = InitialState.of(m);
+        Runner.run(spec, engine.load(m), state, options, out, err, terminal);
         return 0;
     }
 
-    private static String jsonOutputs(List<String> names, List<NDArray> outs) {
-        var sb = new StringBuilder("[");
-        for (int k = 0; k < outs.size(); k++) {
-            NDArray a = outs.get(k);
-            if (k > 0) sb.append(", ");
-            sb.append("{\"name\": ").append(Format.jsonString(names.get(k)))
-              .append(", \"dtype\": ").append(Format.jsonString(a.dtype().spelling()))
-              .append(", \"shape\": ").append(Arrays.toString(a.shape()))
-              .append(", \"data\": ").append(Format.json(a)).append('}');
-        }
-        return sb.append(']').toString();
+    // ---- compile ----
+
+    private int compile(CommandLine.Parsed p) {
+        Path target = Path.of(p.require("o"));
+        String targets = p.get("target", "jvm");
+        if (targets.equals("cuda"))
+            throw new UserException("--target cuda: this txc has no CUDA backend yet; use --target jvm (or all, which packages every available backend)");
+        Compiler c = open(p);
+        Module m = c.upTo(new JvmEngine().stage());
+        JarPackager.Result r = JarPackager.write(m, Path.of(p.file()), target);
+        if (targets.equals("all")) err.println("note: --target all: packaged jvm; skipped cuda (this txc has no CUDA backend yet)");
+        if (verbose) err.println("wrote " + target + " (" + r.bytes() + " bytes, facade " + r.facade() + ")");
+        return 0;
     }
 
     // ---- pp ----

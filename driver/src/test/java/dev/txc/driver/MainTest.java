@@ -258,7 +258,6 @@ class MainTest {
             Cli r = fails(2, cmd, file, "--fn", "gy");
             assertEquals("txc " + cmd + ": not available yet\n", r.err());
         }
-        assertEquals("txc compile: not available yet\n", fails(2, "compile", file, "-o", "x.jar").err());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.txc.runtime.Kernels;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.runtime.model.ModelState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class StateTest {
     @Test
     void initialValues() {
         TensorType m23 = TensorType.of(DType.F64, 2, 3);
-        State s = State.initial(module(
+        ModelState s = InitialState.of(module(
                 var("c", m23, new SharedVar.Init.Value(Tensor.ofDoubles(DType.F64, new int[] {3}, new double[] {1, 2, 3}))),
                 var("r", TensorType.of(DType.F32, 4), new SharedVar.Init.Randn(7)),
                 var("u", TensorType.of(DType.F64, 2, 2), new SharedVar.Init.Uniform(-1, 1, 3)),
@@ -54,22 +55,22 @@ class StateTest {
         Path f = dir.resolve("w.npy");
         Npy.write(f, NDArray.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
         var t = new TensorType(DType.F64, List.of(Dim.ANY, Dim.of(2)));
-        State s = State.initial(module(var("w", t, new SharedVar.Init.Load(f.toString()))));
+        ModelState s = InitialState.of(module(var("w", t, new SharedVar.Init.Load(f.toString()))));
         assertEquals(NDArray.ofDoubles(new double[] {1, 2, 3, 4, 5, 6}, 3, 2), s.get("w"), "f32 upcasts to f64");
         var wrong = new TensorType(DType.F64, List.of(Dim.ANY, Dim.of(3)));
-        var e = assertThrows(TxRuntimeException.class, () -> State.initial(module(var("w", wrong, new SharedVar.Init.Load(f.toString())))));
+        var e = assertThrows(TxRuntimeException.class, () -> InitialState.of(module(var("w", wrong, new SharedVar.Init.Load(f.toString())))));
         assertTrue(e.getMessage().startsWith("shared variable w: ") && e.getMessage().contains("w.npy") && e.getMessage().contains("(3, 2)"), e.getMessage());
         var narrow = new TensorType(DType.I8, List.of(Dim.ANY, Dim.of(2)));
-        e = assertThrows(TxRuntimeException.class, () -> State.initial(module(var("w", narrow, new SharedVar.Init.Load(f.toString())))));
+        e = assertThrows(TxRuntimeException.class, () -> InitialState.of(module(var("w", narrow, new SharedVar.Init.Load(f.toString())))));
         assertTrue(e.getMessage().contains("f32") && e.getMessage().contains("i8"), e.getMessage());
-        e = assertThrows(TxRuntimeException.class, () -> State.initial(module(var("w", t, new SharedVar.Init.Load(dir.resolve("no.npy").toString())))));
+        e = assertThrows(TxRuntimeException.class, () -> InitialState.of(module(var("w", t, new SharedVar.Init.Load(dir.resolve("no.npy").toString())))));
         assertTrue(e.getMessage().startsWith("shared variable w: ") && e.getMessage().contains("no.npy"), e.getMessage());
     }
 
     @Test
     void setChecksDtypeAndShape() {
         var t = new TensorType(DType.F64, List.of(Dim.ANY, Dim.of(2)));
-        State s = State.initial(module(var("b", TensorType.of(DType.F64, 2), new SharedVar.Init.Value(Tensor.scalar(DType.F64, 0)))));
+        ModelState s = InitialState.of(module(var("b", TensorType.of(DType.F64, 2), new SharedVar.Init.Value(Tensor.scalar(DType.F64, 0)))));
         s.set("b", NDArray.ofDoubles(new double[] {1, 2}));
         assertEquals(NDArray.ofDoubles(new double[] {1, 2}), s.get("b"));
         var e = assertThrows(TxRuntimeException.class, () -> s.set("b", NDArray.ofFloats(new float[] {1, 2})));
@@ -89,14 +90,14 @@ class StateTest {
         Module m = module(
                 var("w", TensorType.of(DType.F32, 3), new SharedVar.Init.Randn(1)),
                 var("n", TensorType.scalar(DType.I64), new SharedVar.Init.Value(Tensor.scalarLong(DType.I64, 4))));
-        State a = State.initial(m);
+        ModelState a = InitialState.of(m);
         a.set("n", NDArray.scalar(42L));
         Path out = dir.resolve("deep/state");
         a.save(out);
         try (var files = Files.list(out)) {
             assertEquals(List.of("n.npy", "w.npy"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        State b = State.initial(m);
+        ModelState b = InitialState.of(m);
         b.load(out);
         assertEquals(a.get("w"), b.get("w"));
         assertEquals(NDArray.scalar(42L), b.get("n"));

@@ -1,7 +1,5 @@
-package dev.txc.driver;
+package dev.txc.runtime.model;
 
-import dev.txc.ir.Function;
-import dev.txc.ir.TensorType;
 import dev.txc.runtime.DType;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.Literal;
@@ -24,61 +22,48 @@ import java.util.Map;
 public final class ArgValues {
     private ArgValues() {}
 
-    /** Splits {@code NAME=VALUE} flags; a malformed one is a usage error. */
+    /** Splits {@code NAME=VALUE} flags; a malformed one is a usage error, a repeated name a user error. */
     public static Map<String, String> split(List<String> flags) {
         var byName = new LinkedHashMap<String, String>();
         for (String s : flags) {
             int eq = s.indexOf('=');
-            if (eq <= 0) throw new UsageException("--arg expects NAME=VALUE, got '" + s + "'");
+            if (eq <= 0) throw new CliUsageException("--arg expects NAME=VALUE, got '" + s + "'");
             String name = s.substring(0, eq).strip();
-            if (byName.put(name, s.substring(eq + 1)) != null) throw new UserException("--arg " + name + " is given more than once");
+            if (byName.put(name, s.substring(eq + 1)) != null) throw new TxRuntimeException("--arg " + name + " is given more than once");
         }
         return byName;
     }
 
     /** The arguments of {@code f} in parameter order; null where a parameter with a default was not given. */
-    public static List<NDArray> convert(Function f, Map<String, String> given, boolean allowDowncast) {
-        var names = new ArrayList<String>();
-        for (int k = 0; k < f.params().size(); k++) names.add(f.paramName(k));
+    public static List<NDArray> convert(FunctionSpec f, Map<String, String> given, boolean allowDowncast) {
+        List<String> names = f.paramNames();
         for (String name : given.keySet())
-            if (!names.contains(name)) throw new UserException("'" + f.name() + "' has no parameter '" + name + "' " + parameterList(f));
+            if (!names.contains(name)) throw new TxRuntimeException("'" + f.name() + "' has no parameter '" + name + "' " + f.parameterList());
         var out = new ArrayList<NDArray>();
         for (int k = 0; k < names.size(); k++) {
-            String name = names.get(k);
-            String text = given.get(name);
+            ParamSpec p = f.params().get(k);
+            String text = given.get(p.name());
             if (text == null) {
-                if (!f.defaults().containsKey(name))
-                    throw new UserException("missing argument for parameter '" + name + "' of '" + f.name() + "': pass --arg " + name + "=VALUE " + parameterList(f));
+                if (!p.hasDefault())
+                    throw new TxRuntimeException("missing argument for parameter '" + p.name() + "' of '" + f.name() + "': pass --arg " + p.name() + "=VALUE " + f.parameterList());
                 out.add(null);
                 continue;
             }
-            out.add(value(name, f.params().get(k).tt(), text.strip(), k, allowDowncast));
+            out.add(value(p, text.strip(), k, allowDowncast));
         }
         return out;
     }
 
-    /** {@code (parameters: x: f64[N], b: f64[M] = default)}. */
-    static String parameterList(Function f) {
-        if (f.params().isEmpty()) return "(it takes no parameters)";
-        var parts = new ArrayList<String>();
-        for (int k = 0; k < f.params().size(); k++) {
-            String n = f.paramName(k);
-            parts.add(n + ": " + f.params().get(k).type() + (f.defaults().containsKey(n) ? " = default" : ""));
-        }
-        return "(parameters: " + String.join(", ", parts) + ")";
-    }
-
-    private static NDArray value(String name, TensorType t, String text, int position, boolean allowDowncast) {
-        DType want = dev.txc.jvm.Tensors.dtype(t.dtype());
-        String where = "--arg " + name + ": ";
+    private static NDArray value(ParamSpec p, String text, int position, boolean allowDowncast) {
+        DType want = p.type().dtype();
         try {
-            if (text.startsWith("@")) return fromFile(name, t, Path.of(text.substring(1)), allowDowncast);
+            if (text.startsWith("@")) return fromFile(p, Path.of(text.substring(1)), allowDowncast);
             for (String gen : List.of("randn", "zeros", "ones")) {
                 if (text.startsWith(gen + ":")) {
                     int[] shape = shape(text.substring(gen.length() + 1), text);
                     return switch (gen) {
                         case "randn" -> {
-                            if (!want.isFloat()) throw new UserException("randn needs a float parameter, but " + name + " is " + t);
+                            if (!want.isFloat()) throw new TxRuntimeException("randn needs a float parameter, but " + p.name() + " is " + p.type());
                             yield Kernels.randn(position, want, shape);
                         }
                         case "zeros" -> NDArray.full(want, 0, shape);
@@ -86,10 +71,10 @@ public final class ArgValues {
                     };
                 }
             }
-            if (text.isEmpty()) throw new UserException("empty value (expected a literal, @file.npy, randn:3x4, zeros:3x4 or ones:3x4)");
+            if (text.isEmpty()) throw new TxRuntimeException("empty value (expected a literal, @file.npy, randn:3x4, zeros:3x4 or ones:3x4)");
             return Literal.parse(text, want);
-        } catch (UserException | TxRuntimeException e) {
-            throw new UserException(where + e.getMessage());
+        } catch (TxRuntimeException e) {
+            throw new TxRuntimeException("--arg " + p.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -102,18 +87,18 @@ public final class ArgValues {
                 shape[k] = Integer.parseInt(parts[k].strip());
                 if (shape[k] < 0) throw new NumberFormatException();
             } catch (NumberFormatException e) {
-                throw new UserException("bad shape '" + spec + "' in '" + whole + "' (expected sizes separated by x, such as 3x4)");
+                throw new TxRuntimeException("bad shape '" + spec + "' in '" + whole + "' (expected sizes separated by x, such as 3x4)");
             }
         }
         return shape;
     }
 
-    private static NDArray fromFile(String name, TensorType t, Path file, boolean allowDowncast) {
+    private static NDArray fromFile(ParamSpec p, Path file, boolean allowDowncast) {
         NDArray a = Npy.read(file);
-        DType want = dev.txc.jvm.Tensors.dtype(t.dtype());
+        DType want = p.type().dtype();
         if (a.dtype() == want) return a;
         if (!a.dtype().canCastSafely(want) && !allowDowncast)
-            throw new UserException(file + " holds " + a.dtype().spelling() + " values but parameter " + name + " is " + t
+            throw new TxRuntimeException(file + " holds " + a.dtype().spelling() + " values but parameter " + p.name() + " is " + p.type()
                     + "; converting can lose information (pass --allow-downcast to allow it)");
         return a.astype(want);
     }

@@ -1,9 +1,9 @@
-package dev.txc.driver;
+package dev.txc.runtime.model;
 
 import java.io.PrintStream;
 
 /** A one-line progress bar with rate and ETA, redrawn in place on a terminal; draws nothing when disabled. */
-final class Progress {
+public final class Progress {
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int WIDTH = 30;
 
@@ -15,13 +15,13 @@ final class Progress {
     private long done;
     private boolean drawn;
 
-    Progress(PrintStream err, long total, boolean enabled) {
+    public Progress(PrintStream err, long total, boolean enabled) {
         this.err = err;
         this.total = total;
         this.enabled = enabled && total > 1;
     }
 
-    void update(long done) {
+    public void update(long done) {
         this.done = done;
         if (!enabled) return;
         long now = System.nanoTime();
@@ -36,8 +36,8 @@ final class Progress {
         int filled = (int) (WIDTH * done / total);
         var bar = new StringBuilder("\r[");
         for (int k = 0; k < WIDTH; k++) bar.append(k < filled ? '=' : k == filled ? '>' : ' ');
-        bar.append("] ").append(done).append('/').append(total).append(String.format(" %3d%%", 100 * done / total));
-        bar.append(String.format("  %.1f calls/s", rate));
+        bar.append("] ").append(done).append('/').append(total).append(String.format(java.util.Locale.ROOT, " %3d%%", 100 * done / total));
+        bar.append(String.format(java.util.Locale.ROOT, "  %.1f calls/s", rate));
         if (rate > 0 && done < total) bar.append("  ETA ").append(duration((total - done) / rate));
         else bar.append("  ").append(duration(secs));
         bar.append("   ");
@@ -46,7 +46,7 @@ final class Progress {
         drawn = true;
     }
 
-    static String duration(double secs) {
+    public static String duration(double secs) {
         long s = Math.round(secs);
         if (s < 60) return s + "s";
         if (s < 3600) return String.format("%d:%02d", s / 60, s % 60);
@@ -54,7 +54,7 @@ final class Progress {
     }
 
     /** Erases the bar so that a line can be printed; the next update redraws it. */
-    void clear() {
+    public void clear() {
         if (!drawn) return;
         err.print("\r" + " ".repeat(WIDTH + 60) + "\r");
         err.flush();

@@ -1,0 +1,100 @@
+package dev.txc.driver;
+
+import dev.txc.ir.Dim;
+import dev.txc.ir.Module;
+import dev.txc.ir.SharedVar;
+import dev.txc.ir.TensorType;
+import dev.txc.jvm.Tensors;
+import dev.txc.runtime.DType;
+import dev.txc.runtime.Kernels;
+import dev.txc.runtime.NDArray;
+import dev.txc.runtime.Npy;
+import dev.txc.runtime.Shapes;
+import dev.txc.runtime.TxRuntimeException;
+import dev.txc.runtime.model.ModelState;
+import dev.txc.runtime.model.SharedSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The initial values a module declares for its shared variables (literals broadcast, seeded randn/uniform, arange,
+ * load), each of its variable's declared dtype and rank and matching every known dim.
+ */
+final class InitialState {
+    private InitialState() {}
+
+    /** A fresh state holding the initial values. */
+    static ModelState of(Module m) {
+        var specs = new ArrayList<SharedSpec>();
+        for (SharedVar v : m.shared()) specs.add(new SharedSpec(v.name(), ModelSpecs.tensor(v.type())));
+        return new ModelState(specs, values(m));
+    }
+
+    /** The initial values in declaration order. */
+    static List<NDArray> values(Module m) {
+        var out = new ArrayList<NDArray>();
+        for (SharedVar v : m.shared()) out.add(initialValue(v));
+        return out;
+    }
+
+    private static NDArray initialValue(SharedVar v) {
+        TensorType t = v.type();
+        DType d = Tensors.dtype(t.dtype());
+        return switch (v.init()) {
+            case SharedVar.Init.Value(var value) -> {
+                int[] shape = staticShape(v);
+                NDArray a = Tensors.toNd(value);
+                if (a.rank() > t.rank())
+                    throw new TxRuntimeException("shared variable " + v.name() + ": initial value of shape " + Shapes.format(a.shape()) + " does not fit " + t);
+                yield a.broadcastTo(shape).copy();
+            }
+            case SharedVar.Init.Randn(long seed) -> Kernels.randn(seed, d, staticShape(v));
+            case SharedVar.Init.Uniform(double low, double high, long seed) -> Kernels.uniform(low, high, seed, d, staticShape(v));
+            case SharedVar.Init.Arange(double start, double step) -> {
+                int[] shape = staticShape(v);
+                double[] data = new double[Shapes.size(shape)];
+                for (int i = 0; i < data.length; i++) data[i] = start + i * step;
+                yield NDArray.wrap(DType.F64, data, shape).astype(d);
+            }
+            case SharedVar.Init.Load(String path) -> loadInitial(v, Path.of(path));
+        };
+    }
+
+    private static int[] staticShape(SharedVar v) {
+        TensorType t = v.type();
+        if (!t.isStatic()) throw new TxRuntimeException("shared variable " + v.name() + " has type " + t + ", but only load(...) can give it a shape");
+        int[] shape = new int[t.rank()];
+        for (int k = 0; k < shape.length; k++) shape[k] = Math.toIntExact(t.dim(k).size());
+        return shape;
+    }
+
+    private static NDArray loadInitial(SharedVar v, Path file) {
+        NDArray a;
+        try {
+            a = Npy.read(file);
+        } catch (TxRuntimeException e) {
+            throw new TxRuntimeException("shared variable " + v.name() + ": " + e.getMessage(), e);
+        }
+        DType want = Tensors.dtype(v.type().dtype());
+        if (a.dtype() != want) {
+            if (!a.dtype().canCastSafely(want))
+                throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds " + a.dtype().spelling() + " values, which do not convert to "
+                        + want.spelling() + " without loss (declared " + v.type() + ")");
+            a = a.astype(want);
+        }
+        String problem = shapeProblem(v.type(), a);
+        if (problem != null) throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds shape " + Shapes.format(a.shape()) + ", but " + v.name() + " is declared " + v.type() + problem);
+        return a.contiguous();
+    }
+
+    /** Null when {@code a} fits {@code t} (rank and every known dim), else a short explanation starting with a separator. */
+    private static String shapeProblem(TensorType t, NDArray a) {
+        if (a.rank() != t.rank()) return " (rank " + t.rank() + ", not " + a.rank() + ")";
+        for (int k = 0; k < t.rank(); k++) {
+            Dim d = t.dim(k);
+            if (d.isKnown() && d.size() != a.dim(k)) return " (axis " + k + " must be " + d.size() + ", not " + a.dim(k) + ")";
+        }
+        return null;
+    }
+}

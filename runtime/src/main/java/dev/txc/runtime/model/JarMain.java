@@ -1,0 +1,232 @@
+package dev.txc.runtime.model;
+
+import dev.txc.runtime.TxRuntimeException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The main class of a standalone jar: {@code java -jar model.jar FN [--arg NAME=VALUE]... [flags]} calls a function
+ * exactly as {@code txc run FILE.tx --fn FN} does (same flags, outputs and errors, through {@link Runner}), and
+ * {@code --list} prints the signatures. Exit status: 0 success, 1 user error, 2 usage error, 3 internal error.
+ */
+public final class JarMain {
+    /** The resource naming the model's resource prefix, one line. */
+    public static final String MODEL_RESOURCE = "META-INF/txc/model";
+
+    private static final RunOptions.Flag FN = new RunOptions.Flag("fn", "NAME", "the function to call (or give NAME as the first argument)", false, List.of());
+    private static final RunOptions.Flag DEVICE = new RunOptions.Flag("device", "cpu|cuda", "where to run (default cpu); this jar holds JVM code only", false, List.of("cpu", "cuda"));
+    private static final RunOptions.Flag LIST = new RunOptions.Flag("list", null, "print the signature of every function and the shared variables, then exit", false, List.of());
+    private static final RunOptions.Flag HELP = new RunOptions.Flag("help", null, "show this help and exit", false, List.of());
+    private static final RunOptions.Flag VERBOSE = new RunOptions.Flag("verbose", null, "show the stack trace of internal errors", false, List.of());
+    private static final List<RunOptions.Flag> FLAGS;
+    /** Flags of {@code txc run} that are fixed when the jar is compiled. */
+    private static final List<String> COMPILE_TIME = List.of("floatX", "opt-level", "engine");
+
+    static {
+        var flags = new ArrayList<RunOptions.Flag>();
+        flags.add(FN);
+        flags.addAll(RunOptions.FLAGS);
+        flags.addAll(List.of(DEVICE, LIST, HELP, VERBOSE));
+        FLAGS = List.copyOf(flags);
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ClassLoader resources;
+    private final String jar;
+    private final boolean terminal;
+    private boolean verbose;
+
+    private JarMain(PrintStream out, PrintStream err, ClassLoader resources, String jar, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.resources = resources;
+        this.jar = jar;
+        this.terminal = terminal;
+    }
+
+    public static void main(String[] args) {
+        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
+        int code = run(args, out, System.err, JarMain.class.getClassLoader(), jarName(), stderrIsTerminal());
+        out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command line against the model that {@code resources} holds; {@code jar} is the jar's file name for
+     * messages. Returns the exit status and never throws.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, ClassLoader resources, String jar, boolean terminal) {
+        return new JarMain(out, err, resources, jar, terminal).execute(args);
+    }
+
+    private static String jarName() {
+        try {
+            var src = JarMain.class.getProtectionDomain().getCodeSource();
+            if (src != null) {
+                Path p = Path.of(src.getLocation().toURI()).getFileName();
+                if (p != null && p.toString().endsWith(".jar")) return p.toString();
+            }
+        } catch (Exception e) {
+            // fall through to the generic name
+        }
+        return "model.jar";
+    }
+
+    private static boolean stderrIsTerminal() {
+        String hint = System.getenv("TXC_STDERR_TTY");
+        if (hint != null) return hint.equals("1");
+        var console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    private int execute(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) break;
+            if (a.equals("--verbose")) verbose = true;
+        }
+        try {
+            return dispatch(List.of(args));
+        } catch (CliUsageException e) {
+            err.println(jar + ": " + e.getMessage());
+            err.println("see java -jar " + jar + " --help");
+            return 2;
+        } catch (TxRuntimeException e) {
+            out.flush();
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Throwable t) {
+            out.flush();
+            err.println(jar + ": internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+            if (verbose) t.printStackTrace(err);
+            else err.println("(this is a bug in txc; re-run with --verbose for the stack trace)");
+            return 3;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int dispatch(List<String> args) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        String fn = parse(args, values);
+        if (values.containsKey(HELP.name())) {
+            out.print(help(load().spec()));
+            return 0;
+        }
+        if (values.containsKey(LIST.name())) {
+            ModelBundle.Loaded m = load();
+            for (FunctionSpec f : m.spec().functions()) out.println("fn " + f.signature());
+            for (SharedSpec s : m.spec().shared()) out.println("shared " + s);
+            return 0;
+        }
+        if (fn == null) throw new CliUsageException("missing the function to call: java -jar " + jar + " FN [--arg NAME=VALUE]... (--list shows the functions)");
+        RunOptions o = RunOptions.of(fn, name -> values.getOrDefault(name, List.of()));
+        if (values.containsKey(DEVICE.name()) && values.get(DEVICE.name()).getLast().equals("cuda"))
+            throw new TxRuntimeException("--device cuda: this jar holds JVM code only (txc has no CUDA backend yet); use --device cpu");
+        ModelBundle.Loaded m = load();
+        Runner.run(m.spec(), m.program(), m.newState(), o, out, err, terminal);
+        return 0;
+    }
+
+    private ModelBundle.Loaded load() {
+        String prefix;
+        try (InputStream in = resources.getResourceAsStream(MODEL_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("this jar has no " + MODEL_RESOURCE + " resource; it was not made by txc compile");
+            prefix = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + MODEL_RESOURCE + ": " + e.getMessage(), e);
+        }
+        return ModelBundle.load(resources, prefix);
+    }
+
+    /** Fills {@code values} from the flags; returns the function name (first positional argument or --fn), or null. */
+    private static String parse(List<String> args, Map<String, List<String>> values) {
+        var positional = new ArrayList<String>();
+        boolean flagsDone = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (flagsDone || !a.startsWith("-") || a.equals("-")) {
+                positional.add(a);
+                continue;
+            }
+            if (a.equals("--")) {
+                flagsDone = true;
+                continue;
+            }
+            String name, inline = null;
+            if (a.equals("-h")) {
+                name = "help";
+            } else if (a.startsWith("--")) {
+                int eq = a.indexOf('=');
+                name = eq < 0 ? a.substring(2) : a.substring(2, eq);
+                if (eq >= 0) inline = a.substring(eq + 1);
+            } else {
+                throw new CliUsageException("unknown flag '" + a + "'");
+            }
+            if (COMPILE_TIME.contains(name)) throw new CliUsageException("--" + name + " is fixed when the jar is compiled (txc compile --" + name + ")");
+            RunOptions.Flag f = null;
+            for (RunOptions.Flag g : FLAGS) if (g.name().equals(name)) f = g;
+            if (f == null) throw new CliUsageException("unknown flag '--" + name + "'");
+            String value;
+            if (f.metavar() == null) {
+                if (inline != null) throw new CliUsageException(f.spelling() + " takes no value");
+                value = "";
+            } else if (inline != null) {
+                value = inline;
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new CliUsageException(f.spelling() + " needs a value: " + f.usage());
+            }
+            if (!f.choices().isEmpty() && !f.choices().contains(value))
+                throw new CliUsageException(f.spelling() + " must be " + String.join(" or ", f.choices()) + ", got '" + value + "'");
+            List<String> list = values.computeIfAbsent(f.name(), k -> new ArrayList<>());
+            if (!f.repeatable() && !list.isEmpty()) throw new CliUsageException(f.spelling() + " is given more than once");
+            list.add(value);
+        }
+        List<String> fnFlag = values.remove(FN.name());
+        if (fnFlag != null) {
+            if (!positional.isEmpty()) throw new CliUsageException("unexpected argument '" + positional.getFirst() + "' (the function is given by --fn)");
+            return fnFlag.getLast();
+        }
+        if (positional.size() > 1) throw new CliUsageException("unexpected argument '" + positional.get(1) + "' (only one function is called at a time)");
+        return positional.isEmpty() ? null : positional.getFirst();
+    }
+
+    private static final int COLUMN = 26;
+
+    private String help(ModelSpec spec) {
+        var sb = new StringBuilder();
+        sb.append("usage: java -jar ").append(jar).append(" FN [--arg NAME=VALUE]... [flags]\n");
+        sb.append("       java -jar ").append(jar).append(" --list\n\n");
+        sb.append("Call a function of ").append(spec.source()).append(" (compiled by txc) and print its outputs, as txc run does.\n\nfunctions:\n");
+        for (FunctionSpec f : spec.functions()) sb.append("  ").append(f.signature()).append('\n');
+        if (!spec.shared().isEmpty()) {
+            sb.append("\nshared variables:\n");
+            for (SharedSpec s : spec.shared()) sb.append("  ").append(s).append('\n');
+        }
+        sb.append("\nflags:\n");
+        for (RunOptions.Flag f : FLAGS) pad(sb, "  " + (f == HELP ? "-h, --help" : f.usage()), f.help());
+        sb.append("\nexit status: 0 success, 1 user error (arguments, shapes, data), 2 usage error, 3 internal error\n");
+        return sb.toString();
+    }
+
+    private static void pad(StringBuilder sb, String left, String right) {
+        sb.append(left);
+        if (left.length() >= COLUMN) sb.append('\n').append(" ".repeat(COLUMN));
+        else sb.append(" ".repeat(COLUMN - left.length()));
+        sb.append(right).append('\n');
+    }
+}

@@ -1,0 +1,137 @@
+package dev.txc.runtime.model;
+
+import dev.txc.runtime.NDArray;
+import dev.txc.runtime.Npy;
+import dev.txc.runtime.Shapes;
+import dev.txc.runtime.TxRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The current values of a model's shared variables. Every value always has its variable's declared dtype and rank
+ * and matches every declared dim that is known ({@code ?} dims take whatever size was loaded).
+ *
+ * <p>Values are replaced, never mutated, and every change installs a whole new array of values: {@link #snapshot}
+ * gives a consistent view without locking, and a multi-variable change ({@link #setAll}, {@link #load}) is seen all
+ * at once or not at all. Writers are serialized on this object.
+ */
+public final class ModelState {
+    private final List<SharedSpec> specs;
+    private final Map<String, Integer> index = new LinkedHashMap<>();
+    private volatile NDArray[] values;
+
+    /** A state holding {@code initial} (in declaration order); each value is checked against its declaration. */
+    public ModelState(List<SharedSpec> specs, List<NDArray> initial) {
+        this.specs = List.copyOf(specs);
+        if (initial.size() != specs.size()) throw new IllegalArgumentException(specs.size() + " shared variables but " + initial.size() + " values");
+        for (int k = 0; k < specs.size(); k++) index.put(specs.get(k).name(), k);
+        NDArray[] v = initial.toArray(new NDArray[0]);
+        for (int k = 0; k < v.length; k++) check(specs.get(k).name(), v[k]);
+        values = v;
+    }
+
+    /** An independent state starting from this one's current values. */
+    public ModelState copy() {
+        return new ModelState(specs, List.of(values));
+    }
+
+    /** The names of the shared variables, in declaration order. */
+    public List<String> names() {
+        return List.copyOf(index.keySet());
+    }
+
+    public List<SharedSpec> specs() {
+        return specs;
+    }
+
+    /** The declared type of a shared variable. */
+    public TensorSpec type(String name) {
+        return specs.get(known(name)).type();
+    }
+
+    public NDArray get(String name) {
+        return values[known(name)];
+    }
+
+    /** Every current value in declaration order, all from the same moment; the caller may keep the array. */
+    public NDArray[] snapshot() {
+        return values.clone();
+    }
+
+    /** Replaces a value; its dtype and shape must fit the declaration. */
+    public void set(String name, NDArray value) {
+        setAll(Map.of(name, value));
+    }
+
+    /** Replaces several values at once: all are checked before any is stored. */
+    public synchronized void setAll(Map<String, NDArray> updates) {
+        updates.forEach(this::check);
+        NDArray[] next = values.clone();
+        updates.forEach((name, v) -> next[index.get(name)] = v);
+        values = next;
+    }
+
+    private int known(String name) {
+        Integer k = index.get(name);
+        if (k == null)
+            throw new TxRuntimeException("no shared variable '" + name + "'" + (index.isEmpty() ? " (the module has none)" : " (shared variables: " + String.join(", ", index.keySet()) + ")"));
+        return k;
+    }
+
+    private void check(String name, NDArray value) {
+        TensorSpec t = specs.get(known(name)).type();
+        if (value == null || !t.fits(value))
+            throw new TxRuntimeException("shared variable " + name + " is " + t + "; it cannot hold "
+                    + (value == null ? "null" : "a " + value.dtype().spelling() + " array of shape " + Shapes.format(value.shape())));
+    }
+
+    /** Writes every variable as {@code dir/NAME.npy}, each atomically (temporary file, then rename); creates {@code dir}. */
+    public void save(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new TxRuntimeException("cannot create state directory " + dir + ": " + e.getMessage(), e);
+        }
+        NDArray[] v = values;
+        for (int k = 0; k < v.length; k++) Npy.write(dir.resolve(specs.get(k).name() + ".npy"), v[k]);
+    }
+
+    /** Reads every variable from {@code dir/NAME.npy}; nothing changes unless every file is present and fits. */
+    public void load(Path dir) {
+        if (!Files.isDirectory(dir)) throw new TxRuntimeException("cannot load state: " + dir + " is not a directory");
+        var loaded = new LinkedHashMap<String, NDArray>();
+        var missing = new ArrayList<String>();
+        var missingNames = new ArrayList<String>();
+        for (SharedSpec s : specs) {
+            String name = s.name();
+            Path file = dir.resolve(name + ".npy");
+            if (!Files.exists(file)) {
+                missing.add(file.toString());
+                missingNames.add(name);
+                continue;
+            }
+            NDArray a;
+            try {
+                a = Npy.read(file);
+            } catch (TxRuntimeException e) {
+                throw new TxRuntimeException("cannot load shared variable " + name + ": " + e.getMessage(), e);
+            }
+            TensorSpec t = s.type();
+            if (a.dtype() != t.dtype())
+                throw new TxRuntimeException("cannot load shared variable " + name + " from " + file + ": the file holds " + a.dtype().spelling() + " values but " + name + " is " + t);
+            String problem = t.shapeProblem(a);
+            if (problem != null)
+                throw new TxRuntimeException("cannot load shared variable " + name + " from " + file + ": the file holds shape " + Shapes.format(a.shape()) + " but " + name + " is " + t + problem);
+            loaded.put(name, a.contiguous());
+        }
+        if (!missing.isEmpty())
+            throw new TxRuntimeException("cannot load state from " + dir + ": missing " + String.join(", ", missing) + " (shared variable" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missingNames) + ")");
+        setAll(loaded);
+    }
+}
