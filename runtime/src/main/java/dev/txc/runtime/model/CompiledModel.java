@@ -17,8 +17,11 @@ import java.util.function.Function;
  * update state are only as serialized as the caller makes them.
  */
 public final class CompiledModel implements Program {
-    /** A function's class and the classes of its parameters' defaults (null where there is none). */
-    private record Entry(FunctionSpec spec, CompiledFunction fn, CompiledFunction[] defaults) {}
+    /**
+     * A function's class, the classes of its parameters' defaults (null where there is none), and the positions of
+     * the shared variables it updates.
+     */
+    private record Entry(FunctionSpec spec, CompiledFunction fn, CompiledFunction[] defaults, int[] updated) {}
 
     private final ModelSpec spec;
     private final Map<String, Entry> entries = new HashMap<>();
@@ -29,7 +32,8 @@ public final class CompiledModel implements Program {
         for (FunctionSpec f : spec.functions()) {
             var defaults = new CompiledFunction[f.params().size()];
             for (int k = 0; k < defaults.length; k++) if (f.params().get(k).hasDefault()) defaults[k] = classes.apply(f.params().get(k).defaultClass());
-            entries.put(f.name(), new Entry(f, classes.apply(f.className()), defaults));
+            int[] updated = f.updates().stream().mapToInt(u -> spec.sharedNames().indexOf(u)).toArray();
+            entries.put(f.name(), new Entry(f, classes.apply(f.className()), defaults, updated));
         }
     }
 
@@ -43,6 +47,9 @@ public final class CompiledModel implements Program {
         if (e == null) throw new IllegalArgumentException("no function " + name + " in the loaded module");
         FunctionSpec f = e.spec();
         NDArray[] shared = state.snapshot();
+        // Generated code may write an update into the array of the variable it updates (codegen-jvm does so today),
+        // while other threads and other models may still read that array: the call gets its own copy.
+        for (int k : e.updated()) shared[k] = shared[k].copy();
         NDArray[] in = withDefaults(e, args, shared);
         Signature.check(f, Arrays.asList(in));
         NDArray[] out = call(f, e.fn(), in, shared);

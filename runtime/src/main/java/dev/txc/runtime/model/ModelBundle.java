@@ -49,9 +49,9 @@ public final class ModelBundle {
             initial = List.copyOf(initial);
         }
 
-        /** A fresh state holding the initial values. */
+        /** A fresh state holding copies of the initial values. */
         public ModelState newState() {
-            return new ModelState(spec.shared(), initial);
+            return new ModelState(spec.shared(), initial.stream().map(NDArray::copy).toList());
         }
     }
 
@@ -147,7 +147,12 @@ public final class ModelBundle {
             for (int k = 0; k < pool.length; k++) {
                 int tag = in.readUnsignedByte();
                 pool[k] = switch (tag) {
-                    case 'N' -> Npy.readBytes(in.readNBytes(in.readInt()), name + " entry " + k);
+                    case 'N' -> {
+                        int n = in.readInt();
+                        byte[] npy = in.readNBytes(n);
+                        if (npy.length != n) throw new java.io.EOFException();
+                        yield Npy.readBytes(npy, name + " entry " + k);
+                    }
                     case 'I' -> {
                         int[] v = new int[in.readInt()];
                         for (int j = 0; j < v.length; j++) v[j] = in.readInt();
