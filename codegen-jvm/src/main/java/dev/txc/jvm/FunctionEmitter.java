@@ -273,6 +273,11 @@ final class FunctionEmitter {
                 push(mv, a.integer("axis"));
                 opsCall("unindex", d(ND_DESC + ND_DESC + ND_DESC + "I"));
             }
+            case WINDOW, UNWINDOW -> {
+                for (Node in : n.inputs()) load(in);
+                push(mv, a.integer("axis"));
+                opsCall(n.op() == Op.WINDOW ? "window" : "unwindow", d(ND_DESC + ND_DESC + ND_DESC + "I"));
+            }
             case INDEX -> {
                 load(n.input(0));
                 load(n.input(1));

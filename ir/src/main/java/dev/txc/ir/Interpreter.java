@@ -194,6 +194,18 @@ public final class Interpreter {
                 int[][] v = RefOps.indexView(x.shape(), axis, i);
                 yield RefOps.gather(x, v[0], RefOps.viewMap(v[0], v[1][0], v[2]));
             }
+            case WINDOW -> {
+                Tensor x = in(n, 0), like = in(n, 2);
+                int axis = a.integer("axis");
+                int[][] v = windowView(x.shape(), in(n, 1).getLong(0), like.dim(axis), axis);
+                yield RefOps.gather(x, v[0], RefOps.viewMap(v[0], v[1][0], v[2]));
+            }
+            case UNWINDOW -> {
+                Tensor g = in(n, 0), like = in(n, 2);
+                int axis = a.integer("axis");
+                int[][] v = windowView(like.shape(), in(n, 1).getLong(0), g.dim(axis), axis);
+                yield RefOps.scatter(checkShape("unwindow", g, v[0]), like.shape(), RefOps.viewMap(v[0], v[1][0], v[2]));
+            }
             case SHAPE -> {
                 int[] s = in(n, 0).shape();
                 long[] l = new long[s.length];
@@ -205,6 +217,15 @@ public final class Interpreter {
             case FUSED -> fused(n);
             case TUPLE_GET -> ((List<?>) value(n.input(0))).get(a.integer("index"));
         };
+    }
+
+    /** The view [start, start + len) along axis of a C-order array of the given shape. */
+    private static int[][] windowView(int[] shape, long start, int len, int axis) {
+        if (start < 0 || start + len > shape[axis])
+            throw new EvalException("window [" + start + ", " + (start + len) + ") is out of bounds for axis " + axis + " with size " + shape[axis]);
+        int[] st = Tensor.strides(shape), out = shape.clone();
+        out[axis] = len;
+        return new int[][] {out, {(int) start * st[axis]}, st};
     }
 
     private static long[] longs(Attrs a, String name) {

@@ -126,6 +126,10 @@ public enum Op {
     /** index(x, i): drops {@code axis}, range-checked at run time. */
     INDEX("index", Kind.VIEW, 2, Accepts.ANY, Result.SAME, "axis"),
     SHAPE("shape", Kind.VIEW, 1, Accepts.ANY, Result.I64),
+    /** window(x, start, like): x[start : start + n] along {@code axis}, n being like's size there; range-checked. */
+    WINDOW("window", Kind.VIEW, 3, Accepts.ANY, Result.SAME, "axis"),
+    /** unwindow(g, start, like): zeros shaped like {@code like} with g written from {@code start} along axis; the adjoint of window. */
+    UNWINDOW("unwindow", Kind.KERNEL, 3, Accepts.ANY, Result.SAME, "axis"),
 
     // Differentiation, expanded by the grad pass.
     /** grad(cost, wrt). */

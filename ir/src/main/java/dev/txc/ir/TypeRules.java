@@ -66,6 +66,7 @@ public final class TypeRules {
             case SLICE -> slice(tt(in, 0), a);
             case INDEX -> index(tt(in, 0), in.get(1), a.lng("axis"));
             case SHAPE -> TensorType.of(DType.I64, in.get(0).rank());
+            case WINDOW, UNWINDOW -> window(op, tt(in, 0), tt(in, 1), tt(in, 2), a.lng("axis"));
             case GRAD -> {
                 TensorType cost = tt(in, 0);
                 if (!cost.isScalar() || !cost.dtype().isFloat())
@@ -433,6 +434,18 @@ public final class TypeRules {
         var dims = new ArrayList<>(x.dims());
         dims.remove((int) axis);
         return x.withDims(dims);
+    }
+
+    /** window takes like's size along the axis from x; unwindow gives like's type, g fitting it off the axis. */
+    private static TensorType window(Op op, TensorType x, TensorType start, TensorType like, long axis) {
+        sameDtype(op, x, like);
+        integerScalar(op, start, "start");
+        if (x.rank() != like.rank()) throw new IrTypeException(op.spelling() + ": " + x + " and " + like + " differ in rank");
+        axis(op, axis, x.rank());
+        var dims = new ArrayList<Dim>();
+        for (int d = 0; d < x.rank(); d++)
+            dims.add(d == axis ? like.dim(d) : unify(x.dim(d), like.dim(d), op.spelling() + ": dim " + d));
+        return op == Op.WINDOW ? x.withDims(dims) : like;
     }
 
     private static TensorType lop(List<Node> in) {

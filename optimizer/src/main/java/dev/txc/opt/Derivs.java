@@ -215,6 +215,8 @@ final class Derivs {
             case SUM_TO -> out.set(0, Ir.op(Op.BROADCAST_TO, g, Ir.shapeOf(x)));    // sum_to's adjoint broadcasts
             case UNSLICE -> out.set(0, Node.make(Op.SLICE, List.of(g), a));
             case UNINDEX -> out.set(0, Node.make(Op.INDEX, List.of(g, in.get(1)), a));
+            case WINDOW -> out.set(0, Node.make(Op.UNWINDOW, List.of(g, in.get(1), x), a));    // the window's adjoint scatters back
+            case UNWINDOW -> out.set(0, Node.make(Op.WINDOW, List.of(g, in.get(1), x), a));
             case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
             case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
@@ -299,19 +301,17 @@ final class Derivs {
         }
     }
 
+    /** Each operand of a concatenation gets the window of g at its offset along the axis (offsets may be dynamic). */
     private static void concatVjp(Node y, Node g, List<Node> out) {
-        int axis = y.attrs().integer("axis"), rank = y.rank();
-        long off = 0;
+        int axis = y.attrs().integer("axis");
+        Node offset = Ir.scalarLong(0, dev.txc.ir.DType.I64);
         for (int k = 0; k < y.inputs().size(); k++) {
-            Dim d = y.input(k).tt().dim(axis);
-            if (!d.isKnown()) throw new Unsupported("differentiation through concatenate needs sizes known at compile time along the axis");
-            var starts = new ArrayList<Long>(java.util.Collections.nCopies(rank, dev.txc.ir.Op.NONE));
-            var stops = new ArrayList<Long>(java.util.Collections.nCopies(rank, dev.txc.ir.Op.NONE));
-            var steps = new ArrayList<Long>(java.util.Collections.nCopies(rank, 1L));
-            starts.set(axis, off);
-            stops.set(axis, off + d.size());
-            if (differentiable(y.input(k))) out.set(k, Ir.slice(g, starts, stops, steps));
-            off += d.size();
+            Node x = y.input(k);
+            if (differentiable(x)) out.set(k, Node.make(Op.WINDOW, List.of(g, offset, x), Attrs.of("axis", (long) axis)));
+            Dim d = x.tt().dim(axis);
+            Node len = d.isKnown() ? Ir.scalarLong(d.size(), dev.txc.ir.DType.I64) : Ir.index(Ir.shape(x), Ir.scalarLong(axis, dev.txc.ir.DType.I64), 0);
+            offset = offset.isConst() && len.isConst()
+                    ? Ir.scalarLong(offset.constValue().getLong(0) + len.constValue().getLong(0), dev.txc.ir.DType.I64) : Ir.add(offset, len);
         }
     }
 
@@ -342,7 +342,7 @@ final class Derivs {
                 yield l == null ? r : r == null ? l : add(l, r);
             }
             case TRANSPOSE, EXPAND_DIMS, SQUEEZE, SLICE, DIAGONAL -> t0 == null ? null : Node.make(y.op(), List.of(t0), a);
-            case RESHAPE, BROADCAST_TO, INDEX, DIAG_EMBED, SUM_TO, UNSLICE -> t0 == null ? null : withFirst(y, t0);
+            case RESHAPE, BROADCAST_TO, INDEX, DIAG_EMBED, SUM_TO, UNSLICE, WINDOW, UNWINDOW -> t0 == null ? null : withFirst(y, t0);
             case UNINDEX -> t0 == null ? null : withFirst(y, t0);
             case CONCAT -> {
                 if (t.stream().allMatch(java.util.Objects::isNull)) yield null;

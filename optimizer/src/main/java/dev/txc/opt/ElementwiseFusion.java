@@ -170,11 +170,13 @@ public final class ElementwiseFusion implements Pass {
 
         private Node fused(Node root, Set<Node> group) {
             List<Node> inputs = inputs(group);
-            int level = Region.levelAbove(inputs);
+            List<Node> operands = inputs.stream().map(memo::get).toList();
+            int level = Region.levelAbove(operands);
             var sub = new HashMap<Node, Node>();
             var params = new ArrayList<Node>();
             for (int k = 0; k < inputs.size(); k++) {
-                Node p = Ir.regionParam(level, k, inputs.get(k).tt());
+                // Params take the rebuilt operands' types, which may know more (or less) than the originals'.
+                Node p = Ir.regionParam(level, k, operands.get(k).tt());
                 params.add(p);
                 sub.put(inputs.get(k), p);
             }
@@ -183,7 +185,7 @@ public final class ElementwiseFusion implements Pass {
                 sub.put(m, m.withInputs(m.inputs().stream().map(x -> sub.getOrDefault(x, x)).toList()));
             }
             var body = new Region(level, params, List.of(sub.get(root)));
-            return Node.make(Op.FUSED, inputs.stream().map(memo::get).toList(), Attrs.of("body", body));
+            return Node.make(Op.FUSED, operands, Attrs.of("body", body));
         }
     }
 }

@@ -30,8 +30,9 @@ public final class Stabilize implements Pass {
     /** The stable form of the graph of one value (used on costs before differentiation). */
     static Node apply(Node n) {
         var f = new Function("v", List.of(), java.util.Map.of(), List.of(new Function.Output("v", n)), List.of(), java.util.Map.of());
+        // Canonical forms help the stable ones match; but stop_gradient must survive until differentiation.
         var rules = new java.util.ArrayList<>(RULES);
-        rules.addAll(Canonicalize.RULES);
+        for (Rule r : Canonicalize.RULES) if (!r.name().equals("stop-gradient")) rules.add(r);
         return Rules.apply(f, rules).outputs().getFirst().value();
     }
 

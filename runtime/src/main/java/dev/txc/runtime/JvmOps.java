@@ -95,6 +95,22 @@ public final class JvmOps {
         return x.index(axis, i.getLong());
     }
 
+    /** x[start : start + like.dim(axis)] along axis, a view; range-checked. */
+    public static NDArray window(NDArray x, NDArray start, NDArray like, int axis) {
+        long s = start.getLong();
+        int len = like.dim(axis);
+        if (s < 0 || s + len > x.dim(axis))
+            throw new TxRuntimeException("window [" + s + ", " + (s + len) + ") is out of bounds for axis " + axis + " with size " + x.dim(axis));
+        return x.slice(axis, (int) s, (int) s + len, 1);
+    }
+
+    /** Zeros shaped like {@code like} with g written from {@code start} along axis. */
+    public static NDArray unwindow(NDArray g, NDArray start, NDArray like, int axis) {
+        NDArray out = NDArray.zeros(g.dtype(), like.shape());
+        window(out, start, g, axis).assign(g);
+        return out;
+    }
+
     public static NDArray shape(NDArray x) {
         return Kernels.shapeOf(x);
     }
