@@ -11,26 +11,51 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The lowered arguments of one call, bound to parameter names; binding errors point at the offending argument. */
+/**
+ * The lowered arguments of one call, bound to parameter names; binding errors point at the offending argument.
+ * Built from a call in the source ({@link #lower}) or from values the embedding API already lowered ({@link #of}).
+ */
 final class Args {
-    private final Expr.Call call;
+    private final String name;
+    private final SourceSpan span;
     private final List<Value> pos = new ArrayList<>();
     private final List<SourceSpan> posSpans = new ArrayList<>();
     private final Map<String, Value> kw = new LinkedHashMap<>();
     private final Map<String, SourceSpan> kwSpans = new HashMap<>();
     private final Map<String, SourceSpan> spans = new HashMap<>();
 
-    Args(Lowerer l, Expr.Call c) {
-        this.call = c;
+    private Args(String name, SourceSpan span) {
+        this.name = name;
+        this.span = span;
+    }
+
+    /** Lowers the arguments of a call in the source, each with its own span. */
+    static Args lower(Lowerer l, Expr.Call c) {
+        var a = new Args(c.callee().name(), c.span());
         for (Expr e : c.args()) {
-            pos.add(l.expr(e));
-            posSpans.add(e.span());
+            a.pos.add(l.expr(e));
+            a.posSpans.add(e.span());
         }
         for (KeywordArg k : c.kwargs()) {
-            if (kw.containsKey(k.name().name())) throw new FrontendError(k.name().span(), "keyword argument '" + k.name().name() + "' given twice");
-            kw.put(k.name().name(), l.expr(k.value()));
-            kwSpans.put(k.name().name(), k.value().span());
+            if (a.kw.containsKey(k.name().name())) throw new FrontendError(k.name().span(), "keyword argument '" + k.name().name() + "' given twice");
+            a.kw.put(k.name().name(), l.expr(k.value()));
+            a.kwSpans.put(k.name().name(), k.value().span());
         }
+        return a;
+    }
+
+    /** Arguments already lowered (by the embedding API); every argument is located at the call's span. */
+    static Args of(String name, SourceSpan span, List<Value> positional, Map<String, Value> keywords) {
+        var a = new Args(name, span);
+        for (Value v : positional) {
+            a.pos.add(v);
+            a.posSpans.add(span);
+        }
+        keywords.forEach((k, v) -> {
+            a.kw.put(k, v);
+            a.kwSpans.put(k, span);
+        });
+        return a;
     }
 
     /** The number of positional arguments. */
@@ -39,16 +64,16 @@ final class Args {
     }
 
     String name() {
-        return call.callee().name();
+        return name;
     }
 
     SourceSpan span() {
-        return call.span();
+        return span;
     }
 
     /** The span of the argument bound to {@code param}, or of the whole call when it was not given. */
     SourceSpan spanOf(String param) {
-        return spans.getOrDefault(param, call.span());
+        return spans.getOrDefault(param, span);
     }
 
     /**
@@ -66,7 +91,7 @@ final class Args {
         }
         var out = bindTo(names);
         for (String r : required)
-            if (!out.containsKey(r)) throw new FrontendError(call.span(), name() + "() is missing its argument '" + r + "' (" + signature(params) + ")");
+            if (!out.containsKey(r)) throw new FrontendError(span, name() + "() is missing its argument '" + r + "' (" + signature(params) + ")");
         return out;
     }
 

@@ -39,6 +39,15 @@ final class Builtins {
             "zeros_like", "ones_like", "fill", "cast", "shape", "size", "softmax", "log_softmax", "binary_crossentropy",
             "categorical_crossentropy", "grad", "jacobian", "hessian", "rop", "lop", "randn", "uniform", "load");
 
+    /** Every built-in's name. */
+    static java.util.SortedSet<String> names() {
+        var all = new java.util.TreeSet<String>(OTHERS);
+        all.addAll(FLOAT_UNARY.keySet());
+        all.addAll(NUMERIC_UNARY.keySet());
+        all.addAll(REDUCTIONS.keySet());
+        return java.util.Collections.unmodifiableSortedSet(all);
+    }
+
     static boolean exists(String name) {
         return FLOAT_UNARY.containsKey(name) || NUMERIC_UNARY.containsKey(name) || REDUCTIONS.containsKey(name) || OTHERS.contains(name);
     }

@@ -52,6 +52,11 @@ public final class Frontend {
         this.options = options;
     }
 
+    /** A frontend with no source, whose lowering rules the embedding API applies to values it builds. */
+    static Frontend forEmbedding(Options options) {
+        return new Frontend(options);
+    }
+
     public static Compilation compileFile(Path file, Options options) {
         var fe = new Frontend(options);
         String text;

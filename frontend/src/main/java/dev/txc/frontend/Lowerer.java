@@ -94,6 +94,11 @@ final class Lowerer {
         return new Function(fn.name().name(), params, defaults, outs, l.updates, l.locs);
     }
 
+    /** A lowerer outside any function, for the embedding API: built-ins, operators and conversions only. */
+    static Lowerer detached(Frontend fe) {
+        return new Lowerer(fe, null, null);
+    }
+
     static Value lowerConst(Frontend fe, Item.ConstDecl c) {
         var l = new Lowerer(fe, null, null);
         try {
@@ -287,18 +292,22 @@ final class Lowerer {
             throw new FrontendError(Diagnostic.error(u.name().span(), "shared variable '" + name + "' is updated twice in this function")
                     .withNote(first, "first update here"));
         Value.T v = tensor(expr(u.value()), u.value().span(), "the update of " + name);
-        TensorType t = sv.type();
+        updates.add(new Function.Update(name, updateValue(name, sv.type(), v, u.value().span())));
+    }
+
+    /** The value of {@code name := v}: it must have the shared variable's type (a weak literal adapts, a scalar stretches). */
+    static Node updateValue(String name, TensorType t, Value.T v, SourceSpan at) {
         Node n = v.weak() ? convert(v, t.dtype()) : v.node();
         if (n.dtype() != t.dtype() || n.rank() != t.rank())
-            throw new FrontendError(u.value().span(), "the update of '" + name + "' must have type " + t + ", got " + n.type()
+            throw new FrontendError(at, "the update of '" + name + "' must have type " + t + ", got " + n.type()
                     + (n.dtype() != t.dtype() ? " (use cast to change the dtype)" : ""));
         for (int d = 0; d < t.rank(); d++) {
             Dim want = t.dim(d), got = n.tt().dim(d);
             if (want.isKnown() && got.isKnown() && want.size() != got.size())
-                throw new FrontendError(u.value().span(), "the update of '" + name + "' must have type " + t + ", got " + n.type());
+                throw new FrontendError(at, "the update of '" + name + "' must have type " + t + ", got " + n.type());
         }
         if (want(t, n)) n = Ir.op(Op.BROADCAST_TO, n, Ir.longs(t.dims().stream().mapToLong(Dim::size).toArray()));
-        updates.add(new Function.Update(name, n));
+        return n;
     }
 
     /** True when a scalar-broadcast value must be stretched to the shared variable's static shape. */
@@ -409,27 +418,35 @@ final class Lowerer {
     }
 
     private Value unary(Expr.Unary u) {
-        Value.T x = tensor(expr(u.operand()), u.operand().span(), "operand of " + u.op().symbol());
-        return switch (u.op()) {
+        return unary(u.op(), tensor(expr(u.operand()), u.operand().span(), "operand of " + u.op().symbol()), u.span());
+    }
+
+    /** {@code -x} or {@code not x} on a lowered operand. */
+    static Value.T unary(Expr.UnaryOp op, Value.T x, SourceSpan at) {
+        return switch (op) {
             case NEG -> {
-                if (x.dtype() == DType.BOOL) throw new FrontendError(u.span(), "cannot negate a bool value; use 'not'");
+                if (x.dtype() == DType.BOOL) throw new FrontendError(at, "cannot negate a bool value; use 'not'");
                 yield new Value.T(Ir.neg(x.node()), x.weak());
             }
             case NOT -> {
-                if (x.dtype() != DType.BOOL) throw new FrontendError(u.span(), "'not' needs a bool operand, got " + x.node().type());
+                if (x.dtype() != DType.BOOL) throw new FrontendError(at, "'not' needs a bool operand, got " + x.node().type());
                 yield new Value.T(Ir.op(Op.NOT, x.node()), x.weak());
             }
         };
     }
 
     private Value attr(Expr.Attr a) {
-        Value.T x = tensor(expr(a.base()), a.base().span(), "." + a.name().name());
+        return attr(tensor(expr(a.base()), a.base().span(), "." + a.name().name()), a.name().name(), a.name().span());
+    }
+
+    /** {@code x.T}, {@code x.shape} or {@code x.ndim} on a lowered operand. */
+    static Value.T attr(Value.T x, String name, SourceSpan at) {
         Node n = x.node();
-        return switch (a.name().name()) {
+        return switch (name) {
             case "T" -> new Value.T(n.rank() < 2 ? n : Ir.transpose(n, reversed(n.rank())), x.weak());
             case "shape" -> new Value.T(Ir.shapeOf(n), false);
             case "ndim" -> new Value.T(Ir.scalarLong(n.rank(), DType.I64), true);
-            default -> throw new FrontendError(a.name().span(), "unknown attribute '." + a.name().name() + "' (expected .T, .shape or .ndim)");
+            default -> throw new FrontendError(at, "unknown attribute '." + name + "' (expected .T, .shape or .ndim)");
         };
     }
 
@@ -441,7 +458,7 @@ final class Lowerer {
 
     private Value call(Expr.Call c) {
         String name = c.callee().name();
-        var args = new Args(this, c);
+        var args = Args.lower(this, c);
         Item.FnDecl user = fe.functions.get(name);
         if (user != null) return callUser(user, args, c.span());
         if (!Builtins.exists(name)) throw new FrontendError(c.callee().span(), "unknown function '" + name + "'");
@@ -450,49 +467,80 @@ final class Lowerer {
 
     // ---- indexing ----
 
+    /** One item of a subscript, lowered: a slice with constant bounds ({@link Op#NONE} when absent) or an integer index. */
+    sealed interface Subscript {
+        /** {@code written} is false for a bare {@code :}, which leaves its axis alone. */
+        record Range(long start, long stop, long step, boolean written) implements Subscript {}
+
+        record At(Value.T index, SourceSpan span) implements Subscript {}
+    }
+
     private Value index(Expr.Index ix) {
         Value.T x = tensor(expr(ix.base()), ix.base().span(), "indexing");
-        Node n = x.node();
-        int rank = n.rank();
+        int rank = x.node().rank();
         if (ix.items().size() > rank)
             throw new FrontendError(ix.span(), "too many indices: the array has rank " + rank + " but " + ix.items().size() + " were given");
+        var items = new ArrayList<Subscript>();
+        for (IndexItem item : ix.items()) {
+            items.add(switch (item) {
+                case Slice s -> {
+                    long start = s.start() != null ? constLong(s.start(), "slice start") : Op.NONE;
+                    long stop = s.stop() != null ? constLong(s.stop(), "slice stop") : Op.NONE;
+                    long step = 1;
+                    if (s.step() != null) {
+                        step = constLong(s.step(), "slice step");
+                        if (step == 0) throw new FrontendError(s.step().span(), "slice step cannot be zero");
+                    }
+                    yield new Subscript.Range(start, stop, step, s.start() != null || s.stop() != null || s.step() != null);
+                }
+                case Expr e -> {
+                    Value.T i = tensor(expr(e), e.span(), "an index");
+                    yield new Subscript.At(new Value.T(integerIndex(i, e.span()), i.weak()), e.span());
+                }
+            });
+        }
+        return index(x, items, ix.span());
+    }
+
+    /** NumPy basic indexing of a lowered operand: slices first, then integer indices from the last axis back. */
+    static Value.T index(Value.T x, List<Subscript> items, SourceSpan at) {
+        Node n = x.node();
+        int rank = n.rank();
+        if (items.size() > rank)
+            throw new FrontendError(at, "too many indices: the array has rank " + rank + " but " + items.size() + " were given");
         var starts = new ArrayList<Long>(Collections.nCopies(rank, Op.NONE));
         var stops = new ArrayList<Long>(Collections.nCopies(rank, Op.NONE));
         var steps = new ArrayList<Long>(Collections.nCopies(rank, 1L));
         boolean sliced = false;
-        var ints = new ArrayList<Map.Entry<Integer, Node>>();
-        for (int k = 0; k < ix.items().size(); k++) {
-            IndexItem item = ix.items().get(k);
-            switch (item) {
-                case Slice s -> {
-                    if (s.start() != null) starts.set(k, constLong(s.start(), "slice start"));
-                    if (s.stop() != null) stops.set(k, constLong(s.stop(), "slice stop"));
-                    if (s.step() != null) {
-                        long st = constLong(s.step(), "slice step");
-                        if (st == 0) throw new FrontendError(s.step().span(), "slice step cannot be zero");
-                        steps.set(k, st);
-                    }
-                    sliced |= s.start() != null || s.stop() != null || s.step() != null;
+        var ints = new ArrayList<Map.Entry<Integer, Subscript.At>>();
+        for (int k = 0; k < items.size(); k++) {
+            switch (items.get(k)) {
+                case Subscript.Range(long start, long stop, long step, boolean written) -> {
+                    if (step == 0) throw new FrontendError(at, "slice step cannot be zero");
+                    starts.set(k, start);
+                    stops.set(k, stop);
+                    steps.set(k, step);
+                    sliced |= written;
                 }
-                case Expr e -> ints.add(Map.entry(k, integerIndex(e)));
+                case Subscript.At i -> ints.add(Map.entry(k, i));
             }
         }
         Node r = sliced ? Ir.slice(n, starts, stops, steps) : n;
         for (int k = ints.size() - 1; k >= 0; k--) {
             var e = ints.get(k);
+            Subscript.At i = e.getValue();
             try {
-                r = Ir.index(r, e.getValue(), e.getKey());
+                r = Ir.index(r, integerIndex(i.index(), i.span()), e.getKey());
             } catch (IrTypeException ex) {
-                throw new FrontendError(((Expr) ix.items().get(e.getKey())).span(), ex.getMessage());
+                throw new FrontendError(i.span(), ex.getMessage());
             }
         }
         return new Value.T(Folding.fold(r), x.weak());
     }
 
-    private Node integerIndex(Expr e) {
-        Value.T i = tensor(expr(e), e.span(), "an index");
+    private static Node integerIndex(Value.T i, SourceSpan at) {
         if (!i.node().tt().isScalar() || !i.dtype().isInteger())
-            throw new FrontendError(e.span(), "an index must be an integer scalar, got " + (i.weak() ? "a " + i.dtype().spelling() + " number" : i.node().type())
+            throw new FrontendError(at, "an index must be an integer scalar, got " + (i.weak() ? "a " + i.dtype().spelling() + " number" : i.node().type())
                     + " (only basic indexing is supported)");
         return convert(i, DType.I64);
     }
@@ -567,7 +615,7 @@ final class Lowerer {
     }
 
     /** Converts an argument to a parameter type: weak literals adapt, strong values upcast only safely. */
-    Node convertArg(Value.T v, TensorType t, String what, SourceSpan at) {
+    static Node convertArg(Value.T v, TensorType t, String what, SourceSpan at) {
         Node n = v.node();
         if (v.weak()) n = convert(v, t.dtype());
         else if (n.dtype() != t.dtype()) {
@@ -633,7 +681,7 @@ final class Lowerer {
     }
 
     /** The node of v in dtype d: a weak constant is re-made in d, anything else is cast. */
-    Node convert(Value.T v, DType d) {
+    static Node convert(Value.T v, DType d) {
         Node n = v.node();
         if (n.dtype() == d) return n;
         if (v.weak() && n.isConst()) return Ir.constant(n.constValue().cast(d));

@@ -1,0 +1,43 @@
+package dev.txc.driver.api;
+
+import dev.txc.ir.Diagnostic;
+import dev.txc.ir.Node;
+import dev.txc.ir.SourceSpan;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Where in the caller's code an expression was built: the first stack frame outside the API (and the Kotlin DSL),
+ * as a span with column 0 (the JVM knows only lines). Nodes remember their first call site weakly, so a function's
+ * diagnostics (a disconnected grad) point at the user's line.
+ */
+final class CallSite {
+    private CallSite() {}
+
+    private static final StackWalker WALKER = StackWalker.getInstance();
+    private static final Map<Node, SourceSpan> SITES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    static SourceSpan here() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !f.getClassName().startsWith("dev.txc.driver.api.") && !f.getClassName().startsWith("dev.txc.dsl."))
+                .findFirst()
+                .map(f -> new SourceSpan(f.getFileName() == null ? f.getClassName() : f.getFileName(), Math.max(f.getLineNumber(), 0), 0,
+                        Math.max(f.getLineNumber(), 0), 0))
+                .orElse(null));
+    }
+
+    static void record(Node n, SourceSpan at) {
+        if (at != null) SITES.putIfAbsent(n, at);
+    }
+
+    static SourceSpan of(Node n) {
+        return SITES.get(n);
+    }
+
+    /** {@code File.kt:12: message}, or the message alone where the place is unknown. */
+    static String format(Diagnostic d) {
+        SourceSpan s = d.span();
+        return s == null ? d.message() : s.file() + ":" + s.line() + ": " + d.message();
+    }
+}

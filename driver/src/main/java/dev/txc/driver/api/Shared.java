@@ -1,0 +1,84 @@
+package dev.txc.driver.api;
+
+import dev.txc.frontend.api.Operand;
+import dev.txc.ir.Ir;
+import dev.txc.ir.TensorType;
+import dev.txc.runtime.NDArray;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A shared variable, Theano's {@code shared}: state with a fixed type that compiled functions read and update. Use it in
+ * expressions like any {@link Expr}; {@link #get} and {@link #set} read and replace its value. The name is unique
+ * among live shared variables (a taken name gets a suffix {@code _2}, {@code _3}, ...), because the IR refers to shared
+ * variables by name. Thread-safe: a value is replaced atomically, and a function call holds the locks of the shared
+ * variables it reads and updates (see {@link TxFunction}).
+ */
+public final class Shared extends Expr {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Map<String, WeakReference<Shared>> NAMES = new HashMap<>();
+
+    final long id = IDS.incrementAndGet();
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile NDArray value;
+
+    private Shared(String name, TensorType type, NDArray value) {
+        super(Operand.of(Ir.shared(name, type)), null);
+        this.value = value;
+    }
+
+    @Override
+    Set<Shared> sharedSet() {
+        return Set.of(this);
+    }
+
+    /** A new shared variable holding {@code value}; its type is the value's dtype and exact shape. */
+    static Shared create(String name, NDArray value) {
+        synchronized (NAMES) {
+            NAMES.values().removeIf(r -> r.get() == null);
+            String unique = name;
+            for (int k = 2; NAMES.containsKey(unique); k++) unique = name + "_" + k;
+            var s = new Shared(unique, Values.typeOf(value), value);
+            NAMES.put(unique, new WeakReference<>(s));
+            return s;
+        }
+    }
+
+    @Override
+    public String name() {
+        return node().attrs().str("name");
+    }
+
+    /** The current value. Arrays are immutable, so this is never copied. */
+    public NDArray get() {
+        return value;
+    }
+
+    /**
+     * Replaces the value: an NDArray (converted safely to the variable's dtype), or a number, array or list (converted
+     * to it); the shape must be the variable's shape.
+     */
+    public void set(Object newValue) {
+        NDArray v = Values.argument(newValue, type(), "shared variable " + name(), false);
+        lock.writeLock().lock();
+        try {
+            value = v;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Stores a value computed by a function's update; the caller holds the write lock and the value has the type. */
+    void store(NDArray v) {
+        value = v;
+    }
+
+    /** Reads under the caller's lock. */
+    NDArray load() {
+        return value;
+    }
+}

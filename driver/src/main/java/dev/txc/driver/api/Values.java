@@ -1,0 +1,116 @@
+package dev.txc.driver.api;
+
+import dev.txc.ir.Dim;
+import dev.txc.ir.TensorType;
+import dev.txc.jvm.Tensors;
+import dev.txc.runtime.DType;
+import dev.txc.runtime.NDArray;
+import dev.txc.runtime.Shapes;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversions of Java values (numbers, nested arrays and lists, NDArrays) to arrays of a declared type. */
+final class Values {
+    private Values() {}
+
+    /** The type of a concrete value: its dtype and exact shape. */
+    static TensorType typeOf(NDArray a) {
+        long[] dims = new long[a.rank()];
+        for (int k = 0; k < dims.length; k++) dims[k] = a.dim(k);
+        return TensorType.of(Tensors.dtype(a.dtype()), dims);
+    }
+
+    /**
+     * {@code v} as an array for a parameter (or shared variable) of type {@code t}. An NDArray upcasts safely (a lossy
+     * conversion needs {@code allowDowncast}); numbers, arrays and lists are literals converted to the dtype, refusing
+     * only a non-integral number for an integer dtype. Rank and known dims must match; dim variables are checked by the
+     * caller across parameters.
+     */
+    static NDArray argument(Object v, TensorType t, String what, boolean allowDowncast) {
+        DType want = Tensors.dtype(t.dtype());
+        NDArray a;
+        if (v instanceof NDArray nd) {
+            a = nd;
+            if (a.dtype() != want) {
+                if (!a.dtype().canCastSafely(want) && !allowDowncast)
+                    throw new TxException(what + " expects " + t + ", got a " + a.dtype().spelling() + " array (a lossy conversion; convert it with astype)");
+                a = a.astype(want);
+            }
+        } else {
+            a = literal(v, what);
+            if (a.dtype() == DType.F64 && !want.isFloat() && !allowDowncast) {
+                for (int i = 0; i < a.size(); i++) {
+                    double d = a.getDoubleFlat(i);
+                    if (d != Math.rint(d) || Double.isInfinite(d))
+                        throw new TxException(what + " expects " + t + ", got the non-integral number " + d);
+                }
+            }
+            a = a.astype(want);
+        }
+        checkShape(a, t, what);
+        return a;
+    }
+
+    static void checkShape(NDArray a, TensorType t, String what) {
+        if (a.rank() != t.rank())
+            throw new TxException(what + " expects " + t + " (rank " + t.rank() + "), got shape " + Shapes.format(a.shape()) + " (rank " + a.rank() + ")");
+        for (int d = 0; d < t.rank(); d++) {
+            Dim dim = t.dim(d);
+            if (dim.isKnown() && dim.size() != a.dim(d))
+                throw new TxException(what + " expects " + t + ", got shape " + Shapes.format(a.shape()) + " (axis " + d + " is " + a.dim(d) + ", not " + dim.size() + ")");
+        }
+    }
+
+    /**
+     * A number, boolean, or rectangular nested array or list of them, as NumPy's {@code array()}: f64 if any element is
+     * a floating-point number, bool if all are booleans, else i64.
+     */
+    static NDArray literal(Object v, String what) {
+        var shape = new ArrayList<Integer>();
+        var items = new ArrayList<Object>();
+        flatten(v, 0, shape, items, what);
+        boolean anyFloat = items.stream().anyMatch(o -> o instanceof Double || o instanceof Float);
+        boolean allBool = !items.isEmpty() && items.stream().allMatch(o -> o instanceof Boolean);
+        int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
+        int n = items.size();
+        if (allBool) {
+            boolean[] b = new boolean[n];
+            for (int i = 0; i < n; i++) b[i] = (Boolean) items.get(i);
+            return NDArray.wrap(DType.BOOL, b, dims);
+        }
+        if (anyFloat) {
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) d[i] = number(items.get(i)).doubleValue();
+            return NDArray.wrap(DType.F64, d, dims);
+        }
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) l[i] = number(items.get(i)).longValue();
+        return NDArray.wrap(DType.I64, l, dims);
+    }
+
+    private static Number number(Object o) {
+        return o instanceof Boolean b ? (b ? 1 : 0) : (Number) o;
+    }
+
+    private static void flatten(Object v, int depth, List<Integer> shape, List<Object> out, String what) {
+        List<?> items = null;
+        if (v instanceof List<?> l) items = l;
+        else if (v != null && v.getClass().isArray()) {
+            var l = new ArrayList<Object>();
+            for (int k = 0, n = Array.getLength(v); k < n; k++) l.add(Array.get(v, k));
+            items = l;
+        }
+        if (items != null) {
+            if (shape.size() == depth) shape.add(items.size());
+            else if (shape.size() < depth || shape.get(depth) != items.size())
+                throw new TxException(what + ": a ragged array (rows of different lengths)");
+            for (Object item : items) flatten(item, depth + 1, shape, out, what);
+            return;
+        }
+        if (depth != shape.size()) throw new TxException(what + ": a ragged array (rows of different lengths)");
+        if (!(v instanceof Number || v instanceof Boolean))
+            throw new TxException(what + ": expected a number, a boolean, an array, a list or an NDArray, got " + (v == null ? "null" : v.getClass().getSimpleName()));
+        out.add(v);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.txc.frontend.api;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.Node;
+import dev.txc.ir.TensorType;
+
+/**
+ * A lowered tensor value as the {@code .tx} frontend sees it: an IR node and whether it is weak. A weak value is a
+ * literal number (or an expression of literals only) whose dtype yields to the tensor it meets, as in JAX.
+ */
+public record Operand(Node node, boolean weak) {
+    public Operand {
+        if (node == null) throw new IllegalArgumentException("operand without a node");
+    }
+
+    /** A strong operand: its dtype is fixed. */
+    public static Operand of(Node node) {
+        return new Operand(node, false);
+    }
+
+    public TensorType type() {
+        return node.tt();
+    }
+
+    public DType dtype() {
+        return node.dtype();
+    }
+}
