@@ -131,7 +131,7 @@ final class CommandLine {
             new Command("asm", "asm FILE.tx --fn NAME", "print the generated JVM bytecode as text", List.of(FN, OPT_LEVEL, FLOATX)),
             new Command("ptx", "ptx FILE.tx --fn NAME", "print the generated CUDA PTX", List.of(FN, OPT_LEVEL, FLOATX)),
             new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]",
-                    "write a standalone jar: java -jar OUT.jar FN --arg ... runs like txc run; a facade class makes it a library",
+                    "write a standalone jar of the compiled functions (java -jar OUT.jar FN ..., or a library with a typed facade class)",
                     List.of(val("o", "OUT.jar", "the jar to write"),
                             choice("target", "the backends to include (default jvm); cuda fails while txc has no CUDA backend, all skips it with a note", "jvm", "cuda", "all"),
                             OPT_LEVEL, FLOATX)),
