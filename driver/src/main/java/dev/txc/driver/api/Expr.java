@@ -309,7 +309,7 @@ public class Expr {
     /** Equal when the nodes are (nodes are interned, so this is structural equality) and both are weak or strong. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Expr e && e.op.equals(op);
+        return o instanceof Expr e && !(o instanceof Shared) && e.op.equals(op);
     }
 
     @Override

@@ -138,6 +138,12 @@ public final class FunctionScope {
             Operand v = Tx.operand(e.getValue(), deps, at);
             given.put(var.node(), Tx.lowered(() -> Tx.lowering().argument(v, var.type(), "the given for '" + var.name() + "'", at)));
         }
+        var byName = new java.util.HashMap<String, Shared>();
+        for (Shared s : deps) {
+            Shared other = byName.putIfAbsent(s.name(), s);
+            if (other != null && other != s)
+                throw new TxException(name + ": uses two different shared variables named '" + s.name() + "'; give them different names");
+        }
         var f = new Function(name, params, defaultNodes, outs, ups, Map.of());
         f = f.withLocs(Graphs.locations(f.roots()));
         checkInputs(f, given);

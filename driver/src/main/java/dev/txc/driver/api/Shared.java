@@ -4,23 +4,19 @@ import dev.txc.frontend.api.Operand;
 import dev.txc.ir.Ir;
 import dev.txc.ir.TensorType;
 import dev.txc.runtime.NDArray;
-import java.lang.ref.WeakReference;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A shared variable, Theano's {@code shared}: state with a fixed type that compiled functions read and update. Use it in
- * expressions like any {@link Expr}; {@link #get} and {@link #set} read and replace its value. The name is unique
- * among live shared variables (a taken name gets a suffix {@code _2}, {@code _3}, ...), because the IR refers to shared
- * variables by name. Thread-safe: a value is replaced atomically, and a function call holds the locks of the shared
+ * expressions like any {@link Expr}; {@link #get} and {@link #set} read and replace its value. Two shared variables
+ * are equal only when they are the same object; the IR refers to them by name, so one function cannot use two shared
+ * variables of the same name. Thread-safe: a value is replaced atomically, and a function call holds the locks of the shared
  * variables it reads and updates (see {@link TxFunction}).
  */
 public final class Shared extends Expr {
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Map<String, WeakReference<Shared>> NAMES = new HashMap<>();
 
     final long id = IDS.incrementAndGet();
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -38,14 +34,18 @@ public final class Shared extends Expr {
 
     /** A new shared variable holding {@code value}; its type is the value's dtype and exact shape. */
     static Shared create(String name, NDArray value) {
-        synchronized (NAMES) {
-            NAMES.values().removeIf(r -> r.get() == null);
-            String unique = name;
-            for (int k = 2; NAMES.containsKey(unique); k++) unique = name + "_" + k;
-            var s = new Shared(unique, Values.typeOf(value), value);
-            NAMES.put(unique, new WeakReference<>(s));
-            return s;
-        }
+        return new Shared(name, Values.typeOf(value), value);
+    }
+
+    /** Identity: two shared variables with equal names and types are still two variables. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id);
     }
 
     @Override

@@ -185,9 +185,9 @@ public final class Tx {
         return Shared.create(name, a);
     }
 
-    /** An unnamed shared variable (named {@code shared}, {@code shared_2}, ...). */
+    /** An unnamed shared variable (named {@code shared_1}, {@code shared_2}, ...). */
     public static Shared shared(Object value) {
-        return shared(value, "shared");
+        return shared(value, "shared_" + UNNAMED.incrementAndGet());
     }
 
     /** A shared variable of dtype {@code d}. */
