@@ -123,14 +123,14 @@ class CompositeGradTest {
     @Test
     void twoLayerMlpMatchesHandBackprop() {
         var c = compile("""
-            fn mlp(X: f64[6, 4], Y: f64[6, 3], W1: f64[4, 5], b1: f64[5], W2: f64[5, 3], b2: f64[3]) {
+            fn mlp(X: f64[N, 4], Y: f64[N, 3], W1: f64[4, 5], b1: f64[5], W2: f64[5, 3], b2: f64[3]) {
                 h = tanh(X @ W1 + b1)
                 p = softmax(h @ W2 + b2)
                 cost = mean(categorical_crossentropy(p, Y))
                 g1, gb1, g2, gb2 = grad(cost, [W1, b1, W2, b2])
                 return cost, g1, gb1, g2, gb2
             }
-            fn mlp_labels(X: f64[6, 4], t: i64[6], W1: f64[4, 5], b1: f64[5], W2: f64[5, 3], b2: f64[3]) {
+            fn mlp_labels(X: f64[N, 4], t: i64[N], W1: f64[4, 5], b1: f64[5], W2: f64[5, 3], b2: f64[3]) {
                 h = tanh(dot(X, W1) + b1)
                 cost = mean(categorical_crossentropy(softmax(dot(h, W2) + b2), t))
                 g1, gb1, g2, gb2 = grad(cost, [W1, b1, W2, b2])
@@ -206,8 +206,7 @@ class CompositeGradTest {
         }
     }
 
-    /** The minimal form of a failure found with the MLP above when its batch dim is a dim variable. */
-
+    /** Regression: the minimal form of an elementwise-fusion failure found with the MLP above when its batch dim was a dim variable. */
     @Test
     void fusedGradientOfAMeanOverADimVariable() {
         var c = compile("fn f(z: f64[N, 3]) = grad(mean(sum(z * z, axis=1)), z)\nfn g(z: f64[N]) = grad(mean(log_softmax(z)), z)");

@@ -22,8 +22,6 @@ import java.util.Random;
 import java.util.function.BiPredicate;
 import java.util.function.DoubleBinaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -274,28 +272,13 @@ class GradCheckTest {
         return cases().stream().map(k -> dynamicTest(k.name(), () -> verify(k, GradCheckTest::type)));
     }
 
-    /**
-     * The same checks with dim variables instead of static sizes (other code paths in shape inference, fusion,
-     * kernels). Cases hit by a known bug are reported as skipped, with the bug; each has a disabled repro below.
-     */
+    /** The same checks with dim variables instead of static sizes (other code paths in shape inference, fusion, kernels). */
     @TestFactory
     Stream<DynamicTest> verifyGradWithDimVariables() {
-        return cases().stream().map(k -> dynamicTest(k.name(), () -> {
-            String bug = knownSymbolicBug(k.expr());
-            Assumptions.assumeTrue(bug == null, bug);
-            verify(k, GradCheckTest::symType);
-        }));
+        return cases().stream().map(k -> dynamicTest(k.name(), () -> verify(k, GradCheckTest::symType)));
     }
 
-    static String knownSymbolicBug(String expr) {
-        if (expr.startsWith("var(") || expr.startsWith("std(") || expr.startsWith("stack([x, y * x]"))
-            return "BUG: elementwise-fusion 'fused param 0 type' with dim variables (see fusedGradientsWithDimVariables)";
-        if (expr.startsWith("concatenate("))
-            return "BUG: differentiation through concatenate needs static sizes along the axis (see concatenateGradientWithDimVariables)";
-        return null;
-    }
-
-
+    /** Regression: elementwise fusion once failed with 'fused param 0 type' on these. */
     @Test
     void fusedGradientsWithDimVariables() {
         var c = compile("""
@@ -307,7 +290,7 @@ class GradCheckTest {
         check(run1(c, "g", f64(sh(2, 2), 1, 2, 3, 6), f64(sh(2, 2), 0, 0, 0, 0)), F64, sh(2, 2), new double[] {1, 2, 3, 6}, "grad stack");
     }
 
-
+    /** Regression: differentiation through concatenate once needed static sizes along the axis. */
     @Test
     void concatenateGradientWithDimVariables() {
         var c = compile("fn f(x: f64[N, 3], y: f64[M, 3]) = grad(sum(concatenate([x, y]) ** 2), x)");
@@ -456,7 +439,7 @@ class GradCheckTest {
         check(run1(c, "d", x, f64(sh(5), 2, 3, 4, 5, 6)), F64, sh(5), new double[] {0, -3, 4, 0, 6}, "abs'(0) = 0 with weights");
     }
 
-
+    /** Regression: at -O1 and above the pre-differentiation rewrite of the cost once dropped stop_gradient. */
     @Test
     void stopGradientBlocksTheGradient() {
         var c = compile("""
