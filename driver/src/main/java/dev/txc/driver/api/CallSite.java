@@ -18,9 +18,20 @@ final class CallSite {
     private static final StackWalker WALKER = StackWalker.getInstance();
     private static final Map<Node, SourceSpan> SITES = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** The API's own classes (and the Kotlin DSL's), whose frames are skipped. */
+    private static final java.util.Set<String> API = java.util.Set.of("Tx", "Expr", "Shared", "TxFunction", "FunctionScope", "FunctionBody",
+            "Evaluation", "Definition", "Graphs", "Values", "CallSite", "Outputs", "TxException");
+
+    private static boolean inApi(String className) {
+        int dollar = className.indexOf('$');
+        String c = dollar < 0 ? className : className.substring(0, dollar);
+        if (c.startsWith("dev.txc.dsl.")) return true;
+        return c.startsWith("dev.txc.driver.api.") && API.contains(c.substring("dev.txc.driver.api.".length()));
+    }
+
     static SourceSpan here() {
         return WALKER.walk(frames -> frames
-                .filter(f -> !f.getClassName().startsWith("dev.txc.driver.api.") && !f.getClassName().startsWith("dev.txc.dsl."))
+                .filter(f -> !inApi(f.getClassName()))
                 .findFirst()
                 .map(f -> new SourceSpan(f.getFileName() == null ? f.getClassName() : f.getFileName(), Math.max(f.getLineNumber(), 0), 0,
                         Math.max(f.getLineNumber(), 0), 0))

@@ -32,9 +32,9 @@ public final class Shared extends Expr {
         return Set.of(this);
     }
 
-    /** A new shared variable holding {@code value}; its type is the value's dtype and exact shape. */
+    /** A new shared variable holding a copy of {@code value}; its type is the value's dtype and exact shape. */
     static Shared create(String name, NDArray value) {
-        return new Shared(name, Values.typeOf(value), value);
+        return new Shared(name, Values.typeOf(value), value.copy());
     }
 
     /** Identity: two shared variables with equal names and types are still two variables. */
@@ -53,9 +53,17 @@ public final class Shared extends Expr {
         return node().attrs().str("name");
     }
 
-    /** The current value. Arrays are immutable, so this is never copied. */
+    /**
+     * A copy of the current value. The variable owns its buffer, which generated code may update in place (a training
+     * step writes {@code w - lr * g} into w's array), so the value is never handed out itself.
+     */
     public NDArray get() {
-        return value;
+        lock.readLock().lock();
+        try {
+            return value.copy();
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /**
@@ -63,7 +71,7 @@ public final class Shared extends Expr {
      * to it); the shape must be the variable's shape.
      */
     public void set(Object newValue) {
-        NDArray v = Values.argument(newValue, type(), "shared variable " + name(), false);
+        NDArray v = Values.argument(newValue, type(), "shared variable " + name(), false).copy();
         lock.writeLock().lock();
         try {
             value = v;
