@@ -24,7 +24,7 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 /**
- * Emits the class of one function: a constructor taking the constant pool, {@code call(args, shared)} running
+ * Emits the class of one function: a constructor taking the constant pool, {@code call(args, shared, targets)} running
  * the schedule (runtime kernels for reductions, matmul and views; generated loops for elementwise nodes;
  * bytecode loops for scan), and the elementwise kernels with their dispatch method.
  */
@@ -32,7 +32,7 @@ final class FunctionEmitter {
     static final String ND = "dev/txc/runtime/NDArray";
     static final String ND_DESC = "L" + ND + ";";
     static final String OPS = "dev/txc/runtime/JvmOps";
-    private static final String CALL_DESC = "([" + ND_DESC + "[" + ND_DESC + ")[" + ND_DESC;
+    private static final String CALL_DESC = "([" + ND_DESC + "[" + ND_DESC + "[" + ND_DESC + ")[" + ND_DESC;
 
     private final String className;
     private final ClassWriter cw;
@@ -116,7 +116,7 @@ final class FunctionEmitter {
     private void call(Function f) {
         mv = cw.visitMethod(ACC_PUBLIC, "call", CALL_DESC, null, null);
         mv.visitCode();
-        next = 3;
+        next = 4;
         slots.push(new HashMap<>());
         for (int k = 0; k < f.params().size(); k++) {
             mv.visitVarInsn(ALOAD, 1);
@@ -380,10 +380,9 @@ final class FunctionEmitter {
         if (target == null) {
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
         } else {
-            mv.visitVarInsn(ALOAD, 2);
+            mv.visitVarInsn(ALOAD, 3);
             push(mv, target);
-            mv.visitInsn(AALOAD);
-            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/runtime/DType;[" + ND_DESC + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/runtime/DType;[" + ND_DESC + "[" + ND_DESC + "I)L" + KernelEmitter.LOOP + ";", false);
         }
         int loop = next++;
         mv.visitVarInsn(ASTORE, loop);

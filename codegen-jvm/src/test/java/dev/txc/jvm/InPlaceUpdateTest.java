@@ -61,13 +61,19 @@ class InPlaceUpdateTest {
         assertTrue(JvmCompiler.textify(JvmCompiler.compile(m.function("step"), List.of("w", "v")).bytes()).contains("prepareInto"));
         CompiledFunction step = load(m, "step");
         NDArray w = vec(1, 2, 3).copy();
-        NDArray[] out = step.call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {w, vec(0, 0, 0)});
+        NDArray[] shared = {w, vec(0, 0, 0)};
+        // Without targets, nothing is written in place.
+        NDArray[] fresh = step.call(new NDArray[] {vec(1, 1, 1)}, shared);
+        assertEquals(vec(0.5, 1.5, 2.5), fresh[1]);
+        assertEquals(vec(1, 2, 3), w);
+        NDArray[] out = step.call(new NDArray[] {vec(1, 1, 1)}, shared, shared);
         assertEquals(NDArray.scalar(6.0), out[0], "the output sees the old w");
         assertEquals(vec(0.5, 1.5, 2.5), out[1], "the update");
         assertSame(w.data(), out[1].data(), "written into w's own buffer");
         // Returning w itself: the update is not in place, and the returned old value is a copy.
         NDArray w2 = vec(1, 2, 3).copy();
-        out = load(m, "stepReturningW").call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {w2, vec(0, 0, 0)});
+        NDArray[] shared2 = {w2, vec(0, 0, 0)};
+        out = load(m, "stepReturningW").call(new NDArray[] {vec(1, 1, 1)}, shared2, shared2);
         assertEquals(vec(1, 2, 3), out[0]);
         assertEquals(vec(0.5, 1.5, 2.5), out[1]);
         assertNotSame(w2.data(), out[0].data());
@@ -78,11 +84,13 @@ class InPlaceUpdateTest {
     void swapAndReadersOfTheOldValueAreNotInPlace() {
         Module m = module();
         NDArray w = vec(1, 2, 3), v = vec(4, 5, 6);
-        NDArray[] out = load(m, "swap").call(new NDArray[0], new NDArray[] {w, v});
+        NDArray[] sv = {w, v};
+        NDArray[] out = load(m, "swap").call(new NDArray[0], sv, sv);
         assertEquals(vec(4, 5, 6), out[0]);
         assertEquals(vec(1, 2, 3), out[1]);
         assertNotSame(w.data(), out[1].data(), "v's new value does not share w's buffer");
-        out = load(m, "both").call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {vec(1, 2, 3), vec(0, 0, 0)});
+        NDArray[] sb = {vec(1, 2, 3), vec(0, 0, 0)};
+        out = load(m, "both").call(new NDArray[] {vec(1, 1, 1)}, sb, sb);
         assertEquals(vec(3, 5, 7), out[0]);
         assertEquals(vec(2, 3, 4), out[1], "v sees the old w");
     }
@@ -90,7 +98,8 @@ class InPlaceUpdateTest {
     @Test
     void aViewOfTheVariableIsCopiedBeforeTheUpdate() {
         NDArray w = vec(1, 2, 3);
-        NDArray[] out = load(module(), "view").call(new NDArray[] {vec(1, 1, 1)}, new NDArray[] {w, vec(0, 0, 0)});
+        NDArray[] sv = {w, vec(0, 0, 0)};
+        NDArray[] out = load(module(), "view").call(new NDArray[] {vec(1, 1, 1)}, sv, sv);
         assertEquals(vec(3, 2, 1), out[0]);
         assertEquals(vec(2, 3, 4), out[1]);
     }

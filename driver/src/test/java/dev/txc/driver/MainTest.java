@@ -271,7 +271,7 @@ class MainTest {
     void asmPrintsTheGeneratedClass() {
         String asm = ok("asm", file, "--fn", "gy").out();
         assertTrue(asm.contains("class txc/generated/Fn_gy implements dev/txc/runtime/CompiledFunction"), asm);
-        assertTrue(asm.contains("public call([Ldev/txc/runtime/NDArray;[Ldev/txc/runtime/NDArray;)[Ldev/txc/runtime/NDArray;"), asm);
+        assertTrue(asm.contains("public call([Ldev/txc/runtime/NDArray;[Ldev/txc/runtime/NDArray;[Ldev/txc/runtime/NDArray;)[Ldev/txc/runtime/NDArray;"), asm);
     }
 
     // ---- internal errors ----

@@ -71,11 +71,13 @@ public final class Loop {
     }
 
     /**
-     * Like {@link #prepare} with one output written into {@code target} when it can hold it: same dtype and shape,
-     * contiguous, owning exactly its data; otherwise a fresh output. The caller guarantees that nothing reads
-     * target's old values after this loop, and that the kernel reads target only at the element it writes.
+     * Like {@link #prepare} with one output written into {@code targets[k]} (when given) if it can hold it: same dtype
+     * and shape, contiguous, owning exactly its data; otherwise a fresh output. The caller guarantees that nothing
+     * reads the target's old values after this loop, and that the kernel reads it only at the element it writes.
      */
-    public static Loop prepareInto(NDArray[] inputs, DType outDtype, NDArray[] shapes, NDArray target) {
+    public static Loop prepareInto(NDArray[] inputs, DType outDtype, NDArray[] shapes, NDArray[] targets, int k) {
+        NDArray target = targets == null ? null : targets[k];
+        if (target == null) return prepare(inputs, new DType[] {outDtype}, shapes);
         int[] shape = broadcastShape(inputs, shapes);
         boolean fits = target.dtype() == outDtype && java.util.Arrays.equals(target.shape(), shape) && target.isContiguous()
                 && target.offset() == 0 && Buffers.length(target.data()) == target.size();

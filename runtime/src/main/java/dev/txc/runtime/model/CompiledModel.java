@@ -47,12 +47,10 @@ public final class CompiledModel implements Program {
         if (e == null) throw new IllegalArgumentException("no function " + name + " in the loaded module");
         FunctionSpec f = e.spec();
         NDArray[] shared = state.snapshot();
-        // Generated code may write an update into the array of the variable it updates (codegen-jvm does so today),
-        // while other threads and other models may still read that array: the call gets its own copy.
-        for (int k : e.updated()) shared[k] = shared[k].copy();
         NDArray[] in = withDefaults(e, args, shared);
         Signature.check(f, Arrays.asList(in));
-        NDArray[] out = call(f, e.fn(), in, shared);
+        // Updates go into the variables' own buffers only when nobody else can be reading them.
+        NDArray[] out = call(f, e.fn(), in, shared, state.exclusive() ? shared : null);
         int nOut = f.outputs().size();
         if (!f.updates().isEmpty()) {
             var updates = new LinkedHashMap<String, NDArray>();
@@ -73,15 +71,15 @@ public final class CompiledModel implements Program {
             var prefix = new ArrayList<NDArray>();
             for (int j = 0; j < in.length; j++) prefix.add(j < k ? in[j] : null);
             Signature.check(e.spec(), prefix);
-            in[k] = call(e.spec(), e.defaults()[k], Arrays.copyOf(in, k), shared)[0];
+            in[k] = call(e.spec(), e.defaults()[k], Arrays.copyOf(in, k), shared, null)[0];
         }
         return in;
     }
 
     /** Runs generated code; run-time errors get the function's name. */
-    private static NDArray[] call(FunctionSpec f, CompiledFunction fn, NDArray[] in, NDArray[] shared) {
+    private static NDArray[] call(FunctionSpec f, CompiledFunction fn, NDArray[] in, NDArray[] shared, NDArray[] targets) {
         try {
-            return fn.call(in, shared);
+            return fn.call(in, shared, targets);
         } catch (TxRuntimeException ex) {
             String msg = ex.getMessage();
             throw new TxRuntimeException(msg.startsWith(f.name() + ":") ? msg : f.name() + ": " + msg);

@@ -35,6 +35,22 @@ public final class ModelState {
         values = v;
     }
 
+    private volatile boolean exclusive;
+
+    /**
+     * Declares that one thread drives this state and nothing outside the calls keeps its arrays (the command
+     * line's loop), so updates may be computed into the variables' own buffers. A state shared with other readers
+     * (a library model) must not be exclusive: then every update is a fresh array and snapshots never change.
+     */
+    public ModelState exclusive(boolean on) {
+        this.exclusive = on;
+        return this;
+    }
+
+    public boolean exclusive() {
+        return exclusive;
+    }
+
     /** An independent state starting from this one's current values. */
     public ModelState copy() {
         return new ModelState(specs, List.of(values));

@@ -24,6 +24,8 @@ public final class Runner {
         FunctionSpec f = spec.function(o.fn());
         List<NDArray> args = ArgValues.convert(f, o.args(), o.allowDowncast());
         if (o.loadState() != null) state.load(o.loadState());
+        // The command line's loop is the only user of this state: updates may overwrite the variables' buffers.
+        state.exclusive(true);
         List<String> names = f.outputNames();
         int repeat = o.repeat(), every = o.printEvery();
         boolean json = o.json();
