@@ -858,6 +858,49 @@ class BuiltinSemanticsTest {
         check(r.get(1), F32, sh(3), toF32(new double[] {-2 - Math.log(z) + 2, -1 - Math.log(z) + 2, -Math.log(z) + 2}), "log_softmax f32 at 100");
     }
 
+    /** exp(x - max(x)) with max = +inf gives inf - inf = NaN, so NumPy/SciPy's softmax is NaN everywhere; the backends must agree. */
+    @org.junit.jupiter.api.Disabled("BUG: softmax([inf, 0, 1]): interpreter gives [nan, 0, 0], JVM gives [nan, nan, nan] (NumPy/SciPy: all NaN)")
+    @Test
+    void softmaxOfPlusInfinity() {
+        var c = compile("fn f(x: f64[3]) = softmax(x)");
+        double nan = Double.NaN;
+        check(run1(c, "f", f64(sh(3), Double.POSITIVE_INFINITY, 0, 1)), F64, sh(3), new double[] {nan, nan, nan}, "softmax with +inf");
+    }
+
+    @Test
+    void softmaxWithMinusInfinity() {
+        var c = compile("fn f(x: f64[3]) = (softmax(x), log_softmax(x), logsumexp(x))\nfn g(x: f64[2]) = logsumexp(x)");
+        double s = 1 / (1 + Math.E);
+        var r = run(c, "f", f64(sh(3), Double.NEGATIVE_INFINITY, 0, 1));
+        check(r.get(0), F64, sh(3), new double[] {0, s, 1 - s}, "softmax with -inf is 0 there");
+        check(r.get(1), F64, sh(3), new double[] {Double.NEGATIVE_INFINITY, -Math.log1p(Math.E), -Math.log1p(Math.exp(-1))}, "log_softmax with -inf");
+        check(r.get(2), F64, sh(), new double[] {Math.log1p(Math.E)}, "logsumexp with -inf");
+        check(run1(c, "g", f64(sh(2), Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY)), F64, sh(), new double[] {Double.NEGATIVE_INFINITY}, "logsumexp of all -inf");
+    }
+
+    @Test
+    void emptyAndNaNReductions() {
+        double nan = Double.NaN;
+        var c = compile("""
+            fn e(x: f64[0]) = (sum(x), mean(x), prod(x))
+            fn e2(x: f64[2, 0]) = (sum(x, axis=1), max(x, axis=0))
+            fn m(x: f64[0]) = max(x)
+            fn n(x: f64[4]) = (argmax(x), argmin(x))
+            """);
+        var e = run(c, "e", f64(sh(0)));
+        check(e.get(0), F64, sh(), new double[] {0}, "sum of nothing");
+        check(e.get(1), F64, sh(), new double[] {nan}, "mean of nothing");
+        check(e.get(2), F64, sh(), new double[] {1}, "prod of nothing");
+        var e2 = run(c, "e2", f64(sh(2, 0)));
+        check(e2.get(0), F64, sh(2), new double[] {0, 0}, "row sums of empty rows");
+        check(e2.get(1), F64, sh(0), new double[] {}, "max over a nonempty axis of an empty array");
+        bothThrow(c, "m", f64(sh(0)));
+        // NumPy: argmax/argmin return the first NaN.
+        var n = run(c, "n", f64(sh(4), 1, nan, 3, nan));
+        checkLongs(n.get(0), I64, sh(), new long[] {1}, "argmax with NaN");
+        checkLongs(n.get(1), I64, sh(), new long[] {1}, "argmin with NaN");
+    }
+
     @Test
     void crossentropies() {
         var c = compile("""
