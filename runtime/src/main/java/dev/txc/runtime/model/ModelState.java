@@ -106,20 +106,21 @@ public final class ModelState {
                     + (value == null ? "null" : "a " + value.dtype().spelling() + " array of shape " + Shapes.format(value.shape())));
     }
 
-    /** Writes every variable as {@code dir/NAME.npy}, each atomically (temporary file, then rename); creates {@code dir}. */
+    /**
+     * Writes every variable as {@code dir/NAME.npy}, all or nothing: a save killed at any moment leaves either the
+     * previous or the new values of every variable (see {@link StateDir}); creates {@code dir}.
+     */
     public void save(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new TxRuntimeException("cannot create state directory " + dir + ": " + e.getMessage(), e);
-        }
         NDArray[] v = values;
-        for (int k = 0; k < v.length; k++) Npy.write(dir.resolve(specs.get(k).name() + ".npy"), v[k]);
+        var byName = new LinkedHashMap<String, NDArray>();
+        for (int k = 0; k < v.length; k++) byName.put(specs.get(k).name(), v[k]);
+        StateDir.save(dir, byName);
     }
 
     /** Reads every variable from {@code dir/NAME.npy}; nothing changes unless every file is present and fits. */
     public void load(Path dir) {
         if (!Files.isDirectory(dir)) throw new TxRuntimeException("cannot load state: " + dir + " is not a directory");
+        StateDir.recover(dir);
         var loaded = new LinkedHashMap<String, NDArray>();
         var missing = new ArrayList<String>();
         var missingNames = new ArrayList<String>();
