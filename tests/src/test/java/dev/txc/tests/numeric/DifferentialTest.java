@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class DifferentialTest {
     static final long BASE_SEED = Long.getLong("txc.diff.seed", 20261122L);
-    static final int COUNT = Integer.getInteger("txc.diff.count", 600);
+    static final int COUNT = Integer.getInteger("txc.diff.count", 500);
 
     /** An expression's source and static shape. */
     record E(String src, int[] shape) {}
