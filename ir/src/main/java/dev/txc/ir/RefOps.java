@@ -243,15 +243,26 @@ final class RefOps {
         return Tensor.ofLongs(DType.BOOL, x.shape(), mask);
     }
 
-    /** softmax or log_softmax along one axis, shifted by the max so that large inputs stay finite. */
+    /**
+     * softmax or log_softmax along one axis, in double and rounded once: shifted = x - max, then exp(shifted) / sum
+     * or shifted - log(sum). A slice whose max is infinite gives NaN throughout, as SciPy does.
+     */
     static Tensor softmax(Tensor x, int axis, boolean log) {
-        Tensor mx = reduce(Op.MAX, x, new int[] {axis}, true);
-        Tensor lse = reduce(Op.LOGSUMEXP, x, new int[] {axis}, true);
-        int[] mi = broadcastIndex(mx, x.shape());
+        Folding fo = fold(x.shape(), new int[] {axis}, true);
+        int m = Tensor.size(fo.outShape);
+        double[] mx = new double[m], sum = new double[m];
+        java.util.Arrays.fill(mx, Double.NEGATIVE_INFINITY);
+        for (int f = 0; f < x.size(); f++) {
+            double v = x.getDouble(f);
+            int t = fo.target[f];
+            mx[t] = Double.isNaN(v) || Double.isNaN(mx[t]) ? Double.NaN : Math.max(mx[t], v);
+        }
+        for (int f = 0; f < x.size(); f++) sum[fo.target[f]] += Math.exp(x.getDouble(f) - mx[fo.target[f]]);
         double[] out = new double[x.size()];
         for (int f = 0; f < out.length; f++) {
-            double v = x.getDouble(f) - lse.getDouble(mi[f]);
-            out[f] = log ? v : Math.exp(v);
+            int t = fo.target[f];
+            double shifted = x.getDouble(f) - mx[t];
+            out[f] = log ? shifted - Math.log(sum[t]) : Math.exp(shifted) / sum[t];
         }
         return Tensor.ofDoubles(x.dtype(), x.shape(), out);
     }

@@ -111,10 +111,16 @@ final class Matmul {
         Matrix a = rowMajor(ab, aPos, m, k);
         Matrix b = rowMajor(bb, bPos, k, n);
         long work = parallel ? 2L * m * n * k >> 4 : 0;
+        if (c instanceof float[] cf) {
+            // f32 products accumulate in double and round once, so long inner products keep f32 accuracy.
+            double[] acc = new double[m * n];
+            Parallel.forRange(m, work, (from, to) -> gemm((float[]) a.data, a.offset, a.ld, (float[]) b.data, b.offset, b.ld, acc, n, k, from, to));
+            for (int i = 0; i < acc.length; i++) cf[cOff + i] = (float) acc[i];
+            return;
+        }
         Parallel.forRange(m, work, (from, to) -> {
             switch (c) {
                 case double[] cd -> gemm((double[]) a.data, a.offset, a.ld, (double[]) b.data, b.offset, b.ld, cd, cOff, n, k, from, to);
-                case float[] cf -> gemm((float[]) a.data, a.offset, a.ld, (float[]) b.data, b.offset, b.ld, cf, cOff, n, k, from, to);
                 case long[] cl -> gemm((long[]) a.data, a.offset, a.ld, (long[]) b.data, b.offset, b.ld, cl, cOff, n, k, from, to);
                 default -> throw new IllegalStateException("no matmul kernel for " + c.getClass());
             }
@@ -160,8 +166,9 @@ final class Matmul {
         }
     }
 
-    private static void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff,
+    private static void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, double[] c,
                              int n, int k, int from, int to) {
+        int cOff = 0;
         for (int jb = 0; jb < n; jb += NB) {
             int nb = Math.min(NB, n - jb);
             for (int kb = 0; kb < k; kb += KB) {
@@ -171,14 +178,14 @@ final class Matmul {
                     int ai = aOff + i * lda;
                     int kk = kb;
                     for (; kk + 4 <= kEnd; kk += 4) {
-                        float a0 = a[ai + kk], a1 = a[ai + kk + 1], a2 = a[ai + kk + 2], a3 = a[ai + kk + 3];
+                        double a0 = a[ai + kk], a1 = a[ai + kk + 1], a2 = a[ai + kk + 2], a3 = a[ai + kk + 3];
                         int b0 = bOff + kk * ldb + jb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
                         for (int j = 0; j < nb; j++) {
                             c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
                         }
                     }
                     for (; kk < kEnd; kk++) {
-                        float a0 = a[ai + kk];
+                        double a0 = a[ai + kk];
                         int b0 = bOff + kk * ldb + jb;
                         for (int j = 0; j < nb; j++) c[ci + j] += a0 * b[b0 + j];
                     }

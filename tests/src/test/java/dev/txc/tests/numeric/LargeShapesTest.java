@@ -98,7 +98,6 @@ class LargeShapesTest {
     }
 
     /** A long f32 inner product: NumPy's BLAS keeps it within ~1e-6; one running f32 accumulator does not. */
-    @Disabled("BUG: JVM f32 matmul accumulates each inner product in one f32 running sum: [1, 100000] @ [100000, 1] of 0.1f gives 999.76764 (interpreter 1000.0, exact 1000.00003)")
     @Test
     void f32LongInnerProductsStayAccurate() {
         int n = 100_000;
