@@ -29,7 +29,7 @@ public final class DotGraph {
     }
 
     private void function(Function f) {
-        out.append("digraph ").append(quote(f.name())).append(" {\n");
+        out.append("digraph ").append(IrText.quote(f.name())).append(" {\n");
         out.append("  node [fontname=\"Helvetica\", fontsize=10];\n");
         out.append("  edge [fontname=\"Helvetica\", fontsize=9];\n");
         scopes.push(new HashMap<>());
@@ -38,13 +38,13 @@ public final class DotGraph {
         for (var o : f.outputs()) {
             String id = "out" + counter++;
             out.append("  ").append(id).append(" [shape=ellipse, style=filled, fillcolor=dodgerblue, label=")
-               .append(quote(o.name() + "\n" + o.value().type())).append("];\n");
+               .append(IrText.quote(o.name() + "\n" + o.value().type())).append("];\n");
             edge(id(o.value()), id, null, "  ");
         }
         for (var u : f.updates()) {
             String id = "upd" + counter++;
             out.append("  ").append(id).append(" [shape=ellipse, style=filled, fillcolor=orange, label=")
-               .append(quote(u.shared() + " :=\n" + u.value().type())).append("];\n");
+               .append(IrText.quote(u.shared() + " :=\n" + u.value().type())).append("];\n");
             edge(id(u.value()), id, null, "  ");
         }
         scopes.pop();
@@ -62,7 +62,7 @@ public final class DotGraph {
         String id = "n" + counter++;
         Region r = n.region();
         Map<Node, String> results = r == null ? Map.of() : region(r, indent);
-        out.append(indent).append(id).append(" [").append(style(n)).append(", label=").append(quote(label(n))).append("];\n");
+        out.append(indent).append(id).append(" [").append(style(n)).append(", label=").append(IrText.quote(label(n))).append("];\n");
         for (int k = 0; k < n.inputs().size(); k++) edge(id(n.input(k)), id, n.inputs().size() > 1 ? Integer.toString(k) : null, indent);
         if (r != null)
             for (int k = 0; k < r.results().size(); k++) edge(results.get(r.results().get(k)), id, "yield " + k, indent);
@@ -73,7 +73,7 @@ public final class DotGraph {
     private Map<Node, String> region(Region r, String indent) {
         String inner = indent + "  ";
         out.append(indent).append("subgraph cluster_").append(clusters++).append(" {\n");
-        out.append(inner).append("label=").append(quote("scan body (level " + r.level() + ")")).append(";\n");
+        out.append(inner).append("label=").append(IrText.quote("scan body (level " + r.level() + ")")).append(";\n");
         out.append(inner).append("style=dashed;\n");
         var scope = new HashMap<Node, String>();
         scopes.push(scope);
@@ -96,7 +96,7 @@ public final class DotGraph {
 
     private void edge(String from, String to, String label, String indent) {
         out.append(indent).append(from).append(" -> ").append(to);
-        if (label != null) out.append(" [label=").append(quote(label)).append(']');
+        if (label != null) out.append(" [label=").append(IrText.quote(label)).append(']');
         out.append(";\n");
     }
 
@@ -130,19 +130,5 @@ public final class DotGraph {
                 yield sb.append('\n').append(n.type()).toString();
             }
         };
-    }
-
-    /** A DOT double-quoted string; newlines become the centered line break {@code \n}. */
-    static String quote(String s) {
-        var sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -168,23 +168,29 @@ public final class IrText {
 
     /** A tensor as a nested list literal (scalars bare); floats always show a '.' or exponent. */
     public static String tensorLiteral(Tensor t) {
+        return nested(t, flat -> {
+            DType d = t.dtype();
+            if (d.isFloat()) return floatText(t.getDouble(flat), d);
+            return d == DType.BOOL ? Boolean.toString(t.getLong(flat) != 0) : Long.toString(t.getLong(flat));
+        });
+    }
+
+    /** A tensor as nested lists, {@code [[a, b], [c, d]]}, each element (by flat C-order index) formatted by {@code scalar}. */
+    public static String nested(Tensor t, java.util.function.IntFunction<String> scalar) {
         var sb = new StringBuilder();
-        literal(t, 0, 0, sb);
+        nested(t, 0, 0, sb, scalar);
         return sb.toString();
     }
 
-    private static int literal(Tensor t, int dim, int flat, StringBuilder sb) {
+    private static int nested(Tensor t, int dim, int flat, StringBuilder sb, java.util.function.IntFunction<String> scalar) {
         if (dim == t.rank()) {
-            DType d = t.dtype();
-            if (d.isFloat()) sb.append(floatText(t.getDouble(flat), d));
-            else if (d == DType.BOOL) sb.append(t.getLong(flat) != 0);
-            else sb.append(t.getLong(flat));
+            sb.append(scalar.apply(flat));
             return flat + 1;
         }
         sb.append('[');
         for (int k = 0; k < t.dim(dim); k++) {
             if (k > 0) sb.append(", ");
-            flat = literal(t, dim + 1, flat, sb);
+            flat = nested(t, dim + 1, flat, sb, scalar);
         }
         sb.append(']');
         return flat;

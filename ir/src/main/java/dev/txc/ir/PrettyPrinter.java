@@ -187,23 +187,7 @@ public final class PrettyPrinter {
             return "full(" + IrText.attrValue(java.util.Arrays.stream(dims).boxed().toList()) + ", " + scalar(t, 0) + ")";
         }
         if (t.size() > 16) return "<" + t.type() + " constant>";
-        var sb = new StringBuilder();
-        literal(t, 0, 0, sb);
-        return sb.toString();
-    }
-
-    private static int literal(Tensor t, int dim, int flat, StringBuilder sb) {
-        if (dim == t.rank()) {
-            sb.append(scalar(t, flat));
-            return flat + 1;
-        }
-        sb.append('[');
-        for (int k = 0; k < t.dim(dim); k++) {
-            if (k > 0) sb.append(", ");
-            flat = literal(t, dim + 1, flat, sb);
-        }
-        sb.append(']');
-        return flat;
+        return IrText.nested(t, flat -> scalar(t, flat));
     }
 
     private static String scalar(Tensor t, int flat) {

@@ -1,6 +1,5 @@
 package dev.txc.ir;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -20,27 +19,8 @@ public final class Schedule {
 
     /** The block at {@code level} reachable from {@code roots}; captured lower-level nodes are added to {@code captures}. */
     public List<Node> block(List<Node> roots, int level, Set<Node> captures) {
-        var order = new ArrayList<Node>();
         var done = new HashSet<Node>();
-        var stack = new ArrayDeque<Object[]>();
-        for (Node root : roots) {
-            if (!enter(root, level, done, captures)) continue;
-            stack.push(new Object[] {root, deps(root), 0});
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                @SuppressWarnings("unchecked") List<Node> ds = (List<Node>) top[1];
-                int k = (Integer) top[2];
-                if (k < ds.size()) {
-                    top[2] = k + 1;
-                    Node d = ds.get(k);
-                    if (enter(d, level, done, captures)) stack.push(new Object[] {d, deps(d), 0});
-                } else {
-                    stack.pop();
-                    order.add((Node) top[0]);
-                }
-            }
-        }
-        return order;
+        return Graphs.postOrder(roots, this::deps, n -> enter(n, level, done, captures));
     }
 
     /** The function body's block: every node at level -1 the roots need. */

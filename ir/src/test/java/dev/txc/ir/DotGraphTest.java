@@ -48,6 +48,6 @@ class DotGraphTest {
 
     @Test
     void labelsAreEscaped() {
-        assertEquals("\"a\\\"b\\\\c\\nd\"", DotGraph.quote("a\"b\\c\nd"));
+        assertEquals("\"a\\\"b\\\\c\\nd\"", IrText.quote("a\"b\\c\nd"));
     }
 }

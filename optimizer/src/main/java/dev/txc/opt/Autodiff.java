@@ -7,7 +7,6 @@ import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.TensorType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -169,29 +168,9 @@ public final class Autodiff {
         acc.merge(at, v, Ir::add);
     }
 
-    /** Every node the roots depend on, inputs before users (iterative post-order). */
+    /** Every node the roots depend on, inputs before users. */
     static List<Node> ancestors(List<Node> roots) {
-        var order = new ArrayList<Node>();
-        var seen = new HashSet<Node>();
-        var stack = new ArrayDeque<Object[]>();
-        for (Node r : roots) {
-            if (!seen.add(r)) continue;
-            stack.push(new Object[] {r, 0});
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                Node n = (Node) top[0];
-                int k = (Integer) top[1];
-                if (k < n.inputs().size()) {
-                    top[1] = k + 1;
-                    Node in = n.input(k);
-                    if (seen.add(in)) stack.push(new Object[] {in, 0});
-                } else {
-                    stack.pop();
-                    order.add(n);
-                }
-            }
-        }
-        return order;
+        return dev.txc.ir.Graphs.ancestors(roots);
     }
 
     /** For each node in order: does it depend on a target? */

@@ -134,23 +134,9 @@ public final class ElementwiseFusion implements Pass {
         }
 
         Node rebuild(Node root) {
-            // Post-order over rebuild dependencies, iteratively.
-            var stack = new ArrayDeque<Object[]>();
-            if (!memo.containsKey(root)) stack.push(new Object[] {root, deps(root), 0});
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                @SuppressWarnings("unchecked") List<Node> ds = (List<Node>) top[1];
-                int k = (Integer) top[2];
-                if (k < ds.size()) {
-                    top[2] = k + 1;
-                    Node d = ds.get(k);
-                    if (!memo.containsKey(d)) stack.push(new Object[] {d, deps(d), 0});
-                } else {
-                    stack.pop();
-                    Node n = (Node) top[0];
-                    if (!memo.containsKey(n)) memo.put(n, build(n));
-                }
-            }
+            var seen = new HashSet<Node>();
+            for (Node n : dev.txc.ir.Graphs.postOrder(List.of(root), this::deps, n -> !memo.containsKey(n) && seen.add(n)))
+                if (!memo.containsKey(n)) memo.put(n, build(n));
             return memo.get(root);
         }
 
