@@ -107,7 +107,7 @@ final class CommandLine {
     private static final Flag OPT_LEVEL = choice("opt-level", "optimization level (default 2)", "0", "1", "2");
     private static final Flag DEVICE = choice("device", "where to run (default cpu); cuda fails when CUDA is not available", "cpu", "cuda");
     private static final Flag ALLOW_DOWNCAST = shared(RunOptions.ALLOW_DOWNCAST);
-    private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default interp)", false, true, List.of("interp", "jvm"));
+    private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default jvm)", false, true, List.of("interp", "jvm"));
     private static final Flag IR_STAGE = choice("stage", "the pipeline stage to show (default opt)", "parsed", "ad", "opt", "fused", "lowered");
 
     static final List<Command> COMMANDS = List.of(
@@ -135,8 +135,10 @@ final class CommandLine {
                     List.of(val("o", "OUT.jar", "the jar to write"),
                             choice("target", "the backends to include (default jvm); cuda fails while txc has no CUDA backend, all skips it with a note", "jvm", "cuda", "all"),
                             OPT_LEVEL, FLOATX)),
-            new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--device cpu|cuda]", "time calls of a function: median, min, max",
-                    List.of(FN, ARG, DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)));
+            new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda]",
+                    "time calls of a function after warm-up: median, min, max",
+                    List.of(FN, ARG, val("calls", "N", "timed calls (default 30)"), val("warmup", "W", "untimed calls first, for the JIT (default 10)"),
+                            DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)));
 
     /** {@code --fn}, the runtime's run flags (shared with standalone jars), then the compiler's. */
     private static List<Flag> runFlags() {

@@ -10,6 +10,7 @@ import dev.txc.opt.Pipeline;
 import dev.txc.runtime.TxRuntimeException;
 import dev.txc.runtime.model.CliUsageException;
 import dev.txc.runtime.model.ModelSpec;
+import dev.txc.runtime.NDArray;
 import dev.txc.runtime.model.ModelState;
 import dev.txc.runtime.model.RunOptions;
 import dev.txc.runtime.model.Runner;
@@ -158,7 +159,8 @@ public final class Main {
             case "dot" -> dot(p);
             case "asm" -> asm(p);
             case "compile" -> compile(p);
-            case "ptx", "bench" -> notYet(p);
+            case "bench" -> bench(p);
+            case "ptx" -> notYet(p);
             default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
         };
     }
@@ -227,6 +229,42 @@ public final class Main {
         ModelState state = InitialState.of(m);
         Runner.run(spec, engine.load(m), state, options, out, err, terminal);
         return 0;
+    }
+
+    // ---- bench ----
+
+    /** Times calls of a function (state carries over between calls, as with --repeat): median, min and max. */
+    private int bench(CommandLine.Parsed p) {
+        String fnName = p.require("fn");
+        RunOptions options = RunOptions.of(fnName, p::all);
+        int calls = p.integer("calls", 30, 1, 1_000_000), warmup = p.integer("warmup", 10, 0, 1_000_000);
+        Engine engine = engine(p);
+        checkDevice(p);
+        Compiler c = open(p);
+        Compiler.function(c.parsed(), fnName, p.file());
+        Module m = c.upTo(engine.stage());
+        ModelSpec spec = ModelSpecs.of(m, p.file());
+        List<NDArray> args = dev.txc.runtime.model.ArgValues.convert(spec.function(fnName), options.args(), options.allowDowncast());
+        ModelState state = InitialState.of(m).exclusive(true);
+        dev.txc.runtime.model.Program program = engine.load(m);
+        for (int k = 0; k < warmup; k++) program.call(fnName, args, state);
+        long[] ns = new long[calls];
+        for (int k = 0; k < calls; k++) {
+            long t0 = System.nanoTime();
+            program.call(fnName, args, state);
+            ns[k] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(ns);
+        long median = calls % 2 == 1 ? ns[calls / 2] : (ns[calls / 2 - 1] + ns[calls / 2]) / 2;
+        out.printf(java.util.Locale.ROOT, "%s: %d calls after %d warm-up: median %s, min %s, max %s%n",
+                fnName, calls, warmup, duration(median), duration(ns[0]), duration(ns[calls - 1]));
+        return 0;
+    }
+
+    private static String duration(long ns) {
+        if (ns < 10_000) return String.format(java.util.Locale.ROOT, "%d ns", ns);
+        if (ns < 10_000_000) return String.format(java.util.Locale.ROOT, "%.1f us", ns / 1e3);
+        return String.format(java.util.Locale.ROOT, "%.2f ms", ns / 1e6);
     }
 
     // ---- compile ----

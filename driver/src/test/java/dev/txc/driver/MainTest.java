@@ -254,7 +254,7 @@ class MainTest {
 
     @Test
     void notYetAvailableCommands() {
-        for (String cmd : new String[] {"ptx", "bench"}) {
+        for (String cmd : new String[] {"ptx"}) {
             Cli r = fails(2, cmd, file, "--fn", "gy");
             assertEquals("txc " + cmd + ": not available yet\n", r.err());
         }
@@ -265,6 +265,13 @@ class MainTest {
         Cli r = fails(1, "run", file, "--fn", "gy", "--arg", "x=1", "--device", "cuda");
         assertTrue(r.err().startsWith("error: --device cuda: "), r::toString);
         assertEquals("gy = 2.0\n", ok("run", file, "--fn", "gy", "--arg", "x=1", "--device", "cpu").out());
+    }
+
+    @Test
+    void benchTimesCalls() {
+        String r = ok("bench", file, "--fn", "gy", "--arg", "x=3", "--calls", "5", "--warmup", "2").out();
+        assertTrue(r.matches("gy: 5 calls after 2 warm-up: median [0-9.]+ (ns|us|ms), min [0-9.]+ (ns|us|ms), max [0-9.]+ (ns|us|ms)\\n"), r);
+        fails(1, "bench", file, "--fn", "gy");
     }
 
     @Test
