@@ -24,9 +24,14 @@ public final class Report {
     /** The peer figures (ms per call, dlogistic 4000x4000 f64) measured on this kind of machine by bench-peers. */
     record Peer(String name, double ms) {}
 
-    static final List<Peer> PEERS = List.of(
+    static final List<Peer> README_PEERS = List.of(
             new Peer("memory floor", 9.8), new Peer("C fast-math", 13.9), new Peer("Vector API", 20.1),
             new Peer("C 1 thread", 27.4), new Peer("plain Java", 65), new Peer("torch", 123), new Peer("NumPy", 170));
+
+    /** Peer figures measured on this machine ({@code -Dreport.peers=name:ms,...}, from run.sh), else the README's. */
+    static final String MEASURED = System.getProperty("report.peers", "");
+    static final List<Peer> PEERS = MEASURED.isBlank() ? README_PEERS : java.util.Arrays.stream(MEASURED.split(","))
+            .map(s -> new Peer(s.substring(0, s.lastIndexOf(':')), Double.parseDouble(s.substring(s.lastIndexOf(':') + 1)))).toList();
 
     static final long N = (long) Workload.ROWS * Workload.COLS;
 
@@ -60,10 +65,11 @@ public final class Report {
 
     static String timeTable(Collection<RunResult> results) {
         var sb = new StringBuilder();
+        boolean gc = results.stream().anyMatch(r -> alloc(r) != null);
         sb.append("| benchmark | median ms | min-max ms | iters | GB/s at 16 B/elem |");
         for (Peer p : PEERS) sb.append(" / ").append(p.name()).append(" ").append(fmt(p.ms())).append(" |");
-        sb.append(" alloc MB/call |\n|---|---:|---:|---:|---:|");
-        sb.append("---:|".repeat(PEERS.size())).append("---:|\n");
+        sb.append(gc ? " alloc MB/call |" : "").append("\n|---|---:|---:|---:|---:|");
+        sb.append("---:|".repeat(PEERS.size() + (gc ? 1 : 0))).append("\n");
         for (RunResult r : results) {
             var scores = new ArrayList<Double>();
             for (var br : r.getBenchmarkResults())
@@ -78,13 +84,22 @@ public final class Report {
             sb.append(String.format("| %s | %.1f | %.1f-%.1f | %d | %.1f |", name, med, scores.getFirst(), scores.getLast(),
                     scores.size(), 16.0 * N / (med * 1e-3) / 1e9));
             for (Peer p : PEERS) sb.append(String.format(" %.2f |", med / p.ms()));
-            Result alloc = null;
-            for (var e : r.getSecondaryResults().entrySet()) if (e.getKey().endsWith("gc.alloc.rate.norm")) alloc = e.getValue();
-            sb.append(alloc == null ? " |" : String.format(" %.3f |", alloc.getScore() / 1e6)).append('\n');
+            Result alloc = alloc(r);
+            if (gc) sb.append(alloc == null ? " |" : String.format(" %.3f |", alloc.getScore() / 1e6));
+            sb.append('\n');
         }
-        sb.append("\nRatios are this machine's median over the peer figure from shared/bench-peers/README.md "
-                + "(same kind of machine, not this run): above 1 is slower than the peer.\n");
+        sb.append(MEASURED.isBlank()
+                ? "\nRatios: median over the peer figure from shared/bench-peers/README.md (measured there, on the same kind of machine, "
+                        + "not in this run); above 1 is slower than the peer.\n"
+                : "\nRatios: median over the peer's median measured on this machine by run.sh just before (f64, all threads "
+                        + "unless named otherwise); above 1 is slower than the peer.\n");
         return sb.toString();
+    }
+
+    /** Bytes allocated per operation, when the run used {@code -prof gc}. */
+    static Result alloc(RunResult r) {
+        for (var e : r.getSecondaryResults().entrySet()) if (e.getKey().endsWith("gc.alloc.rate.norm")) return e.getValue();
+        return null;
     }
 
     static double median(List<Double> sorted) {
