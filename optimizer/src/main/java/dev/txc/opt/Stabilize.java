@@ -52,9 +52,22 @@ public final class Stabilize implements Pass {
             }),
             new Rule("expm1", "exp(x) - 1 => expm1(x)", n -> is(n, Op.SUB) && is(n.input(0), Op.EXP) && isConst(n.input(1), 1)
                     && carriesShape(n, n.input(0)) ? Ir.op(Op.EXPM1, n.input(0).input(0)) : null),
+            new Rule("sigmoid-product", "sigmoid(x) * sigmoid(-x) => e / (1 + e)^2, e = exp(-|x|): one exp, finite for every x",
+                    Stabilize::sigmoidProduct),
             new Rule("log-exp", "log(exp(x)) => x", n -> is(n, Op.LOG) && is(n.input(0), Op.EXP) ? n.input(0).input(0) : null),
             new Rule("log-softmax", "log(softmax(x)) => log_softmax(x)", n -> is(n, Op.LOG) && is(n.input(0), Op.SOFTMAX)
                     ? Node.make(Op.LOG_SOFTMAX, List.of(n.input(0).input(0)), Attrs.of("axis", n.input(0).attrs().lng("axis"))) : null));
+
+    /** sigmoid'(x) = sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2 (symmetric in x): one exp instead of two. */
+    private static Node sigmoidProduct(Node n) {
+        if (!is(n, Op.MUL) || !is(n.input(0), Op.SIGMOID) || !is(n.input(1), Op.SIGMOID)) return null;
+        Node a = n.input(0).input(0), b = n.input(1).input(0);
+        Node x = is(b, Op.NEG) && b.input(0) == a ? a : is(a, Op.NEG) && a.input(0) == b ? b : null;
+        if (x == null) return null;
+        Node e = Ir.op(Op.EXP, Ir.neg(Ir.op(Op.ABS, x)));
+        Node d = Ir.add(Ir.scalarLike(1, e), e);
+        return Ir.div(e, Ir.mul(d, d));
+    }
 
     /** For log(1 + x) or log(x + 1) with x carrying the shape: x; else null. */
     private static Node onePlus(Node n) {

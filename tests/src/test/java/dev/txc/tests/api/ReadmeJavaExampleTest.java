@@ -41,7 +41,7 @@ class ReadmeJavaExampleTest {
         }
         assertEquals("""
                 dlogistic = [[0.25, 0.19661193], [0.19661193, 0.10499359]]
-                dlogistic = (sigmoid(x) * sigmoid(-x))
+                dlogistic = (exp(-abs(x)) / ((1.0 + exp(-abs(x))) * (1.0 + exp(-abs(x)))))
 
                 state = 1, then 301
                 """, buf.toString(StandardCharsets.UTF_8));

@@ -36,7 +36,7 @@ class TutorialTest {
         val dlogistic = function(x) { grad(s, x) }
         val out = dlogistic(listOf(listOf(0, 1), listOf(-1, -2))).value()
         assertValues(listOf(0.25, 0.19661193, 0.19661193, 0.10499359), intArrayOf(2, 2), out)
-        assertEquals("f = (sigmoid(x) * sigmoid(-x))\n", dlogistic.pp())
+        assertEquals("f = (exp(-abs(x)) / ((1.0 + exp(-abs(x))) * (1.0 + exp(-abs(x)))))\n", dlogistic.pp())
     }
 
     @Test
