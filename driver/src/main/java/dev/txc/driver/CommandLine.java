@@ -15,15 +15,8 @@ final class CommandLine {
     private CommandLine() {}
 
     /** A flag; {@code metavar} is null for a switch; {@code choices} empty when any value goes. */
-    record Flag(String name, String metavar, String help, boolean repeatable, boolean hidden, List<String> choices) {
-        String spelling() {
-            return name.length() == 1 ? "-" + name : "--" + name;
-        }
-
-        String usage() {
-            return spelling() + (metavar == null ? "" : " " + metavar);
-        }
-    }
+    record Flag(String name, String metavar, String help, boolean repeatable, boolean hidden, List<String> choices)
+            implements dev.txc.runtime.model.FlagSpec {}
 
     /** A subcommand: its synopsis (after {@code txc}), a one-line summary, and its flags. */
     record Command(String name, String synopsis, String summary, List<Flag> flags) {
@@ -156,70 +149,14 @@ final class CommandLine {
 
     /** Parses the arguments after the subcommand name. */
     static Parsed parse(Command cmd, List<String> args) {
-        var values = new LinkedHashMap<String, List<String>>();
-        var positional = new ArrayList<String>();
-        boolean help = false, verbose = false, flagsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (flagsDone || !a.startsWith("-") || a.equals("-")) {
-                positional.add(a);
-                continue;
-            }
-            if (a.equals("--")) {
-                flagsDone = true;
-                continue;
-            }
-            String name, inline = null;
-            if (a.startsWith("--")) {
-                int eq = a.indexOf('=');
-                name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-                if (eq >= 0) inline = a.substring(eq + 1);
-                if (name.length() < 2) throw new UsageException("unknown flag '" + a + "'");
-            } else {
-                name = a.substring(1, 2);
-                if (a.length() > 2) {
-                    if (a.charAt(2) != '=') throw new UsageException("unknown flag '" + a + "'");
-                    inline = a.substring(3);
-                }
-                if (name.equals("h")) name = "help";
-                else if (!name.equals("o")) throw new UsageException("unknown flag '" + a + "'");
-            }
-            Flag f = cmd.flag(name);
-            if (f == null) throw new UsageException("unknown flag '" + (a.startsWith("--") ? "--" + name : a) + "'");
-            if (f == HELP) {
-                help = true;
-                continue;
-            }
-            if (f == VERBOSE) {
-                verbose = true;
-                continue;
-            }
-            String value;
-            if (f.metavar == null) {
-                if (inline != null) throw new UsageException(f.spelling() + " takes no value");
-                value = "";
-            } else if (inline != null) {
-                value = inline;
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                throw new UsageException(f.spelling() + " needs a value: " + f.usage());
-            }
-            if (!f.choices.isEmpty() && !f.choices.contains(value))
-                throw new UsageException(f.spelling() + " must be " + choicesText(f.choices) + ", got '" + value + "'");
-            List<String> list = values.computeIfAbsent(f.name, k -> new ArrayList<>());
-            if (!f.repeatable && !list.isEmpty()) throw new UsageException(f.spelling() + " is given more than once");
-            list.add(value);
-        }
+        var p = dev.txc.runtime.model.FlagParser.parse(args, cmd::flag, Map.of("h", "help", "o", "o"));
+        var values = new LinkedHashMap<>(p.values());
+        boolean help = values.remove(HELP.name) != null, verbose = values.remove(VERBOSE.name) != null;
+        List<String> positional = p.positional();
         if (help) return new Parsed(cmd, null, values, true, verbose);
         if (positional.isEmpty()) throw new UsageException("missing FILE.tx");
         if (positional.size() > 1) throw new UsageException("unexpected argument '" + positional.get(1) + "' (only one FILE.tx is allowed)");
         return new Parsed(cmd, positional.getFirst(), values, false, verbose);
-    }
-
-    private static String choicesText(List<String> choices) {
-        if (choices.size() == 2) return choices.get(0) + " or " + choices.get(1);
-        return "one of " + String.join(", ", choices);
     }
 
     // ---- help ----

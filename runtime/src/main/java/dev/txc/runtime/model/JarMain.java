@@ -153,49 +153,13 @@ public final class JarMain {
 
     /** Fills {@code values} from the flags; returns the function name (first positional argument or --fn), or null. */
     private static String parse(List<String> args, Map<String, List<String>> values) {
-        var positional = new ArrayList<String>();
-        boolean flagsDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (flagsDone || !a.startsWith("-") || a.equals("-")) {
-                positional.add(a);
-                continue;
-            }
-            if (a.equals("--")) {
-                flagsDone = true;
-                continue;
-            }
-            String name, inline = null;
-            if (a.equals("-h")) {
-                name = "help";
-            } else if (a.startsWith("--")) {
-                int eq = a.indexOf('=');
-                name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-                if (eq >= 0) inline = a.substring(eq + 1);
-            } else {
-                throw new CliUsageException("unknown flag '" + a + "'");
-            }
+        var p = FlagParser.parse(args, name -> {
             if (COMPILE_TIME.contains(name)) throw new CliUsageException("--" + name + " is fixed when the jar is compiled (txc compile --" + name + ")");
-            RunOptions.Flag f = null;
-            for (RunOptions.Flag g : FLAGS) if (g.name().equals(name)) f = g;
-            if (f == null) throw new CliUsageException("unknown flag '--" + name + "'");
-            String value;
-            if (f.metavar() == null) {
-                if (inline != null) throw new CliUsageException(f.spelling() + " takes no value");
-                value = "";
-            } else if (inline != null) {
-                value = inline;
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                throw new CliUsageException(f.spelling() + " needs a value: " + f.usage());
-            }
-            if (!f.choices().isEmpty() && !f.choices().contains(value))
-                throw new CliUsageException(f.spelling() + " must be " + String.join(" or ", f.choices()) + ", got '" + value + "'");
-            List<String> list = values.computeIfAbsent(f.name(), k -> new ArrayList<>());
-            if (!f.repeatable() && !list.isEmpty()) throw new CliUsageException(f.spelling() + " is given more than once");
-            list.add(value);
-        }
+            for (RunOptions.Flag g : FLAGS) if (g.name().equals(name)) return g;
+            return null;
+        }, Map.of("h", "help"));
+        values.putAll(p.values());
+        List<String> positional = p.positional();
         List<String> fnFlag = values.remove(FN.name());
         if (fnFlag != null) {
             if (!positional.isEmpty()) throw new CliUsageException("unexpected argument '" + positional.getFirst() + "' (the function is given by --fn)");

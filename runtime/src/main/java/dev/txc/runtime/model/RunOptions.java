@@ -16,17 +16,9 @@ public record RunOptions(String fn, Map<String, String> args, boolean json, int 
     }
 
     /** A command-line flag: {@code metavar} is null for a switch; {@code choices} empty when any value goes. */
-    public record Flag(String name, String metavar, String help, boolean repeatable, List<String> choices) {
+    public record Flag(String name, String metavar, String help, boolean repeatable, List<String> choices) implements FlagSpec {
         public Flag {
             choices = List.copyOf(choices);
-        }
-
-        public String spelling() {
-            return name.length() == 1 ? "-" + name : "--" + name;
-        }
-
-        public String usage() {
-            return spelling() + (metavar == null ? "" : " " + metavar);
         }
     }
 
