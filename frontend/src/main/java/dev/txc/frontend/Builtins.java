@@ -1,7 +1,6 @@
 package dev.txc.frontend;
 
 import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
@@ -474,10 +473,5 @@ final class Builtins {
             target = Ir.cast(hot, p.dtype());
         } else target = l.convert(t, p.dtype());
         return strong(Ir.neg(Ir.reduce(Op.SUM, Ir.mul(target, Ir.op(Op.LOG, p)), Ir.axes(p.rank() - 1), false)));
-    }
-
-    /** The size of dims known to be equal, for messages. */
-    static String dims(TensorType t) {
-        return t.dims().stream().map(Dim::toString).toList().toString();
     }
 }

@@ -696,7 +696,6 @@ final class Lowerer {
     /** The shape of a tensor type as an i64 vector, reading dim variables from this function's parameters. */
     Node shapeOfType(TensorType t, SourceSpan at) {
         var parts = new ArrayList<Node>();
-        boolean allConst = true;
         for (Dim d : t.dims()) {
             Node s = switch (d) {
                 case Dim.Known(long size) -> Ir.scalarLong(size, DType.I64);
@@ -707,13 +706,8 @@ final class Lowerer {
                 }
                 case Dim.Any() -> throw new FrontendError(at, "the shape of " + t + " is not known here; give the shape explicitly");
             };
-            allConst &= s.isConst();
             parts.add(s);
         }
         return Folding.stackScalars(parts);
-    }
-
-    String fnName() {
-        return fn == null ? "<const>" : fn.name().name();
     }
 }

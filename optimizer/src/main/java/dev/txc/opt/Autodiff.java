@@ -1,7 +1,6 @@
 package dev.txc.opt;
 
 import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
@@ -198,9 +197,5 @@ public final class Autodiff {
             if (!relevant.containsKey(x))
                 throw new DisconnectedException(what + ": " + of + " does not depend on " + Derivs.describe(x)
                         + " (pass disconnected=\"zero\" to get zeros instead)");
-    }
-
-    static boolean isStatic(Node n) {
-        return n.tt().dims().stream().allMatch(Dim::isKnown);
     }
 }
