@@ -51,12 +51,6 @@ final class InitialState {
             }
             case SharedVar.Init.Randn(long seed) -> Kernels.randn(seed, d, staticShape(v));
             case SharedVar.Init.Uniform(double low, double high, long seed) -> Kernels.uniform(low, high, seed, d, staticShape(v));
-            case SharedVar.Init.Arange(double start, double step) -> {
-                int[] shape = staticShape(v);
-                double[] data = new double[Shapes.size(shape)];
-                for (int i = 0; i < data.length; i++) data[i] = start + i * step;
-                yield NDArray.wrap(DType.F64, data, shape).astype(d);
-            }
             case SharedVar.Init.Load(String path) -> loadInitial(v, Path.of(path));
         };
     }

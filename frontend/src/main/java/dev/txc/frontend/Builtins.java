@@ -77,7 +77,11 @@ final class Builtins {
             case "pow" -> binaryOp(l, a, dev.txc.frontend.ast.Expr.BinaryOp.POW);
             case "maximum", "minimum" -> {
                 var m = a.bind("x", "y");
-                var p = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
+                Value.T x = t(l, m, "x", a), y = t(l, m, "y", a);
+                var u = Operators.unify(l, x, y);
+                // NumPy 2: maximum and minimum of bools are bools (logical or, and)
+                if (u.dtype() == DType.BOOL && !u.weak()) yield new Value.T(Ir.op(name.equals("maximum") ? Op.OR : Op.AND, u.a(), u.b()), false);
+                var p = Operators.numeric(l, x, y);
                 yield new Value.T(Ir.op(name.equals("maximum") ? Op.MAXIMUM : Op.MINIMUM, p.a(), p.b()), p.weak());
             }
             case "atan2" -> {

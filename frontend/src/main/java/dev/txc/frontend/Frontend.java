@@ -9,6 +9,7 @@ import dev.txc.ir.Function;
 import dev.txc.ir.Module;
 import dev.txc.ir.SharedVar;
 import dev.txc.ir.SourceSpan;
+import dev.txc.ir.TensorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ public final class Frontend {
     final Map<String, Item.FnDecl> functions = new LinkedHashMap<>();
     final Map<String, Value> consts = new LinkedHashMap<>();
     final Map<String, SharedVar> shared = new LinkedHashMap<>();
+    /** Shared variables whose initializer failed (reported): their declared types, so uses report no cascade of errors. */
+    final Map<String, TensorType> failedShared = new LinkedHashMap<>();
     private final Map<String, SourceSpan> definedAt = new LinkedHashMap<>();
     private final Set<Path> loaded = new HashSet<>();
     private final List<Item> items = new ArrayList<>();
@@ -148,6 +151,12 @@ public final class Frontend {
                 }
             }
         }
+    }
+
+    /** The declared type of a shared variable, or null when there is none of that name. */
+    TensorType sharedType(String name) {
+        SharedVar s = shared.get(name);
+        return s != null ? s.type() : failedShared.get(name);
     }
 
     private boolean define(String name, SourceSpan at) {

@@ -25,6 +25,7 @@ import dev.txc.ir.TensorType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,12 @@ final class Lowerer {
     private final Map<String, SourceSpan> updatedAt = new HashMap<>();
     /** The type a constructor without a shape ({@code zeros()}) takes: the parameter whose default is being lowered. */
     TensorType expected;
+    /** While set, floatX reads as this dtype: f64 to compute weak literals exactly, or the float dtype of an initializer. */
+    private DType floatOverride;
+    /** True while an expression is lowered again in f64 for the exact value of a weak literal. */
+    private boolean exactMode;
+    /** The exact (f64) values of weak expressions lowered so far, reused when their parent is lowered again exactly. */
+    private final Map<Expr, Node> exactOf = new IdentityHashMap<>();
 
     private Lowerer(Frontend fe, Item.FnDecl fn, Lowerer caller) {
         this.fe = fe;
@@ -65,7 +72,7 @@ final class Lowerer {
     }
 
     DType floatX() {
-        return fe.options.floatX();
+        return floatOverride != null ? floatOverride : fe.options.floatX();
     }
 
     // ---- entry points ----
@@ -105,7 +112,8 @@ final class Lowerer {
             Value v = l.expr(c.value());
             if (v instanceof Value.T t) {
                 if (!closed(t.node())) throw new FrontendError(c.value().span(), "const " + c.name().name() + " must be a constant expression");
-                return new Value.T(Ir.constant(Interpreter.evaluate(t.node())), t.weak());
+                Node exact = t.exact() == null ? null : Ir.constant(Interpreter.evaluate(t.exact()));
+                return new Value.T(Ir.constant(Interpreter.evaluate(t.node())), t.weak(), exact);
             }
             return v;
         } catch (FrontendError e) {
@@ -116,16 +124,20 @@ final class Lowerer {
         return Value.POISON;
     }
 
+    /** The shared variable, or null after an error; its declared type is kept even then, so uses are still checked. */
     static SharedVar lowerShared(Frontend fe, Item.SharedDecl s) {
         var l = new Lowerer(fe, null, null);
+        TensorType t = null;
         try {
-            TensorType t = l.resolveType(s.type(), false);
+            t = l.resolveType(s.type(), false);
             return new SharedVar(s.name().name(), t, SharedInit.lower(l, s, t));
         } catch (FrontendError e) {
             fe.diagnostics.add(e.diagnostic);
         } catch (PoisonSignal e) {
             // reported elsewhere
         }
+        if (t != null) fe.failedShared.put(s.name().name(), t);
+        else fe.consts.put(s.name().name(), Value.POISON);
         return null;
     }
 
@@ -174,12 +186,23 @@ final class Lowerer {
     }
 
     private Node lowerDefault(Param p, TensorType t) {
+        Value.T v = initial(p.dflt(), t, "the default of " + p.name().name());
+        return convertArg(v, t, "the default of parameter '" + p.name().name() + "'", p.dflt().span());
+    }
+
+    /**
+     * A parameter default or a shared variable's initial value, for type t: {@code zeros()}, {@code ones()} and
+     * {@code full(v)} take t's shape, and a float literal standing alone takes t's float dtype (its neighbour).
+     */
+    Value.T initial(Expr e, TensorType t, String what) {
+        DType saved = floatOverride;
         expected = t;
+        if (t.dtype().isFloat()) floatOverride = t.dtype();
         try {
-            Value.T v = tensor(expr(p.dflt()), p.dflt().span(), "the default of " + p.name().name());
-            return convertArg(v, t, "the default of parameter '" + p.name().name() + "'", p.dflt().span());
+            return tensor(expr(e), e.span(), what);
         } finally {
             expected = null;
+            floatOverride = saved;
         }
     }
 
@@ -280,8 +303,9 @@ final class Lowerer {
 
     private void update(Stmt.Update u) {
         String name = u.name().name();
-        SharedVar sv = fe.shared.get(name);
-        if (sv == null) {
+        TensorType st = fe.sharedType(name);
+        if (st == null) {
+            if (fe.consts.get(name) instanceof Value.Poison) throw new PoisonSignal();
             String what = scope.containsKey(name) ? "a local value" : fe.consts.containsKey(name) ? "a const" : null;
             throw new FrontendError(u.name().span(), "only shared variables can be updated with ':=', but '" + name + "' is "
                     + (what != null ? what : "not defined"));
@@ -292,12 +316,12 @@ final class Lowerer {
             throw new FrontendError(Diagnostic.error(u.name().span(), "shared variable '" + name + "' is updated twice in this function")
                     .withNote(first, "first update here"));
         Value.T v = tensor(expr(u.value()), u.value().span(), "the update of " + name);
-        updates.add(new Function.Update(name, updateValue(name, sv.type(), v, u.value().span())));
+        updates.add(new Function.Update(name, updateValue(name, st, v, u.value().span())));
     }
 
     /** The value of {@code name := v}: it must have the shared variable's type (a weak literal adapts, a scalar stretches). */
     static Node updateValue(String name, TensorType t, Value.T v, SourceSpan at) {
-        Node n = v.weak() ? convert(v, t.dtype()) : v.node();
+        Node n = v.weak() ? convert(v, t.dtype(), at) : v.node();
         if (n.dtype() != t.dtype() || n.rank() != t.rank())
             throw new FrontendError(at, "the update of '" + name + "' must have type " + t + ", got " + n.type()
                     + (n.dtype() != t.dtype() ? " (use cast to change the dtype)" : ""));
@@ -362,7 +386,7 @@ final class Lowerer {
 
     private Node checkResult(Value.T v, TypeExpr declared, int k) {
         TensorType want = resolveType(declared, true);
-        Node n = v.weak() ? convert(v, want.dtype()) : v.node();
+        Node n = v.weak() ? convert(v, want.dtype(), declared.span()) : v.node();
         String msg = "result " + k + " of '" + fn.name().name() + "' is declared " + want + " but the body gives " + n.type();
         if (n.dtype() != want.dtype() || n.rank() != want.rank()) throw new FrontendError(declared.span(), msg);
         for (int d = 0; d < want.rank(); d++) {
@@ -375,6 +399,41 @@ final class Lowerer {
     // ---- expressions ----
 
     Value expr(Expr e) {
+        if (exactMode) {
+            Node x = exactOf.get(e);
+            if (x != null) return new Value.T(x, true);
+            Value v = lowerExpr(e);
+            return v instanceof Value.T t && t.exact() != null ? new Value.T(t.exact(), true) : v;
+        }
+        Value v = lowerExpr(e);
+        if (v instanceof Value.T t && t.weak() && t.exact() == null && t.dtype().isFloat() && floatX() != DType.F64) v = withExact(t, e);
+        return v;
+    }
+
+    /**
+     * A weak float under floatX f32 with its exact value: the expression lowered again with floatX = f64 (literals are
+     * Python doubles until they meet a tensor); its children's exact values are reused, so this is linear.
+     */
+    private Value.T withExact(Value.T t, Expr e) {
+        DType saved = floatOverride;
+        floatOverride = DType.F64;
+        exactMode = true;
+        try {
+            if (lowerExpr(e) instanceof Value.T x && x.weak() && x.dtype() == DType.F64) {
+                Node exact = Folding.fold(x.node());
+                exactOf.put(e, exact);
+                return new Value.T(t.node(), true, exact);
+            }
+        } catch (FrontendError | PoisonSignal | IrTypeException ex) {
+            // the value in floatX was lowered without error; keep it
+        } finally {
+            floatOverride = saved;
+            exactMode = false;
+        }
+        return t;
+    }
+
+    private Value lowerExpr(Expr e) {
         try {
             Value v = switch (e) {
                 case Expr.IntLit i -> new Value.T(Ir.scalarLong(i.value(), DType.I64), true);
@@ -407,8 +466,8 @@ final class Lowerer {
         }
         Value c = fe.consts.get(name);
         if (c != null) return c;
-        SharedVar s = fe.shared.get(name);
-        if (s != null) return new Value.T(Ir.shared(name, s.type()), false);
+        TensorType st = fe.sharedType(name);
+        if (st != null) return new Value.T(Ir.shared(name, st), false);
         if (name.equals("floatX")) return new Value.DT(floatX());
         DType d = DType.parse(name);
         if (d != null) return new Value.DT(d);
@@ -617,7 +676,7 @@ final class Lowerer {
     /** Converts an argument to a parameter type: weak literals adapt, strong values upcast only safely. */
     static Node convertArg(Value.T v, TensorType t, String what, SourceSpan at) {
         Node n = v.node();
-        if (v.weak()) n = convert(v, t.dtype());
+        if (v.weak()) n = convert(v, t.dtype(), at);
         else if (n.dtype() != t.dtype()) {
             if (!n.dtype().canCastSafely(t.dtype()))
                 throw new FrontendError(at, what + " expects " + t + ", got " + n.type() + " (a lossy conversion; use cast)");
@@ -652,19 +711,25 @@ final class Lowerer {
      */
     private Value.T listTensor(Value.Lst l, SourceSpan at, String what) {
         var shape = new ArrayList<Integer>();
-        var values = new ArrayList<Tensor>();
+        var values = new ArrayList<Value.T>();
         flatten(l, 0, shape, values, at, what);
         boolean anyFloat = values.stream().anyMatch(t -> t.dtype().isFloat());
         boolean allBool = values.stream().allMatch(t -> t.dtype() == DType.BOOL);
         DType d = anyFloat ? floatX() : allBool && !values.isEmpty() ? DType.BOOL : DType.I64;
-        double[] data = values.stream().mapToDouble(t -> t.getDouble(0)).toArray();
         int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
-        Tensor t = d.isFloat() ? Tensor.ofDoubles(d, dims, data)
-                : Tensor.ofLongs(d, dims, values.stream().mapToLong(x -> x.getLong(0)).toArray());
-        return new Value.T(Ir.constant(t), true);
+        Node node = Ir.constant(arrayOf(values, d, dims, false));
+        Node exact = d.isFloat() && d != DType.F64 ? Ir.constant(arrayOf(values, DType.F64, dims, true)) : null;
+        return new Value.T(node, true, exact);
     }
 
-    private void flatten(Value v, int depth, List<Integer> shape, List<Tensor> out, SourceSpan at, String what) {
+    /** The elements (weak scalar constants) as one array of dtype d, from their exact values if {@code exact}. */
+    private static Tensor arrayOf(List<Value.T> values, DType d, int[] dims, boolean exact) {
+        List<Tensor> ts = values.stream().map(v -> (exact && v.exact() != null ? v.exact() : v.node()).constValue()).toList();
+        return d.isFloat() ? Tensor.ofDoubles(d, dims, ts.stream().mapToDouble(t -> t.getDouble(0)).toArray())
+                : Tensor.ofLongs(d, dims, ts.stream().mapToLong(t -> t.getLong(0)).toArray());
+    }
+
+    private void flatten(Value v, int depth, List<Integer> shape, List<Value.T> out, SourceSpan at, String what) {
         if (v instanceof Value.Lst l) {
             if (shape.size() == depth) shape.add(l.items().size());
             else if (shape.get(depth) != l.items().size()) throw new FrontendError(at, what + ": a ragged list (rows of different lengths) is not an array");
@@ -673,19 +738,59 @@ final class Lowerer {
         }
         if (depth != shape.size()) throw new FrontendError(at, what + ": a ragged list (rows of different lengths) is not an array");
         if (v instanceof Value.T t && t.weak() && t.node().isConst() && t.node().tt().isScalar()) {
-            out.add(t.node().constValue());
+            out.add(t.exact() == null || t.exact().isConst() ? t : new Value.T(t.node(), true));
             return;
         }
         if (v instanceof Value.Poison) throw new PoisonSignal();
         throw new FrontendError(at, what + ": a list used as an array must hold number literals, got " + Value.describe(v));
     }
 
-    /** The node of v in dtype d: a weak constant is re-made in d, anything else is cast. */
+    /**
+     * The node of v in dtype d: a weak constant is re-made in d (from its exact value, when it has one), anything else
+     * is cast. An integer literal out of d's bounds is an error, as NumPy 2 refuses a Python integer it cannot hold.
+     */
     static Node convert(Value.T v, DType d) {
         Node n = v.node();
         if (n.dtype() == d) return n;
-        if (v.weak() && n.isConst()) return Ir.constant(n.constValue().cast(d));
+        if (v.exact() != null) n = v.exact();
+        if (n.dtype() == d) return n;
+        if (v.weak() && n.isConst()) {
+            if (!inBounds(n.constValue(), d))
+                throw new IrTypeException("the integer " + outOfBounds(n.constValue(), d) + " is out of bounds for " + d.spelling()
+                        + " (" + min(d) + " to " + max(d) + ")");
+            return Ir.constant(n.constValue().cast(d));
+        }
         return Ir.cast(n, d);
+    }
+
+    /** {@link #convert(Value.T, DType)} outside an expression: its errors are located at {@code at}. */
+    static Node convert(Value.T v, DType d, SourceSpan at) {
+        try {
+            return convert(v, d);
+        } catch (IrTypeException e) {
+            throw new FrontendError(at, e.getMessage());
+        }
+    }
+
+    /** Whether every integer of t fits d without wrapping (always true unless both are integer dtypes). */
+    static boolean inBounds(Tensor t, DType d) {
+        return !d.isInteger() || !t.dtype().isInteger() || outOfBounds(t, d) == null;
+    }
+
+    private static Long outOfBounds(Tensor t, DType d) {
+        for (int k = 0; k < t.size(); k++) {
+            long x = t.getLong(k);
+            if (x < min(d) || x > max(d)) return x;
+        }
+        return null;
+    }
+
+    private static long min(DType d) {
+        return d.isUnsigned() ? 0 : -(1L << (d.bits() - 1));
+    }
+
+    private static long max(DType d) {
+        return d.isUnsigned() ? (1L << d.bits()) - 1 : (1L << (d.bits() - 1)) - 1;
     }
 
     /** A tensor in a float dtype: integers and bools become floatX, as NumPy's float functions do. */

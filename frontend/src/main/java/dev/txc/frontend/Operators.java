@@ -10,7 +10,8 @@ import dev.txc.ir.SourceSpan;
 /**
  * Binary operators with NumPy semantics: weak literals take the dtype of the tensor they meet (a float
  * literal next to an integer or bool tensor gives floatX), tensors promote on bool &lt; integers &lt; floats,
- * true division of integers gives floatX, arithmetic on bools is done in i64.
+ * true division of integers gives floatX. Bool tensors follow NumPy 2: {@code +} is or, {@code *} is and, {@code -} is
+ * an error, {@code // % **} give i8; two weak bools (Python's {@code True + True}) are added in i64.
  */
 final class Operators {
     private Operators() {}
@@ -51,7 +52,8 @@ final class Operators {
                 yield new Value.T(Ir.op(op == BinaryOp.AND ? Op.AND : Op.OR, a.node(), b.node()), a.weak() && b.weak());
             }
             case EQ, NE, LT, LE, GT, GE -> {
-                Pair p = op == BinaryOp.EQ || op == BinaryOp.NE ? unify(l, a, b) : numeric(l, a, b);
+                Value.T x = widenForCompare(a, b), y = widenForCompare(b, a);
+                Pair p = op == BinaryOp.EQ || op == BinaryOp.NE ? unify(l, x, y) : numeric(l, x, y);
                 yield new Value.T(Ir.op(compare(op), p.a(), p.b()), p.weak());
             }
             case DIV -> {
@@ -64,7 +66,11 @@ final class Operators {
                 yield new Value.T(Ir.div(x, y), p.weak());
             }
             case ADD, SUB, MUL, FLOORDIV, MOD, POW -> {
+                Pair u = unify(l, a, b);
+                if (u.dtype() == DType.BOOL && !u.weak()) yield boolArith(op, u, at);
                 Pair p = numeric(l, a, b);
+                if (op == BinaryOp.POW && p.dtype().isInteger() && anyNegative(p.b()))
+                    throw new FrontendError(at, "integers to negative integer powers are not allowed; use a float base, as in 2.0 ** -1");
                 yield new Value.T(Ir.op(arith(op), p.a(), p.b()), p.weak());
             }
             case MATMUL -> {
@@ -72,6 +78,34 @@ final class Operators {
                 yield new Value.T(Ir.matmul(p.a(), p.b()), false);
             }
         };
+    }
+
+    /** Arithmetic on bool tensors as NumPy 2: {@code +} is logical or, {@code *} logical and, {@code // % **} work in i8. */
+    private static Value.T boolArith(BinaryOp op, Pair p, SourceSpan at) {
+        return switch (op) {
+            case ADD -> new Value.T(Ir.op(Op.OR, p.a(), p.b()), false);
+            case MUL -> new Value.T(Ir.op(Op.AND, p.a(), p.b()), false);
+            case SUB -> throw new FrontendError(at, "'-' is not defined on bool tensors (as NumPy's boolean subtract); use xor, or cast to an integer dtype");
+            case FLOORDIV, MOD, POW -> new Value.T(Ir.op(arith(op), Ir.cast(p.a(), DType.I8), Ir.cast(p.b(), DType.I8)), false);
+            default -> throw new IllegalArgumentException(op.toString());
+        };
+    }
+
+    /** Whether an integer exponent is a constant with a negative element (a static integer-power error). */
+    private static boolean anyNegative(Node exponent) {
+        Node e = Folding.fold(exponent);
+        if (!e.isConst()) return false;
+        for (int k = 0; k < e.constValue().size(); k++) if (e.constValue().getLong(k) < 0) return true;
+        return false;
+    }
+
+    /**
+     * An integer tensor compared with a weak integer it cannot hold, widened to i64: NumPy 2 compares exactly
+     * ({@code x_i8 < 1000} is true) where arithmetic refuses the literal.
+     */
+    private static Value.T widenForCompare(Value.T x, Value.T other) {
+        if (x.weak() || !x.dtype().isInteger() || !other.weak() || !other.node().isConst()) return x;
+        return Lowerer.inBounds(other.node().constValue(), x.dtype()) ? x : new Value.T(Ir.cast(x.node(), DType.I64), false);
     }
 
     static Op compare(BinaryOp op) {

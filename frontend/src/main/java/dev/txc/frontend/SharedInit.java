@@ -14,7 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The initial value of a shared variable: a constant, or one of zeros/ones/full/randn/uniform/arange/load. */
+/**
+ * The initial value of a shared variable: randn/uniform/load, or a constant expression (a literal, zeros/ones/full
+ * taking the declared type, arange as NumPy's, ...) evaluated now.
+ */
 final class SharedInit {
     private SharedInit() {}
 
@@ -38,11 +41,6 @@ final class SharedInit {
                     double hi = number(l, args.size() > 1 ? args.get(1) : kw.get("high"), c, 1.0);
                     return new SharedVar.Init.Uniform(lo, hi, seed(l, kw, c));
                 }
-                case "arange" -> {
-                    only(c, args, 2, kw);
-                    double start = args.isEmpty() ? 0 : number(l, args.get(0), c, 0);
-                    return new SharedVar.Init.Arange(start, args.size() > 1 ? number(l, args.get(1), c, 1) : 1);
-                }
                 case "load" -> {
                     only(c, args, 1, kw);
                     if (args.size() != 1 || !(args.getFirst() instanceof Expr.StrLit(String path, SourceSpan sp)))
@@ -53,8 +51,8 @@ final class SharedInit {
                 default -> { }
             }
         }
-        Value.T v = l.tensor(l.expr(init), init.span(), "the initial value of " + s.name().name());
-        Node n = v.weak() ? l.convert(v, t.dtype()) : v.node();
+        Value.T v = l.initial(init, t, "the initial value of " + s.name().name());
+        Node n = v.weak() ? Lowerer.convert(v, t.dtype(), init.span()) : v.node();
         Tensor value;
         try {
             value = Interpreter.evaluate(n);
@@ -80,7 +78,7 @@ final class SharedInit {
     private static double number(Lowerer l, Expr e, Expr.Call c, double dflt) {
         if (e == null) return dflt;
         Value.T v = l.tensor(l.expr(e), e.span(), "a bound");
-        Node n = Folding.fold(v.node());
+        Node n = Folding.fold(v.exact() != null ? v.exact() : v.node());
         if (!n.isConst() || !n.tt().isScalar()) throw new FrontendError(e.span(), "a constant number is needed here");
         return n.constValue().getDouble(0);
     }

@@ -6,8 +6,16 @@ import java.util.List;
 
 /** What an expression evaluates to during lowering: a tensor node, a tuple, a list literal, a string, a dtype, or poison after an error. */
 sealed interface Value {
-    /** A tensor; {@code weak} marks a Python-style literal whose dtype yields to the tensor it meets. */
-    record T(Node node, boolean weak) implements Value {
+    /**
+     * A tensor; {@code weak} marks a Python-style literal whose dtype yields to the tensor it meets. For a weak float
+     * under {@code --floatX f32}, {@code exact} is the same value computed in f64 (Python's double), used when the
+     * literal meets an f64 tensor; null when {@code node} is already exact.
+     */
+    record T(Node node, boolean weak, Node exact) implements Value {
+        T(Node node, boolean weak) {
+            this(node, weak, null);
+        }
+
         DType dtype() {
             return node.dtype();
         }

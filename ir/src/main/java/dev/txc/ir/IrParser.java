@@ -167,12 +167,6 @@ public final class IrParser {
             expect("=");
             init = new SharedVar.Init.Uniform(lo, hi, Long.parseLong(expect("number").text()));
             expect(")");
-        } else if (accept("arange")) {
-            expect("(");
-            double start = number();
-            expect(",");
-            init = new SharedVar.Init.Arange(start, number());
-            expect(")");
         } else if (accept("load")) {
             expect("(");
             init = new SharedVar.Init.Load(unquote(expect("string").text()));

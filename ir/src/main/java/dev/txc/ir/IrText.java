@@ -201,7 +201,6 @@ public final class IrText {
             case SharedVar.Init.Value(Tensor v) -> tensorLiteral(v);
             case SharedVar.Init.Randn(long seed) -> "randn(seed=" + seed + ")";
             case SharedVar.Init.Uniform(double lo, double hi, long seed) -> "uniform(" + floatText(lo, DType.F64) + ", " + floatText(hi, DType.F64) + ", seed=" + seed + ")";
-            case SharedVar.Init.Arange(double start, double step) -> "arange(" + floatText(start, DType.F64) + ", " + floatText(step, DType.F64) + ")";
             case SharedVar.Init.Load(String path) -> "load(" + quote(path) + ")";
         };
         return "shared @" + s.name() + " : " + s.type() + " = " + init;

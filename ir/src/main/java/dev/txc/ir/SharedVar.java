@@ -11,9 +11,6 @@ public record SharedVar(String name, TensorType type, Init init) {
 
         record Uniform(double low, double high, long seed) implements Init {}
 
-        /** arange(start, start + step, ...) laid out over the shape in C order. */
-        record Arange(double start, double step) implements Init {}
-
         /** A .npy file, the path relative to the source file. */
         record Load(String path) implements Init {}
     }
