@@ -40,13 +40,11 @@ class StateTest {
                 var("c", m23, new SharedVar.Init.Value(Tensor.ofDoubles(DType.F64, new int[] {3}, new double[] {1, 2, 3}))),
                 var("r", TensorType.of(DType.F32, 4), new SharedVar.Init.Randn(7)),
                 var("u", TensorType.of(DType.F64, 2, 2), new SharedVar.Init.Uniform(-1, 1, 3)),
-                var("a", TensorType.of(DType.I32, 2, 2), new SharedVar.Init.Arange(5, 2)),
                 var("z", TensorType.scalar(DType.I64), new SharedVar.Init.Value(Tensor.scalarLong(DType.I64, 9)))));
-        assertEquals(List.of("c", "r", "u", "a", "z"), s.names());
+        assertEquals(List.of("c", "r", "u", "z"), s.names());
         assertEquals(NDArray.ofDoubles(new double[] {1, 2, 3, 1, 2, 3}, 2, 3), s.get("c"));
         assertEquals(Kernels.randn(7, dev.txc.runtime.DType.F32, 4), s.get("r"));
         assertEquals(Kernels.uniform(-1, 1, 3, dev.txc.runtime.DType.F64, 2, 2), s.get("u"));
-        assertEquals(NDArray.ofInts(new int[] {5, 7, 9, 11}, 2, 2), s.get("a"));
         assertEquals(NDArray.scalar(9L), s.get("z"));
     }
 

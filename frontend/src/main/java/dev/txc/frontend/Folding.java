@@ -6,6 +6,7 @@ import dev.txc.ir.Interpreter;
 import dev.txc.ir.Ir;
 import dev.txc.ir.IrTypeException;
 import dev.txc.ir.Node;
+import dev.txc.ir.Tensor;
 import dev.txc.ir.TensorType;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,17 @@ final class Folding {
             return Ir.constant(Interpreter.evaluate(n));
         } catch (EvalException e) {
             throw new IrTypeException(e.getMessage());
+        }
+    }
+
+    /** The value of n when it is small and depends on no parameter or shared variable (folded through every level), else null. */
+    static Tensor valueOf(Node n) {
+        if (n.isConst()) return n.constValue();
+        if (!(n.type() instanceof TensorType t) || t.staticSize() < 0 || t.staticSize() > MAX_FOLD || !Lowerer.closed(n)) return null;
+        try {
+            return Interpreter.evaluate(n);
+        } catch (EvalException e) {
+            return null;
         }
     }
 

@@ -141,7 +141,7 @@ final class Lowerer {
         return null;
     }
 
-    private static boolean closed(Node n) {
+    static boolean closed(Node n) {
         var seen = new java.util.HashSet<Node>();
         var stack = new java.util.ArrayDeque<Node>();
         stack.push(n);
@@ -754,11 +754,11 @@ final class Lowerer {
         if (n.dtype() == d) return n;
         if (v.exact() != null) n = v.exact();
         if (n.dtype() == d) return n;
-        if (v.weak() && n.isConst()) {
-            if (!inBounds(n.constValue(), d))
-                throw new IrTypeException("the integer " + outOfBounds(n.constValue(), d) + " is out of bounds for " + d.spelling()
-                        + " (" + min(d) + " to " + max(d) + ")");
-            return Ir.constant(n.constValue().cast(d));
+        Tensor c = v.weak() ? Folding.valueOf(n) : null;
+        if (c != null) {
+            if (!inBounds(c, d))
+                throw new IrTypeException("the integer " + outOfBounds(c, d) + " is out of bounds for " + d.spelling() + " (" + min(d) + " to " + max(d) + ")");
+            return Ir.constant(c.cast(d));
         }
         return Ir.cast(n, d);
     }

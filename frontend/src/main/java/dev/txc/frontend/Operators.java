@@ -6,6 +6,7 @@ import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.SourceSpan;
+import dev.txc.ir.Tensor;
 
 /**
  * Binary operators with NumPy semantics: weak literals take the dtype of the tensor they meet (a float
@@ -93,9 +94,9 @@ final class Operators {
 
     /** Whether an integer exponent is a constant with a negative element (a static integer-power error). */
     private static boolean anyNegative(Node exponent) {
-        Node e = Folding.fold(exponent);
-        if (!e.isConst()) return false;
-        for (int k = 0; k < e.constValue().size(); k++) if (e.constValue().getLong(k) < 0) return true;
+        Tensor e = Folding.valueOf(exponent);
+        if (e == null) return false;
+        for (int k = 0; k < e.size(); k++) if (e.getLong(k) < 0) return true;
         return false;
     }
 
@@ -104,8 +105,8 @@ final class Operators {
      * ({@code x_i8 < 1000} is true) where arithmetic refuses the literal.
      */
     private static Value.T widenForCompare(Value.T x, Value.T other) {
-        if (x.weak() || !x.dtype().isInteger() || !other.weak() || !other.node().isConst()) return x;
-        return Lowerer.inBounds(other.node().constValue(), x.dtype()) ? x : new Value.T(Ir.cast(x.node(), DType.I64), false);
+        Tensor c = x.weak() || !x.dtype().isInteger() || !other.weak() ? null : Folding.valueOf(other.node());
+        return c == null || Lowerer.inBounds(c, x.dtype()) ? x : new Value.T(Ir.cast(x.node(), DType.I64), false);
     }
 
     static Op compare(BinaryOp op) {

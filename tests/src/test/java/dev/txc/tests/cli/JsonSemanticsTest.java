@@ -83,4 +83,93 @@ class JsonSemanticsTest {
         assertEquals(out("f64", "[2, 2]", "[[1.0, 0.0], [0.0, 1.0]]"), json("fn f(n: i64) = eye(2)", "n=0"));
         assertEquals(out("f64", "[]", "5.0"), json("fn f(x: f64[2, 2]) = trace(x)", "x=[[1, 2], [3, 4]]"));
     }
+
+    /** Runs {@code txc run FILE --fn NAME --format json FLAGS} on the interpreter, the JVM at -O0 and at -O2: the output, which must be the same. */
+    String jsonEveryEngine(String src, String fn, String... flags) throws IOException {
+        Path f = dir.resolve("e.tx");
+        Files.writeString(f, src + "\n");
+        String first = null;
+        for (String[] engine : new String[][] {{"--engine", "interp", "--opt-level", "0"}, {"--opt-level", "0"}, {"--opt-level", "2"}}) {
+            var argv = new java.util.ArrayList<>(java.util.List.of("run", f.toString(), "--fn", fn, "--format", "json"));
+            argv.addAll(java.util.List.of(flags));
+            argv.addAll(java.util.List.of(engine));
+            String got = Cli.ok(argv.toArray(new String[0])).strip();
+            if (first == null) first = got;
+            else assertEquals(first, got, "txc " + String.join(" ", argv) + " differs from the interpreter");
+        }
+        return first;
+    }
+
+    static String named(String name, String dtype, String shape, String data) {
+        return "{\"name\": \"" + name + "\", \"dtype\": \"" + dtype + "\", \"shape\": " + shape + ", \"data\": " + data + "}";
+    }
+
+    @Test
+    void sharedInitializersTakeTheDeclaredTypeAndNumpyArange() throws IOException {
+        String src = """
+            shared D: f64[3] = arange(3)
+            shared E: f64[4] = arange(1, 9, 2)
+            shared G: f64[2, 3] = arange(3)
+            shared H: i32[4] = arange(8, 0, -2)
+            shared R: f64[2, 2] = reshape(arange(4), [2, 2])
+            shared A: f64[3] = arange(0.0, 0.3, 0.1)
+            shared Z: f64[3] = zeros()
+            shared O: f64[2, 2] = ones()
+            shared F: f64[3] = full(7.0)
+            shared S: f64 = 0.1
+            shared T: f64[2] = [0.1, 0.7]
+            shared I: i8[2] = full(-128)
+            fn st() = (D, E, G, H, R, A, Z, O, F, S, T, I)
+            """;
+        String expected = "{\"outputs\": [" + String.join(", ",
+                named("D", "f64", "[3]", "[0.0, 1.0, 2.0]"), // np.arange(3)
+                named("E", "f64", "[4]", "[1.0, 3.0, 5.0, 7.0]"), // np.arange(1, 9, 2)
+                named("G", "f64", "[2, 3]", "[[0.0, 1.0, 2.0], [0.0, 1.0, 2.0]]"), // np.broadcast_to(np.arange(3), (2, 3))
+                named("H", "i32", "[4]", "[8, 6, 4, 2]"), // np.arange(8, 0, -2)
+                named("R", "f64", "[2, 2]", "[[0.0, 1.0], [2.0, 3.0]]"), // np.arange(4).reshape(2, 2)
+                named("A", "f64", "[3]", "[0.0, 0.1, 0.2]"), // np.arange(0.0, 0.3, 0.1): ceil(0.3 / 0.1) = 3 elements, i * 0.1
+                named("Z", "f64", "[3]", "[0.0, 0.0, 0.0]"),
+                named("O", "f64", "[2, 2]", "[[1.0, 1.0], [1.0, 1.0]]"),
+                named("F", "f64", "[3]", "[7.0, 7.0, 7.0]"),
+                named("S", "f64", "[]", "0.1"), // an f64 initializer keeps the double 0.1 under any floatX
+                named("T", "f64", "[2]", "[0.1, 0.7]"),
+                named("I", "i8", "[2]", "[-128, -128]")) + "]}";
+        assertEquals(expected, jsonEveryEngine(src, "st"));
+        assertEquals(expected, jsonEveryEngine(src, "st", "--floatX", "f32"));
+    }
+
+    @Test
+    void literalsNextToF64StayExactUnderFloatXF32() throws IOException {
+        // np.float64(0.5) + 0.1 = 0.6; an f32-rounded literal would give 0.6000000014901161
+        assertEquals("{\"outputs\": [" + named("g", "f64", "[]", "0.6") + "]}",
+                jsonEveryEngine("fn g(x: f64) = x + 0.1", "g", "--floatX", "f32", "--arg", "x=0.5"));
+        // defaults of f64 parameters keep the double 0.1; zeros()/ones()/full() take the parameter's type
+        assertEquals("{\"outputs\": [" + String.join(", ", named("out0", "f64", "[]", "0.6"), named("z", "f64", "[2]", "[0.1, 0.1]"),
+                        named("w", "f64", "[3]", "[0.1, 0.1, 0.1]"), named("i", "i8", "[]", "-128"), named("u", "u8", "[]", "255")) + "]}",
+                jsonEveryEngine("fn m(x: f64, y: f64 = 0.1, z: f64[2] = ones() * 0.1, w: f64[3] = full(0.1), i: i8 = -128, u: u8 = 255) = (x + y, z, w, i, u)",
+                        "m", "--floatX", "f32", "--arg", "x=0.5"));
+        // a literal standing alone is floatX: 0.1f printed shortest is 0.1, with dtype f32
+        assertEquals("{\"outputs\": [" + named("h", "f32", "[]", "0.1") + "]}",
+                jsonEveryEngine("fn h(x: f64) = 0.1", "h", "--floatX", "f32", "--arg", "x=0"));
+    }
+
+    @Test
+    void boolArraysFollowNumpy2() throws IOException {
+        // np.array([True, True, False]) + np.array([True, False, False]) = [True, True, False] (logical or), dtype bool
+        assertEquals("{\"outputs\": [" + named("f", "bool", "[3]", "[true, true, false]") + "]}",
+                jsonEveryEngine("fn f(a: bool[3], b: bool[3]) = a + b", "f", "--arg", "a=[true, true, false]", "--arg", "b=[true, false, false]"));
+    }
+
+    @Test
+    void negativeIntegerPowerOfALiteralIsTheSameErrorEverywhere() throws IOException {
+        Path f = dir.resolve("p.tx");
+        Files.writeString(f, "fn q(x: f64[?]) = x + 2 ** -1\nfn ok(x: f64) = x\n");
+        String want = f + ":1:25: error: integers to negative integer powers are not allowed; use a float base, as in 2.0 ** -1";
+        for (String[] cmd : new String[][] {{"check", f.toString()}, {"run", f.toString(), "--fn", "q", "--arg", "x=[1]", "--opt-level", "0"},
+                {"run", f.toString(), "--fn", "q", "--arg", "x=[1]", "--opt-level", "2"}, {"run", f.toString(), "--fn", "q", "--arg", "x=[1]", "--engine", "interp"}}) {
+            Cli r = Cli.run(cmd);
+            assertEquals(1, r.status(), () -> "txc " + String.join(" ", cmd) + "\n" + r.err());
+            assertEquals(want, r.err().lines().findFirst().orElse(""), "txc " + String.join(" ", cmd));
+        }
+    }
 }

@@ -228,24 +228,100 @@ class PromotionTest {
     @Test
     void boolArithmetic() {
         var c = compile("""
-            fn f(a: bool[3], b: bool[3]) = (a + b, a * b, a - b, sum(a), a * 1.5, a + 0)
+            fn f(a: bool[3], b: bool[3]) = (a + b, a * b, sum(a), a * 1.5, a + 0, prod(b), sum(a + b), a + true, true + true)
             fn g(a: bool[3], x: i8[3], y: f32[3]) = (a + x, a * y, a == x, a < y)
+            fn h(a: bool[3], b: bool[3]) = (a // b, a % b, a ** b, maximum(a, b), minimum(a, b), pow(a, b))
             """);
         var a = of(BOOL, sh(3), 1, 1, 0);
         var b = of(BOOL, sh(3), 1, 0, 0);
         var f = run(c, "f", a, b);
-        // The frontend does arithmetic on two bools in i64 (Theano upcasts too); NumPy would give bool for + and *.
-        checkLongs(f.get(0), I64, sh(3), new long[] {2, 1, 0}, "bool + bool");
-        checkLongs(f.get(1), I64, sh(3), new long[] {1, 0, 0}, "bool * bool");
-        checkLongs(f.get(2), I64, sh(3), new long[] {0, 1, 0}, "bool - bool");
-        checkLongs(f.get(3), I64, sh(), new long[] {2}, "sum(bool)");
-        check(f.get(4), F64, sh(3), new double[] {1.5, 1.5, 0}, "bool * 1.5");
-        checkLongs(f.get(5), I64, sh(3), new long[] {1, 1, 0}, "bool + 0");
+        // NumPy 2 on bool arrays: + is logical or, * is logical and (np.add.types starts with '??->?')
+        checkLongs(f.get(0), BOOL, sh(3), new long[] {1, 1, 0}, "bool + bool is or");
+        checkLongs(f.get(1), BOOL, sh(3), new long[] {1, 0, 0}, "bool * bool is and");
+        // np.sum / np.prod of bools count in int64
+        checkLongs(f.get(2), I64, sh(), new long[] {2}, "sum(bool)");
+        check(f.get(3), F64, sh(3), new double[] {1.5, 1.5, 0}, "bool * 1.5");
+        checkLongs(f.get(4), I64, sh(3), new long[] {1, 1, 0}, "bool + 0");
+        checkLongs(f.get(5), I64, sh(), new long[] {0}, "prod(bool)");
+        checkLongs(f.get(6), I64, sh(), new long[] {2}, "sum(bool + bool) counts the or");
+        checkLongs(f.get(7), BOOL, sh(3), new long[] {1, 1, 1}, "bool + True is or");
+        // two Python bools: True + True == 2
+        checkLongs(f.get(8), I64, sh(), new long[] {2}, "true + true");
+        // np.floor_divide, np.remainder, np.power of two bool arrays give int8 ('bb->b'); x // 0 is 0 for integers
+        var h = run(c, "h", a, b);
+        checkLongs(h.get(0), I8, sh(3), new long[] {1, 0, 0}, "bool // bool");
+        checkLongs(h.get(1), I8, sh(3), new long[] {0, 0, 0}, "bool % bool");
+        checkLongs(h.get(2), I8, sh(3), new long[] {1, 1, 1}, "bool ** bool (0 ** 0 = 1)");
+        checkLongs(h.get(3), BOOL, sh(3), new long[] {1, 1, 0}, "maximum of bools");
+        checkLongs(h.get(4), BOOL, sh(3), new long[] {1, 0, 0}, "minimum of bools");
+        checkLongs(h.get(5), I8, sh(3), new long[] {1, 1, 1}, "pow of bools");
         var g = run(c, "g", a, of(I8, sh(3), 5, -1, 127), f32(sh(3), 0.5, 2, -1));
         checkLongs(g.get(0), I8, sh(3), new long[] {6, 0, 127}, "bool + i8 -> i8");
         check(g.get(1), F32, sh(3), new double[] {0.5, 2, 0}, "bool * f32 -> f32");
         checkLongs(g.get(2), BOOL, sh(3), new long[] {0, 0, 0}, "bool == i8");
         checkLongs(g.get(3), BOOL, sh(3), new long[] {0, 1, 0}, "bool < f32");
+    }
+
+    @Test
+    void outOfBoundsLiteralsCompareExactly() {
+        // NumPy 2 (NEP 50) refuses np.int8(1) + 1000 but compares exactly: np.array([1, -1], np.int8) < 1000 -> [True, True]
+        var c = compile("""
+            fn f(x: i8[2]) = (x < 1000, x == -1000, x > -200, x != 128, 1000 > x)
+            fn g(x: u8[2]) = (x == -1, x < 256, x >= -1)
+            """);
+        var f = run(c, "f", of(I8, sh(2), 1, -1));
+        checkLongs(f.get(0), BOOL, sh(2), new long[] {1, 1}, "i8 < 1000");
+        checkLongs(f.get(1), BOOL, sh(2), new long[] {0, 0}, "i8 == -1000");
+        checkLongs(f.get(2), BOOL, sh(2), new long[] {1, 1}, "i8 > -200");
+        checkLongs(f.get(3), BOOL, sh(2), new long[] {1, 1}, "i8 != 128");
+        checkLongs(f.get(4), BOOL, sh(2), new long[] {1, 1}, "1000 > i8");
+        var g = run(c, "g", of(U8, sh(2), 0, 255));
+        checkLongs(g.get(0), BOOL, sh(2), new long[] {0, 0}, "u8 == -1");
+        checkLongs(g.get(1), BOOL, sh(2), new long[] {1, 1}, "u8 < 256");
+        checkLongs(g.get(2), BOOL, sh(2), new long[] {1, 1}, "u8 >= -1");
+    }
+
+    @Test
+    void inBoundsLiteralsAtTheEdgesOfEachIntegerDtype() {
+        var c = compile("""
+            fn f(a: i8, b: i16, d: i32, e: u8, g: i64) = (a + 127, a + -128, b * -32768, d + 2147483647, e + 255, g + 9223372036854775807)
+            """);
+        var f = run(c, "f", of(I8, sh(), 0), of(I16, sh(), 1), of(I32, sh(), 0), of(U8, sh(), 0), Tensor.ofLongs(I64, sh(), new long[] {0}));
+        checkLongs(f.get(0), I8, sh(), new long[] {127}, "i8 + 127");
+        checkLongs(f.get(1), I8, sh(), new long[] {-128}, "i8 + -128");
+        checkLongs(f.get(2), I16, sh(), new long[] {-32768}, "i16 * -32768");
+        checkLongs(f.get(3), I32, sh(), new long[] {2147483647}, "i32 + 2147483647");
+        checkLongs(f.get(4), U8, sh(), new long[] {255}, "u8 + 255");
+        checkLongs(f.get(5), I64, sh(), new long[] {Long.MAX_VALUE}, "i64 + max");
+    }
+
+    @Test
+    void floatXAppliesOnlyWhereALiteralStandsAlone() {
+        // Under --floatX f32 a literal next to an f64 tensor is Python's double, not an f32-rounded one:
+        // np.float64(0) + 0.1 == 0.1 exactly (0.1f would be 0.10000000149011612).
+        var c = compile("""
+            const LR = 0.1
+            fn g(x: f64) = x + 0.1
+            fn h(x: f64[2]) = (x + 0.1, x * [0.1, 0.2], where(x > 0, 0.1, x), clip(x, 0.1, 0.3), maximum(x, 0.1), x + LR)
+            fn k(x: f64) = (x + (0.1 + 0.2), x + 1 / 3, x + exp(0.1), x + -0.1, x * 0.1 ** 2, 0.1, x + [0.1, 0.7][1])
+            """, F32);
+        assertEquals(0.1, run1(c, "g", f64(sh(), 0)).getDouble(0), 0.0, "f64 + 0.1");
+        var h = run(c, "h", f64(sh(2), 0, 1));
+        check(h.get(0), F64, sh(2), new double[] {0.1, 1.1}, 0, "f64 + 0.1");
+        check(h.get(1), F64, sh(2), new double[] {0, 0.2}, 0, "f64 * [0.1, 0.2]");
+        check(h.get(2), F64, sh(2), new double[] {0, 0.1}, 0, "where(f64 > 0, 0.1, f64)");
+        check(h.get(3), F64, sh(2), new double[] {0.1, 0.3}, 0, "clip(f64, 0.1, 0.3)");
+        check(h.get(4), F64, sh(2), new double[] {0.1, 1}, 0, "maximum(f64, 0.1)");
+        check(h.get(5), F64, sh(2), new double[] {0.1, 1.1}, 0, "f64 + const LR = 0.1");
+        var k = run(c, "k", f64(sh(), 0));
+        // literal arithmetic is Python's: 0.1 + 0.2 = 0.30000000000000004, 1 / 3 in double, math.exp(0.1)
+        check(k.get(0), F64, sh(), new double[] {0.1 + 0.2}, 0, "f64 + (0.1 + 0.2)");
+        check(k.get(1), F64, sh(), new double[] {1.0 / 3}, 0, "f64 + 1 / 3");
+        check(k.get(2), F64, sh(), new double[] {StrictMath.exp(0.1)}, 1e-16, "f64 + exp(0.1)");
+        check(k.get(3), F64, sh(), new double[] {-0.1}, 0, "f64 + -0.1");
+        check(k.get(4), F64, sh(), new double[] {0}, 0, "0 * 0.1 ** 2");
+        check(k.get(5), F32, sh(), new double[] {(float) 0.1}, 0, "0.1 standing alone is floatX");
+        check(k.get(6), F64, sh(), new double[] {0.7}, 0, "f64 + [0.1, 0.7][1]");
     }
 
     @Test
