@@ -127,11 +127,11 @@ public final class Embedding {
     }
 
     private static Value.T t(Operand o) {
-        return new Value.T(o.node(), o.weak());
+        return new Value.T(o.node(), o.weak(), o.exact());
     }
 
     private static Operand operand(Value v, SourceSpan at, String what) {
-        if (v instanceof Value.T t) return new Operand(t.node(), t.weak());
+        if (v instanceof Value.T t) return new Operand(t.node(), t.weak(), t.exact());
         throw new FrontendError(at, what + " gave " + Value.describe(v) + ", not a tensor");
     }
 
@@ -144,13 +144,18 @@ public final class Embedding {
         return operand(v, at, what);
     }
 
+    /** A Java float number: a weak literal in floatX, keeping its exact double for when it meets an f64 tensor. */
+    private static Value.T floatLiteral(Lowerer l, double d) {
+        return new Value.T(dev.txc.ir.Ir.scalar(d, l.floatX()), true, l.floatX() == DType.F64 ? null : dev.txc.ir.Ir.scalar(d, DType.F64));
+    }
+
     /** A Java value as a lowering value: numbers are weak literals, lists and arrays are list literals. */
     private static Value value(Lowerer l, Object o, SourceSpan at, String what) {
         return switch (o) {
             case null -> throw new FrontendError(at, what + ": an argument is null");
             case Operand op -> t(op);
-            case Double d -> new Value.T(dev.txc.ir.Ir.scalar(d, l.floatX()), true);
-            case Float f -> new Value.T(dev.txc.ir.Ir.scalar(f, l.floatX()), true);
+            case Double d -> floatLiteral(l, d);
+            case Float f -> floatLiteral(l, f);
             case Long n -> new Value.T(dev.txc.ir.Ir.scalarLong(n, DType.I64), true);
             case Integer n -> new Value.T(dev.txc.ir.Ir.scalarLong(n, DType.I64), true);
             case Short n -> new Value.T(dev.txc.ir.Ir.scalarLong(n, DType.I64), true);

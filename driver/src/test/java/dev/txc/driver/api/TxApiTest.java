@@ -157,4 +157,21 @@ class TxApiTest {
         assertEquals("(x ** 2.0)", dscalar("x").pow(2).toString());
         assertTrue(ir(dscalar("x").pow(2)).startsWith("func @expr(%x: f64)"), ir(dscalar("x").pow(2)));
     }
+
+    @Test
+    void floatLiteralsNextToF64StayExactUnderFloatXF32() {
+        DType saved = floatX();
+        setFloatX(DType.F32);
+        try {
+            Expr x = dscalar("x");
+            // np.float64(0) + 0.1 == 0.1; an f32-rounded literal would give 0.10000000149011612
+            assertEquals(0.1, function(List.of(x), x.plus(0.1)).invoke(0.0).toDouble(), 0.0);
+            assertEquals(0.1, function(List.of(x), x.times(List.of(0.1, 0.2)).get(0)).invoke(1.0).toDouble(), 0.0);
+            assertEquals(0.1, function(List.of(x), x.plus(constant(0.1))).invoke(0.0).toDouble(), 0.0);
+            // standing alone, a literal is floatX
+            assertEquals(DType.F32, constant(0.1).dtype());
+        } finally {
+            setFloatX(saved);
+        }
+    }
 }
