@@ -253,14 +253,6 @@ class MainTest {
     }
 
     @Test
-    void notYetAvailableCommands() {
-        for (String cmd : new String[] {"ptx"}) {
-            Cli r = fails(2, cmd, file, "--fn", "gy");
-            assertEquals("txc " + cmd + ": not available yet\n", r.err());
-        }
-    }
-
-    @Test
     void cudaWithoutCudaIsAUserError() {
         Cli r = fails(1, "run", file, "--fn", "gy", "--arg", "x=1", "--device", "cuda");
         assertTrue(r.err().startsWith("error: --device cuda: "), r::toString);

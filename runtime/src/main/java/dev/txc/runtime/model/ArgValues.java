@@ -57,7 +57,11 @@ public final class ArgValues {
     private static NDArray value(ParamSpec p, String text, int position, boolean allowDowncast) {
         DType want = p.type().dtype();
         try {
-            if (text.startsWith("@")) return fromFile(p, Path.of(text.substring(1)), allowDowncast);
+            if (text.startsWith("@")) {
+                String file = text.substring(1).strip();
+                if (file.isEmpty()) throw new TxRuntimeException("'@' needs a file name after it, such as @" + p.name() + ".npy");
+                return fromFile(p, Path.of(file), allowDowncast);
+            }
             for (String gen : List.of("randn", "zeros", "ones")) {
                 if (text.startsWith(gen + ":")) {
                     int[] shape = shape(text.substring(gen.length() + 1), text);
