@@ -64,9 +64,13 @@ final class InitialState {
     private static int[] staticShape(SharedVar v) {
         TensorType t = v.type();
         if (!t.isStatic()) throw new TxRuntimeException("shared variable " + v.name() + " has type " + t + ", but only load(...) can give it a shape");
-        int[] shape = new int[t.rank()];
-        for (int k = 0; k < shape.length; k++) shape[k] = Math.toIntExact(t.dim(k).size());
-        return shape;
+        long[] dims = new long[t.rank()];
+        for (int k = 0; k < dims.length; k++) dims[k] = t.dim(k).size();
+        try {
+            return Shapes.ofLongs(dims);
+        } catch (TxRuntimeException e) {
+            throw new TxRuntimeException("shared variable " + v.name() + " (" + t + "): " + e.getMessage(), e);
+        }
     }
 
     private static NDArray loadInitial(SharedVar v, Path file) {

@@ -151,4 +151,34 @@ class MessagesTest {
         assertEquals(1, r.status(), r::toString);
         assertEquals("error: call 5 of 9 failed: g: boom\n", r.err());
     }
+
+    @Test
+    void shapesWhoseSizeOverflowsAreUserErrorsOnEveryEngine() throws IOException {
+        String f = write("big.tx", """
+                fn f(x: f64[?, ?]) = sum(x)
+                fn z() = zeros([99999999999, 99999999999])
+                fn z3(n: i64) = zeros([n, n])
+                """);
+        for (String arg : new String[] {"randn:99999999999x99999999999", "zeros:4294967296x4294967296", "ones:65536x32768"}) {
+            Cli r = fails(1, "run", f, "--fn", "f", "--arg", "x=" + arg);
+            assertTrue(r.err().matches("error: --arg x: array of shape \\([0-9, ]+\\) is too big \\(more than 2\\^31-1 elements\\)\n"), r::toString);
+        }
+        for (String[] engine : new String[][] {{"--engine", "interp"}, {"-O0"}, {"-O2"}}) {
+            Cli r = fails(1, concat(new String[] {"run", f, "--fn", "z"}, engine));
+            assertEquals("error: z: array of shape (99999999999, 99999999999) is too big (more than 2^31-1 elements)\n", r.err());
+            r = fails(1, concat(new String[] {"run", f, "--fn", "z3", "--arg", "n=4294967296"}, engine));
+            assertEquals("error: z3: array of shape (4294967296, 4294967296) is too big (more than 2^31-1 elements)\n", r.err());
+            r = fails(1, concat(new String[] {"run", f, "--fn", "z3", "--arg", "n=-2"}, engine));
+            assertEquals("error: z3: negative dimensions are not allowed: (-2, -2)\n", r.err());
+        }
+        String g = write("big2.tx", "shared w: f64[99999999999, 99999999999] = 0.0\nfn r(x: f64) = sum(w) + x\n");
+        Cli r = fails(1, "run", g, "--fn", "r", "--arg", "x=1");
+        assertEquals("error: shared variable w (f64[99999999999, 99999999999]): array of shape (99999999999, 99999999999) is too big (more than 2^31-1 elements)\n", r.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

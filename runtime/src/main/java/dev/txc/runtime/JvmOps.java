@@ -146,8 +146,8 @@ public final class JvmOps {
     }
 
     private static int[] ints(NDArray shape) {
-        int[] s = new int[shape.size()];
-        for (int k = 0; k < s.length; k++) s[k] = Math.toIntExact(shape.getLong(k));
-        return s;
+        long[] s = new long[shape.size()];
+        for (int k = 0; k < s.length; k++) s[k] = shape.getLong(k);
+        return Shapes.ofLongs(s);
     }
 }

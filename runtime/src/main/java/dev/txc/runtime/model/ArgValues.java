@@ -4,6 +4,7 @@ import dev.txc.runtime.DType;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.Literal;
 import dev.txc.runtime.NDArray;
+import dev.txc.runtime.Shapes;
 import dev.txc.runtime.Npy;
 import dev.txc.runtime.TxRuntimeException;
 import java.nio.file.Path;
@@ -85,16 +86,15 @@ public final class ArgValues {
     private static int[] shape(String spec, String whole) {
         if (spec.isEmpty()) return new int[0];
         String[] parts = spec.split("x", -1);
-        int[] shape = new int[parts.length];
+        long[] shape = new long[parts.length];
         for (int k = 0; k < parts.length; k++) {
             try {
-                shape[k] = Integer.parseInt(parts[k].strip());
-                if (shape[k] < 0) throw new NumberFormatException();
+                shape[k] = Long.parseLong(parts[k].strip());
             } catch (NumberFormatException e) {
                 throw new TxRuntimeException("bad shape '" + spec + "' in '" + whole + "' (expected sizes separated by x, such as 3x4)");
             }
         }
-        return shape;
+        return Shapes.ofLongs(shape);
     }
 
     private static NDArray fromFile(ParamSpec p, Path file, boolean allowDowncast) {
