@@ -100,7 +100,9 @@ public final class Main {
             return 1;
         } catch (UserException | TxRuntimeException | PrettyPrinter.TooLargeException e) {
             out.flush();
-            err.println("error: " + e.getMessage());
+            RunErrors.Located at = RunErrors.Located.in(e);
+            if (at != null) err.print(at.render(e.getMessage()));
+            else err.println("error: " + e.getMessage());
             return 1;
         } catch (Throwable t) {
             out.flush();
@@ -206,6 +208,11 @@ public final class Main {
         throw new UserException("--device cuda: " + NO_CUDA + "; run on the CPU with --device cpu");
     }
 
+    /** The engine's program for {@code m}, its run-time errors located in the sources of {@code c}. */
+    private static dev.txc.runtime.model.Program load(Engine engine, Module m, Compiler c) {
+        return RunErrors.located(engine.load(m), () -> c.upTo(Pipeline.Stage.AD), c.sources());
+    }
+
     // ---- check ----
 
     private int check(CommandLine.Parsed p) {
@@ -227,8 +234,8 @@ public final class Main {
         Module m = c.upTo(engine.stage());
         Compiler.function(m, fnName, p.file());
         ModelSpec spec = ModelSpecs.of(m, p.file());
-        ModelState state = InitialState.of(m);
-        Runner.run(spec, engine.load(m), state, options, out, err, terminal);
+        ModelState state = InitialState.of(m, c.sources());
+        Runner.run(spec, load(engine, m, c), state, options, out, err, terminal);
         return 0;
     }
 
@@ -246,8 +253,8 @@ public final class Main {
         Module m = c.upTo(engine.stage());
         ModelSpec spec = ModelSpecs.of(m, p.file());
         List<NDArray> args = dev.txc.runtime.model.ArgValues.convert(spec.function(fnName), options.args(), options.allowDowncast());
-        ModelState state = InitialState.of(m).exclusive(true);
-        dev.txc.runtime.model.Program program = engine.load(m);
+        ModelState state = InitialState.of(m, c.sources()).exclusive(true);
+        dev.txc.runtime.model.Program program = load(engine, m, c);
         int total = warmup + calls;
         for (int k = 0; k < warmup; k++) benchCall(program, fnName, args, state, k + 1, total);
         long[] ns = new long[calls];
