@@ -27,11 +27,11 @@ import java.util.function.Supplier;
  * the operand shapes in operand order. The replay happens only after a failure and gets a few seconds; when it finds
  * no located error in time, the engine's own message stands.
  */
-final class RunErrors {
+public final class RunErrors {
     private RunErrors() {}
 
     /** How long a replay may take before the engine's unlocated message is reported instead. */
-    static final long REPLAY_SECONDS = 5;
+    public static final long REPLAY_SECONDS = 5;
 
     /** A run-time error at a source location; renders like a compile-time error. */
     static final class Located extends TxRuntimeException {
@@ -80,15 +80,22 @@ final class RunErrors {
         };
     }
 
-    /** The interpreter's error for this call, or null when it finds none (or takes too long). */
     private static EvalException replay(Function f, List<NDArray> args, ModelState state) {
-        Map<String, Tensor> byName = new HashMap<>();
-        for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), Tensors.fromNd(args.get(k)));
         NDArray[] snapshot = state.snapshot();
         List<String> names = state.names();
+        return replay(f, args, name -> snapshot[names.indexOf(name)]);
+    }
+
+    /**
+     * The reference interpreter's error for calling {@code f} with {@code args} (null for a default) and the shared
+     * values {@code shared} gives by name, or null when it finds none or takes more than {@link #REPLAY_SECONDS}.
+     */
+    public static EvalException replay(Function f, List<NDArray> args, java.util.function.Function<String, NDArray> shared) {
+        Map<String, Tensor> byName = new HashMap<>();
+        for (int k = 0; k < args.size(); k++) if (args.get(k) != null) byName.put(f.paramName(k), Tensors.fromNd(args.get(k)));
         var replay = CompletableFuture.supplyAsync(() -> {
             try {
-                Interpreter.run(f, byName, name -> Tensors.fromNd(snapshot[names.indexOf(name)]));
+                Interpreter.run(f, byName, name -> Tensors.fromNd(shared.apply(name)));
                 return null;
             } catch (EvalException ee) {
                 return ee;

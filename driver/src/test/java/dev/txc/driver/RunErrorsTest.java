@@ -89,4 +89,15 @@ class RunErrorsTest {
         r = fails("bench", f, "--fn", "f");
         assertTrue(r.err().startsWith(f + ":1:20: error: shared variable v: cannot read "), r::toString);
     }
+
+    @Test
+    void embeddingApiErrorsNameTheCallersLine() {
+        var a = dev.txc.driver.api.Tx.dvector("a");
+        var y = dev.txc.driver.api.Tx.dvector("y");
+        int line = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+        var sum = dev.txc.driver.api.Tx.exp(a).plus(y);
+        var f = dev.txc.driver.api.Tx.function(java.util.List.of(a, y), sum.times(2));
+        var e = assertThrows(dev.txc.driver.api.TxException.class, () -> f.invoke(new double[] {1, 2, 3}, new double[] {1, 2}));
+        assertEquals("RunErrorsTest.java:" + line + ": f: operands could not be broadcast together with shapes (3,) (2,)", e.getMessage());
+    }
 }
