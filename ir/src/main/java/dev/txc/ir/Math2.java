@@ -7,7 +7,8 @@ final class Math2 {
     static int[] toInts(long[] l) {
         int[] r = new int[l.length];
         for (int k = 0; k < l.length; k++) {
-            if (l[k] < 0 || l[k] > Integer.MAX_VALUE)
+            // -1 passes: reshape infers it; other negative sizes are the consumer's error (its message is better)
+            if (l[k] < Integer.MIN_VALUE || l[k] > Integer.MAX_VALUE)
                 throw new EvalException(l[k] < 0 ? "negative dimensions are not allowed: " + text(l) : "array of shape " + text(l) + " is too big (more than 2^31-1 elements)");
             r[k] = (int) l[k];
         }

@@ -127,6 +127,7 @@ public final class Tensor {
 
     public static int size(int[] shape) {
         long n = 1;
+        for (int s : shape) if (s < 0) throw new EvalException("negative dimensions are not allowed: " + RefOps.shapeText(shape));
         for (int s : shape) if (s == 0) return 0;
         for (int s : shape) {
             n *= s; // both factors are at most 2^31-1, so this cannot overflow before the check
