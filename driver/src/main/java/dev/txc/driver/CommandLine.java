@@ -97,8 +97,8 @@ final class CommandLine {
 
     private static final Flag ARG = shared(RunOptions.ARG);
     private static final Flag FLOATX = choice("floatX", "the dtype of floatX and of float literals (default f64)", "f32", "f64");
-    private static final Flag OPT_LEVEL = choice("opt-level", "optimization level (default 2)", "0", "1", "2");
-    private static final Flag DEVICE = choice("device", "where to run (default cpu); cuda fails when CUDA is not available", "cpu", "cuda");
+    private static final Flag OPT_LEVEL = choice("opt-level", "optimization level (default 2); -O0, -O1, -O2 for short", "0", "1", "2");
+    private static final Flag DEVICE = choice("device", "where to run (default cpu); cuda is not implemented yet (an error)", "cpu", "cuda");
     private static final Flag ALLOW_DOWNCAST = shared(RunOptions.ALLOW_DOWNCAST);
     private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default jvm)", false, true, List.of("interp", "jvm"));
     private static final Flag IR_STAGE = choice("stage", "the pipeline stage to show (default opt)", "parsed", "ad", "opt", "fused", "lowered");
@@ -122,11 +122,11 @@ final class CommandLine {
                             val("o", "FILE", "write to FILE.dot, or render FILE.svg (also .png, .pdf) with Graphviz's dot; default: DOT text on stdout"),
                             OPT_LEVEL, FLOATX)),
             new Command("asm", "asm FILE.tx --fn NAME", "print the generated JVM bytecode as text", List.of(FN, OPT_LEVEL, FLOATX)),
-            new Command("ptx", "ptx FILE.tx --fn NAME", "print the generated CUDA PTX", List.of(FN, OPT_LEVEL, FLOATX)),
+            new Command("ptx", "ptx FILE.tx --fn NAME", "print the generated CUDA PTX (not implemented yet: txc has no CUDA backend)", List.of(FN, OPT_LEVEL, FLOATX)),
             new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]",
                     "write a standalone jar of the compiled functions (java -jar OUT.jar FN ..., or a library with a typed facade class)",
                     List.of(val("o", "OUT.jar", "the jar to write"),
-                            choice("target", "the backends to include (default jvm); cuda fails while txc has no CUDA backend, all skips it with a note", "jvm", "cuda", "all"),
+                            choice("target", "the backends to include (default jvm); cuda is not implemented yet (an error), all skips it with a note", "jvm", "cuda", "all"),
                             OPT_LEVEL, FLOATX)),
             new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda]",
                     "time calls of a function after warm-up: median, min, max",
@@ -149,7 +149,7 @@ final class CommandLine {
 
     /** Parses the arguments after the subcommand name. */
     static Parsed parse(Command cmd, List<String> args) {
-        var p = dev.txc.runtime.model.FlagParser.parse(args, cmd::flag, Map.of("h", "help", "o", "o"));
+        var p = dev.txc.runtime.model.FlagParser.parse(shortOptLevel(cmd, args), cmd::flag, Map.of("h", "help", "o", "o"));
         var values = new LinkedHashMap<>(p.values());
         boolean help = values.remove(HELP.name) != null, verbose = values.remove(VERBOSE.name) != null;
         List<String> positional = p.positional();
@@ -157,6 +157,18 @@ final class CommandLine {
         if (positional.isEmpty()) throw new UsageException("missing FILE.tx");
         if (positional.size() > 1) throw new UsageException("unexpected argument '" + positional.get(1) + "' (only one FILE.tx is allowed)");
         return new Parsed(cmd, positional.getFirst(), values, false, verbose);
+    }
+
+    /** {@code -O2} is {@code --opt-level=2} (what compiler users type), for commands that take {@code --opt-level}. */
+    private static List<String> shortOptLevel(Command cmd, List<String> args) {
+        if (cmd.flag("opt-level") == null) return args;
+        var out = new ArrayList<String>(args.size());
+        boolean flagsDone = false;
+        for (String a : args) {
+            flagsDone |= a.equals("--");
+            out.add(!flagsDone && a.matches("-O[0-9]+") ? "--opt-level=" + a.substring(2) : a);
+        }
+        return out;
     }
 
     // ---- help ----

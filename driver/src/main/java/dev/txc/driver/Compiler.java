@@ -37,7 +37,7 @@ public final class Compiler {
 
     /** Parses, checks and lowers {@code file} to IR; throws SourceErrors with every error of every file read. */
     public static Compiler open(Path file, Options options) {
-        Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()));
+        Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()), dev.txc.runtime.IoErrors::readText);
         if (!c.ok() || c.module() == null) throw new SourceErrors(c.diagnostics(), c.sources());
         return new Compiler(options, c.module(), c.sources());
     }

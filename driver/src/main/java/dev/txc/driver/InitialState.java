@@ -16,6 +16,10 @@ import dev.txc.runtime.model.SharedSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import dev.txc.frontend.ast.Item;
+import dev.txc.frontend.ast.Parsing;
+import dev.txc.ir.SourceSpan;
 
 /**
  * The initial values a module declares for its shared variables (literals broadcast, seeded randn/uniform, arange,
@@ -26,16 +30,48 @@ final class InitialState {
 
     /** A fresh state holding the initial values. */
     static ModelState of(Module m) {
+        return of(m, Map.of());
+    }
+
+    /** A fresh state holding the initial values; an error is located at the declaration's initializer in {@code sources}. */
+    static ModelState of(Module m, Map<String, List<String>> sources) {
         var specs = new ArrayList<SharedSpec>();
         for (SharedVar v : m.shared()) specs.add(new SharedSpec(v.name(), ModelSpecs.tensor(v.type())));
-        return new ModelState(specs, values(m));
+        return new ModelState(specs, values(m, sources));
     }
 
     /** The initial values in declaration order. */
     static List<NDArray> values(Module m) {
+        return values(m, Map.of());
+    }
+
+    /** The initial values in declaration order; errors are located in {@code sources} where the declaration is found. */
+    static List<NDArray> values(Module m, Map<String, List<String>> sources) {
         var out = new ArrayList<NDArray>();
-        for (SharedVar v : m.shared()) out.add(initialValue(v));
+        for (SharedVar v : m.shared()) {
+            try {
+                out.add(initialValue(v));
+            } catch (TxRuntimeException e) {
+                SourceSpan at = initializer(sources, v.name());
+                if (at == null) throw e;
+                throw new RunErrors.Located(at, e.getMessage(), sources, e);
+            }
+        }
         return out;
+    }
+
+    /**
+     * The span of {@code shared NAME ... = INIT}'s INIT in the sources, found by parsing them again (the IR does not
+     * keep where a shared variable was declared); null when not found.
+     */
+    private static SourceSpan initializer(Map<String, List<String>> sources, String name) {
+        for (var file : sources.entrySet()) {
+            var parsed = Parsing.parse(file.getKey(), String.join("\n", file.getValue()) + "\n");
+            if (!parsed.ok()) continue;
+            for (Item item : parsed.ast().items())
+                if (item instanceof Item.SharedDecl s && s.name().name().equals(name)) return s.init().span();
+        }
+        return null;
     }
 
     private static NDArray initialValue(SharedVar v) {
@@ -58,9 +94,13 @@ final class InitialState {
     private static int[] staticShape(SharedVar v) {
         TensorType t = v.type();
         if (!t.isStatic()) throw new TxRuntimeException("shared variable " + v.name() + " has type " + t + ", but only load(...) can give it a shape");
-        int[] shape = new int[t.rank()];
-        for (int k = 0; k < shape.length; k++) shape[k] = Math.toIntExact(t.dim(k).size());
-        return shape;
+        long[] dims = new long[t.rank()];
+        for (int k = 0; k < dims.length; k++) dims[k] = t.dim(k).size();
+        try {
+            return Shapes.ofLongs(dims);
+        } catch (TxRuntimeException e) {
+            throw new TxRuntimeException("shared variable " + v.name() + " (" + t + "): " + e.getMessage(), e);
+        }
     }
 
     private static NDArray loadInitial(SharedVar v, Path file) {

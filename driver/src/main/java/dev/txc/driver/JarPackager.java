@@ -83,7 +83,7 @@ final class JarPackager {
             } catch (IOException ignored) {
                 // the write already failed; that error is the one worth reporting
             }
-            throw new UserException("cannot write " + target + ": " + e.getMessage());
+            throw new UserException("cannot write " + target + ": " + dev.txc.runtime.IoErrors.describe(e));
         }
         return new Result(FacadeWriter.PACKAGE + "." + className, jar.length);
     }

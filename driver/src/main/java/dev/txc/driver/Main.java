@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  * errors and 3 for internal errors, and never lets an exception escape.
  */
 public final class Main {
+    /** What is true of CUDA in this txc, for every message that mentions it. */
+    static final String NO_CUDA = "the CUDA backend is not implemented yet";
+
     /** The engine {@code run} and {@code bench} use unless {@code --engine} says otherwise. */
     static final String DEFAULT_ENGINE = "jvm";
 
@@ -97,7 +100,9 @@ public final class Main {
             return 1;
         } catch (UserException | TxRuntimeException | PrettyPrinter.TooLargeException e) {
             out.flush();
-            err.println("error: " + e.getMessage());
+            RunErrors.Located at = RunErrors.Located.in(e);
+            if (at != null) err.print(at.render(e.getMessage()));
+            else err.println("error: " + e.getMessage());
             return 1;
         } catch (Throwable t) {
             out.flush();
@@ -160,7 +165,7 @@ public final class Main {
             case "asm" -> asm(p);
             case "compile" -> compile(p);
             case "bench" -> bench(p);
-            case "ptx" -> notYet(p);
+            case "ptx" -> throw new UserException(NO_CUDA + ", so txc ptx has no PTX to print (txc asm prints the JVM bytecode)");
             default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
         };
     }
@@ -200,9 +205,12 @@ public final class Main {
 
     private static void checkDevice(CommandLine.Parsed p) {
         if (!p.get("device", "cpu").equals("cuda")) return;
-        throw new UserException("--device cuda: " + (Host.cudaDriverPresent()
-                ? "this txc has no CUDA backend yet; use --device cpu"
-                : "CUDA is not available on this machine (no NVIDIA driver library libcuda.so.1 found); use --device cpu"));
+        throw new UserException("--device cuda: " + NO_CUDA + "; run on the CPU with --device cpu");
+    }
+
+    /** The engine's program for {@code m}, its run-time errors located in the sources of {@code c}. */
+    private static dev.txc.runtime.model.Program load(Engine engine, Module m, Compiler c) {
+        return RunErrors.located(engine.load(m), () -> c.upTo(Pipeline.Stage.AD), c.sources());
     }
 
     // ---- check ----
@@ -226,8 +234,8 @@ public final class Main {
         Module m = c.upTo(engine.stage());
         Compiler.function(m, fnName, p.file());
         ModelSpec spec = ModelSpecs.of(m, p.file());
-        ModelState state = InitialState.of(m);
-        Runner.run(spec, engine.load(m), state, options, out, err, terminal);
+        ModelState state = InitialState.of(m, c.sources());
+        Runner.run(spec, load(engine, m, c), state, options, out, err, terminal);
         return 0;
     }
 
@@ -245,26 +253,51 @@ public final class Main {
         Module m = c.upTo(engine.stage());
         ModelSpec spec = ModelSpecs.of(m, p.file());
         List<NDArray> args = dev.txc.runtime.model.ArgValues.convert(spec.function(fnName), options.args(), options.allowDowncast());
-        ModelState state = InitialState.of(m).exclusive(true);
-        dev.txc.runtime.model.Program program = engine.load(m);
-        for (int k = 0; k < warmup; k++) program.call(fnName, args, state);
+        ModelState state = InitialState.of(m, c.sources()).exclusive(true);
+        dev.txc.runtime.model.Program program = load(engine, m, c);
+        int total = warmup + calls;
+        for (int k = 0; k < warmup; k++) benchCall(program, fnName, args, state, k + 1, total);
         long[] ns = new long[calls];
         for (int k = 0; k < calls; k++) {
             long t0 = System.nanoTime();
-            program.call(fnName, args, state);
+            benchCall(program, fnName, args, state, warmup + k + 1, total);
             ns[k] = System.nanoTime() - t0;
         }
         java.util.Arrays.sort(ns);
         long median = calls % 2 == 1 ? ns[calls / 2] : (ns[calls / 2 - 1] + ns[calls / 2]) / 2;
+        Unit unit = Unit.of(median);
         out.printf(java.util.Locale.ROOT, "%s: %d calls after %d warm-up: median %s, min %s, max %s%n",
-                fnName, calls, warmup, duration(median), duration(ns[0]), duration(ns[calls - 1]));
+                fnName, calls, warmup, unit.format(median), unit.format(ns[0]), unit.format(ns[calls - 1]));
         return 0;
     }
 
-    private static String duration(long ns) {
-        if (ns < 10_000) return String.format(java.util.Locale.ROOT, "%d ns", ns);
-        if (ns < 10_000_000) return String.format(java.util.Locale.ROOT, "%.1f us", ns / 1e3);
-        return String.format(java.util.Locale.ROOT, "%.2f ms", ns / 1e6);
+    private static void benchCall(dev.txc.runtime.model.Program program, String fn, List<NDArray> args, ModelState state, int n, int total) {
+        try {
+            program.call(fn, args, state);
+        } catch (TxRuntimeException e) {
+            throw new TxRuntimeException("call " + n + " of " + total + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** One unit for a line of timings, chosen by the median so that it reads well. */
+    private enum Unit {
+        NS(1, "%.0f ns"), US(1e3, "%.1f us"), MS(1e6, "%.2f ms");
+
+        private final double scale;
+        private final String format;
+
+        Unit(double scale, String format) {
+            this.scale = scale;
+            this.format = format;
+        }
+
+        static Unit of(long ns) {
+            return ns < 10_000 ? NS : ns < 10_000_000 ? US : MS;
+        }
+
+        String format(long ns) {
+            return String.format(java.util.Locale.ROOT, format, ns / scale);
+        }
     }
 
     // ---- compile ----
@@ -346,7 +379,7 @@ public final class Main {
             try {
                 Files.writeString(file, text);
             } catch (IOException e) {
-                throw new UserException("cannot write " + file + ": " + e.getMessage());
+                throw new UserException("cannot write " + file + ": " + dev.txc.runtime.IoErrors.describe(e));
             }
             return 0;
         }
@@ -377,7 +410,7 @@ public final class Main {
             }
             if (proc.exitValue() != 0) throw new UserException(dot + " -T" + format + " failed (exit status " + proc.exitValue() + ")" + (problems.isEmpty() ? "" : ": " + problems));
         } catch (IOException e) {
-            throw new UserException("cannot run " + dot + ": " + e.getMessage());
+            throw new UserException("cannot run " + dot + ": " + dev.txc.runtime.IoErrors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while running " + dot);
@@ -395,10 +428,4 @@ public final class Main {
         return 0;
     }
 
-    // ---- not yet ----
-
-    private int notYet(CommandLine.Parsed p) {
-        err.println("txc " + p.command().name() + ": not available yet");
-        return 2;
-    }
 }

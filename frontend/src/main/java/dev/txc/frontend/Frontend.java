@@ -49,6 +49,7 @@ public final class Frontend {
     final Map<String, TensorType> failedShared = new LinkedHashMap<>();
     private final Map<String, SourceSpan> definedAt = new LinkedHashMap<>();
     private final Set<Path> loaded = new HashSet<>();
+    private SourceReader reader = Files::readString;
     private final List<Item> items = new ArrayList<>();
 
     private Frontend(Options options) {
@@ -60,11 +61,23 @@ public final class Frontend {
         return new Frontend(options);
     }
 
+    /** Reads a source file; the message of its IOException is the reason in words ("no such file"). */
+    @FunctionalInterface
+    public interface SourceReader {
+        String read(Path file) throws IOException;
+    }
+
     public static Compilation compileFile(Path file, Options options) {
+        return compileFile(file, options, Files::readString);
+    }
+
+    /** Compiles {@code file}, reading it and its imports with {@code reader}. */
+    public static Compilation compileFile(Path file, Options options, SourceReader reader) {
         var fe = new Frontend(options);
+        fe.reader = reader;
         String text;
         try {
-            text = Files.readString(file);
+            text = reader.read(file);
         } catch (IOException e) {
             fe.diagnostics.add(Diagnostic.error(null, "cannot read " + file + ": " + e.getMessage()));
             return fe.result(null);
@@ -124,9 +137,10 @@ public final class Frontend {
         if (loaded.contains(target)) return;
         String text;
         try {
-            text = Files.readString(target);
+            text = reader.read(target);
         } catch (IOException e) {
-            diagnostics.add(Diagnostic.error(imp.span(), "cannot import \"" + imp.path() + "\": no such file " + target));
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage();
+            diagnostics.add(Diagnostic.error(imp.span(), "cannot import \"" + imp.path() + "\": " + target + ": " + why));
             return;
         }
         Path rel = Path.of("").toAbsolutePath().relativize(target);

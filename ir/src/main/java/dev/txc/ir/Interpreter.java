@@ -110,6 +110,14 @@ public final class Interpreter {
     }
 
     private Object apply(Node n) {
+        try {
+            return applyOp(n);
+        } catch (EvalException e) {
+            throw e.at(n);
+        }
+    }
+
+    private Object applyOp(Node n) {
         Attrs a = n.attrs();
         return switch (n.op()) {
             case PARAM -> throw new IllegalStateException("unbound parameter " + a.str("name"));

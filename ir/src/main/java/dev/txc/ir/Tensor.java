@@ -127,8 +127,12 @@ public final class Tensor {
 
     public static int size(int[] shape) {
         long n = 1;
-        for (int s : shape) n *= s;
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
+        for (int s : shape) if (s < 0) throw new EvalException("negative dimensions are not allowed: " + RefOps.shapeText(shape));
+        for (int s : shape) if (s == 0) return 0;
+        for (int s : shape) {
+            n *= s; // both factors are at most 2^31-1, so this cannot overflow before the check
+            if (n > Integer.MAX_VALUE) throw new EvalException("array of shape " + RefOps.shapeText(shape) + " is too big (more than 2^31-1 elements)");
+        }
         return (int) n;
     }
 

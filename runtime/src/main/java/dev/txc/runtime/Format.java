@@ -18,9 +18,12 @@ public final class Format {
     }
 
     /**
-     * NumPy-style text: nested lists with ", " separators, floats with at most 8 fractional digits (scientific
-     * for the whole array if any shown nonzero |v| is below 1e-4 or at least 1e16), ints plain, bools
-     * {@code True}/{@code False}; more than 1000 elements are summarized with {@code ...}.
+     * NumPy-style text: nested lists with ", " separators, ints plain, bools {@code True}/{@code False}; more than
+     * 1000 elements are summarized with {@code ...}. Floats follow NumPy's choice of notation: a scalar is positional
+     * unless a nonzero |v| is below 1e-4 or at least 1e16 (NumPy's scalar repr); an array is scientific as a whole
+     * when, over its shown finite nonzero values, max |v| >= 1e8, min |v| < 1e-4 or max/min > 1e3 (NumPy's
+     * array2string), and then every element has the same number of mantissa digits ({@code [1.0005e+03, 1.0000e-03]}).
+     * Positional floats have at most 8 fractional digits; NumPy's padding with spaces is left out.
      */
     public static String text(NDArray a) {
         boolean summarize = a.size() > SUMMARY_THRESHOLD;
@@ -36,17 +39,42 @@ public final class Format {
 
     private static Element floatElement(NDArray a, boolean summarize) {
         boolean f32 = a.dtype() == DType.F32;
-        boolean[] scientific = {false};
+        double[] range = {Double.POSITIVE_INFINITY, 0};
+        int[] digits = {0, 2};
         nest(new StringBuilder(), a, 0, a.offset(), summarize, p -> {
-            double v = Math.abs(Buffers.getDouble(a.data(), a.dtype(), p));
-            if (Double.isFinite(v) && v != 0 && (v < 1e-4 || v >= 1e16)) {
-                scientific[0] = true;
+            double v = Buffers.getDouble(a.data(), a.dtype(), p);
+            if (Double.isFinite(v)) {
+                double m = Math.abs(v);
+                if (m != 0) {
+                    range[0] = Math.min(range[0], m);
+                    range[1] = Math.max(range[1], m);
+                }
+                String s = scientific(v, f32);
+                int dot = s.indexOf('.'), e = s.indexOf('e');
+                digits[0] = Math.max(digits[0], dot < 0 ? 0 : e - dot - 1);
+                digits[1] = Math.max(digits[1], s.length() - e - 2);
             }
             return "";
         });
-        return scientific[0]
-                ? p -> scientific(Buffers.getDouble(a.data(), a.dtype(), p), f32)
-                : p -> positional(Buffers.getDouble(a.data(), a.dtype(), p), f32);
+        double min = range[0], max = range[1];
+        boolean any = max > 0;
+        boolean scientific = a.rank() == 0
+                ? any && (min < 1e-4 || max >= 1e16)
+                : any && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
+        if (!scientific) return p -> positional(Buffers.getDouble(a.data(), a.dtype(), p), f32);
+        if (a.rank() == 0) return p -> scientific(Buffers.getDouble(a.data(), a.dtype(), p), f32);
+        return p -> padded(scientific(Buffers.getDouble(a.data(), a.dtype(), p), f32), digits[0], digits[1]);
+    }
+
+    /** A scientific string with exactly {@code frac} mantissa digits after a kept point and {@code exp} exponent digits. */
+    private static String padded(String s, int frac, int exp) {
+        int e = s.indexOf('e');
+        if (e < 0) return s; // nan, inf
+        String mant = s.substring(0, e), expDigits = s.substring(e + 2);
+        int dot = mant.indexOf('.');
+        int have = dot < 0 ? 0 : mant.length() - dot - 1;
+        String m = (dot < 0 ? mant + "." : mant) + "0".repeat(frac - have);
+        return m + s.substring(e, e + 2) + "0".repeat(exp - expDigits.length()) + expDigits;
     }
 
     private static void nest(StringBuilder sb, NDArray a, int axis, int pos, boolean summarize, Element e) {
@@ -96,8 +124,19 @@ public final class Format {
         return m + "e" + (exp < 0 ? "-" : "+") + (digits.length() < 2 ? "0" : "") + digits;
     }
 
+    /**
+     * The shortest decimal that reads back as {@code v} in its dtype. Java's toString is shortest except that it
+     * always keeps two significant digits ({@code 4.9E-324}, where {@code 5e-324} reads back the same), so a
+     * one-digit candidate is tried first.
+     */
     private static BigDecimal shortest(double v, boolean f32) {
-        return new BigDecimal(f32 ? Float.toString((float) v) : Double.toString(v));
+        BigDecimal java = new BigDecimal(f32 ? Float.toString((float) v) : Double.toString(v));
+        if (java.stripTrailingZeros().precision() <= 1) return java;
+        for (RoundingMode mode : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.FLOOR, RoundingMode.CEILING}) {
+            BigDecimal one = java.round(new java.math.MathContext(1, mode));
+            if (f32 ? Float.parseFloat(one.toString()) == (float) v : Double.parseDouble(one.toString()) == v) return one;
+        }
+        return java;
     }
 
     private static String special(double v, String zero) {
@@ -127,11 +166,28 @@ public final class Format {
     }
 
     private static String jsonDouble(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : nonFinite(v);
+        return Double.isFinite(v) ? repr(v, false) : nonFinite(v);
     }
 
     private static String jsonFloat(float v) {
-        return Float.isFinite(v) ? Float.toString(v) : nonFinite(v);
+        return Float.isFinite(v) ? repr(v, true) : nonFinite(v);
+    }
+
+    /**
+     * Python's {@code repr} of a float (NumPy's of a float32 for {@code f32}): the fewest significant digits that
+     * read back as the same value in its own dtype, positional when 1e-4 <= |v| < 1e16, else {@code 5e-324} form.
+     */
+    static String repr(double v, boolean f32) {
+        if (v == 0) return Double.doubleToRawLongBits(v) < 0 ? "-0.0" : "0.0";
+        BigDecimal d = shortest(v, f32).stripTrailingZeros();
+        double m = Math.abs(v);
+        if (m >= 1e-4 && m < 1e16) {
+            String s = d.toPlainString();
+            return s.indexOf('.') < 0 ? s + ".0" : s;
+        }
+        int exp = d.precision() - d.scale() - 1;
+        String mant = d.movePointLeft(exp).toPlainString(), digits = Integer.toString(Math.abs(exp));
+        return mant + "e" + (exp < 0 ? "-" : "+") + (digits.length() < 2 ? "0" : "") + digits;
     }
 
     private static String nonFinite(double v) {

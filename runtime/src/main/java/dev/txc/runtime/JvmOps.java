@@ -146,8 +146,15 @@ public final class JvmOps {
     }
 
     private static int[] ints(NDArray shape) {
-        int[] s = new int[shape.size()];
-        for (int k = 0; k < s.length; k++) s[k] = Math.toIntExact(shape.getLong(k));
-        return s;
+        long[] s = new long[shape.size()];
+        boolean fits = true;
+        for (int k = 0; k < s.length; k++) {
+            s[k] = shape.getLong(k);
+            fits &= s[k] >= -1 && s[k] <= Integer.MAX_VALUE;
+        }
+        if (!fits) Shapes.ofLongs(s); // throws: a size that is negative (-1 is reshape's "infer") or too large
+        int[] out = new int[s.length];
+        for (int k = 0; k < s.length; k++) out[k] = (int) s[k];
+        return out;
     }
 }

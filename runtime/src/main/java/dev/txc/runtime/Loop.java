@@ -88,17 +88,18 @@ public final class Loop {
         return build(ops, 1, shape);
     }
 
+    /** The broadcast of every input and shape vector; an error names each of their shapes, not a partial result. */
     private static int[] broadcastShape(NDArray[] inputs, NDArray[] shapes) {
-        int[] shape = new int[0];
+        var all = new java.util.ArrayList<int[]>();
         if (shapes != null) {
             for (NDArray s : shapes) {
-                int[] v = new int[s.size()];
-                for (int k = 0; k < v.length; k++) v[k] = Math.toIntExact(s.getLong(k));
-                shape = Shapes.broadcast(shape, v);
+                long[] v = new long[s.size()];
+                for (int k = 0; k < v.length; k++) v[k] = s.getLong(k);
+                all.add(Shapes.ofLongs(v));
             }
         }
-        for (NDArray in : inputs) shape = Shapes.broadcast(shape, in.shape());
-        return shape;
+        for (NDArray in : inputs) all.add(in.shape());
+        return Shapes.broadcastAll(all.toArray(new int[0][]));
     }
 
     private static Loop build(NDArray[] ops, int nOut, int[] fullShape) {

@@ -40,7 +40,7 @@ public final class Npy {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TxRuntimeException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new TxRuntimeException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
         return readBytes(bytes, file.toString());
     }
@@ -50,7 +50,7 @@ public final class Npy {
         try {
             return readBytes(in.readAllBytes(), name);
         } catch (IOException e) {
-            throw new TxRuntimeException("cannot read " + name + ": " + e.getMessage(), e);
+            throw new TxRuntimeException("cannot read " + name + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -330,7 +330,7 @@ public final class Npy {
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new TxRuntimeException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new TxRuntimeException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

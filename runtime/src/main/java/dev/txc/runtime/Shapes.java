@@ -44,6 +44,32 @@ public final class Shapes {
         return k < s.length ? s[s.length - 1 - k] : 1;
     }
 
+    /**
+     * A shape given as longs (a shape vector, a declared type, a command line) as ints; a negative size or more than
+     * 2^31-1 elements in all (however large the sizes: the product is never formed in a way that can overflow) is a
+     * TxRuntimeException, before anything is allocated.
+     */
+    public static int[] ofLongs(long[] dims) {
+        int[] out = new int[dims.length];
+        boolean tooBig = false;
+        for (int k = 0; k < dims.length; k++) {
+            if (dims[k] < 0) throw new TxRuntimeException("negative dimensions are not allowed: " + format(dims));
+            tooBig |= dims[k] > Integer.MAX_VALUE;
+            out[k] = (int) Math.min(dims[k], Integer.MAX_VALUE);
+        }
+        boolean empty = java.util.Arrays.stream(dims).anyMatch(d -> d == 0);
+        if (tooBig && !empty) throw new TxRuntimeException("array of shape " + format(dims) + " is too big (more than 2^31-1 elements)");
+        if (tooBig) throw new TxRuntimeException("array of shape " + format(dims) + " has a dimension larger than 2^31-1");
+        size(out);
+        return out;
+    }
+
+    private static String format(long[] dims) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int k = 0; k < dims.length; k++) sb.append(k > 0 ? ", " : "").append(dims[k]);
+        return sb.append(dims.length == 1 ? ",)" : ")").toString();
+    }
+
     /** The number of elements; throws when it does not fit in an int. */
     public static int size(int[] shape) {
         long n = 1;

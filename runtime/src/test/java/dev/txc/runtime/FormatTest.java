@@ -20,12 +20,12 @@ class FormatTest {
         assertEquals("0.0001", Format.text(NDArray.scalar(1e-4)));
         assertEquals("[nan, inf, -inf, 0.0, -0.0]", Format.text(NDArray.ofDoubles(new double[] {
                 Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0})));
-        assertEquals("[1e-05, 1e+00, 2.5e+00]", Format.text(NDArray.ofDoubles(new double[] {1e-5, 1, 2.5})));
+        assertEquals("[1.0e-05, 1.0e+00, 2.5e+00]", Format.text(NDArray.ofDoubles(new double[] {1e-5, 1, 2.5})));
         assertEquals("[1.0, 0.0, nan]", Format.text(NDArray.ofDoubles(new double[] {1, 0, Double.NaN})));
-        assertEquals("[0e+00, 1e-05]", Format.text(NDArray.ofDoubles(new double[] {0, 1e-5})));
+        assertEquals("[0.e+00, 1.e-05]", Format.text(NDArray.ofDoubles(new double[] {0, 1e-5})));
         assertEquals("0.12345679", Format.text(NDArray.scalar(0.1234567851)));
         assertEquals("1.0", Format.text(NDArray.scalar(0.999999999)));
-        assertEquals("[1e+01, 1e-07]", Format.text(NDArray.ofDoubles(new double[] {9.9999999999, 1e-7})));
+        assertEquals("[1.e+01, 1.e-07]", Format.text(NDArray.ofDoubles(new double[] {9.9999999999, 1e-7})));
         assertEquals("1.5e-07", Format.text(NDArray.scalar(1.5e-7)));
         assertEquals("2.5e-310", Format.text(NDArray.scalar(2.5e-310)));
     }
@@ -44,8 +44,10 @@ class FormatTest {
     @Test
     void float32UsesItsShortestDigits() {
         NDArray f = NDArray.ofFloats(new float[] {0.1f, 1f / 3, 16777216f});
-        assertEquals("[0.1, 0.33333334, 16777216.0]", Format.text(f));
-        assertEquals("[0.1, 0.33333334, 16777216.0]", Format.text(f.astype(DType.F64)));
+        // max/min = 1.7e8 > 1e3: scientific, 7 mantissa digits (the most any f32 element needs), 8 in f64
+        assertEquals("[1.0000000e-01, 3.3333334e-01, 1.6777216e+07]", Format.text(f));
+        assertEquals("[1.00000001e-01, 3.33333343e-01, 1.67772160e+07]", Format.text(f.astype(DType.F64)));
+        assertEquals("[0.1, 0.33333334, 16.0]", Format.text(NDArray.ofFloats(new float[] {0.1f, 1f / 3, 16f})));
         assertEquals("1.0000001e-05", Format.text(NDArray.wrap(DType.F32, new float[] {1.0000001e-5f}, new int[0])));
     }
 
@@ -74,7 +76,7 @@ class FormatTest {
 
     @Test
     void jsonData() {
-        assertEquals("[[0.25, 1.0E-5], [\"NaN\", \"-Infinity\"]]", Format.json(NDArray.ofDoubles(
+        assertEquals("[[0.25, 1e-05], [\"NaN\", \"-Infinity\"]]", Format.json(NDArray.ofDoubles(
                 new double[] {0.25, 1e-5, Double.NaN, Double.NEGATIVE_INFINITY}, 2, 2)));
         assertEquals("\"Infinity\"", Format.json(NDArray.scalar(Double.POSITIVE_INFINITY)));
         assertEquals("0.1", Format.json(NDArray.wrap(DType.F32, new float[] {0.1f}, new int[0])));
@@ -86,6 +88,53 @@ class FormatTest {
         assertFalse(Format.json(big).contains("..."));
         for (double v : new double[] {0.1, 1e300, -4.9e-324, 123456.789e-20}) {
             assertEquals(v, Double.parseDouble(Format.json(NDArray.scalar(v))));
+        }
+    }
+
+    @Test
+    void arraysChooseOneNotationLikeNumpyArray2string() {
+        // numpy: scientific when max|v| >= 1e8, min nonzero |v| < 1e-4 or max/min > 1e3, all mantissas padded to
+        // the longest shortest-digit mantissa: array([1.0005e+03, 1.0000e-03]), array([1.e+08, 1.e+00])
+        assertEquals("[1.0005e+03, 1.0000e-03]", Format.text(NDArray.ofDoubles(new double[] {1000.5, 0.001})));
+        assertEquals("[1.e+08, 1.e+00]", Format.text(NDArray.ofDoubles(new double[] {1e8, 1})));
+        assertEquals("[9.9999999e+07, 1.0000000e+08]",
+                Format.text(NDArray.ofDoubles(new double[] {99999999, 1e8})));
+        // ratio exactly 1e3 stays positional; just above goes scientific
+        assertEquals("[1000.0, 1.0]", Format.text(NDArray.ofDoubles(new double[] {1000, 1})));
+        assertEquals("[1.0005e+03, 1.0000e+00]", Format.text(NDArray.ofDoubles(new double[] {1000.5, 1})));
+        // zeros, nan and inf do not take part in the choice; nan/inf print as words
+        assertEquals("[0.0, 1.5, nan]", Format.text(NDArray.ofDoubles(new double[] {0, 1.5, Double.NaN})));
+        assertEquals("[nan, 1.e-05, 0.e+00, -inf]", Format.text(NDArray.ofDoubles(new double[] {
+                Double.NaN, 1e-5, 0, Double.NEGATIVE_INFINITY})));
+        // three exponent digits widen every exponent
+        assertEquals("[1.e-300, 1.e+000]", Format.text(NDArray.ofDoubles(new double[] {1e-300, 1})));
+        assertEquals("[[1.5e+10, 2.0e+00], [-1.0e+00, 0.0e+00]]", Format.text(NDArray.ofDoubles(new double[] {1.5e10, 2, -1, 0}, 2, 2)));
+        // a scalar keeps NumPy's scalar rule (positional up to 1e16)
+        assertEquals("100000000.0", Format.text(NDArray.scalar(1e8)));
+    }
+
+    @Test
+    void jsonIsPythonReprOfTheValueInItsOwnDtype() {
+        assertEquals("5e-324", Format.json(NDArray.scalar(Double.MIN_VALUE)));
+        assertEquals("-5e-324", Format.json(NDArray.scalar(-Double.MIN_VALUE)));
+        assertEquals("1e-45", Format.json(NDArray.wrap(DType.F32, new float[] {Float.MIN_VALUE}, new int[0])));
+        assertEquals("1e+16", Format.json(NDArray.scalar(1e16)));
+        assertEquals("1.7976931348623157e+308", Format.json(NDArray.scalar(Double.MAX_VALUE)));
+        assertEquals("3.4028235e+38", Format.json(NDArray.wrap(DType.F32, new float[] {Float.MAX_VALUE}, new int[0])));
+        assertEquals("0.0001", Format.json(NDArray.scalar(1e-4)));
+        assertEquals("[1.0, -0.0, 2.5e-05, 1234.5]", Format.json(NDArray.ofDoubles(new double[] {1, -0.0, 2.5e-5, 1234.5})));
+        // every value reads back exactly, in its own dtype
+        var rnd = new java.util.Random(9);
+        for (int i = 0; i < 20000; i++) {
+            double d = Double.longBitsToDouble(rnd.nextLong());
+            if (!Double.isFinite(d)) continue;
+            String s = Format.json(NDArray.scalar(d));
+            assertEquals(d, Double.parseDouble(s), s);
+            assertTrue(s.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?"), s);
+            float f = Float.intBitsToFloat(rnd.nextInt());
+            if (!Float.isFinite(f)) continue;
+            String t = Format.json(NDArray.wrap(DType.F32, new float[] {f}, new int[0]));
+            assertEquals(f, Float.parseFloat(t), t);
         }
     }
 

@@ -159,6 +159,53 @@ class NpyTest {
         assertTrue(e.getMessage().contains("missing.npy"));
     }
 
+    @Test
+    void hostileFilesFailBeforeAnyLargeAllocation() {
+        String f8 = "{'descr': '<f8', 'fortran_order': False, 'shape': %s, }";
+        // an element count that overflows long, or int, or that would need 16 GB for a 16-byte file
+        assertBad("overflowing dim", "x.npy", "integer 99999999999999999999 is too large", npy(1, f8.formatted("(99999999999999999999,)"), new byte[16]));
+        assertBad("long product", "x.npy", "invalid dimension 3037000500", npy(1, f8.formatted("(3037000500, 3037000500)"), new byte[16]));
+        assertBad("int product", "x.npy", "array of shape (65536, 32768) is too big (more than 2^31-1 elements)", npy(1, f8.formatted("(65536, 32768)"), new byte[16]));
+        assertBad("many dims", "x.npy", "is too big", npy(1, f8.formatted("(2147483647, 2147483647, 2147483647, 2147483647, 2147483647)"), new byte[16]));
+        assertBad("needs 16 GB", "x.npy", "truncated data: expected 16000000000 bytes for f64(50000, 40000), found 16", npy(1, f8.formatted("(50000, 40000)"), new byte[16]));
+        assertBad("negative dim", "x.npy", "invalid dimension -1", npy(1, f8.formatted("(-1, 2)"), new byte[16]));
+        assertBad("non-integer dim", "x.npy", "invalid dimension", npy(1, f8.formatted("('a',)"), new byte[16]));
+        // a header length beyond the file, in each header format
+        byte[] v2 = npy(2, f8.formatted("(2,)"), doubles(1, 2));
+        v2[8] = (byte) 0xFF; v2[9] = (byte) 0xFF; v2[10] = (byte) 0xFF; v2[11] = (byte) 0x7F;
+        assertBad("huge header length", "x.npy", "truncated header: declares 2147483647 bytes", v2);
+        // truncated anywhere: magic, version, length, header text, data
+        byte[] whole = npy(1, f8.formatted("(2,)"), doubles(1, 2));
+        for (int cut = 0; cut < whole.length; cut++) {
+            byte[] part = java.util.Arrays.copyOf(whole, cut);
+            var e = assertThrows(NpyFormatException.class, () -> Npy.readBytes(part, "x.npy"), "cut at " + cut);
+            assertTrue(e.getMessage().matches("x\\.npy: (not a \\.npy file \\(bad magic string\\)|truncated header.*|truncated data.*)"), e.getMessage());
+        }
+        // unsupported or wrong dtypes
+        assertBad("object", "x.npy", "unsupported dtype '|O'", npy(1, f8.formatted("(2,)").replace("<f8", "|O"), new byte[16]));
+        assertBad("unicode", "x.npy", "unsupported dtype '<U3'", npy(1, f8.formatted("(2,)").replace("<f8", "<U3"), new byte[24]));
+        assertBad("half", "x.npy", "unsupported dtype '<f2'", npy(1, f8.formatted("(2,)").replace("<f8", "<f2"), new byte[4]));
+        assertBad("structured", "x.npy", "no valid 'descr'", npy(1, f8.formatted("(2,)").replace("'<f8'", "[('a', '<f8')]"), new byte[16]));
+        assertBad("bad order char", "x.npy", "unsupported dtype '!f8'", npy(1, f8.formatted("(2,)").replace("<f8", "!f8"), new byte[16]));
+        // a bad fortran_order or a broken dictionary
+        assertBad("fortran_order", "x.npy", "no valid 'fortran_order'", npy(1, f8.formatted("(2,)").replace("False", "'no'"), new byte[16]));
+        assertBad("unterminated", "x.npy", "unterminated string", npy(1, "{'descr': '<f8", new byte[16]));
+        assertBad("trailing text", "x.npy", "unexpected text after the dictionary", npy(1, f8.formatted("(2,)") + " x", new byte[16]));
+        // Fortran order is supported: a 2x3 array stored column by column
+        NDArray m = Npy.readBytes(npy(1, f8.formatted("(2, 3)").replace("False", "True"), doubles(1, 4, 2, 5, 3, 6)), "f.npy");
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, m.toDoubleArray());
+    }
+
+    @Test
+    void unreadableFilesSayWhy() throws Exception {
+        var e = assertThrows(TxRuntimeException.class, () -> Npy.read(dir.resolve("missing.npy")));
+        assertEquals("cannot read " + dir.resolve("missing.npy") + ": no such file", e.getMessage());
+        e = assertThrows(TxRuntimeException.class, () -> Npy.read(dir));
+        assertEquals("cannot read " + dir + ": is a directory", e.getMessage());
+        e = assertThrows(TxRuntimeException.class, () -> Npy.write(dir.resolve("no/such/dir/x.npy"), NDArray.scalar(1.0)));
+        assertEquals("cannot write " + dir.resolve("no/such/dir/x.npy") + ": no such file", e.getMessage());
+    }
+
     private static void assertBad(String what, String name, String fragment, byte[] bytes) {
         var e = assertThrows(NpyFormatException.class, () -> Npy.readBytes(bytes, name), what);
         assertTrue(e.getMessage().startsWith(name + ": "), e.getMessage());

@@ -50,4 +50,19 @@ class ShapesTest {
         assertThrows(TxRuntimeException.class, () -> Shapes.normalizeAxis(-3, 2));
         assertThrows(TxRuntimeException.class, () -> Shapes.normalizeAxis(0, 0));
     }
+
+    @Test
+    void shapesFromLongsNeverOverflow() {
+        assertArrayEquals(new int[] {3, 4}, Shapes.ofLongs(new long[] {3, 4}));
+        assertArrayEquals(new int[] {0, 5}, Shapes.ofLongs(new long[] {0, 5}));
+        var e = assertThrows(TxRuntimeException.class, () -> Shapes.ofLongs(new long[] {99999999999L, 99999999999L}));
+        assertEquals("array of shape (99999999999, 99999999999) is too big (more than 2^31-1 elements)", e.getMessage());
+        // 2^32 * 2^32 wraps to 0 in long arithmetic
+        e = assertThrows(TxRuntimeException.class, () -> Shapes.ofLongs(new long[] {1L << 32, 1L << 32}));
+        assertEquals("array of shape (4294967296, 4294967296) is too big (more than 2^31-1 elements)", e.getMessage());
+        e = assertThrows(TxRuntimeException.class, () -> Shapes.ofLongs(new long[] {65536, 65536}));
+        assertEquals("array of shape (65536, 65536) is too big (more than 2^31-1 elements)", e.getMessage());
+        e = assertThrows(TxRuntimeException.class, () -> Shapes.ofLongs(new long[] {-1}));
+        assertEquals("negative dimensions are not allowed: (-1,)", e.getMessage());
+    }
 }

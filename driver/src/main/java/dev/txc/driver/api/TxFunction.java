@@ -1,6 +1,8 @@
 package dev.txc.driver.api;
 
 import dev.txc.ir.CompileException;
+import dev.txc.ir.Diagnostic;
+import dev.txc.ir.SourceSpan;
 import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
 import dev.txc.ir.IrText;
@@ -132,9 +134,28 @@ public final class TxFunction {
         try {
             return f.call(in, state);
         } catch (TxRuntimeException e) {
+            TxException located = locate(in, state, e);
+            if (located != null) throw located;
             String msg = e.getMessage();
             throw new TxException(msg.startsWith(name() + ":") ? msg : name() + ": " + msg, List.of(), e);
         }
+    }
+
+    /**
+     * The error at the caller's line that built the failing op, found by replaying the call with the reference
+     * interpreter on the differentiated graph (as {@code txc run} does); null when the replay does not place it.
+     */
+    private TxException locate(NDArray[] in, NDArray[] state, TxRuntimeException e) {
+        Function ad = def.function(Pipeline.Stage.AD);
+        var args = Arrays.asList(in).subList(0, Math.min(in.length, ad.params().size()));
+        var replayed = dev.txc.driver.RunErrors.replay(ad, args, n -> {
+            for (int k = 0; k < shared.size(); k++) if (shared.get(k).name().equals(n)) return state[k];
+            return null;
+        });
+        SourceSpan at = replayed == null || replayed.node() == null ? null : CallSite.of(replayed.node());
+        if (at == null) return null;
+        Diagnostic d = Diagnostic.error(at, name() + ": " + replayed.getMessage());
+        return new TxException(CallSite.format(d), List.of(d), e);
     }
 
     /** Dim variables must agree across inputs (dtype, rank and known dims were checked on conversion). */

@@ -4,6 +4,7 @@ import dev.txc.runtime.DType;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.Literal;
 import dev.txc.runtime.NDArray;
+import dev.txc.runtime.Shapes;
 import dev.txc.runtime.Npy;
 import dev.txc.runtime.TxRuntimeException;
 import java.nio.file.Path;
@@ -57,7 +58,11 @@ public final class ArgValues {
     private static NDArray value(ParamSpec p, String text, int position, boolean allowDowncast) {
         DType want = p.type().dtype();
         try {
-            if (text.startsWith("@")) return fromFile(p, Path.of(text.substring(1)), allowDowncast);
+            if (text.startsWith("@")) {
+                String file = text.substring(1).strip();
+                if (file.isEmpty()) throw new TxRuntimeException("'@' needs a file name after it, such as @" + p.name() + ".npy");
+                return fromFile(p, Path.of(file), allowDowncast);
+            }
             for (String gen : List.of("randn", "zeros", "ones")) {
                 if (text.startsWith(gen + ":")) {
                     int[] shape = shape(text.substring(gen.length() + 1), text);
@@ -81,16 +86,15 @@ public final class ArgValues {
     private static int[] shape(String spec, String whole) {
         if (spec.isEmpty()) return new int[0];
         String[] parts = spec.split("x", -1);
-        int[] shape = new int[parts.length];
+        long[] shape = new long[parts.length];
         for (int k = 0; k < parts.length; k++) {
             try {
-                shape[k] = Integer.parseInt(parts[k].strip());
-                if (shape[k] < 0) throw new NumberFormatException();
+                shape[k] = Long.parseLong(parts[k].strip());
             } catch (NumberFormatException e) {
                 throw new TxRuntimeException("bad shape '" + spec + "' in '" + whole + "' (expected sizes separated by x, such as 3x4)");
             }
         }
-        return shape;
+        return Shapes.ofLongs(shape);
     }
 
     private static NDArray fromFile(ParamSpec p, Path file, boolean allowDowncast) {

@@ -14,7 +14,7 @@ import java.util.function.Function;
 /**
  * A model whose functions run as generated classes: checks arguments against the signature, computes omitted
  * defaults, calls the class and applies its updates. Immutable; calls of pure functions are reentrant, and calls that
- * update state are only as serialized as the caller makes them.
+ * update state hold the state's monitor from reading it to committing, so concurrent updates are never lost.
  */
 public final class CompiledModel implements Program {
     /**
@@ -45,6 +45,14 @@ public final class CompiledModel implements Program {
     public List<NDArray> call(String name, List<NDArray> args, ModelState state) {
         Entry e = entries.get(name);
         if (e == null) throw new IllegalArgumentException("no function " + name + " in the loaded module");
+        if (e.spec().updates().isEmpty()) return call(e, args, state);
+        // Read, compute and commit as one step, or two threads would both read n and both write n + 1.
+        synchronized (state) {
+            return call(e, args, state);
+        }
+    }
+
+    private List<NDArray> call(Entry e, List<NDArray> args, ModelState state) {
         FunctionSpec f = e.spec();
         NDArray[] shared = state.snapshot();
         NDArray[] in = withDefaults(e, args, shared);

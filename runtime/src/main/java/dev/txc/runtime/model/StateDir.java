@@ -28,17 +28,44 @@ final class StateDir {
 
     private static final String JOURNAL = ".commit";
 
+    /** How a value reaches its file; tests replace it to inject a failing disk. */
+    interface Writer {
+        void write(Path file, NDArray value) throws IOException;
+    }
+
+    static volatile Writer writer = (file, value) -> Npy.write(file, value);
+
+    /**
+     * Saves every value or none: a failure before the journal is written (a full disk, a read-only directory) leaves
+     * the previous files as they were and removes the partial ones.
+     */
     static void save(Path dir, Map<String, NDArray> values) {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw new TxRuntimeException("cannot save state to " + dir + ": it is a file, and --save-state needs a directory (one NAME.npy per shared variable)");
+        boolean committed = false;
         try {
             Files.createDirectories(dir);
             recover(dir);
-            for (var e : values.entrySet()) Npy.write(pending(dir, e.getKey()), e.getValue());
+            for (var e : values.entrySet()) writer.write(pending(dir, e.getKey()), e.getValue());
             Path journal = dir.resolve(JOURNAL), tmp = dir.resolve(JOURNAL + "." + ProcessHandle.current().pid() + ".tmp");
             Files.writeString(tmp, String.join("\n", values.keySet()) + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            committed = true;
             rollForward(dir, List.copyOf(values.keySet()));
-        } catch (IOException e) {
-            throw new TxRuntimeException("cannot save state to " + dir + ": " + e.getMessage(), e);
+        } catch (IOException | TxRuntimeException e) {
+            if (!committed) discardPending(dir);
+            // Npy.write reports its file (a temporary one here); the reason is what matters
+            String why = e instanceof IOException io ? dev.txc.runtime.IoErrors.describe(io)
+                    : e.getCause() instanceof IOException io ? dev.txc.runtime.IoErrors.describe(io) : e.getMessage();
+            throw new TxRuntimeException("cannot save state to " + dir + ": " + why + (committed ? "" : " (the state saved there before is unchanged)"), e);
+        }
+    }
+
+    private static void discardPending(Path dir) {
+        try {
+            recover(dir);
+        } catch (TxRuntimeException ignored) {
+            // the save already failed; that error is the one worth reporting, and the next save recovers again
         }
     }
 
@@ -58,7 +85,7 @@ final class StateDir {
                 }
             }
         } catch (IOException e) {
-            throw new TxRuntimeException("cannot recover the state directory " + dir + ": " + e.getMessage(), e);
+            throw new TxRuntimeException("cannot recover the state directory " + dir + ": " + dev.txc.runtime.IoErrors.describe(e), e);
         }
     }
 
