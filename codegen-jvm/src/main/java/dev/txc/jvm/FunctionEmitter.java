@@ -278,6 +278,12 @@ final class FunctionEmitter {
                 push(mv, a.integer("axis"));
                 opsCall(n.op() == Op.WINDOW ? "window" : "unwindow", d(ND_DESC + ND_DESC + ND_DESC + "I"));
             }
+            case DYN_SLICE, DYN_UNSLICE -> {
+                for (Node in : n.inputs()) load(in);
+                push(mv, a.integer("axis"));
+                mv.visitLdcInsn(a.lng("step"));
+                opsCall(n.op() == Op.DYN_SLICE ? "dynSlice" : "dynUnslice", d(ND_DESC.repeat(n.inputs().size()) + "IJ"));
+            }
             case INDEX -> {
                 load(n.input(0));
                 load(n.input(1));

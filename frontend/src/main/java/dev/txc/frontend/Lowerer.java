@@ -532,6 +532,35 @@ final class Lowerer {
         record Range(long start, long stop, long step, boolean written) implements Subscript {}
 
         record At(Value.T index, SourceSpan span) implements Subscript {}
+
+        /** A slice with a run-time bound: i64 scalars, {@code Long.MIN_VALUE}/{@code MAX_VALUE} constants where absent. */
+        record DynRange(Node start, Node stop, long step) implements Subscript {}
+    }
+
+    /** A slice item: constant bounds when they fold to constants, else run-time bounds (the step must be constant). */
+    private Subscript slice(Slice s) {
+        long step = 1;
+        if (s.step() != null) {
+            step = constLong(s.step(), "slice step");
+            if (step == 0) throw new FrontendError(s.step().span(), "slice step cannot be zero");
+        }
+        Node start = s.start() == null ? null : sliceBound(s.start()), stop = s.stop() == null ? null : sliceBound(s.stop());
+        boolean dynamic = (start != null && !start.isConst()) || (stop != null && !stop.isConst());
+        if (!dynamic)
+            return new Subscript.Range(start == null ? Op.NONE : start.constValue().getLong(0), stop == null ? Op.NONE : stop.constValue().getLong(0),
+                    step, s.start() != null || s.stop() != null || s.step() != null);
+        // An absent bound is the end the slice starts from or runs to; the extreme values clamp there.
+        long low = step > 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        return new Subscript.DynRange(start != null ? start : Ir.scalarLong(low, DType.I64),
+                stop != null ? stop : Ir.scalarLong(low == Long.MIN_VALUE ? Long.MAX_VALUE : Long.MIN_VALUE, DType.I64), step);
+    }
+
+    /** A slice bound as an i64 scalar, folded to a constant when it is one. */
+    private Node sliceBound(Expr e) {
+        Value.T v = tensor(expr(e), e.span(), "a slice bound");
+        if (!v.node().tt().isScalar() || !v.dtype().isInteger())
+            throw new FrontendError(e.span(), "a slice bound must be an integer scalar, got " + (v.weak() ? "a " + v.dtype().spelling() + " number" : v.node().type()));
+        return Folding.fold(convert(v, DType.I64, e.span()));
     }
 
     private Value index(Expr.Index ix) {
@@ -542,16 +571,7 @@ final class Lowerer {
         var items = new ArrayList<Subscript>();
         for (IndexItem item : ix.items()) {
             items.add(switch (item) {
-                case Slice s -> {
-                    long start = s.start() != null ? constLong(s.start(), "slice start") : Op.NONE;
-                    long stop = s.stop() != null ? constLong(s.stop(), "slice stop") : Op.NONE;
-                    long step = 1;
-                    if (s.step() != null) {
-                        step = constLong(s.step(), "slice step");
-                        if (step == 0) throw new FrontendError(s.step().span(), "slice step cannot be zero");
-                    }
-                    yield new Subscript.Range(start, stop, step, s.start() != null || s.stop() != null || s.step() != null);
-                }
+                case Slice s -> slice(s);
                 case Expr e -> {
                     Value.T i = tensor(expr(e), e.span(), "an index");
                     yield new Subscript.At(new Value.T(integerIndex(i, e.span()), i.weak()), e.span());
@@ -582,9 +602,13 @@ final class Lowerer {
                     sliced |= written;
                 }
                 case Subscript.At i -> ints.add(Map.entry(k, i));
+                case Subscript.DynRange d -> { }
             }
         }
         Node r = sliced ? Ir.slice(n, starts, stops, steps) : n;
+        for (int k = 0; k < items.size(); k++)
+            if (items.get(k) instanceof Subscript.DynRange(Node start, Node stop, long step))
+                r = Node.make(Op.DYN_SLICE, List.of(r, start, stop), dev.txc.ir.Attrs.of("axis", (long) k, "step", step));
         for (int k = ints.size() - 1; k >= 0; k--) {
             var e = ints.get(k);
             Subscript.At i = e.getValue();
@@ -609,7 +633,7 @@ final class Lowerer {
         Value.T v = tensor(expr(e), e.span(), what);
         Node n = Folding.fold(v.node());
         if (!n.isConst() || !n.tt().isScalar() || !n.dtype().isInteger())
-            throw new FrontendError(e.span(), what + " must be a constant integer" + (n.isConst() ? ", got " + n.type() : " (dynamic slices are not supported yet)"));
+            throw new FrontendError(e.span(), what + " must be a constant integer" + (n.isConst() ? ", got " + n.type() : ""));
         return n.constValue().getLong(0);
     }
 

@@ -67,6 +67,7 @@ public final class TypeRules {
             case INDEX -> index(tt(in, 0), in.get(1), a.lng("axis"));
             case SHAPE -> TensorType.of(DType.I64, in.get(0).rank());
             case WINDOW, UNWINDOW -> window(op, tt(in, 0), tt(in, 1), tt(in, 2), a.lng("axis"));
+            case DYN_SLICE, DYN_UNSLICE -> dynSlice(op, in, a.lng("axis"), a.lng("step"));
             case GRAD -> {
                 TensorType cost = tt(in, 0);
                 if (!cost.isScalar() || !cost.dtype().isFloat())
@@ -446,6 +447,36 @@ public final class TypeRules {
         for (int d = 0; d < x.rank(); d++)
             dims.add(d == axis ? like.dim(d) : unify(x.dim(d), like.dim(d), op.spelling() + ": dim " + d));
         return op == Op.WINDOW ? x.withDims(dims) : like;
+    }
+
+    /** dyn_slice keeps x's dims but the sliced one, whose length is known only at run time; dyn_unslice gives like's type. */
+    private static TensorType dynSlice(Op op, List<Node> in, long axis, long step) {
+        TensorType x = tt(in, 0);
+        integerScalar(op, tt(in, 1), "start");
+        integerScalar(op, tt(in, 2), "stop");
+        if (step == 0) throw new IrTypeException("slice step cannot be zero");
+        axis(op, axis, x.rank());
+        if (op == Op.DYN_SLICE) {
+            var dims = new ArrayList<>(x.dims());
+            dims.set((int) axis, Dim.ANY);
+            return x.withDims(dims);
+        }
+        TensorType like = tt(in, 3);
+        sameDtype(op, x, like);
+        if (x.rank() != like.rank()) throw new IrTypeException(op.spelling() + ": " + x + " and " + like + " differ in rank");
+        for (int d = 0; d < x.rank(); d++) if (d != axis) unify(x.dim(d), like.dim(d), op.spelling() + ": dim " + d);
+        return like;
+    }
+
+    /**
+     * Python's slice.indices for run-time bounds of a dim of size n, with no absent marker: {start, stop, length}.
+     * Long.MIN_VALUE and Long.MAX_VALUE clamp to the ends, so they stand for absent bounds.
+     */
+    public static long[] clampedSlice(long n, long start, long stop, long step) {
+        long lo = step > 0 ? 0 : -1, hi = step > 0 ? n : n - 1;
+        long s = clampBound(start, n, lo, hi), e = clampBound(stop, n, lo, hi);
+        long len = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+        return new long[] {s, e, Math.max(0, len)};
     }
 
     private static TensorType lop(List<Node> in) {
