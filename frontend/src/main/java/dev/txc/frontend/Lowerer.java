@@ -63,12 +63,37 @@ final class Lowerer {
     private boolean exactMode;
     /** The exact (f64) values of weak expressions lowered so far, reused when their parent is lowered again exactly. */
     private final Map<Expr, Node> exactOf = new IdentityHashMap<>();
+    /** The number of scan bodies around this one: the region level of a scan lowered here. */
+    final int scanDepth;
+    /** True for the lowerer of a scan body (see {@link ScanLowering}). */
+    private final boolean scanBody;
 
     private Lowerer(Frontend fe, Item.FnDecl fn, Lowerer caller) {
+        this(fe, fn, caller, caller == null ? 0 : caller.scanDepth, false);
+    }
+
+    private Lowerer(Frontend fe, Item.FnDecl fn, Lowerer caller, int scanDepth, boolean scanBody) {
         this.fe = fe;
         this.fn = fn;
         this.caller = caller;
         this.locs = caller == null ? new LinkedHashMap<>() : caller.locs;
+        this.scanDepth = scanDepth;
+        this.scanBody = scanBody;
+    }
+
+    /**
+     * A lowerer for a scan body nested in this one: it sees this scope (names stay defined once, so the body cannot
+     * redefine them) and dim variables; the names it defines stay inside the body.
+     */
+    Lowerer scanBody() {
+        var l = new Lowerer(fe, fn, this, scanDepth + 1, true);
+        l.scope.putAll(scope);
+        l.definedAt.putAll(definedAt);
+        l.dimVars.putAll(dimVars);
+        l.dimBound.putAll(dimBound);
+        l.dimSource.putAll(dimSource);
+        l.floatOverride = floatOverride;
+        return l;
     }
 
     DType floatX() {
@@ -215,7 +240,7 @@ final class Lowerer {
         };
     }
 
-    private Value block(dev.txc.frontend.ast.Block block) {
+    Value block(dev.txc.frontend.ast.Block block) {
         Value result = null;
         boolean returned = false;
         for (Stmt s : block.stmts()) {
@@ -290,7 +315,7 @@ final class Lowerer {
         for (int k = 0; k < parts.size(); k++) define(a.targets().get(k), parts.get(k));
     }
 
-    private void define(Ident name, Value v) {
+    void define(Ident name, Value v) {
         if (name.name().equals("_")) return;
         SourceSpan first = definedAt.putIfAbsent(name.name(), name.span());
         if (first != null) {
@@ -310,6 +335,7 @@ final class Lowerer {
             throw new FrontendError(u.name().span(), "only shared variables can be updated with ':=', but '" + name + "' is "
                     + (what != null ? what : "not defined"));
         }
+        if (scanBody) throw new FrontendError(u.span(), "a shared variable cannot be updated inside a scan body (update it after the scan)");
         if (caller != null) throw new FrontendError(u.span(), "internal: update in an inlined function");
         SourceSpan first = updatedAt.putIfAbsent(name, u.name().span());
         if (first != null)
@@ -448,7 +474,7 @@ final class Lowerer {
                 case Expr.Call c -> call(c);
                 case Expr.Index ix -> index(ix);
                 case Expr.Attr a -> attr(a);
-                case Expr.Scan s -> throw new FrontendError(s.span(), "scan is not supported yet");
+                case Expr.Scan s -> ScanLowering.lower(this, s);
             };
             if (v instanceof Value.T t) locs.putIfAbsent(t.node(), e.span());
             return v;
