@@ -219,7 +219,7 @@ final class Derivs {
             case UNWINDOW -> out.set(0, Node.make(Op.WINDOW, List.of(g, in.get(1), x), a));
             case DYN_SLICE -> out.set(0, Node.make(Op.DYN_UNSLICE, List.of(g, in.get(1), in.get(2), x), a));   // scatter into zeros
             case DYN_UNSLICE -> out.set(0, Node.make(Op.DYN_SLICE, List.of(g, in.get(1), in.get(2)), a));
-            case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
+            case SCAN, TUPLE_GET -> throw new IllegalStateException("scan is differentiated by ScanDiff, through Autodiff");
             case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
         }
@@ -352,7 +352,7 @@ final class Derivs {
                 for (int k = 0; k < in.size(); k++) parts.add(t.get(k) != null ? t.get(k) : Ir.zerosLike(in.get(k)));
                 yield Node.make(Op.CONCAT, parts, a);
             }
-            case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
+            case SCAN, TUPLE_GET -> throw new IllegalStateException("scan is differentiated by ScanDiff, through Autodiff");
             case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
         };

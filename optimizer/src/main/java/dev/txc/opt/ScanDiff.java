@@ -1,0 +1,205 @@
+package dev.txc.opt;
+
+import dev.txc.ir.Ir;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import dev.txc.ir.Region;
+import dev.txc.ir.Rewriter;
+import dev.txc.ir.Schedule;
+import dev.txc.ir.TensorType;
+import dev.txc.ir.TupleType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Differentiation through {@code scan}. Reverse mode is backpropagation through time: a second scan walks the steps
+ * backwards, recomputing each step's body from the stored previous carries (the forward scan stacks every carry, so
+ * nothing else is stored), and carries the carries' cotangents. Forward mode is one scan that carries each carry's
+ * tangent beside it. Both are loops, so the graph does not grow with the number of steps.
+ */
+final class ScanDiff {
+    private ScanDiff() {}
+
+    /** The cotangents of the scan's operands (null where zero) and of the outer values its body captures. */
+    record Vjp(List<Node> inputs, Map<Node, Node> captures) {}
+
+    /** Captured values the body depends on that can carry a gradient or tangent. */
+    static List<Node> captures(Node scan, Predicate<Node> relevant) {
+        var out = new ArrayList<Node>();
+        for (Node c : new Schedule().captures(scan.region()))
+            if (!c.isConst() && Derivs.differentiable(c) && relevant.test(c)) out.add(c);
+        return out;
+    }
+
+    static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
+        Region r = scan.region();
+        int level = r.level(), m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
+        var types = ((TupleType) scan.type()).elements();
+        List<Node> z = captures(scan, relevant);
+        // Sequences of the backward scan, walked from the last step: elements, previous carries, output cotangents.
+        var seqs = new ArrayList<Node>();
+        var subst = new HashMap<Node, Node>();
+        var params = new ArrayList<Node>();
+        for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
+        for (int j = 0; j < k; j++) {
+            Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
+            Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
+            seqs.add(reversed(sliceLeading(withInit, 0, -1)));
+        }
+        for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
+        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
+        for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
+        // Carries: the cotangent of each float carry.
+        var lamInits = new ArrayList<Node>();
+        var lamIdx = new ArrayList<Integer>();
+        for (int j = 0; j < k; j++) {
+            if (!Derivs.differentiable(scan.input(m + j))) continue;
+            lamIdx.add(j);
+            lamInits.add(Ir.zerosLike(scan.input(m + j)));
+        }
+        var lam = new ArrayList<Node>();
+        for (Node li : lamInits) {
+            Node p = Ir.regionParam(level, params.size(), li.tt());
+            params.add(p);
+            lam.add(p);
+        }
+        List<Node> results = substitute(r.results(), subst);
+        var us = new ArrayList<Node>();
+        for (int j = 0; j < nres; j++) {
+            Node g = params.get(m + k + j);
+            int at = lamIdx.indexOf(j);
+            us.add(at >= 0 ? Ir.add(lam.get(at), g) : g);
+        }
+        var ys = new ArrayList<Node>();
+        var ysUs = new ArrayList<Node>();
+        for (int j = 0; j < nres; j++) {
+            if (!Derivs.differentiable(results.get(j))) continue;
+            ys.add(results.get(j));
+            ysUs.add(us.get(j));
+        }
+        var xs = new ArrayList<Node>();
+        var seqIdx = new ArrayList<Integer>();
+        for (int i = 0; i < m; i++) if (Derivs.differentiable(params.get(i))) {
+            seqIdx.add(i);
+            xs.add(params.get(i));
+        }
+        for (int j : lamIdx) xs.add(params.get(m + j));
+        xs.addAll(z);
+        List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
+        // Body results: new cotangent carries, then per-step cotangents of the sequence elements and the captures.
+        var body = new ArrayList<Node>();
+        int ns = seqIdx.size();
+        for (int a = 0; a < lamIdx.size(); a++) body.add(gs.get(ns + a));
+        for (int a = 0; a < ns; a++) body.add(gs.get(a));
+        for (int a = 0; a < z.size(); a++) body.add(gs.get(ns + lamIdx.size() + a));
+        Node back = Ir.scan(new Region(level, params, body), seqs, lamInits);
+        var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
+        for (int a = 0; a < lamIdx.size(); a++) {
+            Node stacked = Ir.concat(List.of(Ir.expandDims(lamInits.get(a), Ir.axes(0)), Ir.tupleGet(back, a)), 0);
+            inputs.set(m + lamIdx.get(a), Ir.index(stacked, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0));
+        }
+        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, lamIdx.size() + a)));
+        var caps = new LinkedHashMap<Node, Node>();
+        for (int a = 0; a < z.size(); a++)
+            caps.put(z.get(a), Ir.reduce(Op.SUM, Ir.tupleGet(back, lamIdx.size() + ns + a), Ir.axes(0), false));
+        if (types.isEmpty()) throw new IllegalStateException("scan without results");
+        return new Vjp(inputs, caps);
+    }
+
+    /**
+     * The tangents of the scan's stacked results (null where zero), given the tangents of its operands and of the
+     * captured values ({@code capTan}, by captured node).
+     */
+    static Node[] jvp(Node scan, List<Node> ts, Map<Node, Node> capTan) {
+        Region r = scan.region();
+        int level = r.level(), m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
+        var seqs = new ArrayList<Node>();
+        var inits = new ArrayList<Node>();
+        var params = new ArrayList<Node>();
+        var subst = new HashMap<Node, Node>();
+        var xs = new ArrayList<Node>();
+        var vs = new ArrayList<Node>();
+        for (int i = 0; i < m; i++) seqs.add(scan.input(i));
+        var tanSeq = new ArrayList<Integer>();
+        for (int i = 0; i < m; i++) if (ts.get(i) != null && Derivs.differentiable(scan.input(i))) {
+            tanSeq.add(i);
+            seqs.add(ts.get(i));
+        }
+        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
+        for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
+        for (int a = 0; a < tanSeq.size(); a++) {
+            xs.add(params.get(tanSeq.get(a)));
+            vs.add(params.get(m + a));
+        }
+        var tanCarry = new ArrayList<Integer>();
+        for (int j = 0; j < k; j++) inits.add(scan.input(m + j));
+        for (int j = 0; j < k; j++) if (Derivs.differentiable(scan.input(m + j))) {
+            tanCarry.add(j);
+            Node t = ts.get(m + j);
+            inits.add(t != null ? t : Ir.zerosLike(scan.input(m + j)));
+        }
+        int base = params.size();
+        for (int j = 0; j < inits.size(); j++) params.add(Ir.regionParam(level, base + j, inits.get(j).tt()));
+        for (int j = 0; j < k; j++) subst.put(r.params().get(m + j), params.get(base + j));
+        for (int a = 0; a < tanCarry.size(); a++) {
+            xs.add(params.get(base + tanCarry.get(a)));
+            vs.add(params.get(base + k + a));
+        }
+        capTan.forEach((c, t) -> {
+            xs.add(c);
+            vs.add(t);
+        });
+        List<Node> results = substitute(r.results(), subst);
+        var body = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) body.add(results.get(j));
+        for (int j : tanCarry) body.add(tangent(results.get(j), xs, vs));
+        var outTan = new ArrayList<Integer>();
+        for (int j = k; j < nres; j++) body.add(results.get(j));
+        for (int j = k; j < nres; j++) if (Derivs.differentiable(results.get(j))) {
+            outTan.add(j);
+            body.add(tangent(results.get(j), xs, vs));
+        }
+        Node fwd = Ir.scan(new Region(level, params, body), seqs, inits);
+        Node[] out = new Node[nres];
+        for (int a = 0; a < tanCarry.size(); a++) out[tanCarry.get(a)] = Ir.tupleGet(fwd, k + a);
+        int first = k + tanCarry.size() + (nres - k);
+        for (int a = 0; a < outTan.size(); a++) out[outTan.get(a)] = Ir.tupleGet(fwd, first + a);
+        return out;
+    }
+
+    private static Node tangent(Node y, List<Node> xs, List<Node> vs) {
+        return xs.isEmpty() ? Ir.zerosLike(y) : Autodiff.rop(y, xs, vs, true);
+    }
+
+    private static List<Node> substitute(List<Node> nodes, Map<Node, Node> subst) {
+        var rw = new Rewriter(n -> subst.getOrDefault(n, n));
+        return nodes.stream().map(rw::apply).toList();
+    }
+
+    private static TensorType element(Node seq) {
+        TensorType t = seq.tt();
+        return t.withDims(t.dims().subList(1, t.rank()));
+    }
+
+    /** x[::-1] along the leading axis. */
+    static Node reversed(Node x) {
+        var none = new ArrayList<Long>(Collections.nCopies(x.rank(), Op.NONE));
+        var steps = new ArrayList<Long>(Collections.nCopies(x.rank(), 1L));
+        steps.set(0, -1L);
+        return Ir.slice(x, none, none, steps);
+    }
+
+    /** x[start:stop] along the leading axis. */
+    private static Node sliceLeading(Node x, long start, long stop) {
+        var starts = new ArrayList<Long>(Collections.nCopies(x.rank(), Op.NONE));
+        var stops = new ArrayList<Long>(Collections.nCopies(x.rank(), Op.NONE));
+        starts.set(0, start);
+        stops.set(0, stop);
+        return Ir.slice(x, starts, stops, new ArrayList<>(Collections.nCopies(x.rank(), 1L)));
+    }
+}
