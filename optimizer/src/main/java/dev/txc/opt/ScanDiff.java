@@ -38,7 +38,7 @@ final class ScanDiff {
 
     static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
         Region r = scan.region();
-        int level = r.level(), m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
         var types = ((TupleType) scan.type()).elements();
         List<Node> z = captures(scan, relevant);
         // Sequences of the backward scan, walked from the last step: elements, previous carries, output cotangents.
@@ -52,8 +52,6 @@ final class ScanDiff {
             seqs.add(reversed(sliceLeading(withInit, 0, -1)));
         }
         for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
-        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
-        for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
         // Carries: the cotangent of each float carry.
         var lamInits = new ArrayList<Node>();
         var lamIdx = new ArrayList<Integer>();
@@ -62,13 +60,16 @@ final class ScanDiff {
             lamIdx.add(j);
             lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
+        int level = levelFor(r, seqs, lamInits, List.of());
+        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
+        for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
         var lam = new ArrayList<Node>();
         for (Node li : lamInits) {
             Node p = Ir.regionParam(level, params.size(), li.tt());
             params.add(p);
             lam.add(p);
         }
-        List<Node> results = substitute(r.results(), subst);
+        List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var us = new ArrayList<Node>();
         for (int j = 0; j < nres; j++) {
             Node g = params.get(m + k + j);
@@ -117,7 +118,7 @@ final class ScanDiff {
      */
     static Node[] jvp(Node scan, List<Node> ts, Map<Node, Node> capTan) {
         Region r = scan.region();
-        int level = r.level(), m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
         var seqs = new ArrayList<Node>();
         var inits = new ArrayList<Node>();
         var params = new ArrayList<Node>();
@@ -130,18 +131,19 @@ final class ScanDiff {
             tanSeq.add(i);
             seqs.add(ts.get(i));
         }
-        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
-        for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
-        for (int a = 0; a < tanSeq.size(); a++) {
-            xs.add(params.get(tanSeq.get(a)));
-            vs.add(params.get(m + a));
-        }
         var tanCarry = new ArrayList<Integer>();
         for (int j = 0; j < k; j++) inits.add(scan.input(m + j));
         for (int j = 0; j < k; j++) if (Derivs.differentiable(scan.input(m + j))) {
             tanCarry.add(j);
             Node t = ts.get(m + j);
             inits.add(t != null ? t : Ir.zerosLike(scan.input(m + j)));
+        }
+        int level = levelFor(r, seqs, inits, capTan.values());
+        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
+        for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
+        for (int a = 0; a < tanSeq.size(); a++) {
+            xs.add(params.get(tanSeq.get(a)));
+            vs.add(params.get(m + a));
         }
         int base = params.size();
         for (int j = 0; j < inits.size(); j++) params.add(Ir.regionParam(level, base + j, inits.get(j).tt()));
@@ -154,7 +156,7 @@ final class ScanDiff {
             xs.add(c);
             vs.add(t);
         });
-        List<Node> results = substitute(r.results(), subst);
+        List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var body = new ArrayList<Node>();
         for (int j = 0; j < k; j++) body.add(results.get(j));
         for (int j : tanCarry) body.add(tangent(results.get(j), xs, vs));
@@ -172,6 +174,18 @@ final class ScanDiff {
         return out;
     }
 
+    /**
+     * The level of a new scan's body: above the forward body's and above every value the new scan is applied to or
+     * captures, which may come from a loop built around the forward scan (a jacobian's), so that the new body never
+     * shares a level with a loop it runs in.
+     */
+    private static int levelFor(Region r, List<Node> seqs, List<Node> inits, java.util.Collection<Node> captured) {
+        var all = new ArrayList<Node>(seqs);
+        all.addAll(inits);
+        all.addAll(captured);
+        return Math.max(r.level(), Region.levelAbove(all));
+    }
+
     private static Node tangent(Node y, List<Node> xs, List<Node> vs) {
         return xs.isEmpty() ? Ir.zerosLike(y) : Autodiff.rop(y, xs, vs, true);
     }
@@ -179,6 +193,41 @@ final class ScanDiff {
     private static List<Node> substitute(List<Node> nodes, Map<Node, Node> subst) {
         var rw = new Rewriter(n -> subst.getOrDefault(n, n));
         return nodes.stream().map(rw::apply).toList();
+    }
+
+    /**
+     * The body rebuilt on new params ({@code subst} maps the region's old params) with the regions nested in it moved
+     * up by {@code shift} levels; nodes below {@code level} (captured values) stay as they are.
+     */
+    static List<Node> relevel(List<Node> roots, Map<Node, Node> subst, int level, int shift) {
+        if (shift == 0) return substitute(roots, subst);
+        var memo = new HashMap<Node, Node>();
+        var seen = new java.util.HashSet<Node>();
+        java.util.function.Function<Node, List<Node>> deps = n -> {
+            Region nr = n.region();
+            if (nr == null) return n.inputs();
+            var ds = new ArrayList<>(n.inputs());
+            ds.addAll(nr.params());
+            ds.addAll(nr.results());
+            return ds;
+        };
+        for (Node n : dev.txc.ir.Graphs.postOrder(roots, deps, n -> n.level() >= level && seen.add(n))) memo.put(n, moved(n, memo, subst, shift));
+        return roots.stream().map(n -> memo.getOrDefault(n, n)).toList();
+    }
+
+    private static Node moved(Node n, Map<Node, Node> memo, Map<Node, Node> subst, int shift) {
+        if (n.op() == Op.REGION_PARAM) {
+            Node s = subst.get(n);
+            return s != null ? s : Ir.regionParam(n.attrs().integer("level") + shift, n.attrs().integer("index"), n.tt());
+        }
+        if (n.op().kind() == Op.Kind.LEAF) return n;
+        var ins = n.inputs().stream().map(i -> memo.getOrDefault(i, i)).toList();
+        dev.txc.ir.Attrs attrs = n.attrs();
+        for (var e : attrs.asMap().entrySet())
+            if (e.getValue() instanceof Region nr)
+                attrs = attrs.with(e.getKey(), new Region(nr.level() + shift, nr.params().stream().map(memo::get).toList(),
+                        nr.results().stream().map(x -> memo.getOrDefault(x, x)).toList()));
+        return n.withInputs(ins, attrs);
     }
 
     private static TensorType element(Node seq) {

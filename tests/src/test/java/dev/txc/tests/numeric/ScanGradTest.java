@@ -107,4 +107,27 @@ class ScanGradTest {
         check(g6.get(1), F64, sh(), new double[] {36}, "nested grad wrt a captured scalar");
         check(run1(c, "r6", xs, scalar(0.5)), F64, sh(3), new double[] {6, 12, 18}, "nested rop");
     }
+
+    /** Second order, jacobians (whose loops are built around the scan) and scan inside grad inside scan. */
+    @Test
+    void higherOrderAndLoopsAroundScans() {
+        var c = compile("""
+            fn gg(xs: f64[N], a: f64) = grad(grad(sum(scan x in xs carry s = 1.0 { s * a + x }), a), a)
+            fn hs(xs: f64[N], a: f64[M]) = hessian(sum(scan x in xs carry s = 0 { s * a[0] + x * a[1] ** 2 }), a)
+            fn jr(xs: f64[N]) = jacobian(scan x in xs carry s = 0 { s + x * x }, xs)
+            fn jf(xs: f64[3], a: f64[2]) = jacobian(scan x in xs carry s = 0 { s + x * a[0] + a[1] }, a)
+            fn sgs(xs: f64[N], w: f64[M]) = scan i in 0..shape(w)[0] { grad(sum(scan x in xs carry s = 0.0 { s * w[i] + x }), w) }
+            """);
+        Tensor xs = f64(sh(3), 1, 2, 3);
+        // sum(s) = a^3 + 2a^2 + 4a + 6 from s = 1: the second derivative is 6a + 4.
+        check(run1(c, "gg", xs, scalar(2)), F64, sh(), new double[] {16}, "grad of grad through scan");
+        // F = b^2 (a^2 + 3a + 6) for (a, b) = a[0], a[1]: F_aa = 2b^2, F_ab = 2b(2a + 3), F_bb = 2(a^2 + 3a + 6).
+        check(run1(c, "hs", xs, f64(sh(2), 2, 1)), F64, sh(2, 2), new double[] {2, 14, 14, 32}, "hessian through scan");
+        // s_t = sum_(j <= t) x_j^2: J[t, j] = 2 x_j for j <= t (reverse-mode jacobian: a scan of backward scans).
+        check(run1(c, "jr", xs), F64, sh(3, 3), new double[] {2, 0, 0, 2, 4, 0, 2, 4, 6}, "reverse jacobian");
+        // ds_t/da0 = sum_(j <= t) x_j, ds_t/da1 = t + 1 (forward-mode jacobian: tangents from the loop's unit vectors).
+        check(run1(c, "jf", xs, f64(sh(2), 1, 1)), F64, sh(3, 2), new double[] {1, 1, 3, 2, 6, 3}, "forward jacobian");
+        // Row i: d/dw_i of w_i^2 + 3 w_i + 6 = 2 w_i + 3, at w_i only.
+        check(run1(c, "sgs", xs, f64(sh(2), 2, 1)), F64, sh(2, 2), new double[] {7, 0, 0, 5}, "scan inside grad inside scan");
+    }
 }
