@@ -131,6 +131,11 @@ final class Lowerer {
         return new Lowerer(fe, null, null);
     }
 
+    /** A detached lowerer inside {@code scanDepth} scan bodies (the embedding API's nested scans). */
+    static Lowerer detached(Frontend fe, int scanDepth) {
+        return new Lowerer(fe, null, null, scanDepth, false);
+    }
+
     static Value lowerConst(Frontend fe, Item.ConstDecl c) {
         var l = new Lowerer(fe, null, null);
         try {

@@ -27,7 +27,15 @@ final class ScanLowering {
     private ScanLowering() {}
 
     /** A sequence to iterate over and whether its elements are weak literals. */
-    private record Seq(Node node, boolean weak) {}
+    record Seq(Node node, boolean weak) {}
+
+    /** One step, lowered in a body lowerer from the body's params: sequence elements, then carries. */
+    interface Step {
+        Value apply(Lowerer outer, List<Value.T> elements, List<Value.T> carries);
+    }
+
+    /** What errors name: each carry's name and declaration, where a step's value is written, the whole scan. */
+    record Names(List<String> carries, List<SourceSpan> carrySpans, SourceSpan result, SourceSpan scan) {}
 
     static Value lower(Lowerer l, Expr.Scan s) {
         boolean reverse = reverse(l, s.options());
@@ -39,20 +47,44 @@ final class ScanLowering {
         for (Binding b : s.bindings()) seqs.add(sequence(l, b, reverse));
         var given = new ArrayList<Value.T>();
         for (Carry c : s.carries()) given.add(l.tensor(l.expr(c.init()), c.init().span(), "the initial value of carry '" + c.name().name() + "'"));
-        List<Value.T> inits = settleWeakCarries(l, s, seqs, given);
-        List<Node> results = body(l, s, seqs, inits, false).results();
+        var names = new Names(s.carries().stream().map(c -> c.name().name()).toList(), s.carries().stream().map(c -> c.init().span()).toList(),
+                s.body().result().span(), s.span());
+        Step step = (outer, elements, carries) -> {
+            Lowerer b = outer.scanBody();
+            for (int k = 0; k < elements.size(); k++) b.define(s.bindings().get(k).name(), elements.get(k));
+            for (int k = 0; k < carries.size(); k++) b.define(s.carries().get(k).name(), carries.get(k));
+            int before = b.fe.diagnostics.size();
+            Value v = b.block(s.body());
+            if (b.fe.diagnostics.size() > before || v instanceof Value.Poison) throw new Lowerer.PoisonSignal();
+            return v;
+        };
+        return scan(l, seqs, given, names, step, reverse);
+    }
+
+    /** The scan of {@code step} over the sequences from the given initial carries (already reversed when {@code reverse}). */
+    static Value scan(Lowerer l, List<Seq> seqs, List<Value.T> given, Names names, Step step, boolean reverse) {
+        List<Value.T> inits = settleWeakCarries(l, names, step, seqs, given);
+        List<Node> results = body(l, names, step, seqs, inits, false);
         Region region = new Region(l.scanDepth, params(l, seqs, inits), results);
         var initNodes = inits.stream().map(Value.T::node).toList();
         Node scan = Ir.scan(region, seqs.stream().map(Seq::node).toList(), initNodes);
-        l.locs.putIfAbsent(scan, s.span());
+        l.locs.putIfAbsent(scan, names.scan());
         var out = new ArrayList<Value>();
         for (int k = 0; k < results.size(); k++) {
             Node r = Ir.tupleGet(scan, k);
             if (reverse) r = reversed(r);
-            l.locs.putIfAbsent(r, s.span());
+            l.locs.putIfAbsent(r, names.scan());
             out.add(new Value.T(r, false));
         }
         return out.size() == 1 ? out.getFirst() : new Value.Tup(out);
+    }
+
+    /** A tensor iterated over its leading axis (walked from the end when {@code reverse}). */
+    static Seq sequence(Value.T t, String what, SourceSpan at, boolean reverse) {
+        if (t.node().tt().isScalar())
+            throw new FrontendError(at, "scan iterates over the leading axis of " + what + ", but it is a scalar (" + t.node().type() + ")");
+        Node n = t.weak() ? Lowerer.convert(t, t.dtype(), at) : t.node();
+        return new Seq(reverse ? reversed(n) : n, t.weak());
     }
 
     private static boolean reverse(Lowerer l, List<KeywordArg> options) {
@@ -76,10 +108,7 @@ final class ScanLowering {
             }
             case Binding.SeqBinding q -> {
                 Value.T t = l.tensor(l.expr(q.seq()), q.seq().span(), "the sequence of '" + q.name().name() + "'");
-                if (t.node().tt().isScalar())
-                    throw new FrontendError(q.seq().span(), "scan iterates over the leading axis of '" + q.name().name() + "''s sequence, but it is a scalar ("
-                            + t.node().type() + ")");
-                yield new Seq(t.weak() ? Lowerer.convert(t, t.dtype(), q.seq().span()) : t.node(), t.weak());
+                yield sequence(t, "'" + q.name().name() + "''s sequence", q.seq().span(), false);
             }
         };
         return reverse ? new Seq(reversed(s.node()), s.weak()) : s;
@@ -118,31 +147,31 @@ final class ScanLowering {
      * promotes weakly typed carries: the body is lowered on trial with such carries weak until their dtypes settle
      * (a carry may take another's: {@code (b, a + b * x)}), then for real with every carry strong.
      */
-    private static List<Value.T> settleWeakCarries(Lowerer l, Expr.Scan s, List<Seq> seqs, List<Value.T> inits) {
+    private static List<Value.T> settleWeakCarries(Lowerer l, Names names, Step step, List<Seq> seqs, List<Value.T> inits) {
         if (inits.stream().noneMatch(Value.T::weak)) return inits;
         List<Value.T> cur = inits;
         for (int round = 0; round <= inits.size(); round++) {
-            List<Node> trial = trial(l, s, seqs, cur);
+            List<Node> trial = trial(l, names, step, seqs, cur);
             if (trial == null) break;
             var next = new ArrayList<Value.T>();
             for (int k = 0; k < cur.size(); k++) {
                 Value.T c = cur.get(k);
                 next.add(c.weak() && trial.get(k).dtype() != c.dtype()
-                        ? new Value.T(Lowerer.convert(c, trial.get(k).dtype(), s.carries().get(k).init().span()), true) : c);
+                        ? new Value.T(Lowerer.convert(c, trial.get(k).dtype(), names.carrySpans().get(k)), true) : c);
             }
             if (next.equals(cur)) break;
             cur = next;
         }
         var out = new ArrayList<Value.T>();
-        for (int k = 0; k < cur.size(); k++) out.add(new Value.T(Lowerer.convert(cur.get(k), cur.get(k).dtype(), s.carries().get(k).init().span()), false));
+        for (int k = 0; k < cur.size(); k++) out.add(new Value.T(Lowerer.convert(cur.get(k), cur.get(k).dtype(), names.carrySpans().get(k)), false));
         return out;
     }
 
     /** The body's results lowered with weak carries, its diagnostics dropped (the real lowering reports them); null on an error. */
-    private static List<Node> trial(Lowerer l, Expr.Scan s, List<Seq> seqs, List<Value.T> inits) {
+    private static List<Node> trial(Lowerer l, Names names, Step step, List<Seq> seqs, List<Value.T> inits) {
         int before = l.fe.diagnostics.size();
         try {
-            return body(l, s, seqs, inits, true).results();
+            return body(l, names, step, seqs, inits, true);
         } catch (FrontendError | Lowerer.PoisonSignal | dev.txc.ir.IrTypeException e) {
             return null;
         } finally {
@@ -151,34 +180,30 @@ final class ScanLowering {
     }
 
     /** The body's per-step results: new carries (checked against their initial types) then extra outputs. */
-    private record Lowered(List<Node> results) {}
-
-    private static Lowered body(Lowerer outer, Expr.Scan s, List<Seq> seqs, List<Value.T> inits, boolean weakCarries) {
-        Lowerer l = outer.scanBody();
+    private static List<Node> body(Lowerer outer, Names names, Step step, List<Seq> seqs, List<Value.T> inits, boolean weakCarries) {
         List<Node> params = params(outer, seqs, inits);
-        for (int k = 0; k < seqs.size(); k++) l.define(s.bindings().get(k).name(), new Value.T(params.get(k), seqs.get(k).weak()));
-        for (int k = 0; k < inits.size(); k++)
-            l.define(s.carries().get(k).name(), new Value.T(params.get(seqs.size() + k), weakCarries && inits.get(k).weak()));
-        int before = l.fe.diagnostics.size();
-        Value v = l.block(s.body());
-        if (l.fe.diagnostics.size() > before || v instanceof Value.Poison) throw new Lowerer.PoisonSignal();
-        SourceSpan at = s.body().result().span();
+        var elements = new ArrayList<Value.T>();
+        for (int k = 0; k < seqs.size(); k++) elements.add(new Value.T(params.get(k), seqs.get(k).weak()));
+        var carries = new ArrayList<Value.T>();
+        for (int k = 0; k < inits.size(); k++) carries.add(new Value.T(params.get(seqs.size() + k), weakCarries && inits.get(k).weak()));
+        Value v = step.apply(outer, elements, carries);
+        SourceSpan at = names.result();
         List<Value> items = v instanceof Value.Tup t ? t.items() : List.of(v);
         int ncarry = inits.size();
         if (items.size() < ncarry)
             throw new FrontendError(at, "the scan body gives " + items.size() + " value" + (items.size() == 1 ? "" : "s") + " but there are " + ncarry
-                    + " carries: the last line must be (new " + String.join(", new ", s.carries().stream().map(c -> c.name().name()).toList()) + ", outputs...)");
+                    + " carries: the last line must be (new " + String.join(", new ", names.carries()) + ", outputs...)");
         var results = new ArrayList<Node>();
         for (int k = 0; k < items.size(); k++) {
             Value.T t = outer.tensor(items.get(k), at, "a value of a scan step");
-            if (k < ncarry) results.add(carryResult(s.carries().get(k), inits.get(k), t, weakCarries, at));
+            if (k < ncarry) results.add(carryResult(names, k, inits.get(k), t, weakCarries, at));
             else results.add(t.weak() ? Lowerer.convert(t, t.dtype(), at) : t.node());
         }
-        return new Lowered(results);
+        return results;
     }
 
     /** The new value of a carry: its type must be the initial value's (a weak literal adapts; unknown sizes are checked at run time). */
-    private static Node carryResult(Carry c, Value.T init, Value.T v, boolean trial, SourceSpan at) {
+    private static Node carryResult(Names names, int c, Value.T init, Value.T v, boolean trial, SourceSpan at) {
         if (trial) return v.node();
         TensorType want = init.node().tt();
         Node n = v.weak() ? Lowerer.convert(v, want.dtype(), at) : v.node();
@@ -189,12 +214,9 @@ final class ScanLowering {
             ok = !(w.isKnown() && g.isKnown() && w.size() != g.size());
         }
         if (!ok)
-            throw new FrontendError(carryError(at, "carry '" + c.name().name() + "' starts as " + want + " but a step gives " + got
-                    + " (a carry keeps its type from step to step" + (got.dtype() != want.dtype() ? "; use cast" : "") + ")", c));
+            throw new FrontendError(dev.txc.ir.Diagnostic.error(at, "carry '" + names.carries().get(c) + "' starts as " + want + " but a step gives " + got
+                    + " (a carry keeps its type from step to step" + (got.dtype() != want.dtype() ? "; use cast" : "") + ")")
+                    .withNote(names.carrySpans().get(c), "carry '" + names.carries().get(c) + "' starts here"));
         return n;
-    }
-
-    private static dev.txc.ir.Diagnostic carryError(SourceSpan at, String message, Carry c) {
-        return dev.txc.ir.Diagnostic.error(at, message).withNote(c.span(), "carry '" + c.name().name() + "' is declared here");
     }
 }
