@@ -85,7 +85,7 @@ final class ScanDiff {
         }
         var xs = new ArrayList<Node>();
         var seqIdx = new ArrayList<Integer>();
-        for (int i = 0; i < m; i++) if (Derivs.differentiable(params.get(i))) {
+        for (int i = 0; i < m; i++) if (Derivs.differentiable(params.get(i)) && relevant.test(scan.input(i))) {
             seqIdx.add(i);
             xs.add(params.get(i));
         }
