@@ -320,7 +320,9 @@ public final class Interpreter {
         frames.set(r.level() + 1, new HashMap<>());
         var out = new ArrayList<Tensor>();
         var types = ((TupleType) n.type()).elements();
-        for (int k = 0; k < stacked.size(); k++) out.add(stack(stacked.get(k), types.get(k).tensor(), k < ncarry ? ins(n).get(nseq + k) : null));
+        var last = Ir.lastCarries(n);
+        for (int k = 0; k < stacked.size(); k++)
+            out.add(last.contains((long) k) ? carries.get(k) : stack(stacked.get(k), types.get(k).tensor(), k < ncarry ? ins(n).get(nseq + k) : null));
         return out;
     }
 

@@ -149,7 +149,11 @@ public enum Op {
     HESSIAN("hessian", Kind.DIFF, 2, Accepts.ANY, Result.SAME, "disconnected"),
 
     // Control.
-    /** scan(seqs..., inits...) with a body region (seq elements..., carries...) -> (new carries..., outputs...). */
+    /**
+     * scan(seqs..., inits...) with a body region (seq elements..., carries...) -> (new carries..., outputs...), each
+     * stacked over the steps; an optional attribute {@code last} lists carries whose result is instead their value
+     * after the last step (the initial value when there are none), so no stack is kept for them.
+     */
     SCAN("scan", Kind.CONTROL, -1, Accepts.ANY, Result.TUPLE, "body", "nseq"),
     /**
      * One elementwise kernel: a body of elementwise ops (and broadcasts of its inputs) over params standing for the

@@ -86,7 +86,7 @@ public final class TypeRules {
                     throw new IrTypeException("hessian: cost must be a scalar, got " + cost);
                 yield x.withDims(concatDims(x.dims(), x.dims()));
             }
-            case SCAN -> scan(in, a.region("body"), a.integer("nseq"));
+            case SCAN -> scan(in, a.region("body"), a.integer("nseq"), a.has("last") ? a.longs("last") : List.of());
             case FUSED -> fused(in, a.region("body"));
             case TUPLE_GET -> {
                 if (!(in.get(0).type() instanceof TupleType t)) throw new IllegalArgumentException("tuple_get of a non-tuple");
@@ -516,7 +516,7 @@ public final class TypeRules {
         return body.results().getFirst().tt();
     }
 
-    private static TupleType scan(List<Node> in, Region body, int nseq) {
+    private static TupleType scan(List<Node> in, Region body, int nseq, List<Long> last) {
         if (nseq < 1 || nseq > in.size()) throw new IllegalArgumentException("scan needs at least one sequence");
         int ncarry = in.size() - nseq;
         if (body.params().size() != in.size()) throw new IllegalArgumentException("scan body takes " + body.params().size() + " params for " + in.size() + " operands");
@@ -536,8 +536,13 @@ public final class TypeRules {
                 throw new IrTypeException("scan: carry " + k + " starts as " + init + " but the body gives " + res);
             for (int d = 0; d < init.rank(); d++) unify(init.dim(d), res.dim(d), "scan: carry " + k + " dim " + d);
         }
+        for (long k : last) if (k < 0 || k >= ncarry) throw new IllegalArgumentException("scan: last " + k + " is not a carry");
         var out = new ArrayList<Type>();
         for (Node r : body.results()) {
+            if (last.contains((long) out.size())) {
+                out.add(tt(in, nseq + out.size()));
+                continue;
+            }
             TensorType t = r.tt();
             var dims = new ArrayList<Dim>();
             dims.add(steps);

@@ -7,7 +7,6 @@ import dev.txc.ir.Region;
 import dev.txc.ir.Rewriter;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.TensorType;
-import dev.txc.ir.TupleType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,9 +36,9 @@ final class ScanDiff {
     }
 
     static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
+        if (!Ir.lastCarries(scan).isEmpty()) return vjpOfLast(scan, cots, relevant);
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
-        var types = ((TupleType) scan.type()).elements();
         List<Node> z = captures(scan, relevant);
         // Sequences of the backward scan, walked from the last step: elements, previous carries, output cotangents.
         var seqs = new ArrayList<Node>();
@@ -60,7 +59,7 @@ final class ScanDiff {
             lamIdx.add(j);
             lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
-        int level = levelFor(r, seqs, lamInits, List.of());
+        int level = levelFor(r, seqs, lamInits, z);
         for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
         for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
         var lam = new ArrayList<Node>();
@@ -68,6 +67,16 @@ final class ScanDiff {
             Node p = Ir.regionParam(level, params.size(), li.tt());
             params.add(p);
             lam.add(p);
+        }
+        // Accumulators of the captured values' gradients: carries whose final value alone is kept.
+        var accInits = new ArrayList<Node>();
+        var acc = new ArrayList<Node>();
+        for (Node c : z) {
+            Node init = Ir.zerosLike(c);
+            accInits.add(init);
+            Node p = Ir.regionParam(level, params.size(), init.tt());
+            params.add(p);
+            acc.add(p);
         }
         List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var us = new ArrayList<Node>();
@@ -92,23 +101,23 @@ final class ScanDiff {
         for (int j : lamIdx) xs.add(params.get(m + j));
         xs.addAll(z);
         List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
-        // Body results: new cotangent carries, then per-step cotangents of the sequence elements and the captures.
+        // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
+        // the sequence elements.
         var body = new ArrayList<Node>();
-        int ns = seqIdx.size();
-        for (int a = 0; a < lamIdx.size(); a++) body.add(gs.get(ns + a));
+        int ns = seqIdx.size(), nl = lamIdx.size(), nz = z.size();
+        for (int a = 0; a < nl; a++) body.add(gs.get(ns + a));
+        for (int a = 0; a < nz; a++) body.add(Ir.add(acc.get(a), gs.get(ns + nl + a)));
         for (int a = 0; a < ns; a++) body.add(gs.get(a));
-        for (int a = 0; a < z.size(); a++) body.add(gs.get(ns + lamIdx.size() + a));
-        Node back = Ir.scan(new Region(level, params, body), seqs, lamInits);
+        var carryInits = new ArrayList<>(lamInits);
+        carryInits.addAll(accInits);
+        var last = new ArrayList<Long>();
+        for (int a = 0; a < nl + nz; a++) last.add((long) a);
+        Node back = Ir.scan(new Region(level, params, body), seqs, carryInits, last);
         var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
-        for (int a = 0; a < lamIdx.size(); a++) {
-            Node stacked = Ir.concat(List.of(Ir.expandDims(lamInits.get(a), Ir.axes(0)), Ir.tupleGet(back, a)), 0);
-            inputs.set(m + lamIdx.get(a), Ir.index(stacked, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0));
-        }
-        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, lamIdx.size() + a)));
+        for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(back, a));
         var caps = new LinkedHashMap<Node, Node>();
-        for (int a = 0; a < z.size(); a++)
-            caps.put(z.get(a), Ir.reduce(Op.SUM, Ir.tupleGet(back, lamIdx.size() + ns + a), Ir.axes(0), false));
-        if (types.isEmpty()) throw new IllegalStateException("scan without results");
+        for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(back, nl + a));
+        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nl + nz + a)));
         return new Vjp(inputs, caps);
     }
 
@@ -117,6 +126,19 @@ final class ScanDiff {
      * captured values ({@code capTan}, by captured node).
      */
     static Node[] jvp(Node scan, List<Node> ts, Map<Node, Node> capTan) {
+        if (!Ir.lastCarries(scan).isEmpty()) {
+            // A carry's final value is the last row of its stack (its initial value when there are no steps).
+            Node full = stacked(scan);
+            Node[] out = jvp(full, ts, capTan);
+            int m = scan.attrs().integer("nseq");
+            for (long k : Ir.lastCarries(scan)) {
+                int j = (int) k;
+                if (out[j] == null) continue;
+                Node t0 = ts.get(m + j) != null ? ts.get(m + j) : Ir.zerosLike(scan.input(m + j));
+                out[j] = lastRow(t0, out[j]);
+            }
+            return out;
+        }
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
         var seqs = new ArrayList<Node>();
@@ -184,6 +206,42 @@ final class ScanDiff {
         all.addAll(inits);
         all.addAll(captured);
         return Math.max(r.level(), Region.levelAbove(all));
+    }
+
+    /** The scan with every result stacked (no {@code last} attribute). */
+    private static Node stacked(Node scan) {
+        var attrs = new java.util.TreeMap<>(scan.attrs().asMap());
+        attrs.remove("last");
+        return Node.make(Op.SCAN, scan.inputs(), dev.txc.ir.Attrs.of(attrs));
+    }
+
+    /** init stacked above the rows, then the last row: the carry after the last step. */
+    private static Node lastRow(Node init, Node rows) {
+        Node all = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), rows), 0);
+        return Ir.index(all, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0);
+    }
+
+    /** Differentiates a scan that keeps only the final value of some carries as the same scan keeping their stacks. */
+    private static Vjp vjpOfLast(Node scan, Node[] cots, Predicate<Node> relevant) {
+        Node full = stacked(scan);
+        int m = scan.attrs().integer("nseq");
+        Node[] fullCots = cots.clone();
+        var extra = new HashMap<Integer, Node>();
+        for (long k : Ir.lastCarries(scan)) {
+            int j = (int) k;
+            if (cots[j] == null) continue;
+            Node init = scan.input(m + j), rows = Ir.tupleGet(full, j);
+            List<Node> gs = Autodiff.lopCut(List.of(lastRow(init, rows)), List.of(cots[j]), List.of(rows, init));
+            fullCots[j] = gs.get(0);
+            extra.put(m + j, gs.get(1));
+        }
+        Vjp v = vjp(full, fullCots, relevant);
+        var inputs = new ArrayList<>(v.inputs());
+        extra.forEach((at, g) -> {
+            if (!Derivs.differentiable(scan.input(at))) return;
+            inputs.set(at, inputs.get(at) == null ? g : Ir.add(inputs.get(at), g));
+        });
+        return new Vjp(inputs, v.captures());
     }
 
     private static Node tangent(Node y, List<Node> xs, List<Node> vs) {

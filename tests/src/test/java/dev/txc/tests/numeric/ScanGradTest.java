@@ -108,6 +108,18 @@ class ScanGradTest {
         check(run1(c, "r6", xs, scalar(0.5)), F64, sh(3), new double[] {6, 12, 18}, "nested rop");
     }
 
+    /** The backward scan keeps only the final value of its cotangent carries and gradient accumulators; its IR text round-trips. */
+    @Test
+    void backwardScanIrRoundTrips() {
+        var c = compile(RNN);
+        for (String fn : List.of("g", "r")) {
+            dev.txc.ir.Function f = c.fn(fn);
+            String text = dev.txc.ir.IrText.print(f);
+            org.junit.jupiter.api.Assertions.assertEquals(text, dev.txc.ir.IrText.print(dev.txc.ir.IrParser.parseFunction("t.tir", text)), fn);
+            if (fn.equals("g")) org.junit.jupiter.api.Assertions.assertTrue(text.contains("last=[0, 1, 2]"), text);
+        }
+    }
+
     /** Second order, jacobians (whose loops are built around the scan) and scan inside grad inside scan. */
     @Test
     void higherOrderAndLoopsAroundScans() {
