@@ -162,6 +162,21 @@ class ScanTest {
     }
 
     @Test
+    void irDoesNotGrowWithTheNumberOfSteps() {
+        // txc ir of a 10,000-step scan has as many lines as that of a 10-step one; so does its gradient at 10,000 and
+        // 1,000,000 steps (below a few thousand elements, constant folding may write the seed as a literal instead).
+        java.util.function.BiFunction<String, Integer, Integer> lines = (body, n) -> {
+            var c = compile("fn f(xs: f64[" + n + "], a: f64) = " + body.replace("SCAN", "scan x in xs carry s = 1.0 { sin(s * a + x) }"));
+            var m = dev.txc.opt.Pipeline.run(c.module(), dev.txc.opt.Pipeline.Stage.FUSED, new dev.txc.opt.PassContext(2, F64));
+            return dev.txc.ir.IrText.print(m.function("f")).split("\n").length;
+        };
+        int small = lines.apply("SCAN", 10), big = lines.apply("SCAN", 10_000);
+        assertTrue(small == big && small < 20, small + " lines for 10 steps, " + big + " for 10,000");
+        int g1 = lines.apply("grad(sum(SCAN), a)", 10_000), g2 = lines.apply("grad(sum(SCAN), a)", 1_000_000);
+        assertTrue(g1 == g2 && g1 < 60, g1 + " lines for the gradient of 10,000 steps, " + g2 + " for 1,000,000");
+    }
+
+    @Test
     void longRecurrenceRunsAsALoop() {
         // v_k = v_(k-1) / 2 + k from v_(-1) = 1: v_k = 2k - 2 + 2.5 / 2^k.
         var c = compile("fn rec(n: i64, a: f64) = scan i in 0..n carry v = 1.0 { v * a + i }");
