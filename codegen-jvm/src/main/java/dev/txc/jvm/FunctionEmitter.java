@@ -6,6 +6,7 @@ import dev.txc.ir.Attrs;
 import dev.txc.ir.DType;
 import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
+import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Region;
@@ -278,6 +279,12 @@ final class FunctionEmitter {
                 push(mv, a.integer("axis"));
                 opsCall(n.op() == Op.WINDOW ? "window" : "unwindow", d(ND_DESC + ND_DESC + ND_DESC + "I"));
             }
+            case DYN_SLICE, DYN_UNSLICE -> {
+                for (Node in : n.inputs()) load(in);
+                push(mv, a.integer("axis"));
+                mv.visitLdcInsn(a.lng("step"));
+                opsCall(n.op() == Op.DYN_SLICE ? "dynSlice" : "dynUnslice", d(ND_DESC.repeat(n.inputs().size()) + "IJ"));
+            }
             case INDEX -> {
                 load(n.input(0));
                 load(n.input(1));
@@ -410,7 +417,9 @@ final class FunctionEmitter {
             carry[k] = next++;
             mv.visitVarInsn(ASTORE, carry[k]);
         }
+        var last = Ir.lastCarries(n);
         for (int k = 0; k < nres; k++) {
+            if (last.contains((long) k)) continue;
             mv.visitVarInsn(ILOAD, steps);
             mv.visitTypeInsn(ANEWARRAY, ND);
             parts[k] = next++;
@@ -434,6 +443,7 @@ final class FunctionEmitter {
         for (int k = 0; k < ncarry; k++) slots.peek().put(r.params().get(nseq + k), carry[k]);
         block(schedule.block(r.results(), r.level(), new LinkedHashSet<>()));
         for (int k = 0; k < nres; k++) {
+            if (last.contains((long) k)) continue;
             mv.visitVarInsn(ALOAD, parts[k]);
             mv.visitVarInsn(ILOAD, t);
             load(r.results().get(k));
@@ -452,6 +462,11 @@ final class FunctionEmitter {
         for (int k = 0; k < nres; k++) {
             mv.visitInsn(DUP);
             push(mv, k);
+            if (last.contains((long) k)) {
+                mv.visitVarInsn(ALOAD, carry[k]);
+                mv.visitInsn(AASTORE);
+                continue;
+            }
             mv.visitVarInsn(ALOAD, parts[k]);
             TensorType tt = types.get(k).tensor();
             poolLoad(Tensors.dtype(tt.dtype()), "dev/txc/runtime/DType");

@@ -30,7 +30,7 @@ final class ScalarEmitter {
             case CAST -> convert(mv, n.input(0).dtype(), n.dtype());
             case PARAM, SHARED, CONST, REGION_PARAM, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP,
                  SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
-                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, GRAD, LOP, ROP, JACOBIAN,
+                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN,
                  HESSIAN, SCAN, TUPLE_GET, FUSED -> throw new IllegalArgumentException("not a scalar op: " + n.op());
         }
         CType.narrow(mv, n.dtype());

@@ -46,3 +46,14 @@ infix fun Expr.matmul(y: Any): Expr = this.matmul(y)
  */
 fun function(vararg inputs: Expr, body: FunctionScope.() -> Any?): TxFunction =
     Tx.function(inputs.toList()) { scope -> scope.body().takeUnless { it == Unit } }
+
+/**
+ * `scan` over the leading axis of [xs] with one carry: the new carry of each step, stacked.
+ * `val hs = scan(xs, carry = h0) { xT, h -> tanh((W matmul h) + (U matmul xT)) }`; [reverse] walks from the end.
+ */
+fun scan(xs: Expr, carry: Any, reverse: Boolean = false, step: (Expr, Expr) -> Any): Expr =
+    Tx.scan(listOf(xs), listOf(carry), reverse) { e, c -> step(e[0], c[0]) }[0]
+
+/** `scan` over the leading axis of [xs] without carries: the value of each step, stacked (a map). */
+fun scan(xs: Expr, reverse: Boolean = false, step: (Expr) -> Any): Expr =
+    Tx.scan(listOf(xs), listOf<Any>(), reverse) { e, _ -> step(e[0]) }[0]

@@ -26,8 +26,58 @@ import java.util.function.Supplier;
 public final class Embedding {
     private Embedding() {}
 
+    /** How many scan bodies this thread is building (the region level of a scan built now). */
+    private static final ThreadLocal<int[]> SCAN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
     private static Lowerer lowerer(DType floatX) {
-        return Lowerer.detached(Frontend.forEmbedding(new Frontend.Options(floatX)));
+        return Lowerer.detached(Frontend.forEmbedding(new Frontend.Options(floatX)), SCAN_DEPTH.get()[0]);
+    }
+
+    /**
+     * {@code scan} (LANGUAGE.md section 8): {@code step} gets each step's sequence elements and previous carries and
+     * gives the new carries then the extra outputs; the result is each of them stacked over the steps, as the
+     * {@code .tx} scan lowers (the same IR). {@code step} may be called more than once (weak initial carries are
+     * settled on a trial run), so it must only build values.
+     */
+    public static List<Operand> scan(DType floatX, List<?> sequences, List<?> inits, boolean reverse,
+                                     dev.txc.frontend.api.Lowering.Step step, SourceSpan at) {
+        return guard(at, () -> {
+            Lowerer l = lowerer(floatX);
+            var seqs = new ArrayList<ScanLowering.Seq>();
+            for (Object o : sequences) seqs.add(ScanLowering.sequence(l.tensor(value(l, o, at, "scan"), at, "a scan sequence"), "a sequence", at, reverse));
+            var given = new ArrayList<Value.T>();
+            var names = new ArrayList<String>();
+            for (Object o : inits) {
+                given.add(l.tensor(value(l, o, at, "scan"), at, "an initial carry"));
+                names.add("#" + names.size());
+            }
+            var spans = java.util.Collections.nCopies(given.size(), at);
+            ScanLowering.Step s = (outer, elements, carries) -> {
+                int[] depth = SCAN_DEPTH.get();
+                depth[0] = outer.scanDepth + 1;
+                try {
+                    List<Operand> out = step.apply(elements.stream().map(Embedding::operandOf).toList(), carries.stream().map(Embedding::operandOf).toList());
+                    if (out == null || out.isEmpty()) throw new FrontendError(at, "a scan step must give at least one value");
+                    var items = new ArrayList<Value>();
+                    for (Operand o : out) items.add(t(o));
+                    return items.size() == 1 ? items.getFirst() : new Value.Tup(items);
+                } finally {
+                    depth[0] = outer.scanDepth;
+                }
+            };
+            Value v = ScanLowering.scan(l, seqs, given, new ScanLowering.Names(names, spans, at, at), s, reverse);
+            Object r = result(v, at, "scan");
+            return r instanceof Operand o ? List.of(o) : castList(r);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Operand> castList(Object r) {
+        return (List<Operand>) r;
+    }
+
+    private static Operand operandOf(Value.T t) {
+        return new Operand(t.node(), t.weak(), t.exact());
     }
 
     /** Runs lowering work, turning the frontend's errors into LoweringExceptions located at {@code at}. */

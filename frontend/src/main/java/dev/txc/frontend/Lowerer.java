@@ -63,12 +63,37 @@ final class Lowerer {
     private boolean exactMode;
     /** The exact (f64) values of weak expressions lowered so far, reused when their parent is lowered again exactly. */
     private final Map<Expr, Node> exactOf = new IdentityHashMap<>();
+    /** The number of scan bodies around this one: the region level of a scan lowered here. */
+    final int scanDepth;
+    /** True for the lowerer of a scan body (see {@link ScanLowering}). */
+    private final boolean scanBody;
 
     private Lowerer(Frontend fe, Item.FnDecl fn, Lowerer caller) {
+        this(fe, fn, caller, caller == null ? 0 : caller.scanDepth, false);
+    }
+
+    private Lowerer(Frontend fe, Item.FnDecl fn, Lowerer caller, int scanDepth, boolean scanBody) {
         this.fe = fe;
         this.fn = fn;
         this.caller = caller;
         this.locs = caller == null ? new LinkedHashMap<>() : caller.locs;
+        this.scanDepth = scanDepth;
+        this.scanBody = scanBody;
+    }
+
+    /**
+     * A lowerer for a scan body nested in this one: it sees this scope (names stay defined once, so the body cannot
+     * redefine them) and dim variables; the names it defines stay inside the body.
+     */
+    Lowerer scanBody() {
+        var l = new Lowerer(fe, fn, this, scanDepth + 1, true);
+        l.scope.putAll(scope);
+        l.definedAt.putAll(definedAt);
+        l.dimVars.putAll(dimVars);
+        l.dimBound.putAll(dimBound);
+        l.dimSource.putAll(dimSource);
+        l.floatOverride = floatOverride;
+        return l;
     }
 
     DType floatX() {
@@ -104,6 +129,11 @@ final class Lowerer {
     /** A lowerer outside any function, for the embedding API: built-ins, operators and conversions only. */
     static Lowerer detached(Frontend fe) {
         return new Lowerer(fe, null, null);
+    }
+
+    /** A detached lowerer inside {@code scanDepth} scan bodies (the embedding API's nested scans). */
+    static Lowerer detached(Frontend fe, int scanDepth) {
+        return new Lowerer(fe, null, null, scanDepth, false);
     }
 
     static Value lowerConst(Frontend fe, Item.ConstDecl c) {
@@ -215,7 +245,7 @@ final class Lowerer {
         };
     }
 
-    private Value block(dev.txc.frontend.ast.Block block) {
+    Value block(dev.txc.frontend.ast.Block block) {
         Value result = null;
         boolean returned = false;
         for (Stmt s : block.stmts()) {
@@ -290,7 +320,7 @@ final class Lowerer {
         for (int k = 0; k < parts.size(); k++) define(a.targets().get(k), parts.get(k));
     }
 
-    private void define(Ident name, Value v) {
+    void define(Ident name, Value v) {
         if (name.name().equals("_")) return;
         SourceSpan first = definedAt.putIfAbsent(name.name(), name.span());
         if (first != null) {
@@ -310,6 +340,7 @@ final class Lowerer {
             throw new FrontendError(u.name().span(), "only shared variables can be updated with ':=', but '" + name + "' is "
                     + (what != null ? what : "not defined"));
         }
+        if (scanBody) throw new FrontendError(u.span(), "a shared variable cannot be updated inside a scan body (update it after the scan)");
         if (caller != null) throw new FrontendError(u.span(), "internal: update in an inlined function");
         SourceSpan first = updatedAt.putIfAbsent(name, u.name().span());
         if (first != null)
@@ -448,7 +479,7 @@ final class Lowerer {
                 case Expr.Call c -> call(c);
                 case Expr.Index ix -> index(ix);
                 case Expr.Attr a -> attr(a);
-                case Expr.Scan s -> throw new FrontendError(s.span(), "scan is not supported yet");
+                case Expr.Scan s -> ScanLowering.lower(this, s);
             };
             if (v instanceof Value.T t) locs.putIfAbsent(t.node(), e.span());
             return v;
@@ -532,6 +563,35 @@ final class Lowerer {
         record Range(long start, long stop, long step, boolean written) implements Subscript {}
 
         record At(Value.T index, SourceSpan span) implements Subscript {}
+
+        /** A slice with a run-time bound: i64 scalars, {@code Long.MIN_VALUE}/{@code MAX_VALUE} constants where absent. */
+        record DynRange(Node start, Node stop, long step) implements Subscript {}
+    }
+
+    /** A slice item: constant bounds when they fold to constants, else run-time bounds (the step must be constant). */
+    private Subscript slice(Slice s) {
+        long step = 1;
+        if (s.step() != null) {
+            step = constLong(s.step(), "slice step");
+            if (step == 0) throw new FrontendError(s.step().span(), "slice step cannot be zero");
+        }
+        Node start = s.start() == null ? null : sliceBound(s.start()), stop = s.stop() == null ? null : sliceBound(s.stop());
+        boolean dynamic = (start != null && !start.isConst()) || (stop != null && !stop.isConst());
+        if (!dynamic)
+            return new Subscript.Range(start == null ? Op.NONE : start.constValue().getLong(0), stop == null ? Op.NONE : stop.constValue().getLong(0),
+                    step, s.start() != null || s.stop() != null || s.step() != null);
+        // An absent bound is the end the slice starts from or runs to; the extreme values clamp there.
+        long low = step > 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        return new Subscript.DynRange(start != null ? start : Ir.scalarLong(low, DType.I64),
+                stop != null ? stop : Ir.scalarLong(low == Long.MIN_VALUE ? Long.MAX_VALUE : Long.MIN_VALUE, DType.I64), step);
+    }
+
+    /** A slice bound as an i64 scalar, folded to a constant when it is one. */
+    private Node sliceBound(Expr e) {
+        Value.T v = tensor(expr(e), e.span(), "a slice bound");
+        if (!v.node().tt().isScalar() || !v.dtype().isInteger())
+            throw new FrontendError(e.span(), "a slice bound must be an integer scalar, got " + (v.weak() ? "a " + v.dtype().spelling() + " number" : v.node().type()));
+        return Folding.fold(convert(v, DType.I64, e.span()));
     }
 
     private Value index(Expr.Index ix) {
@@ -542,16 +602,7 @@ final class Lowerer {
         var items = new ArrayList<Subscript>();
         for (IndexItem item : ix.items()) {
             items.add(switch (item) {
-                case Slice s -> {
-                    long start = s.start() != null ? constLong(s.start(), "slice start") : Op.NONE;
-                    long stop = s.stop() != null ? constLong(s.stop(), "slice stop") : Op.NONE;
-                    long step = 1;
-                    if (s.step() != null) {
-                        step = constLong(s.step(), "slice step");
-                        if (step == 0) throw new FrontendError(s.step().span(), "slice step cannot be zero");
-                    }
-                    yield new Subscript.Range(start, stop, step, s.start() != null || s.stop() != null || s.step() != null);
-                }
+                case Slice s -> slice(s);
                 case Expr e -> {
                     Value.T i = tensor(expr(e), e.span(), "an index");
                     yield new Subscript.At(new Value.T(integerIndex(i, e.span()), i.weak()), e.span());
@@ -582,9 +633,13 @@ final class Lowerer {
                     sliced |= written;
                 }
                 case Subscript.At i -> ints.add(Map.entry(k, i));
+                case Subscript.DynRange d -> { }
             }
         }
         Node r = sliced ? Ir.slice(n, starts, stops, steps) : n;
+        for (int k = 0; k < items.size(); k++)
+            if (items.get(k) instanceof Subscript.DynRange(Node start, Node stop, long step))
+                r = Node.make(Op.DYN_SLICE, List.of(r, start, stop), dev.txc.ir.Attrs.of("axis", (long) k, "step", step));
         for (int k = ints.size() - 1; k >= 0; k--) {
             var e = ints.get(k);
             Subscript.At i = e.getValue();
@@ -609,7 +664,7 @@ final class Lowerer {
         Value.T v = tensor(expr(e), e.span(), what);
         Node n = Folding.fold(v.node());
         if (!n.isConst() || !n.tt().isScalar() || !n.dtype().isInteger())
-            throw new FrontendError(e.span(), what + " must be a constant integer" + (n.isConst() ? ", got " + n.type() : " (dynamic slices are not supported yet)"));
+            throw new FrontendError(e.span(), what + " must be a constant integer" + (n.isConst() ? ", got " + n.type() : ""));
         return n.constValue().getLong(0);
     }
 

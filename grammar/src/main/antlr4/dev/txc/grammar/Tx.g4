@@ -87,7 +87,8 @@ primary
     | scan                                                  # scanExpr
     ;
 
-scan        : SCAN binding (COMMA binding)* (CARRY carry (COMMA carry)*)? block ;
+scan        : SCAN (LPAREN scanOption (COMMA scanOption)* COMMA? RPAREN)? binding (COMMA binding)* (CARRY carry (COMMA carry)*)? block ;
+scanOption  : ID ASSIGN expr ;
 binding     : ID IN expr (DOTDOT expr)? ;
 carry       : ID ASSIGN expr ;
 

@@ -214,6 +214,16 @@ public final class Interpreter {
                 int[][] v = windowView(like.shape(), in(n, 1).getLong(0), g.dim(axis), axis);
                 yield RefOps.scatter(checkShape("unwindow", g, v[0]), like.shape(), RefOps.viewMap(v[0], v[1][0], v[2]));
             }
+            case DYN_SLICE -> {
+                Tensor x = in(n, 0);
+                int[][] v = dynSliceView(x.shape(), in(n, 1).getLong(0), in(n, 2).getLong(0), a.integer("axis"), a.lng("step"));
+                yield RefOps.gather(x, v[0], RefOps.viewMap(v[0], v[1][0], v[2]));
+            }
+            case DYN_UNSLICE -> {
+                Tensor like = in(n, 3);
+                int[][] v = dynSliceView(like.shape(), in(n, 1).getLong(0), in(n, 2).getLong(0), a.integer("axis"), a.lng("step"));
+                yield RefOps.scatter(checkShape("dyn_unslice", in(n, 0), v[0]), like.shape(), RefOps.viewMap(v[0], v[1][0], v[2]));
+            }
             case SHAPE -> {
                 int[] s = in(n, 0).shape();
                 long[] l = new long[s.length];
@@ -234,6 +244,15 @@ public final class Interpreter {
         int[] st = Tensor.strides(shape), out = shape.clone();
         out[axis] = len;
         return new int[][] {out, {(int) start * st[axis]}, st};
+    }
+
+    /** The view start:stop:step along axis (clamped as Python's slice.indices) of a C-order array of the given shape. */
+    private static int[][] dynSliceView(int[] shape, long start, long stop, int axis, long step) {
+        long[] b = TypeRules.clampedSlice(shape[axis], start, stop, step);
+        int[] st = Tensor.strides(shape), out = shape.clone(), ost = st.clone();
+        out[axis] = (int) b[2];
+        ost[axis] = (int) (st[axis] * step);
+        return new int[][] {out, {b[2] > 0 ? (int) b[0] * st[axis] : 0}, ost};
     }
 
     private static long[] longs(Attrs a, String name) {
@@ -309,7 +328,9 @@ public final class Interpreter {
         frames.set(r.level() + 1, new HashMap<>());
         var out = new ArrayList<Tensor>();
         var types = ((TupleType) n.type()).elements();
-        for (int k = 0; k < stacked.size(); k++) out.add(stack(stacked.get(k), types.get(k).tensor(), k < ncarry ? ins(n).get(nseq + k) : null));
+        var last = Ir.lastCarries(n);
+        for (int k = 0; k < stacked.size(); k++)
+            out.add(last.contains((long) k) ? carries.get(k) : stack(stacked.get(k), types.get(k).tensor(), k < ncarry ? ins(n).get(nseq + k) : null));
         return out;
     }
 

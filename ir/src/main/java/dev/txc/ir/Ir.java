@@ -162,8 +162,19 @@ public final class Ir {
     }
 
     public static Node scan(Region body, List<Node> seqs, List<Node> inits) {
+        return scan(body, seqs, inits, List.of());
+    }
+
+    /** A scan whose carries listed in {@code last} give their final value instead of their stack. */
+    public static Node scan(Region body, List<Node> seqs, List<Node> inits, List<Long> last) {
         var ins = new ArrayList<>(seqs);
         ins.addAll(inits);
-        return Node.make(Op.SCAN, ins, Attrs.of("body", body, "nseq", (long) seqs.size()));
+        Attrs a = Attrs.of("body", body, "nseq", (long) seqs.size());
+        return Node.make(Op.SCAN, ins, last.isEmpty() ? a : a.with("last", last));
+    }
+
+    /** The carries of a scan node that give their final value (attribute {@code last}), as a set of result indices. */
+    public static java.util.Set<Long> lastCarries(Node scan) {
+        return scan.attrs().has("last") ? java.util.Set.copyOf(scan.attrs().longs("last")) : java.util.Set.of();
     }
 }

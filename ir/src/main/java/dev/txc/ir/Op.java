@@ -130,6 +130,13 @@ public enum Op {
     WINDOW("window", Kind.VIEW, 3, Accepts.ANY, Result.SAME, "axis"),
     /** unwindow(g, start, like): zeros shaped like {@code like} with g written from {@code start} along axis; the adjoint of window. */
     UNWINDOW("unwindow", Kind.KERNEL, 3, Accepts.ANY, Result.SAME, "axis"),
+    /**
+     * dyn_slice(x, start, stop): x[start:stop:step] along {@code axis} with run-time i64 bounds, clamped as Python's
+     * slice.indices; {@code Long.MIN_VALUE}/{@code Long.MAX_VALUE} stand for an absent bound (they clamp to the ends).
+     */
+    DYN_SLICE("dyn_slice", Kind.VIEW, 3, Accepts.ANY, Result.SAME, "axis", "step"),
+    /** dyn_unslice(g, start, stop, like): zeros shaped like {@code like} with g written into the dyn_slice; its adjoint. */
+    DYN_UNSLICE("dyn_unslice", Kind.KERNEL, 4, Accepts.ANY, Result.SAME, "axis", "step"),
 
     // Differentiation, expanded by the grad pass.
     /** grad(cost, wrt). */
@@ -142,7 +149,11 @@ public enum Op {
     HESSIAN("hessian", Kind.DIFF, 2, Accepts.ANY, Result.SAME, "disconnected"),
 
     // Control.
-    /** scan(seqs..., inits...) with a body region (seq elements..., carries...) -> (new carries..., outputs...). */
+    /**
+     * scan(seqs..., inits...) with a body region (seq elements..., carries...) -> (new carries..., outputs...), each
+     * stacked over the steps; an optional attribute {@code last} lists carries whose result is instead their value
+     * after the last step (the initial value when there are none), so no stack is kept for them.
+     */
     SCAN("scan", Kind.CONTROL, -1, Accepts.ANY, Result.TUPLE, "body", "nseq"),
     /**
      * One elementwise kernel: a body of elementwise ops (and broadcasts of its inputs) over params standing for the

@@ -67,6 +67,7 @@ public final class TypeRules {
             case INDEX -> index(tt(in, 0), in.get(1), a.lng("axis"));
             case SHAPE -> TensorType.of(DType.I64, in.get(0).rank());
             case WINDOW, UNWINDOW -> window(op, tt(in, 0), tt(in, 1), tt(in, 2), a.lng("axis"));
+            case DYN_SLICE, DYN_UNSLICE -> dynSlice(op, in, a.lng("axis"), a.lng("step"));
             case GRAD -> {
                 TensorType cost = tt(in, 0);
                 if (!cost.isScalar() || !cost.dtype().isFloat())
@@ -85,7 +86,7 @@ public final class TypeRules {
                     throw new IrTypeException("hessian: cost must be a scalar, got " + cost);
                 yield x.withDims(concatDims(x.dims(), x.dims()));
             }
-            case SCAN -> scan(in, a.region("body"), a.integer("nseq"));
+            case SCAN -> scan(in, a.region("body"), a.integer("nseq"), a.has("last") ? a.longs("last") : List.of());
             case FUSED -> fused(in, a.region("body"));
             case TUPLE_GET -> {
                 if (!(in.get(0).type() instanceof TupleType t)) throw new IllegalArgumentException("tuple_get of a non-tuple");
@@ -448,6 +449,36 @@ public final class TypeRules {
         return op == Op.WINDOW ? x.withDims(dims) : like;
     }
 
+    /** dyn_slice keeps x's dims but the sliced one, whose length is known only at run time; dyn_unslice gives like's type. */
+    private static TensorType dynSlice(Op op, List<Node> in, long axis, long step) {
+        TensorType x = tt(in, 0);
+        integerScalar(op, tt(in, 1), "start");
+        integerScalar(op, tt(in, 2), "stop");
+        if (step == 0) throw new IrTypeException("slice step cannot be zero");
+        axis(op, axis, x.rank());
+        if (op == Op.DYN_SLICE) {
+            var dims = new ArrayList<>(x.dims());
+            dims.set((int) axis, Dim.ANY);
+            return x.withDims(dims);
+        }
+        TensorType like = tt(in, 3);
+        sameDtype(op, x, like);
+        if (x.rank() != like.rank()) throw new IrTypeException(op.spelling() + ": " + x + " and " + like + " differ in rank");
+        for (int d = 0; d < x.rank(); d++) if (d != axis) unify(x.dim(d), like.dim(d), op.spelling() + ": dim " + d);
+        return like;
+    }
+
+    /**
+     * Python's slice.indices for run-time bounds of a dim of size n, with no absent marker: {start, stop, length}.
+     * Long.MIN_VALUE and Long.MAX_VALUE clamp to the ends, so they stand for absent bounds.
+     */
+    public static long[] clampedSlice(long n, long start, long stop, long step) {
+        long lo = step > 0 ? 0 : -1, hi = step > 0 ? n : n - 1;
+        long s = clampBound(start, n, lo, hi), e = clampBound(stop, n, lo, hi);
+        long len = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+        return new long[] {s, e, Math.max(0, len)};
+    }
+
     private static TensorType lop(List<Node> in) {
         if (in.size() < 3 || in.size() % 2 == 0) throw new IllegalArgumentException("lop(wrt, y, u, ...) arity " + in.size());
         TensorType wrt = differentiable("lop", tt(in, 0));
@@ -485,7 +516,7 @@ public final class TypeRules {
         return body.results().getFirst().tt();
     }
 
-    private static TupleType scan(List<Node> in, Region body, int nseq) {
+    private static TupleType scan(List<Node> in, Region body, int nseq, List<Long> last) {
         if (nseq < 1 || nseq > in.size()) throw new IllegalArgumentException("scan needs at least one sequence");
         int ncarry = in.size() - nseq;
         if (body.params().size() != in.size()) throw new IllegalArgumentException("scan body takes " + body.params().size() + " params for " + in.size() + " operands");
@@ -505,8 +536,13 @@ public final class TypeRules {
                 throw new IrTypeException("scan: carry " + k + " starts as " + init + " but the body gives " + res);
             for (int d = 0; d < init.rank(); d++) unify(init.dim(d), res.dim(d), "scan: carry " + k + " dim " + d);
         }
+        for (long k : last) if (k < 0 || k >= ncarry) throw new IllegalArgumentException("scan: last " + k + " is not a carry");
         var out = new ArrayList<Type>();
         for (Node r : body.results()) {
+            if (last.contains((long) out.size())) {
+                out.add(tt(in, nseq + out.size()));
+                continue;
+            }
             TensorType t = r.tt();
             var dims = new ArrayList<Dim>();
             dims.add(steps);

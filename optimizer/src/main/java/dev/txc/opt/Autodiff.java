@@ -41,17 +41,43 @@ public final class Autodiff {
         return lop(ys, us, xs, zeroIfDisconnected, "lop");
     }
 
+    /** lop with the xs as cut points: a gradient reaching one of them does not flow on into what it depends on. */
+    static List<Node> lopCut(List<Node> ys, List<Node> us, List<Node> xs) {
+        return lop(ys, us, xs, true, "lop", true);
+    }
+
     private static List<Node> lop(List<Node> ys, List<Node> us, List<Node> xs, boolean zero, String what) {
+        return lop(ys, us, xs, zero, what, false);
+    }
+
+    private static List<Node> lop(List<Node> ys, List<Node> us, List<Node> xs, boolean zero, String what, boolean cut) {
         List<Node> order = ancestors(ys);
         Set<Node> targets = new HashSet<>(xs);
         Map<Node, Boolean> relevant = relevance(order, targets);
         checkConnected(xs, relevant, zero, what, ys.size() == 1 ? "the cost" : "the outputs");
         Map<Node, Node> adj = new HashMap<>();
         for (int k = 0; k < ys.size(); k++) accumulate(adj, ys.get(k), us.get(k));
+        // The cotangents of a scan's results arrive through its tuple_gets, one per result.
+        Map<Node, Node[]> scanCots = new HashMap<>();
         for (int i = order.size() - 1; i >= 0; i--) {
             Node n = order.get(i);
+            if (n.op() == Op.SCAN) {
+                Node[] cots = scanCots.get(n);
+                if (cots == null || !relevant.get(n)) continue;
+                ScanDiff.Vjp v = ScanDiff.vjp(n, cots, x -> relevant.getOrDefault(x, false));
+                for (int k = 0; k < v.inputs().size(); k++)
+                    if (v.inputs().get(k) != null && relevant.get(n.input(k))) accumulate(adj, n.input(k), v.inputs().get(k));
+                v.captures().forEach((c, g) -> accumulate(adj, c, g));
+                continue;
+            }
             Node g = adj.get(n);
-            if (g == null || !relevant.get(n) || n.op().kind() == Op.Kind.LEAF) continue;
+            if (g == null || !relevant.get(n) || n.op().kind() == Op.Kind.LEAF || (cut && targets.contains(n))) continue;
+            if (n.op() == Op.TUPLE_GET && n.input(0).op() == Op.SCAN) {
+                Node[] cots = scanCots.computeIfAbsent(n.input(0), s -> new Node[s.region().results().size()]);
+                int k = n.attrs().integer("index");
+                cots[k] = cots[k] == null ? g : Ir.add(cots[k], g);
+                continue;
+            }
             List<Node> contribs = Derivs.vjp(n, g);
             for (int k = 0; k < contribs.size(); k++) {
                 Node c = contribs.get(k);
@@ -73,8 +99,23 @@ public final class Autodiff {
         checkConnected(xs, relevant, zeroIfDisconnected, "rop", "y");
         Map<Node, Node> tan = new HashMap<>();
         for (int k = 0; k < xs.size(); k++) accumulate(tan, xs.get(k), vs.get(k));
+        Map<Node, Node[]> scanTans = new HashMap<>();
         for (Node n : order) {
             if (tan.containsKey(n) || !relevant.getOrDefault(n, false)) continue;
+            if (n.op() == Op.SCAN) {
+                var ts = new ArrayList<Node>();
+                for (Node in : n.inputs()) ts.add(tan.get(in));
+                var caps = new LinkedHashMap<Node, Node>();
+                for (Node c : ScanDiff.captures(n, x -> tan.containsKey(x))) caps.put(c, tan.get(c));
+                scanTans.put(n, ScanDiff.jvp(n, ts, caps));
+                continue;
+            }
+            if (n.op() == Op.TUPLE_GET && n.input(0).op() == Op.SCAN) {
+                Node[] st = scanTans.get(n.input(0));
+                Node t = st == null ? null : st[n.attrs().integer("index")];
+                if (t != null) tan.put(n, t);
+                continue;
+            }
             var ts = new ArrayList<Node>();
             boolean any = false;
             for (Node in : n.inputs()) {
@@ -169,7 +210,10 @@ public final class Autodiff {
 
     /** Every node the roots depend on, inputs before users. */
     static List<Node> ancestors(List<Node> roots) {
-        return dev.txc.ir.Graphs.ancestors(roots);
+        // Through inputs and the values region bodies capture: a scan's gradient reaches the outer values its body uses.
+        var seen = new HashSet<Node>();
+        var schedule = new dev.txc.ir.Schedule();
+        return dev.txc.ir.Graphs.postOrder(roots, schedule::deps, seen::add);
     }
 
     /** For each node in order: does it depend on a target? */

@@ -217,7 +217,9 @@ final class Derivs {
             case UNINDEX -> out.set(0, Node.make(Op.INDEX, List.of(g, in.get(1)), a));
             case WINDOW -> out.set(0, Node.make(Op.UNWINDOW, List.of(g, in.get(1), x), a));    // the window's adjoint scatters back
             case UNWINDOW -> out.set(0, Node.make(Op.WINDOW, List.of(g, in.get(1), x), a));
-            case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
+            case DYN_SLICE -> out.set(0, Node.make(Op.DYN_UNSLICE, List.of(g, in.get(1), in.get(2), x), a));   // scatter into zeros
+            case DYN_UNSLICE -> out.set(0, Node.make(Op.DYN_SLICE, List.of(g, in.get(1), in.get(2)), a));
+            case SCAN, TUPLE_GET -> throw new IllegalStateException("scan is differentiated by ScanDiff, through Autodiff");
             case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
         }
@@ -342,7 +344,7 @@ final class Derivs {
                 yield l == null ? r : r == null ? l : add(l, r);
             }
             case TRANSPOSE, EXPAND_DIMS, SQUEEZE, SLICE, DIAGONAL -> t0 == null ? null : Node.make(y.op(), List.of(t0), a);
-            case RESHAPE, BROADCAST_TO, INDEX, DIAG_EMBED, SUM_TO, UNSLICE, WINDOW, UNWINDOW -> t0 == null ? null : withFirst(y, t0);
+            case RESHAPE, BROADCAST_TO, INDEX, DIAG_EMBED, SUM_TO, UNSLICE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE -> t0 == null ? null : withFirst(y, t0);
             case UNINDEX -> t0 == null ? null : withFirst(y, t0);
             case CONCAT -> {
                 if (t.stream().allMatch(java.util.Objects::isNull)) yield null;
@@ -350,7 +352,7 @@ final class Derivs {
                 for (int k = 0; k < in.size(); k++) parts.add(t.get(k) != null ? t.get(k) : Ir.zerosLike(in.get(k)));
                 yield Node.make(Op.CONCAT, parts, a);
             }
-            case SCAN, TUPLE_GET -> throw new Unsupported("differentiation through scan is not supported yet");
+            case SCAN, TUPLE_GET -> throw new IllegalStateException("scan is differentiated by ScanDiff, through Autodiff");
             case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
         };

@@ -29,11 +29,17 @@ public final class Stabilize implements Pass {
 
     /** The stable form of the graph of one value (used on costs before differentiation). */
     static Node apply(Node n) {
-        var f = new Function("v", List.of(), java.util.Map.of(), List.of(new Function.Output("v", n)), List.of(), java.util.Map.of());
         // Canonical forms help the stable ones match; but stop_gradient must survive until differentiation.
         var rules = new java.util.ArrayList<>(RULES);
         for (Rule r : Canonicalize.RULES) if (!r.name().equals("stop-gradient")) rules.add(r);
-        return Rules.apply(f, rules).outputs().getFirst().value();
+        // Rewritten at n's own level: the cost of a grad inside a scan body is a body node.
+        Node cur = n;
+        for (int round = 0; round < 32; round++) {
+            Node next = new dev.txc.ir.Rewriter(m -> Rules.applyAt(m, rules)).apply(cur);
+            if (next == cur) return cur;
+            cur = next;
+        }
+        return cur;
     }
 
     static final List<Rule> RULES = List.of(

@@ -104,6 +104,29 @@ public final class JvmOps {
         return x.slice(axis, (int) s, (int) s + len, 1);
     }
 
+    /** x[start:stop:step] along axis, a view; run-time bounds clamped as Python's slice.indices (Long.MIN/MAX_VALUE clamp to the ends). */
+    public static NDArray dynSlice(NDArray x, NDArray start, NDArray stop, int axis, long step) {
+        long n = x.dim(axis), lo = step > 0 ? 0 : -1, hi = step > 0 ? n : n - 1;
+        long s = clampBound(start.getLong(), n, lo, hi), e = clampBound(stop.getLong(), n, lo, hi);
+        return x.slice(axis, (int) s, (int) e, Math.toIntExact(step));
+    }
+
+    private static long clampBound(long v, long n, long lo, long hi) {
+        if (v < 0) v += n;
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Zeros shaped like {@code like} with g written into dynSlice(zeros, start, stop, axis, step). */
+    public static NDArray dynUnslice(NDArray g, NDArray start, NDArray stop, NDArray like, int axis, long step) {
+        NDArray out = NDArray.zeros(g.dtype(), like.shape());
+        NDArray region = dynSlice(out, start, stop, axis, step);
+        if (!java.util.Arrays.equals(region.shape(), g.shape()))
+            throw new TxRuntimeException("dyn_unslice: array of shape " + Shapes.format(g.shape()) + " does not fit the sliced region of shape "
+                    + Shapes.format(region.shape()));
+        region.assign(g);
+        return out;
+    }
+
     /** Zeros shaped like {@code like} with g written from {@code start} along axis. */
     public static NDArray unwindow(NDArray g, NDArray start, NDArray like, int axis) {
         NDArray out = NDArray.zeros(g.dtype(), like.shape());

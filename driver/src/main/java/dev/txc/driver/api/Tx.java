@@ -523,6 +523,44 @@ public final class Tx {
         return new Slice(start == null ? null : (long) start, stop == null ? null : (long) stop, step == null ? null : (long) step);
     }
 
+    // ================================================================ scan
+
+    /** One step of {@link #scan}: the sequences' elements and the previous carries in; the new carries then the extra outputs out. */
+    @FunctionalInterface
+    public interface ScanStep {
+        /** An Expr (or number) when the step gives one value, else a List of them: new carries first. */
+        Object apply(List<Expr> elements, List<Expr> carries);
+    }
+
+    /**
+     * {@code scan} (LANGUAGE.md section 8, Theano's {@code scan}): walks the leading axes of {@code sequences} (zipped,
+     * equal lengths) from the carries' initial values {@code inits}; returns each new carry stacked over the steps,
+     * then each extra output, the same IR as the {@code .tx} scan. Example, an RNN:
+     * {@code scan(List.of(xs), List.of(h0), (x, h) -> tanh(W.matmul(h.get(0)).plus(U.matmul(x.get(0))))).get(0)}.
+     * The step may be called more than once (a weak initial carry such as {@code 0} takes the dtype the step gives it).
+     */
+    public static List<Expr> scan(List<?> sequences, List<?> inits, ScanStep step) {
+        return scan(sequences, inits, false, step);
+    }
+
+    /** {@link #scan(List, List, ScanStep)} walking the sequences from the end when {@code reverse} (results stay in sequence order). */
+    public static List<Expr> scan(List<?> sequences, List<?> inits, boolean reverse, ScanStep step) {
+        SourceSpan at = CallSite.here();
+        Set<Shared> deps = new HashSet<>();
+        var seqs = new ArrayList<Object>();
+        for (Object s : sequences) seqs.add(operand(s, deps, at));
+        var ins = new ArrayList<Object>();
+        for (Object c : inits) ins.add(operand(c, deps, at));
+        Lowering.Step body = (elements, carries) -> {
+            Object r = step.apply(elements.stream().map(o -> wrap(o, Set.of(), at)).toList(), carries.stream().map(o -> wrap(o, Set.of(), at)).toList());
+            var out = new ArrayList<Operand>();
+            for (Object o : r instanceof List<?> l ? l : List.of(r)) out.add(operand(o, deps, at));
+            return out;
+        };
+        List<Operand> r = lowered(() -> lowering().scan(seqs, ins, reverse, body, at));
+        return r.stream().map(o -> wrap(o, deps, at)).toList();
+    }
+
     // ================================================================ plumbing
 
     private static Expr fn(String name, Object... args) {

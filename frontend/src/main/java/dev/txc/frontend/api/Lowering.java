@@ -50,6 +50,19 @@ public final class Lowering {
         return Embedding.call(floatX, name, positional, keywords, at);
     }
 
+    /** One step of a {@link #scan}: the sequence elements and previous carries in, the new carries then extra outputs out. */
+    public interface Step {
+        List<Operand> apply(List<Operand> elements, List<Operand> carries);
+    }
+
+    /**
+     * {@code scan} (LANGUAGE.md section 8) over the leading axes of {@code sequences} (zipped) from {@code inits}: the
+     * stacked new carries then the stacked extra outputs, as the {@code .tx} scan gives them.
+     */
+    public List<Operand> scan(List<?> sequences, List<?> inits, boolean reverse, Step step, SourceSpan at) {
+        return Embedding.scan(floatX, sequences, inits, reverse, step, at);
+    }
+
     /** {@code call} for a built-in that gives one tensor. */
     public Operand call1(String name, List<?> positional, Map<String, ?> keywords, SourceSpan at) {
         Object r = call(name, positional, keywords, at);

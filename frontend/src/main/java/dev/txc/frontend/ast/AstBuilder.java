@@ -330,7 +330,13 @@ final class AstBuilder {
             return new Binding.RangeBinding(name, first, expr(required(b.expr(1))), span(b));
         });
         List<Carry> carries = map(c.carry(), k -> new Carry(ident(k.ID()), expr(required(k.expr())), span(k)));
-        return new Expr.Scan(bindings, carries, block(required(c.block())), span(c));
+        var seen = new HashSet<String>();
+        List<KeywordArg> options = map(c.scanOption(), o -> {
+            Ident key = ident(o.ID());
+            if (!seen.add(key.name())) error(key.span(), "scan option '" + key.name() + "' given twice");
+            return new KeywordArg(key, expr(required(o.expr())), span(o));
+        });
+        return new Expr.Scan(options, bindings, carries, block(required(c.block())), span(c));
     }
 
     // ---- tokens ----

@@ -59,9 +59,13 @@ public sealed interface Expr extends Body, IndexItem {
     /** {@code base.name}, any identifier after the dot (the frontend decides which are valid). */
     record Attr(Expr base, Ident name, SourceSpan span) implements Expr {}
 
-    /** {@code scan bindings carry carries { body }}; {@code bindings} is never empty, {@code carries} may be. */
-    record Scan(List<Binding> bindings, List<Carry> carries, Block body, SourceSpan span) implements Expr {
+    /**
+     * {@code scan(options) bindings carry carries { body }}; {@code bindings} is never empty, {@code carries} and
+     * {@code options} (keyword arguments such as {@code reverse=true}) may be.
+     */
+    record Scan(List<KeywordArg> options, List<Binding> bindings, List<Carry> carries, Block body, SourceSpan span) implements Expr {
         public Scan {
+            options = List.copyOf(options);
             bindings = List.copyOf(bindings);
             carries = List.copyOf(carries);
         }

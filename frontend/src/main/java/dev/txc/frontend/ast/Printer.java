@@ -131,7 +131,9 @@ public final class Printer {
     }
 
     private static String scan(Expr.Scan s) {
-        var sb = new StringBuilder("scan ").append(join(s.bindings(), Printer::binding, ", "));
+        var sb = new StringBuilder("scan");
+        if (!s.options().isEmpty()) sb.append('(').append(join(s.options(), Printer::print, ", ")).append(')');
+        sb.append(' ').append(join(s.bindings(), Printer::binding, ", "));
         if (!s.carries().isEmpty()) sb.append(" carry ").append(join(s.carries(), Printer::print, ", "));
         return sb.append(' ').append(inlineBlock(s.body())).toString();
     }

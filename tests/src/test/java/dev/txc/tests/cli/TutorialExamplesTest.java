@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The LANGUAGE.md section 10 examples (without scan and shared) give their documented results through
+ * The LANGUAGE.md section 10 examples (without shared) give their documented results through
  * {@code txc run}, on the JVM backend and on the interpreter; and the optimizer's pretty-printed forms.
  */
 class TutorialExamplesTest {
@@ -30,6 +30,7 @@ class TutorialExamplesTest {
             assertEquals("gy = 8.0\n", run(engine, "gy", "x=4"));
             assertEquals("gy = 188.4\n", run(engine, "gy", "x=94.2"));
             assertEquals("dlogistic = [[0.25, 0.19661193], [0.19661193, 0.10499359]]\n", run(engine, "dlogistic", "x=[[0, 1], [-1, -2]]"));
+            assertEquals("jac = [[8.0, 0.0], [0.0, 8.0]]\n", run(engine, "jac", "x=[4, 4]"));
             assertEquals("hess = [[2.0, 0.0], [0.0, 2.0]]\n", run(engine, "hess", "x=[4, 4]"));
             assertEquals("jv = [2.0, 2.0]\n", run(engine, "jv", "W=[[1, 1], [1, 1]]", "V=[[2, 2], [2, 2]]", "x=[0, 1]"));
             assertEquals("vj = [[0.0, 0.0], [2.0, 2.0]]\n", run(engine, "vj", "W=[[1, 1], [1, 1]]", "v=[2, 2]", "x=[0, 1]"));

@@ -1,0 +1,312 @@
+package dev.txc.opt;
+
+import dev.txc.ir.Ir;
+import dev.txc.ir.Node;
+import dev.txc.ir.Op;
+import dev.txc.ir.Region;
+import dev.txc.ir.Rewriter;
+import dev.txc.ir.Schedule;
+import dev.txc.ir.TensorType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Differentiation through {@code scan}. Reverse mode is backpropagation through time: a second scan walks the steps
+ * backwards, recomputing each step's body from the stored previous carries (the forward scan stacks every carry, so
+ * nothing else is stored), and carries the carries' cotangents. Forward mode is one scan that carries each carry's
+ * tangent beside it. Both are loops, so the graph does not grow with the number of steps.
+ */
+final class ScanDiff {
+    private ScanDiff() {}
+
+    /** The cotangents of the scan's operands (null where zero) and of the outer values its body captures. */
+    record Vjp(List<Node> inputs, Map<Node, Node> captures) {}
+
+    /** Captured values the body depends on that can carry a gradient or tangent. */
+    static List<Node> captures(Node scan, Predicate<Node> relevant) {
+        var out = new ArrayList<Node>();
+        for (Node c : new Schedule().captures(scan.region()))
+            if (!c.isConst() && Derivs.differentiable(c) && relevant.test(c)) out.add(c);
+        return out;
+    }
+
+    static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
+        if (!Ir.lastCarries(scan).isEmpty()) return vjpOfLast(scan, cots, relevant);
+        Region r = scan.region();
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
+        List<Node> z = captures(scan, relevant);
+        // Sequences of the backward scan, walked from the last step: elements, previous carries, output cotangents.
+        var seqs = new ArrayList<Node>();
+        var subst = new HashMap<Node, Node>();
+        var params = new ArrayList<Node>();
+        for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
+        for (int j = 0; j < k; j++) {
+            Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
+            Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
+            seqs.add(reversed(sliceLeading(withInit, 0, -1)));
+        }
+        for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
+        // Carries: the cotangent of each float carry.
+        var lamInits = new ArrayList<Node>();
+        var lamIdx = new ArrayList<Integer>();
+        for (int j = 0; j < k; j++) {
+            if (!Derivs.differentiable(scan.input(m + j))) continue;
+            lamIdx.add(j);
+            lamInits.add(Ir.zerosLike(scan.input(m + j)));
+        }
+        int level = levelFor(r, seqs, lamInits, z);
+        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
+        for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
+        var lam = new ArrayList<Node>();
+        for (Node li : lamInits) {
+            Node p = Ir.regionParam(level, params.size(), li.tt());
+            params.add(p);
+            lam.add(p);
+        }
+        // Accumulators of the captured values' gradients: carries whose final value alone is kept.
+        var accInits = new ArrayList<Node>();
+        var acc = new ArrayList<Node>();
+        for (Node c : z) {
+            Node init = Ir.zerosLike(c);
+            accInits.add(init);
+            Node p = Ir.regionParam(level, params.size(), init.tt());
+            params.add(p);
+            acc.add(p);
+        }
+        List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
+        var us = new ArrayList<Node>();
+        for (int j = 0; j < nres; j++) {
+            Node g = params.get(m + k + j);
+            int at = lamIdx.indexOf(j);
+            us.add(at >= 0 ? Ir.add(lam.get(at), g) : g);
+        }
+        var ys = new ArrayList<Node>();
+        var ysUs = new ArrayList<Node>();
+        for (int j = 0; j < nres; j++) {
+            if (!Derivs.differentiable(results.get(j))) continue;
+            ys.add(results.get(j));
+            ysUs.add(us.get(j));
+        }
+        var xs = new ArrayList<Node>();
+        var seqIdx = new ArrayList<Integer>();
+        for (int i = 0; i < m; i++) if (Derivs.differentiable(params.get(i)) && relevant.test(scan.input(i))) {
+            seqIdx.add(i);
+            xs.add(params.get(i));
+        }
+        for (int j : lamIdx) xs.add(params.get(m + j));
+        xs.addAll(z);
+        List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
+        // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
+        // the sequence elements.
+        var body = new ArrayList<Node>();
+        int ns = seqIdx.size(), nl = lamIdx.size(), nz = z.size();
+        for (int a = 0; a < nl; a++) body.add(gs.get(ns + a));
+        for (int a = 0; a < nz; a++) body.add(Ir.add(acc.get(a), gs.get(ns + nl + a)));
+        for (int a = 0; a < ns; a++) body.add(gs.get(a));
+        var carryInits = new ArrayList<>(lamInits);
+        carryInits.addAll(accInits);
+        var last = new ArrayList<Long>();
+        for (int a = 0; a < nl + nz; a++) last.add((long) a);
+        Node back = Ir.scan(new Region(level, params, body), seqs, carryInits, last);
+        var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
+        for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(back, a));
+        var caps = new LinkedHashMap<Node, Node>();
+        for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(back, nl + a));
+        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nl + nz + a)));
+        return new Vjp(inputs, caps);
+    }
+
+    /**
+     * The tangents of the scan's stacked results (null where zero), given the tangents of its operands and of the
+     * captured values ({@code capTan}, by captured node).
+     */
+    static Node[] jvp(Node scan, List<Node> ts, Map<Node, Node> capTan) {
+        if (!Ir.lastCarries(scan).isEmpty()) {
+            // A carry's final value is the last row of its stack (its initial value when there are no steps).
+            Node full = stacked(scan);
+            Node[] out = jvp(full, ts, capTan);
+            int m = scan.attrs().integer("nseq");
+            for (long k : Ir.lastCarries(scan)) {
+                int j = (int) k;
+                if (out[j] == null) continue;
+                Node t0 = ts.get(m + j) != null ? ts.get(m + j) : Ir.zerosLike(scan.input(m + j));
+                out[j] = lastRow(t0, out[j]);
+            }
+            return out;
+        }
+        Region r = scan.region();
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
+        var seqs = new ArrayList<Node>();
+        var inits = new ArrayList<Node>();
+        var params = new ArrayList<Node>();
+        var subst = new HashMap<Node, Node>();
+        var xs = new ArrayList<Node>();
+        var vs = new ArrayList<Node>();
+        for (int i = 0; i < m; i++) seqs.add(scan.input(i));
+        var tanSeq = new ArrayList<Integer>();
+        for (int i = 0; i < m; i++) if (ts.get(i) != null && Derivs.differentiable(scan.input(i))) {
+            tanSeq.add(i);
+            seqs.add(ts.get(i));
+        }
+        var tanCarry = new ArrayList<Integer>();
+        for (int j = 0; j < k; j++) inits.add(scan.input(m + j));
+        for (int j = 0; j < k; j++) if (Derivs.differentiable(scan.input(m + j))) {
+            tanCarry.add(j);
+            Node t = ts.get(m + j);
+            inits.add(t != null ? t : Ir.zerosLike(scan.input(m + j)));
+        }
+        int level = levelFor(r, seqs, inits, capTan.values());
+        for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
+        for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
+        for (int a = 0; a < tanSeq.size(); a++) {
+            xs.add(params.get(tanSeq.get(a)));
+            vs.add(params.get(m + a));
+        }
+        int base = params.size();
+        for (int j = 0; j < inits.size(); j++) params.add(Ir.regionParam(level, base + j, inits.get(j).tt()));
+        for (int j = 0; j < k; j++) subst.put(r.params().get(m + j), params.get(base + j));
+        for (int a = 0; a < tanCarry.size(); a++) {
+            xs.add(params.get(base + tanCarry.get(a)));
+            vs.add(params.get(base + k + a));
+        }
+        capTan.forEach((c, t) -> {
+            xs.add(c);
+            vs.add(t);
+        });
+        List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
+        var body = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) body.add(results.get(j));
+        for (int j : tanCarry) body.add(tangent(results.get(j), xs, vs));
+        var outTan = new ArrayList<Integer>();
+        for (int j = k; j < nres; j++) body.add(results.get(j));
+        for (int j = k; j < nres; j++) if (Derivs.differentiable(results.get(j))) {
+            outTan.add(j);
+            body.add(tangent(results.get(j), xs, vs));
+        }
+        Node fwd = Ir.scan(new Region(level, params, body), seqs, inits);
+        Node[] out = new Node[nres];
+        for (int a = 0; a < tanCarry.size(); a++) out[tanCarry.get(a)] = Ir.tupleGet(fwd, k + a);
+        int first = k + tanCarry.size() + (nres - k);
+        for (int a = 0; a < outTan.size(); a++) out[outTan.get(a)] = Ir.tupleGet(fwd, first + a);
+        return out;
+    }
+
+    /**
+     * The level of a new scan's body: above the forward body's and above every value the new scan is applied to or
+     * captures, which may come from a loop built around the forward scan (a jacobian's), so that the new body never
+     * shares a level with a loop it runs in.
+     */
+    private static int levelFor(Region r, List<Node> seqs, List<Node> inits, java.util.Collection<Node> captured) {
+        var all = new ArrayList<Node>(seqs);
+        all.addAll(inits);
+        all.addAll(captured);
+        return Math.max(r.level(), Region.levelAbove(all));
+    }
+
+    /** The scan with every result stacked (no {@code last} attribute). */
+    private static Node stacked(Node scan) {
+        var attrs = new java.util.TreeMap<>(scan.attrs().asMap());
+        attrs.remove("last");
+        return Node.make(Op.SCAN, scan.inputs(), dev.txc.ir.Attrs.of(attrs));
+    }
+
+    /** init stacked above the rows, then the last row: the carry after the last step. */
+    private static Node lastRow(Node init, Node rows) {
+        Node all = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), rows), 0);
+        return Ir.index(all, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0);
+    }
+
+    /** Differentiates a scan that keeps only the final value of some carries as the same scan keeping their stacks. */
+    private static Vjp vjpOfLast(Node scan, Node[] cots, Predicate<Node> relevant) {
+        Node full = stacked(scan);
+        int m = scan.attrs().integer("nseq");
+        Node[] fullCots = cots.clone();
+        var extra = new HashMap<Integer, Node>();
+        for (long k : Ir.lastCarries(scan)) {
+            int j = (int) k;
+            if (cots[j] == null) continue;
+            Node init = scan.input(m + j), rows = Ir.tupleGet(full, j);
+            List<Node> gs = Autodiff.lopCut(List.of(lastRow(init, rows)), List.of(cots[j]), List.of(rows, init));
+            fullCots[j] = gs.get(0);
+            extra.put(m + j, gs.get(1));
+        }
+        Vjp v = vjp(full, fullCots, relevant);
+        var inputs = new ArrayList<>(v.inputs());
+        extra.forEach((at, g) -> {
+            if (!Derivs.differentiable(scan.input(at))) return;
+            inputs.set(at, inputs.get(at) == null ? g : Ir.add(inputs.get(at), g));
+        });
+        return new Vjp(inputs, v.captures());
+    }
+
+    private static Node tangent(Node y, List<Node> xs, List<Node> vs) {
+        return xs.isEmpty() ? Ir.zerosLike(y) : Autodiff.rop(y, xs, vs, true);
+    }
+
+    private static List<Node> substitute(List<Node> nodes, Map<Node, Node> subst) {
+        var rw = new Rewriter(n -> subst.getOrDefault(n, n));
+        return nodes.stream().map(rw::apply).toList();
+    }
+
+    /**
+     * The body rebuilt on new params ({@code subst} maps the region's old params) with the regions nested in it moved
+     * up by {@code shift} levels; nodes below {@code level} (captured values) stay as they are.
+     */
+    static List<Node> relevel(List<Node> roots, Map<Node, Node> subst, int level, int shift) {
+        if (shift == 0) return substitute(roots, subst);
+        var memo = new HashMap<Node, Node>();
+        var seen = new java.util.HashSet<Node>();
+        java.util.function.Function<Node, List<Node>> deps = n -> {
+            Region nr = n.region();
+            if (nr == null) return n.inputs();
+            var ds = new ArrayList<>(n.inputs());
+            ds.addAll(nr.params());
+            ds.addAll(nr.results());
+            return ds;
+        };
+        for (Node n : dev.txc.ir.Graphs.postOrder(roots, deps, n -> n.level() >= level && seen.add(n))) memo.put(n, moved(n, memo, subst, shift));
+        return roots.stream().map(n -> memo.getOrDefault(n, n)).toList();
+    }
+
+    private static Node moved(Node n, Map<Node, Node> memo, Map<Node, Node> subst, int shift) {
+        if (n.op() == Op.REGION_PARAM) {
+            Node s = subst.get(n);
+            return s != null ? s : Ir.regionParam(n.attrs().integer("level") + shift, n.attrs().integer("index"), n.tt());
+        }
+        if (n.op().kind() == Op.Kind.LEAF) return n;
+        var ins = n.inputs().stream().map(i -> memo.getOrDefault(i, i)).toList();
+        dev.txc.ir.Attrs attrs = n.attrs();
+        for (var e : attrs.asMap().entrySet())
+            if (e.getValue() instanceof Region nr)
+                attrs = attrs.with(e.getKey(), new Region(nr.level() + shift, nr.params().stream().map(memo::get).toList(),
+                        nr.results().stream().map(x -> memo.getOrDefault(x, x)).toList()));
+        return n.withInputs(ins, attrs);
+    }
+
+    private static TensorType element(Node seq) {
+        TensorType t = seq.tt();
+        return t.withDims(t.dims().subList(1, t.rank()));
+    }
+
+    /** x[::-1] along the leading axis. */
+    static Node reversed(Node x) {
+        var none = new ArrayList<Long>(Collections.nCopies(x.rank(), Op.NONE));
+        var steps = new ArrayList<Long>(Collections.nCopies(x.rank(), 1L));
+        steps.set(0, -1L);
+        return Ir.slice(x, none, none, steps);
+    }
+
+    /** x[start:stop] along the leading axis. */
+    private static Node sliceLeading(Node x, long start, long stop) {
+        var starts = new ArrayList<Long>(Collections.nCopies(x.rank(), Op.NONE));
+        var stops = new ArrayList<Long>(Collections.nCopies(x.rank(), Op.NONE));
+        starts.set(0, start);
+        stops.set(0, stop);
+        return Ir.slice(x, starts, stops, new ArrayList<>(Collections.nCopies(x.rank(), 1L)));
+    }
+}
