@@ -385,7 +385,7 @@ final class Lowerer {
                 case Expr.ListLit l -> new Value.Lst(l.elems().stream().map(this::expr).toList());
                 case Expr.TupleLit t -> new Value.Tup(t.elems().stream().map(this::expr).toList());
                 case Expr.Unary u -> unary(u);
-                case Expr.Binary b -> Operators.binary(this, b.op(), expr(b.left()), expr(b.right()), b.opSpan());
+                case Expr.Binary b -> chain(b);
                 case Expr.Call c -> call(c);
                 case Expr.Index ix -> index(ix);
                 case Expr.Attr a -> attr(a);
@@ -399,6 +399,27 @@ final class Lowerer {
         }
     }
 
+    /**
+     * A left-associative chain such as {@code x + x + ... + x}, walked along its left spine rather than recursively,
+     * so that a chain of any length lowers in constant stack depth (the parser bounds real nesting).
+     */
+    private Value chain(Expr.Binary outer) {
+        var spine = new ArrayList<Expr.Binary>();
+        Expr e = outer;
+        for (; e instanceof Expr.Binary b; e = b.left()) spine.add(b);
+        Value acc = expr(e);
+        for (int k = spine.size() - 1; k >= 0; k--) {
+            Expr.Binary b = spine.get(k);
+            try {
+                acc = Operators.binary(this, b.op(), acc, expr(b.right()), b.opSpan());
+            } catch (IrTypeException ex) {
+                throw new FrontendError(b.opSpan(), ex.getMessage());
+            }
+            if (k > 0 && acc instanceof Value.T t) locs.putIfAbsent(t.node(), b.span());
+        }
+        return acc;
+    }
+
     private Value lookup(Expr.Name n) {
         String name = n.name();
         for (Lowerer l = this; l != null; l = null) {
@@ -409,6 +430,7 @@ final class Lowerer {
         if (c != null) return c;
         SharedVar s = fe.shared.get(name);
         if (s != null) return new Value.T(Ir.shared(name, s.type()), false);
+        if (fe.failedDecls.contains(name)) throw new PoisonSignal();
         if (name.equals("floatX")) return new Value.DT(floatX());
         DType d = DType.parse(name);
         if (d != null) return new Value.DT(d);

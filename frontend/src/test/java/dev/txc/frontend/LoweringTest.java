@@ -98,4 +98,20 @@ class LoweringTest {
         String e = errors("fn f(x: f64[N]) = grad(x ** 2, x)");
         assertTrue(e.contains("error: grad: cost must be a scalar, got f64[N]"), e);
     }
+
+    @Test
+    void lowersAChainOfTenThousandTermsWithoutRecursingPerTerm() {
+        // x * 1 + x * 2 - x * 3 + ...: a left-deep tree 10,000 binary operators deep, evaluated in source order.
+        var src = new StringBuilder("fn f(x: f64) = x * 1");
+        double x = 0.37, expected = x * 1;
+        for (int k = 2; k <= 10_000; k++) {
+            boolean plus = k % 3 != 0;
+            src.append(plus ? " + " : " - ").append("x * ").append(k);
+            expected = plus ? expected + x * k : expected - x * k;
+        }
+        Module m = ok(src.toString());
+        double got = Interpreter.run(m.function("f"), Map.of("x", Tensor.scalar(DType.F64, x)), n -> null)
+                .outputs().getFirst().getDouble(0);
+        assertEquals(expected, got, 0.0);
+    }
 }

@@ -111,12 +111,22 @@ public final class Printer {
             case Expr.TupleLit t -> "(" + join(t.elems(), Printer::expr, ", ") + ")";
             case Expr.Unary u ->
                     "(" + u.op().symbol() + (u.op() == Expr.UnaryOp.NOT ? " " : "") + expr(u.operand()) + ")";
-            case Expr.Binary b -> "(" + expr(b.left()) + " " + b.op().symbol() + " " + expr(b.right()) + ")";
+            case Expr.Binary b -> chain(b);
             case Expr.Call c -> c.callee().name() + "(" + String.join(", ", callArgs(c)) + ")";
             case Expr.Index i -> expr(i.base()) + "[" + join(i.items(), Printer::print, ", ") + "]";
             case Expr.Attr a -> expr(a.base()) + "." + a.name().name();
             case Expr.Scan s -> scan(s);
         };
+    }
+
+    /** A left-associative chain, fully parenthesized; iterative along the chain so that its length does not matter. */
+    private static String chain(Expr.Binary outer) {
+        var spine = new java.util.ArrayList<Expr.Binary>();
+        Expr e = outer;
+        for (; e instanceof Expr.Binary b; e = b.left()) spine.add(b);
+        var sb = new StringBuilder("(".repeat(spine.size())).append(expr(e));
+        for (Expr.Binary b : spine.reversed()) sb.append(' ').append(b.op().symbol()).append(' ').append(expr(b.right())).append(')');
+        return sb.toString();
     }
 
     private static List<String> callArgs(Expr.Call c) {
