@@ -122,7 +122,7 @@ public final class Frontend {
     private void collect(String fileName, String text, List<Path> chain) {
         Path key = Path.of(fileName).toAbsolutePath().normalize();
         if (!loaded.add(key)) return;
-        sources.put(fileName, text.lines().toList());
+        sources.put(fileName, lines(text));
         var parsed = Parsing.parse(fileName, text);
         diagnostics.addAll(parsed.diagnostics());
         if (!parsed.ok()) return;
@@ -133,6 +133,17 @@ public final class Frontend {
             else items.add(item);
         }
         chain.removeLast();
+    }
+
+    /**
+     * The lines as the lexer counts them, which diagnostics refer to: only {@code \n} ends a line (a lone {@code \r}
+     * separates statements but, as in the ANTLR lexer's positions, does not start a new line).
+     */
+    private static List<String> lines(String text) {
+        var out = new ArrayList<String>();
+        for (String line : text.split("\n", -1)) out.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+        if (out.size() > 1 && out.getLast().isEmpty()) out.removeLast();
+        return out;
     }
 
     private void importFile(String fromFile, Item.Import imp, List<Path> chain) {

@@ -114,4 +114,18 @@ class LoweringTest {
                 .outputs().getFirst().getDouble(0);
         assertEquals(expected, got, 0.0);
     }
+
+    @Test
+    void aLoneCarriageReturnSeparatesItemsButNotLinesOfDiagnostics() {
+        // The lexer counts only \n as a new line, so the echoed line must be the same "line" (shown with a space).
+        String out = errors("fn f(x: f64) = x\rfn g(x: f64) = y\nfn h(x: f64) = z");
+        assertEquals("""
+                t.tx:1:33: error: unknown name 'y'
+                fn f(x: f64) = x fn g(x: f64) = y
+                                                ^
+                t.tx:2:16: error: unknown name 'z'
+                fn h(x: f64) = z
+                               ^
+                """, out);
+    }
 }

@@ -40,6 +40,11 @@ public final class DiagnosticRenderer {
         return sb.toString();
     }
 
+    /** Control characters and line separators, which would move the terminal's cursor, echo as a space. */
+    private static int visible(int cp) {
+        return cp != '\t' && (Character.isISOControl(cp) || cp == 0x2028 || cp == 0x2029) ? ' ' : cp;
+    }
+
     private void line(StringBuilder sb, SourceSpan span, String kind, String message) {
         if (span == null) {
             sb.append(kind).append(": ").append(message).append('\n');
@@ -49,18 +54,19 @@ public final class DiagnosticRenderer {
           .append(": ").append(kind).append(": ").append(message).append('\n');
         List<String> lines = sourceLines.apply(span.file());
         if (span.line() < 1 || span.line() > lines.size()) return;
-        String text = lines.get(span.line() - 1);
+        // Columns count code points, as the lexer does.
+        int[] text = lines.get(span.line() - 1).codePoints().map(DiagnosticRenderer::visible).toArray();
         int width = span.endLine() == span.line() ? Math.max(1, span.endCol() - span.col()) : 1;
         // A long line is shown as a window around the caret, so that one error never prints a whole minified file.
-        int from = 0, to = text.length();
-        if (text.length() > MAX_LINE) {
-            from = Math.clamp(span.col() - 1 - WINDOW / 2, 0, text.length() - WINDOW);
+        int from = 0, to = text.length;
+        if (text.length > MAX_LINE) {
+            from = Math.clamp(span.col() - 1 - WINDOW / 2, 0, text.length - WINDOW);
             to = from + WINDOW;
         }
         String before = from > 0 ? "..." : "";
-        sb.append(before).append(text, from, to).append(to < text.length() ? "..." : "").append('\n');
+        sb.append(before).append(new String(text, from, to - from)).append(to < text.length ? "..." : "").append('\n');
         var caret = new StringBuilder(" ".repeat(before.length()));
-        for (int i = from + 1; i < span.col() && i <= to; i++) caret.append(text.charAt(i - 1) == '\t' ? '\t' : ' ');
+        for (int i = from + 1; i < span.col() && i <= to; i++) caret.append(text[i - 1] == '\t' ? '\t' : ' ');
         caret.append('^');
         for (int i = 1; i < Math.min(width, to - span.col() + 2); i++) caret.append('~');
         sb.append(caret).append('\n');

@@ -42,6 +42,17 @@ class DiagnosticRendererTest {
     }
 
     @Test
+    void columnsCountCodePoints() {
+        // The lexer's column 4 is the 'x' after the emoji, which is two chars in Java.
+        assertEquals("f.tx:1:4: error: bad\na\ud83d\ude00 x\n   ^\n", render("a\ud83d\ude00 x", 4, 1));
+    }
+
+    @Test
+    void controlCharactersInTheSourceLineEchoAsSpaces() {
+        assertEquals("f.tx:1:5: error: bad\na b c\td\n    ^\n", render("a\rb\u2028c\td", 5, 1));
+    }
+
+    @Test
     void manyErrorsAreCappedWithACount() {
         var ds = new ArrayList<Diagnostic>();
         for (int i = 1; i <= 5000; i++) ds.add(Diagnostic.error(new SourceSpan("f.tx", i, 1, i, 2), "e" + i));

@@ -91,6 +91,15 @@ class SyntaxErrorTest {
     }
 
     @Test
+    void invisibleAndLookAlikeCharactersAreNamed() {
+        assertEquals(List.of("1:12: unexpected character U+2028 (LINE SEPARATOR)"), Parse.errors("fn f() = x \u2028 2"));
+        assertEquals(List.of("1:11: unexpected character U+00A0 (NO-BREAK SPACE)"), Parse.errors("fn f() = x\u00a0+ 2"));
+        assertEquals(List.of("1:10: unexpected character '\u03bb' (U+03BB)"), Parse.errors("fn f() = \u03bb"));
+        assertEquals(List.of("1:12: unexpected character '\ud83d\ude00' (U+1F600)", "2:1: unexpected character U+0000 (NULL)"),
+                Parse.errors("fn f() = x \ud83d\ude00 2\n\u0000"));
+    }
+
+    @Test
     void anUnclosedParenthesisDoesNotSwallowTheNextStatement() {
         assertEquals(List.of("2:15: expected ',' or ')', found end of line", "4:9: expected an expression, found ')'"),
                 Parse.errors("""
