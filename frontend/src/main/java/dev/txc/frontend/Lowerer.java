@@ -387,8 +387,8 @@ final class Lowerer {
                 case Expr.Unary u -> unary(u);
                 case Expr.Binary b -> chain(b);
                 case Expr.Call c -> call(c);
-                case Expr.Index ix -> index(ix);
-                case Expr.Attr a -> attr(a);
+                case Expr.Index ix -> chain(ix);
+                case Expr.Attr a -> chain(a);
                 case Expr.Scan s -> throw new FrontendError(s.span(), "scan is not supported yet");
             };
             if (v instanceof Value.T t) locs.putIfAbsent(t.node(), e.span());
@@ -400,24 +400,43 @@ final class Lowerer {
     }
 
     /**
-     * A left-associative chain such as {@code x + x + ... + x}, walked along its left spine rather than recursively,
-     * so that a chain of any length lowers in constant stack depth (the parser bounds real nesting).
+     * A left-associative chain such as {@code x + x + ... + x} or {@code x.T[0].T}, walked along its left spine (binary
+     * operators, attributes and subscripts) rather than recursively, so that a chain of any length lowers in constant
+     * stack depth (the parser bounds real nesting).
      */
-    private Value chain(Expr.Binary outer) {
-        var spine = new ArrayList<Expr.Binary>();
+    private Value chain(Expr outer) {
+        var spine = new ArrayList<Expr>();
         Expr e = outer;
-        for (; e instanceof Expr.Binary b; e = b.left()) spine.add(b);
+        for (Expr below = leftOf(e); below != null; below = leftOf(e)) {
+            spine.add(e);
+            e = below;
+        }
         Value acc = expr(e);
         for (int k = spine.size() - 1; k >= 0; k--) {
-            Expr.Binary b = spine.get(k);
+            Expr step = spine.get(k);
             try {
-                acc = Operators.binary(this, b.op(), acc, expr(b.right()), b.opSpan());
+                acc = step(step, acc);
             } catch (IrTypeException ex) {
-                throw new FrontendError(b.opSpan(), ex.getMessage());
+                throw new FrontendError(step instanceof Expr.Binary b ? b.opSpan() : step.span(), ex.getMessage());
             }
-            if (k > 0 && acc instanceof Value.T t) locs.putIfAbsent(t.node(), b.span());
+            if (k > 0 && acc instanceof Value.T t) locs.putIfAbsent(t.node(), step.span());
         }
         return acc;
+    }
+
+    /** The left operand or base of a link of a chain, or null for anything else. */
+    private static Expr leftOf(Expr e) {
+        if (e instanceof Expr.Binary b) return b.left();
+        if (e instanceof Expr.Attr a) return a.base();
+        if (e instanceof Expr.Index ix) return ix.base();
+        return null;
+    }
+
+    /** One link of a chain applied to the lowered value of its left operand or base. */
+    private Value step(Expr link, Value left) {
+        if (link instanceof Expr.Binary b) return Operators.binary(this, b.op(), left, expr(b.right()), b.opSpan());
+        if (link instanceof Expr.Attr a) return attr(a, left);
+        return index((Expr.Index) link, left);
     }
 
     private Value lookup(Expr.Name n) {
@@ -457,8 +476,8 @@ final class Lowerer {
         };
     }
 
-    private Value attr(Expr.Attr a) {
-        return attr(tensor(expr(a.base()), a.base().span(), "." + a.name().name()), a.name().name(), a.name().span());
+    private Value attr(Expr.Attr a, Value base) {
+        return attr(tensor(base, a.base().span(), "." + a.name().name()), a.name().name(), a.name().span());
     }
 
     /** {@code x.T}, {@code x.shape} or {@code x.ndim} on a lowered operand. */
@@ -497,8 +516,8 @@ final class Lowerer {
         record At(Value.T index, SourceSpan span) implements Subscript {}
     }
 
-    private Value index(Expr.Index ix) {
-        Value.T x = tensor(expr(ix.base()), ix.base().span(), "indexing");
+    private Value index(Expr.Index ix, Value base) {
+        Value.T x = tensor(base, ix.base().span(), "indexing");
         int rank = x.node().rank();
         if (ix.items().size() > rank)
             throw new FrontendError(ix.span(), "too many indices: the array has rank " + rank + " but " + ix.items().size() + " were given");

@@ -128,4 +128,16 @@ class LoweringTest {
                                ^
                 """, out);
     }
+
+    @Test
+    void lowersLongChainsOfAttributesAndSubscripts() {
+        // x.T.T... (10,000 transposes of a matrix) and x[::-1][::-1]... (10,001 reversals): chains, not nesting.
+        Module m = ok("fn t(x: f64[2, 3]) = x" + ".T".repeat(10_000) + "\nfn r(x: f64[3]) = x" + "[::-1]".repeat(10_001));
+        var x = Tensor.ofDoubles(DType.F64, new int[] {2, 3}, new double[] {1, 2, 3, 4, 5, 6});
+        Tensor t = run1(m, "t", Map.of("x", x));
+        assertArrayEquals(new int[] {2, 3}, t.shape());
+        for (int k = 0; k < 6; k++) assertEquals(k + 1, t.getDouble(k));
+        Tensor r = run1(m, "r", Map.of("x", f64(1, 2, 3)));
+        assertEquals(List.of(3.0, 2.0, 1.0), List.of(r.getDouble(0), r.getDouble(1), r.getDouble(2)));
+    }
 }

@@ -81,6 +81,12 @@ class RobustnessTest {
     }
 
     @Test
+    void longPostfixChainsParseAndPrint() {
+        String src = "fn f(x: f64) = x" + ".T[0]".repeat(10_000) + " + 1";
+        assertEquals("(x" + ".T[0]".repeat(10_000) + " + 1)", Printer.print(Parse.fn(src).body()));
+    }
+
+    @Test
     void deepNestingOfEveryKindIsALocatedError() {
         int deep = 10_000;
         String[][] cases = {

@@ -112,6 +112,17 @@ class FrontendLimitsTest {
     }
 
     @Test
+    void runningOneFunctionOptimizesAndCompilesOnlyThatFunction() throws IOException {
+        // Issue 9, item 7: whatever the optimizer makes of q at -O2, it must not stop ok from running.
+        String f = file("q.tx", "fn q(x: f64[?]) = x + 2 ** -1\nfn ok(x: f64) = x\n");
+        for (String level : List.of("0", "2")) {
+            Cli r = Cli.run("run", f, "--fn", "ok", "--arg", "x=2", "--opt-level", level);
+            assertEquals(0, r.status(), r.err());
+            assertEquals(2.0, value(r.out(), "x"));
+        }
+    }
+
+    @Test
     void languageSection10PastedVerbatimRunsItsFunctionsWithoutScan() throws IOException {
         String doc = Files.readString(Path.of("../docs/LANGUAGE.md"));
         int start = doc.indexOf("```", doc.indexOf("## 10."));

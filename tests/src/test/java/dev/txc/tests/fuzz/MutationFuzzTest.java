@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MutationFuzzTest {
     static final Path REGRESSIONS = Path.of("src/test/resources/fuzz");
-    private static final long TIMEOUT_MS = Long.getLong("txc.fuzz.timeoutMillis", 30_000);
+    private static final long TIMEOUT_MS = Long.getLong("txc.fuzz.timeoutMillis", 60_000);
 
     @TempDir
     Path dir;

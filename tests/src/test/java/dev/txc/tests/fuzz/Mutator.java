@@ -30,6 +30,15 @@ final class Mutator {
             0xfffd, 0xffff, 0x1f600, 0x10ffff, 'λ', 'é', 'π', '∑', '÷'};
     private static final int[] DEPTHS = {30, 150, 210, 260, 1_000, 10_000, 100_000};
 
+    /** Mutants stay under a megabyte or so: larger inputs measure the machine's speed, not the compiler's robustness. */
+    static final int MAX_LENGTH = 1_000_000;
+
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
     private final List<String> bases;
     private final List<String> names;
 
@@ -52,7 +61,13 @@ final class Mutator {
                 edits.add(randomBytes(raw, random));
                 break;
             }
-            edits.add(edit(text, kind, random));
+            String edit;
+            try {
+                edit = edit(text, kind, random);
+            } catch (TooLarge e) {
+                edit = "an edit skipped: the program would exceed " + MAX_LENGTH + " characters";
+            }
+            edits.add(edit.length() <= 120 ? edit : edit.substring(0, 117) + "...");
         }
         return new Mutant(names.get(which), raw != null ? raw : text.bytes(), edits);
     }
@@ -108,6 +123,7 @@ final class Mutator {
         }
 
         private void replace(int from, int to, String with) {
+            if ((long) cps.length - (to - from) + with.length() > MAX_LENGTH) throw new TooLarge();
             int[] mid = with.codePoints().toArray();
             int[] out = new int[cps.length - (to - from) + mid.length];
             System.arraycopy(cps, 0, out, 0, from);
@@ -199,6 +215,7 @@ final class Mutator {
             String[] lines = s.split("\n", -1);
             int i = r.nextInt(lines.length);
             int n = 500 + r.nextInt(10_000);
+            if ((long) (lines[i].length() + 1) * n > MAX_LENGTH) throw new TooLarge();
             String copies = (lines[i] + "\n").repeat(n);
             int offset = 0;
             for (int k = 0; k < i; k++) offset += lines[k].codePointCount(0, lines[k].length()) + 1;
