@@ -73,7 +73,7 @@ final class Oracle {
         var thread = new Thread(null, task, "fuzz-" + args[0], 0);
         thread.setDaemon(true);
         thread.start();
-        String what = "txc " + String.join(" ", args);
+        String what = head("txc " + String.join(" ", args));
         try {
             lastStatus = task.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -112,7 +112,7 @@ final class Oracle {
     }
 
     private static String head(String text) {
-        return text.length() <= 600 ? text : text.substring(0, 600) + "...";
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     /**
