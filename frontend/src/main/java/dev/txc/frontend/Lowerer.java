@@ -41,6 +41,9 @@ final class Lowerer {
         }
     }
 
+    /** How many inlined calls may nest: far beyond real programs, well within the stack lowering needs for them. */
+    static final int MAX_INLINE_DEPTH = 200;
+
     final Frontend fe;
     final Item.FnDecl fn;
     private final Lowerer caller;
@@ -88,7 +91,15 @@ final class Lowerer {
                 l.define(p.name(), Value.POISON);
             }
         }
-        Value result = l.body(fn.body());
+        Value result;
+        try {
+            result = l.body(fn.body());
+        } catch (StackOverflowError e) {
+            // A backstop: the parser bounds nesting and calls are bounded above, but their product is not.
+            fe.diagnostics.add(Diagnostic.error(fn.name().span(), "'" + fn.name().name()
+                    + "' nests expressions and inlined calls too deeply to compile; split it into several functions or statements"));
+            return null;
+        }
         List<Function.Output> outs = l.outputs(result);
         if (fe.diagnostics.size() > before) return null;
         return new Function(fn.name().name(), params, defaults, outs, l.updates, l.locs);
@@ -598,8 +609,12 @@ final class Lowerer {
     // ---- calls of user functions (inlined) ----
 
     private Value callUser(Item.FnDecl g, Args args, SourceSpan at) {
-        for (Lowerer l = this; l != null; l = l.caller)
+        int depth = 0;
+        for (Lowerer l = this; l != null; l = l.caller, depth++)
             if (l.fn == g) throw new FrontendError(at, "recursive call of '" + g.name().name() + "' (calls are inlined, so recursion is not allowed)");
+        if (depth > MAX_INLINE_DEPTH)
+            throw new FrontendError(at, "calls nested too deeply: this call of '" + g.name().name() + "' is inside " + depth
+                    + " function bodies (at most " + MAX_INLINE_DEPTH + "; calls are inlined, so a chain of calls nests)");
         if (hasUpdates(g))
             throw new FrontendError(at, "'" + g.name().name() + "' updates shared variables, so it cannot be called from another function");
         var callee = new Lowerer(fe, g, this);

@@ -3,6 +3,7 @@ package dev.txc.frontend;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.ir.DType;
+import dev.txc.ir.Diagnostic;
 import dev.txc.ir.DiagnosticRenderer;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
@@ -139,5 +140,23 @@ class LoweringTest {
         for (int k = 0; k < 6; k++) assertEquals(k + 1, t.getDouble(k));
         Tensor r = run1(m, "r", Map.of("x", f64(1, 2, 3)));
         assertEquals(List.of(3.0, 2.0, 1.0), List.of(r.getDouble(0), r.getDouble(1), r.getDouble(2)));
+    }
+
+    @Test
+    void aChainOfInlinedCallsIsBounded() {
+        // f_k calls f_(k-1): 200 nested inlined calls compile (and compute x + 1), 2,000 are a located error.
+        var ok = new StringBuilder("fn f0(x: f64) = x + 1\n");
+        for (int k = 1; k <= 200; k++) ok.append("fn f").append(k).append("(x: f64) = f").append(k - 1).append("(x)\n");
+        Module m = ok(ok.toString());
+        assertEquals(3.5, run1(m, "f200", Map.of("x", Tensor.scalar(DType.F64, 2.5))).getDouble(0));
+        var deep = new StringBuilder("fn f0(x: f64) = x + 1\n");
+        for (int k = 1; k < 2000; k++) deep.append("fn f").append(k).append("(x: f64) = f").append(k - 1).append("(x)\n");
+        var c = compile(deep.toString());
+        assertFalse(c.ok());
+        Diagnostic first = c.diagnostics().getFirst();
+        assertEquals("calls nested too deeply: this call of 'f0' is inside 201 function bodies (at most 200; calls are inlined, so a chain of calls nests)", first.message());
+        assertEquals(2, first.span().line());
+        assertTrue(c.functionErrors().get("f200").isEmpty(), "f200 is within the limit");
+        assertFalse(c.functionErrors().get("f201").isEmpty());
     }
 }

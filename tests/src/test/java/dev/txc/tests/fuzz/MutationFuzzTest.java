@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Mutation fuzzing of the example programs (examples/*.tx and the .tx files under src/test/resources) through the
  * whole pipeline of {@code txc check} and {@code txc run} (see {@link Oracle} for what counts as a pass).
  *
- * <p>Mutant {@code i} of seed {@code S} is a function of {@code S} and {@code i} alone. The default run is 300
+ * <p>Mutant {@code i} of seed {@code S} is a function of {@code S} and {@code i} alone. The default run is 500
  * mutants of seed 1; {@code -Dtxc.fuzz.seed=S -Dtxc.fuzz.count=N -Dtxc.fuzz.from=I} runs others, and
  * {@code -Dtxc.fuzz.minutes=M} runs as many as fit in M minutes (the long run). A failing mutant is written to
  * {@code target/fuzz-failures/}; once fixed, it joins the regression cases in {@code src/test/resources/fuzz/}, which
@@ -36,7 +36,7 @@ class MutationFuzzTest {
     void mutantsGiveResultsOrLocatedErrorsNeverCrashes() throws IOException {
         long seed = Long.getLong("txc.fuzz.seed", 1);
         long from = Long.getLong("txc.fuzz.from", 0);
-        long count = Long.getLong("txc.fuzz.count", 300);
+        long count = Long.getLong("txc.fuzz.count", 500);
         long minutes = Long.getLong("txc.fuzz.minutes", 0);
         long deadline = minutes > 0 ? System.nanoTime() + minutes * 60_000_000_000L : Long.MAX_VALUE;
         if (minutes > 0) count = Long.MAX_VALUE;
