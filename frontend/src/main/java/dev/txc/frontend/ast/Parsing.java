@@ -62,6 +62,10 @@ public final class Parsing {
         } catch (TooDeep e) {
             syntax.add(Diagnostic.error(Spans.of(fileName, e.at), TOO_DEEP));
             ast = nothing.get();
+        } catch (StackOverflowError e) {
+            // A backstop for threads with a small stack: the limit above is meant to be reached first.
+            syntax.add(Diagnostic.error(Spans.of(fileName, parser.getCurrentToken()), TOO_DEEP));
+            ast = nothing.get();
         }
         return new ParseResult<>(ast, inSourceOrder(syntax, built));
     }

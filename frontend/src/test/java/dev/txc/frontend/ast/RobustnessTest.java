@@ -2,6 +2,7 @@ package dev.txc.frontend.ast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,24 @@ class RobustnessTest {
             assertTrue(col > prefix.length() + 100 * c[1].length() && col < prefix.length() + c[0].length() / 2,
                     c[1] + " at column " + col);
         }
+    }
+
+    @Test
+    void aSmallStackGivesTheSameErrorNotACrash() throws InterruptedException {
+        var result = new java.util.concurrent.atomic.AtomicReference<Object>();
+        String source = "fn f() = " + "(".repeat(2_000) + "x" + ")".repeat(2_000);
+        var thread = new Thread(null, () -> {
+            try {
+                result.set(Parsing.parse("f.tx", source));
+            } catch (Throwable t) {
+                result.set(t);
+            }
+        }, "small-stack", 96 * 1024);
+        thread.start();
+        thread.join();
+        var parsed = assertInstanceOf(ParseResult.class, result.get());
+        assertEquals(1, parsed.diagnostics().size());
+        assertEquals(Parsing.TOO_DEEP, ((Diagnostic) parsed.diagnostics().getFirst()).message());
     }
 
     @Test
