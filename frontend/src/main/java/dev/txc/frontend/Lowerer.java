@@ -478,7 +478,8 @@ final class Lowerer {
         return switch (op) {
             case NEG -> {
                 if (x.dtype() == DType.BOOL) throw new FrontendError(at, "cannot negate a bool value; use 'not'");
-                yield new Value.T(Ir.neg(x.node()), x.weak());
+                // Folded when constant, so that a shape such as [2, - - 3] is as static as [2, -3].
+                yield new Value.T(Folding.fold(Ir.neg(x.node())), x.weak());
             }
             case NOT -> {
                 if (x.dtype() != DType.BOOL) throw new FrontendError(at, "'not' needs a bool operand, got " + x.node().type());
