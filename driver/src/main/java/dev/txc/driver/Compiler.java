@@ -28,18 +28,40 @@ public final class Compiler {
     private final Options options;
     private final Module parsed;
     private final Map<String, List<String>> sources;
+    private final int otherErrors;
 
-    private Compiler(Options options, Module parsed, Map<String, List<String>> sources) {
+    private Compiler(Options options, Module parsed, Map<String, List<String>> sources, int otherErrors) {
         this.options = options;
         this.parsed = parsed;
         this.sources = sources;
+        this.otherErrors = otherErrors;
     }
 
     /** Parses, checks and lowers {@code file} to IR; throws SourceErrors with every error of every file read. */
     public static Compiler open(Path file, Options options) {
         Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()), dev.txc.runtime.IoErrors::readText);
         if (!c.ok() || c.module() == null) throw new SourceErrors(c.diagnostics(), c.sources());
-        return new Compiler(options, c.module(), c.sources());
+        return new Compiler(options, c.module(), c.sources(), 0);
+    }
+
+    /**
+     * Like {@link #open(Path, Options)}, but for one function: the module holds every shared variable and only
+     * {@code fn}, so that nothing else is optimized or compiled. Errors in the bodies of other functions do not block
+     * it (see {@link #otherErrors}); errors outside function bodies, in {@code fn} or in the functions it calls do.
+     */
+    public static Compiler open(Path file, Options options, String fn) {
+        Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()));
+        if (c.usable() == null) throw new SourceErrors(c.diagnostics(), c.sources());
+        List<dev.txc.ir.Diagnostic> blocking = c.functionErrors().get(fn);
+        if (blocking == null) throw noFunction(fn, file.toString(), List.copyOf(c.functionErrors().keySet()));
+        if (!blocking.isEmpty()) throw new SourceErrors(blocking, c.sources());
+        Function f = c.usable().function(fn);
+        return new Compiler(options, new Module(c.usable().shared(), List.of(f)), c.sources(), c.diagnostics().size());
+    }
+
+    /** How many errors {@link #open(Path, Options, String)} found in other functions, which it left out. */
+    public int otherErrors() {
+        return otherErrors;
     }
 
     /** The module as the frontend produced it (stage {@code parsed}). */
@@ -74,8 +96,11 @@ public final class Compiler {
     public static Function function(Module m, String name, String file) {
         Function f = m.function(name);
         if (f != null) return f;
-        var names = m.functions().stream().map(Function::name).toList();
-        throw new UserException("no function '" + name + "' in " + file
+        throw noFunction(name, file, m.functions().stream().map(Function::name).toList());
+    }
+
+    private static UserException noFunction(String name, String file, List<String> names) {
+        return new UserException("no function '" + name + "' in " + file
                 + (names.isEmpty() ? " (it defines no functions)" : " (functions: " + String.join(", ", names) + ")"));
     }
 }

@@ -182,8 +182,19 @@ public final class Main {
         return new Compiler.Options(floatX, p.integer("opt-level", 2, 0, 2));
     }
 
-    private static Compiler open(CommandLine.Parsed p) {
-        return Compiler.open(Path.of(p.file()), options(p));
+    /** The file's module, or with {@code --fn} only that function's (errors in other functions are then a note). */
+    private Compiler open(CommandLine.Parsed p) {
+        return open(p, options(p));
+    }
+
+    private Compiler open(CommandLine.Parsed p, Compiler.Options options) {
+        String fn = p.get("fn");
+        if (fn == null) return Compiler.open(Path.of(p.file()), options);
+        Compiler c = Compiler.open(Path.of(p.file()), options, fn);
+        if (c.otherErrors() > 0)
+            err.println("note: " + p.file() + " has " + c.otherErrors() + (c.otherErrors() == 1 ? " error" : " errors")
+                    + " in functions that '" + fn + "' does not use; see txc check " + p.file());
+        return c;
     }
 
     private static Pipeline.Stage stage(String s) {
@@ -323,7 +334,7 @@ public final class Main {
         // The source stage is the raw derivative graph, as Theano's pp shows it: differentiation without the
         // stabilizing rewrites it applies when optimizing.
         Compiler.Options o = options(p);
-        Compiler c = Compiler.open(Path.of(p.file()), optimized ? o : new Compiler.Options(o.floatX(), 0));
+        Compiler c = open(p, optimized ? o : new Compiler.Options(o.floatX(), 0));
         Compiler.function(c.parsed(), fnName, p.file());
         Pipeline.Stage stage = optimized ? Pipeline.Stage.OPT : Pipeline.Stage.AD;
         out.print(PrettyPrinter.print(Compiler.function(c.upTo(stage), fnName, p.file())));

@@ -8,6 +8,8 @@ import java.util.Map;
 /** Located errors in the user's sources, with the text needed to render them; exit status 1. */
 public final class SourceErrors extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** How many diagnostics {@link #render} shows before saying how many more there are. */
+    public static final int MAX_SHOWN = 20;
     private final transient List<Diagnostic> diagnostics;
     private final transient Map<String, List<String>> sources;
 
@@ -21,8 +23,8 @@ public final class SourceErrors extends RuntimeException {
         return diagnostics;
     }
 
-    /** Every diagnostic as {@code file:line:col: error: message}, the source line and a caret. */
+    /** The first {@link #MAX_SHOWN} diagnostics as {@code file:line:col: error: message}, the source line and a caret. */
     public String render() {
-        return new DiagnosticRenderer(f -> sources.getOrDefault(f, List.of())).renderAll(diagnostics);
+        return new DiagnosticRenderer(f -> sources.getOrDefault(f, List.of())).renderAll(diagnostics, MAX_SHOWN);
     }
 }

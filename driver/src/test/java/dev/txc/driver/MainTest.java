@@ -203,9 +203,12 @@ class MainTest {
     @Test
     void everySourceErrorIsReported() throws IOException {
         String bad = write("bad2.tx", "fn f(x: f64) = x + y\nfn g(x: f64) = exp(x, x, x) + z\n");
-        Cli r = fails(1, "run", bad, "--fn", "f", "--arg", "x=1");
+        Cli r = fails(1, "check", bad);
         assertTrue(r.err().contains(bad + ":1:"), r::toString);
         assertTrue(r.err().contains(bad + ":2:"), r::toString);
+        // Running one function reports the errors that block it, not those of the others (DECISIONS.md).
+        Cli f = fails(1, "run", bad, "--fn", "f", "--arg", "x=1");
+        assertTrue(f.err().contains(bad + ":1:") && !f.err().contains(bad + ":2:"), f::toString);
     }
 
     @Test

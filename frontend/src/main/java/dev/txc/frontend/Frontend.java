@@ -32,8 +32,15 @@ public final class Frontend {
         }
     }
 
-    /** The module (null when there were errors), every diagnostic, and the source lines of every file read. */
-    public record Compilation(Module module, List<Diagnostic> diagnostics, Map<String, List<String>> sources) {
+    /**
+     * The module (null when there were errors), every diagnostic, and the source lines of every file read.
+     * {@code usable} holds the shared variables and the functions that compiled; it is null when an error outside
+     * function bodies (syntax, imports, declarations) blocks the whole file. {@code functionErrors} gives, for every
+     * function in source order, the errors that block it: its own and those of the functions it calls (none when it
+     * compiled).
+     */
+    public record Compilation(Module module, List<Diagnostic> diagnostics, Map<String, List<String>> sources,
+                              Module usable, Map<String, List<Diagnostic>> functionErrors) {
         public boolean ok() {
             return diagnostics.isEmpty();
         }
@@ -47,6 +54,10 @@ public final class Frontend {
     final Map<String, SharedVar> shared = new LinkedHashMap<>();
     /** Shared variables whose initializer failed (reported): their declared types, so uses report no cascade of errors. */
     final Map<String, TensorType> failedShared = new LinkedHashMap<>();
+    /** Consts and shared variables whose declaration failed (reported there): a use is poison, not "unknown name". */
+    final Set<String> failedDecls = new HashSet<>();
+    private final Map<String, List<Diagnostic>> functionErrors = new LinkedHashMap<>();
+    private Module usable;
     private final Map<String, SourceSpan> definedAt = new LinkedHashMap<>();
     private final Set<Path> loaded = new HashSet<>();
     private SourceReader reader = Files::readString;
@@ -94,27 +105,40 @@ public final class Frontend {
         collect(fileName, text, new ArrayList<>());
         if (!diagnostics.isEmpty()) return result(null);
         register();
+        boolean declarationsOk = diagnostics.isEmpty();
         var fns = new ArrayList<Function>();
         for (Item.FnDecl fn : functions.values()) {
+            int before = diagnostics.size();
             Function f = Lowerer.lowerFunction(this, fn);
             if (f != null) fns.add(f);
+            functionErrors.put(fn.name().name(), sorted(diagnostics.subList(before, diagnostics.size())));
         }
-        return result(diagnostics.isEmpty() ? new Module(List.copyOf(shared.values()), fns) : null);
+        Module m = new Module(List.copyOf(shared.values()), fns);
+        if (declarationsOk) usable = m;
+        return result(diagnostics.isEmpty() ? m : null);
     }
 
     private Compilation result(Module m) {
-        var sorted = new ArrayList<>(diagnostics);
-        sorted.sort(java.util.Comparator.comparing((Diagnostic d) -> d.span() == null ? "" : d.span().file())
-                .thenComparingInt(d -> d.span() == null ? 0 : d.span().line())
-                .thenComparingInt(d -> d.span() == null ? 0 : d.span().col()));
-        return new Compilation(m, List.copyOf(sorted), sources);
+        return new Compilation(m, sorted(diagnostics), sources, usable, java.util.Collections.unmodifiableMap(functionErrors));
+    }
+
+    /**
+     * In source order, each error once: a function that calls a broken one inlines its body and meets the same
+     * errors again, which are reported at the callee, where they are.
+     */
+    private static List<Diagnostic> sorted(List<Diagnostic> ds) {
+        return ds.stream().distinct()
+                .sorted(java.util.Comparator.comparing((Diagnostic d) -> d.span() == null ? "" : d.span().file())
+                        .thenComparingInt(d -> d.span() == null ? 0 : d.span().line())
+                        .thenComparingInt(d -> d.span() == null ? 0 : d.span().col()))
+                .toList();
     }
 
     /** Parses a file and, depth first, its imports; items land in dependency order. */
     private void collect(String fileName, String text, List<Path> chain) {
         Path key = Path.of(fileName).toAbsolutePath().normalize();
         if (!loaded.add(key)) return;
-        sources.put(fileName, text.lines().toList());
+        sources.put(fileName, lines(text));
         var parsed = Parsing.parse(fileName, text);
         diagnostics.addAll(parsed.diagnostics());
         if (!parsed.ok()) return;
@@ -125,6 +149,17 @@ public final class Frontend {
             else items.add(item);
         }
         chain.removeLast();
+    }
+
+    /**
+     * The lines as the lexer counts them, which diagnostics refer to: only {@code \n} ends a line (a lone {@code \r}
+     * separates statements but, as in the ANTLR lexer's positions, does not start a new line).
+     */
+    private static List<String> lines(String text) {
+        var out = new ArrayList<String>();
+        for (String line : text.split("\n", -1)) out.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+        if (out.size() > 1 && out.getLast().isEmpty()) out.removeLast();
+        return out;
     }
 
     private void importFile(String fromFile, Item.Import imp, List<Path> chain) {
@@ -152,12 +187,17 @@ public final class Frontend {
             switch (item) {
                 case Item.Import imp -> { }
                 case Item.ConstDecl c -> {
-                    if (define(c.name().name(), c.name().span())) consts.put(c.name().name(), Lowerer.lowerConst(this, c));
+                    if (define(c.name().name(), c.name().span())) {
+                        Value v = Lowerer.lowerConst(this, c);
+                        consts.put(c.name().name(), v);
+                        if (v instanceof Value.Poison) failedDecls.add(c.name().name());
+                    }
                 }
                 case Item.SharedDecl s -> {
                     if (define(s.name().name(), s.name().span())) {
                         SharedVar v = Lowerer.lowerShared(this, s);
                         if (v != null) shared.put(v.name(), v);
+                        else failedDecls.add(s.name().name());
                     }
                 }
                 case Item.FnDecl f -> {

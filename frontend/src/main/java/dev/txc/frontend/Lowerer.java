@@ -42,6 +42,9 @@ final class Lowerer {
         }
     }
 
+    /** How many inlined calls may nest: far beyond real programs, well within the stack lowering needs for them. */
+    static final int MAX_INLINE_DEPTH = 200;
+
     final Frontend fe;
     final Item.FnDecl fn;
     private final Lowerer caller;
@@ -120,7 +123,15 @@ final class Lowerer {
                 l.define(p.name(), Value.POISON);
             }
         }
-        Value result = l.body(fn.body());
+        Value result;
+        try {
+            result = l.body(fn.body());
+        } catch (StackOverflowError e) {
+            // A backstop: the parser bounds nesting and calls are bounded above, but their product is not.
+            fe.diagnostics.add(Diagnostic.error(fn.name().span(), "'" + fn.name().name()
+                    + "' nests expressions and inlined calls too deeply to compile; split it into several functions or statements"));
+            return null;
+        }
         List<Function.Output> outs = l.outputs(result);
         if (fe.diagnostics.size() > before) return null;
         return new Function(fn.name().name(), params, defaults, outs, l.updates, l.locs);
@@ -475,10 +486,10 @@ final class Lowerer {
                 case Expr.ListLit l -> new Value.Lst(l.elems().stream().map(this::expr).toList());
                 case Expr.TupleLit t -> new Value.Tup(t.elems().stream().map(this::expr).toList());
                 case Expr.Unary u -> unary(u);
-                case Expr.Binary b -> Operators.binary(this, b.op(), expr(b.left()), expr(b.right()), b.opSpan());
+                case Expr.Binary b -> chain(b);
                 case Expr.Call c -> call(c);
-                case Expr.Index ix -> index(ix);
-                case Expr.Attr a -> attr(a);
+                case Expr.Index ix -> chain(ix);
+                case Expr.Attr a -> chain(a);
                 case Expr.Scan s -> ScanLowering.lower(this, s);
             };
             if (v instanceof Value.T t) locs.putIfAbsent(t.node(), e.span());
@@ -487,6 +498,46 @@ final class Lowerer {
             SourceSpan at = e instanceof Expr.Binary b ? b.opSpan() : e.span();
             throw new FrontendError(at, ex.getMessage());
         }
+    }
+
+    /**
+     * A left-associative chain such as {@code x + x + ... + x} or {@code x.T[0].T}, walked along its left spine (binary
+     * operators, attributes and subscripts) rather than recursively, so that a chain of any length lowers in constant
+     * stack depth (the parser bounds real nesting).
+     */
+    private Value chain(Expr outer) {
+        var spine = new ArrayList<Expr>();
+        Expr e = outer;
+        for (Expr below = leftOf(e); below != null; below = leftOf(e)) {
+            spine.add(e);
+            e = below;
+        }
+        Value acc = expr(e);
+        for (int k = spine.size() - 1; k >= 0; k--) {
+            Expr step = spine.get(k);
+            try {
+                acc = step(step, acc);
+            } catch (IrTypeException ex) {
+                throw new FrontendError(step instanceof Expr.Binary b ? b.opSpan() : step.span(), ex.getMessage());
+            }
+            if (k > 0 && acc instanceof Value.T t) locs.putIfAbsent(t.node(), step.span());
+        }
+        return acc;
+    }
+
+    /** The left operand or base of a link of a chain, or null for anything else. */
+    private static Expr leftOf(Expr e) {
+        if (e instanceof Expr.Binary b) return b.left();
+        if (e instanceof Expr.Attr a) return a.base();
+        if (e instanceof Expr.Index ix) return ix.base();
+        return null;
+    }
+
+    /** One link of a chain applied to the lowered value of its left operand or base. */
+    private Value step(Expr link, Value left) {
+        if (link instanceof Expr.Binary b) return Operators.binary(this, b.op(), left, expr(b.right()), b.opSpan());
+        if (link instanceof Expr.Attr a) return attr(a, left);
+        return index((Expr.Index) link, left);
     }
 
     private Value lookup(Expr.Name n) {
@@ -499,6 +550,7 @@ final class Lowerer {
         if (c != null) return c;
         TensorType st = fe.sharedType(name);
         if (st != null) return new Value.T(Ir.shared(name, st), false);
+        if (fe.failedDecls.contains(name)) throw new PoisonSignal();
         if (name.equals("floatX")) return new Value.DT(floatX());
         DType d = DType.parse(name);
         if (d != null) return new Value.DT(d);
@@ -516,7 +568,8 @@ final class Lowerer {
         return switch (op) {
             case NEG -> {
                 if (x.dtype() == DType.BOOL) throw new FrontendError(at, "cannot negate a bool value; use 'not'");
-                yield new Value.T(Ir.neg(x.node()), x.weak());
+                // Folded when constant, so that a shape such as [2, - - 3] is as static as [2, -3].
+                yield new Value.T(Folding.fold(Ir.neg(x.node())), x.weak());
             }
             case NOT -> {
                 if (x.dtype() != DType.BOOL) throw new FrontendError(at, "'not' needs a bool operand, got " + x.node().type());
@@ -525,8 +578,8 @@ final class Lowerer {
         };
     }
 
-    private Value attr(Expr.Attr a) {
-        return attr(tensor(expr(a.base()), a.base().span(), "." + a.name().name()), a.name().name(), a.name().span());
+    private Value attr(Expr.Attr a, Value base) {
+        return attr(tensor(base, a.base().span(), "." + a.name().name()), a.name().name(), a.name().span());
     }
 
     /** {@code x.T}, {@code x.shape} or {@code x.ndim} on a lowered operand. */
@@ -594,8 +647,8 @@ final class Lowerer {
         return Folding.fold(convert(v, DType.I64, e.span()));
     }
 
-    private Value index(Expr.Index ix) {
-        Value.T x = tensor(expr(ix.base()), ix.base().span(), "indexing");
+    private Value index(Expr.Index ix, Value base) {
+        Value.T x = tensor(base, ix.base().span(), "indexing");
         int rank = x.node().rank();
         if (ix.items().size() > rank)
             throw new FrontendError(ix.span(), "too many indices: the array has rank " + rank + " but " + ix.items().size() + " were given");
@@ -671,8 +724,12 @@ final class Lowerer {
     // ---- calls of user functions (inlined) ----
 
     private Value callUser(Item.FnDecl g, Args args, SourceSpan at) {
-        for (Lowerer l = this; l != null; l = l.caller)
+        int depth = 0;
+        for (Lowerer l = this; l != null; l = l.caller, depth++)
             if (l.fn == g) throw new FrontendError(at, "recursive call of '" + g.name().name() + "' (calls are inlined, so recursion is not allowed)");
+        if (depth > MAX_INLINE_DEPTH)
+            throw new FrontendError(at, "calls nested too deeply: this call of '" + g.name().name() + "' is inside " + depth
+                    + " function bodies (at most " + MAX_INLINE_DEPTH + "; calls are inlined, so a chain of calls nests)");
         if (hasUpdates(g))
             throw new FrontendError(at, "'" + g.name().name() + "' updates shared variables, so it cannot be called from another function");
         var callee = new Lowerer(fe, g, this);

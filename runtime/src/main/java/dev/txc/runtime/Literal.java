@@ -52,7 +52,7 @@ public final class Literal {
                     yield new int[] {0};
                 }
                 int[] first = shapeOf(l.items.getFirst(), text);
-                for (Node item : l.items) {
+                for (Node item : l.items.subList(1, l.items.size())) {
                     int[] s = shapeOf(item, text);
                     if (!Arrays.equals(s, first)) {
                         throw error(text, "ragged nested list: the element at column " + column(item)
@@ -141,9 +141,13 @@ public final class Literal {
     }
 
     /** A recursive-descent parser over one literal; positions are 0-based internally and reported 1-based. */
+    /** The deepest nesting of lists accepted: NumPy's limit on the number of dimensions. */
+    static final int MAX_DEPTH = 64;
+
     private static final class Parser {
         private final String text;
         private int pos;
+        private int depth;
 
         Parser(String text) {
             this.text = text;
@@ -168,6 +172,9 @@ public final class Literal {
 
         private Node list() {
             int open = pos++;
+            if (++depth > MAX_DEPTH) {
+                throw error(text, "'[' at column " + (open + 1) + " is nested too deeply (arrays have at most " + MAX_DEPTH + " dimensions, as in NumPy)");
+            }
             List<Node> items = new ArrayList<>();
             skipSpace();
             while (pos < text.length() && text.charAt(pos) != ']') {
@@ -184,6 +191,7 @@ public final class Literal {
                 throw error(text, "'[' at column " + (open + 1) + " is never closed");
             }
             pos++;
+            depth--;
             return new ListNode(items, open + 1);
         }
 

@@ -75,6 +75,16 @@ class LiteralTest {
         assertError("]", DType.F64, "unexpected character ']' at column 1");
     }
 
+    @Test
+    void deepNestingIsBoundedAndLinear() {
+        // 64 levels (NumPy's limit on dimensions) parse, at once: checking the shape once per element, not 2^depth times.
+        var a = Literal.parse("[".repeat(64) + "7" + "]".repeat(64), DType.F64);
+        assertEquals(64, a.shape().length);
+        assertEquals(7.0, a.getDoubleFlat(0));
+        assertError("[".repeat(65) + "7" + "]".repeat(65), DType.F64, "'[' at column 65 is nested too deeply");
+        assertError("[".repeat(100_000) + "7" + "]".repeat(100_000), DType.F64, "'[' at column 65 is nested too deeply");
+    }
+
     private static void assertError(String text, DType t, String fragment) {
         var e = assertThrows(TxRuntimeException.class, () -> Literal.parse(text, t));
         assertTrue(e.getMessage().contains(fragment), e.getMessage());

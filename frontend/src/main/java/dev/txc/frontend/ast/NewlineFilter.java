@@ -108,7 +108,7 @@ final class NewlineFilter implements TokenSource {
                 popIf(LBRACE);
             }
             case BAD_CHAR -> report.accept(Diagnostic.error(Spans.of(file, t),
-                    "unexpected character '" + t.getText() + "'"));
+                    "unexpected character " + describe(t.getText().codePointAt(0))));
             case UNTERMINATED_STRING -> {
                 report.accept(Diagnostic.error(Spans.of(file, t), "unterminated string: missing closing '\"'"));
                 ((CommonToken) t).setType(STRING);
@@ -155,5 +155,21 @@ final class NewlineFilter implements TokenSource {
     @Override
     public TokenFactory<?> getTokenFactory() {
         return lexer.getTokenFactory();
+    }
+
+    /**
+     * A character as the user can recognize it: {@code '$'}; a letter or symbol that may look like another with its
+     * code, {@code 'λ' (U+03BB)}; an invisible or layout character by code and name, {@code U+00A0 (NO-BREAK SPACE)}.
+     */
+    static String describe(int cp) {
+        String code = String.format("U+%04X", cp);
+        if (cp >= 0x21 && cp < 0x7f) return "'" + Character.toString(cp) + "'";
+        int type = Character.getType(cp);
+        boolean invisible = Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)
+                || type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+        if (!invisible) return "'" + Character.toString(cp) + "' (" + code + ")";
+        String name = Character.getName(cp);
+        return name == null ? code : code + " (" + name + ")";
     }
 }

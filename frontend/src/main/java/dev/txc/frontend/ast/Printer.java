@@ -111,12 +111,39 @@ public final class Printer {
             case Expr.TupleLit t -> "(" + join(t.elems(), Printer::expr, ", ") + ")";
             case Expr.Unary u ->
                     "(" + u.op().symbol() + (u.op() == Expr.UnaryOp.NOT ? " " : "") + expr(u.operand()) + ")";
-            case Expr.Binary b -> "(" + expr(b.left()) + " " + b.op().symbol() + " " + expr(b.right()) + ")";
+            case Expr.Binary b -> chain(b);
             case Expr.Call c -> c.callee().name() + "(" + String.join(", ", callArgs(c)) + ")";
-            case Expr.Index i -> expr(i.base()) + "[" + join(i.items(), Printer::print, ", ") + "]";
-            case Expr.Attr a -> expr(a.base()) + "." + a.name().name();
+            case Expr.Index i -> chain(i);
+            case Expr.Attr a -> chain(a);
             case Expr.Scan s -> scan(s);
         };
+    }
+
+    /**
+     * A left-associative chain of binary operators (fully parenthesized), attributes and subscripts; iterative along
+     * the chain so that its length does not matter.
+     */
+    private static String chain(Expr outer) {
+        var spine = new java.util.ArrayList<Expr>();
+        Expr e = outer;
+        for (Expr below = leftOf(e); below != null; below = leftOf(e)) {
+            spine.add(e);
+            e = below;
+        }
+        var sb = new StringBuilder("(".repeat((int) spine.stream().filter(x -> x instanceof Expr.Binary).count())).append(expr(e));
+        for (Expr link : spine.reversed()) {
+            if (link instanceof Expr.Binary b) sb.append(' ').append(b.op().symbol()).append(' ').append(expr(b.right())).append(')');
+            else if (link instanceof Expr.Attr a) sb.append('.').append(a.name().name());
+            else if (link instanceof Expr.Index i) sb.append('[').append(join(i.items(), Printer::print, ", ")).append(']');
+        }
+        return sb.toString();
+    }
+
+    private static Expr leftOf(Expr e) {
+        if (e instanceof Expr.Binary b) return b.left();
+        if (e instanceof Expr.Attr a) return a.base();
+        if (e instanceof Expr.Index i) return i.base();
+        return null;
     }
 
     private static List<String> callArgs(Expr.Call c) {

@@ -2,10 +2,12 @@ package dev.txc.frontend.ast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.txc.ir.Diagnostic;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,78 @@ class RobustnessTest {
         assertEquals(1, result.diagnostics().size());
         assertTrue(result.diagnostics().getFirst().message().startsWith("nested too deeply"));
         assertNotNull(result.ast());
+    }
+
+    @Test
+    void longChainsParseAndPrintWithoutRecursingPerTerm() {
+        int n = 20_000;
+        String chain = String.join(" - ", java.util.Collections.nCopies(n, "x"));
+        var fn = Parse.fn("fn f(x: f64) = " + chain);
+        Expr e = (Expr) fn.body();
+        int terms = 1;
+        for (; e instanceof Expr.Binary b; e = b.left()) {
+            assertEquals(Expr.BinaryOp.SUB, b.op());
+            assertEquals(new Expr.Name("x", b.right().span()), b.right());
+            terms++;
+        }
+        assertEquals(n, terms, "a left-associative chain of " + n + " operands");
+        String printed = Printer.print(fn.body());
+        assertEquals("(".repeat(n - 1) + "x" + " - x)".repeat(n - 1), printed);
+    }
+
+    @Test
+    void longPostfixChainsParseAndPrint() {
+        String src = "fn f(x: f64) = x" + ".T[0]".repeat(10_000) + " + 1";
+        assertEquals("(x" + ".T[0]".repeat(10_000) + " + 1)", Printer.print(Parse.fn(src).body()));
+    }
+
+    @Test
+    void deepNestingOfEveryKindIsALocatedError() {
+        int deep = 10_000;
+        String[][] cases = {
+                {"(".repeat(deep) + "x" + ")".repeat(deep), "("},
+                {"-(".repeat(deep) + "x" + ")".repeat(deep), "-("},
+                {"- ".repeat(deep) + "x", "- "},
+                {"not ".repeat(deep) + "x", "not "},
+                {"x ** ".repeat(deep) + "x", "x ** "},
+                {"[".repeat(deep) + "x" + "]".repeat(deep), "["},
+                {"sin(".repeat(deep) + "x" + ")".repeat(deep), "sin("},
+                {"x[".repeat(deep) + "0" + "]".repeat(deep), "x["}};
+        for (String[] c : cases) {
+            String prefix = "fn f(x: f64) = ";
+            List<String> errors = Parse.errors(prefix + c[0]);
+            assertEquals(1, errors.size(), c[1] + ": " + errors);
+            var m = java.util.regex.Pattern.compile("1:(\\d+): nested too deeply.*").matcher(errors.getFirst());
+            assertTrue(m.matches(), errors.getFirst());
+            int col = Integer.parseInt(m.group(1));
+            // Inside the nesting, past a hundred levels of it: the limit is neither tiny nor unbounded.
+            assertTrue(col > prefix.length() + 100 * c[1].length() && col < prefix.length() + c[0].length() / 2,
+                    c[1] + " at column " + col);
+        }
+    }
+
+    @Test
+    void aSmallStackGivesTheSameErrorNotACrash() throws InterruptedException {
+        var result = new java.util.concurrent.atomic.AtomicReference<Object>();
+        String source = "fn f() = " + "(".repeat(2_000) + "x" + ")".repeat(2_000);
+        var thread = new Thread(null, () -> {
+            try {
+                result.set(Parsing.parse("f.tx", source));
+            } catch (Throwable t) {
+                result.set(t);
+            }
+        }, "small-stack", 96 * 1024);
+        thread.start();
+        thread.join();
+        var parsed = assertInstanceOf(ParseResult.class, result.get());
+        assertEquals(1, parsed.diagnostics().size());
+        assertEquals(Parsing.TOO_DEEP, ((Diagnostic) parsed.diagnostics().getFirst()).message());
+    }
+
+    @Test
+    void nestingBelowTheLimitParses() {
+        Parse.ok("fn f(x: f64) = " + "(x + ".repeat(150) + "x" + ")".repeat(150));
+        Parse.ok("fn f(x: f64) = " + "- ".repeat(1000) + "x");
     }
 
     private static String damage(Random random) {

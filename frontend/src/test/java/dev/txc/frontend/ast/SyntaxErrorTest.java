@@ -24,6 +24,9 @@ class SyntaxErrorTest {
             fn (x: f64) = x                  | 1:4: expected a name, found '('
             fn f() = sum(x, axis=)           | 1:22: expected an expression, found ')'
             fn f() = f(a b)                  | 1:14: expected ',' or ')', found 'b'
+            fn f() = g((x) foo (x))          | 1:16: expected ',' or ')', found 'foo'
+            fn f() = [(x) foo (x)]           | 1:15: expected ',' or ']', found 'foo'
+            fn f() = (x) foo (x)             | 1:14: expected end of line, found 'foo'
             fn f() { a = [1, 2 }             | 1:20: expected ',' or ']', found '}'
             fn f() = x[]                     | 1:12: expected an expression or ':', found ']'
             fn f() = x[1:2:3:4]              | 1:17: expected ',' or ']', found ':'
@@ -85,6 +88,15 @@ class SyntaxErrorTest {
         // The intact items are still there for tools that want them.
         assertTrue(Parsing.parse(Parse.FILE, source).ast().items().stream()
                 .anyMatch(i -> i instanceof Item.FnDecl fn && fn.name().name().equals("ok")));
+    }
+
+    @Test
+    void invisibleAndLookAlikeCharactersAreNamed() {
+        assertEquals(List.of("1:12: unexpected character U+2028 (LINE SEPARATOR)"), Parse.errors("fn f() = x \u2028 2"));
+        assertEquals(List.of("1:11: unexpected character U+00A0 (NO-BREAK SPACE)"), Parse.errors("fn f() = x\u00a0+ 2"));
+        assertEquals(List.of("1:10: unexpected character '\u03bb' (U+03BB)"), Parse.errors("fn f() = \u03bb"));
+        assertEquals(List.of("1:12: unexpected character '\ud83d\ude00' (U+1F600)", "2:1: unexpected character U+0000 (NULL)"),
+                Parse.errors("fn f() = x \ud83d\ude00 2\n\u0000"));
     }
 
     @Test
