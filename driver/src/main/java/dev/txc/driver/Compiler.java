@@ -37,9 +37,14 @@ public final class Compiler {
         this.otherErrors = otherErrors;
     }
 
+    /** The frontend's result for {@code file}, read as strict UTF-8 (a byte-order mark skipped). */
+    private static Frontend.Compilation frontend(Path file, Options options) {
+        return Frontend.compileFile(file, new Frontend.Options(options.floatX()), dev.txc.runtime.IoErrors::readText);
+    }
+
     /** Parses, checks and lowers {@code file} to IR; throws SourceErrors with every error of every file read. */
     public static Compiler open(Path file, Options options) {
-        Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()), dev.txc.runtime.IoErrors::readText);
+        Frontend.Compilation c = frontend(file, options);
         if (!c.ok() || c.module() == null) throw new SourceErrors(c.diagnostics(), c.sources());
         return new Compiler(options, c.module(), c.sources(), 0);
     }
@@ -50,7 +55,7 @@ public final class Compiler {
      * it (see {@link #otherErrors}); errors outside function bodies, in {@code fn} or in the functions it calls do.
      */
     public static Compiler open(Path file, Options options, String fn) {
-        Frontend.Compilation c = Frontend.compileFile(file, new Frontend.Options(options.floatX()));
+        Frontend.Compilation c = frontend(file, options);
         if (c.usable() == null) throw new SourceErrors(c.diagnostics(), c.sources());
         List<dev.txc.ir.Diagnostic> blocking = c.functionErrors().get(fn);
         if (blocking == null) throw noFunction(fn, file.toString(), List.copyOf(c.functionErrors().keySet()));
