@@ -476,7 +476,6 @@ final class FunctionEmitter {
         slots.push(new HashMap<>());
         var order = schedule.block(r.results(), r.level(), new LinkedHashSet<>());
         for (int k = 0; k < nseq; k++) {
-            if (!used(r.params().get(k), order, r.results())) continue;
             load(n.input(k));
             mv.visitVarInsn(ILOAD, t);
             opsCall("step", "(" + ND_DESC + "I)" + ND_DESC);
@@ -524,13 +523,6 @@ final class FunctionEmitter {
             opsCall("stackDone", "(" + ND_DESC + "Ldev/txc/runtime/DType;[I)" + ND_DESC);
             mv.visitInsn(AASTORE);
         }
-    }
-
-    /** Whether a scan body uses its parameter p (an unused sequence element is not sliced out at each step). */
-    private static boolean used(Node p, List<Node> order, List<Node> results) {
-        if (results.contains(p)) return true;
-        for (Node b : order) if (b.inputs().contains(p)) return true;
-        return false;
     }
 
     /** Pushes an int constant with the shortest instruction. */
