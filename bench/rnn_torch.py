@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch autograd peer of dev.txc.bench.RnnBench: h_t = tanh(W @ h + U @ x_t), loss = sum(hs * w), gradients
 with respect to W, U and h0; hidden 64, input 64, batch 32, 100 steps; the same LCG inputs as RnnBench, so the
-printed gradient sums must agree with txc's. Usage: python3 bench/rnn_torch.py [--dtype f32|f64] [--calls N]"""
+printed gradient sums must agree with txc's. Usage: python3 bench/rnn_torch.py [--dtype f32|f64] [--calls N] [--threads N]"""
 import argparse, time
 import numpy as np
 import torch
@@ -22,7 +22,10 @@ def main():
     ap.add_argument("--dtype", default="f32")
     ap.add_argument("--calls", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     a = ap.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
     dt = torch.float32 if a.dtype == "f32" else torch.float64
     shapes = [(H, H), (H, I), (T, I, B), (H, B), (T, H, B)]
     scale = [0.1 / 6, 0.1 / 6, 1 / 6, 1 / 6, 1 / 6]
