@@ -377,6 +377,10 @@ final class FunctionEmitter {
      * output; with {@code target} (a shared variable's index) the output goes into that variable's buffer when it fits.
      */
     private void emitKernel(List<Node> inputs, List<Node> operands, List<Node> shapes, List<Node> body, Node out, Integer target) {
+        if (target == null && shapes.isEmpty() && out.tt().isScalar() && operands.stream().allMatch(o -> o.tt().isScalar())) {
+            scalarKernel(inputs, operands, body, out);
+            return;
+        }
         var spec = new KernelEmitter.Spec(kernels.size(), inputs, body, List.of(out));
         kernels.add(spec);
         array(operands);
@@ -402,6 +406,43 @@ final class FunctionEmitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "output", "(I)" + ND_DESC, false);
     }
 
+    /**
+     * A kernel whose operands and result are all rank 0, computed in locals with the same scalar ops as a loop body
+     * (so the same values), without preparing a Loop: the per-step cost of scalar recurrences.
+     */
+    private void scalarKernel(List<Node> inputs, List<Node> operands, List<Node> body, Node out) {
+        var local = new HashMap<Node, Integer>();
+        for (int k = 0; k < inputs.size(); k++) {
+            load(operands.get(k));
+            CType t = CType.of(inputs.get(k).dtype());
+            opsCall("scalar" + t.name(), "(" + ND_DESC + ")" + t.desc);
+            local.put(inputs.get(k), storeScalar(t));
+        }
+        for (Node b : body) {
+            for (Node in : ScalarEmitter.scalarInputs(b)) pushScalar(in, local);
+            ScalarEmitter.emit(mv, b);
+            local.put(b, storeScalar(CType.of(b.dtype())));
+        }
+        pushScalar(out, local);
+        CType t = CType.of(out.dtype());
+        poolLoad(Tensors.dtype(out.dtype()), "dev/txc/runtime/DType");
+        opsCall("box" + t.name(), "(" + t.desc + "Ldev/txc/runtime/DType;)" + ND_DESC);
+    }
+
+    private int storeScalar(CType t) {
+        int v = next;
+        next += t.slots;
+        mv.visitVarInsn(t.store, v);
+        return v;
+    }
+
+    private void pushScalar(Node n, Map<Node, Integer> local) {
+        Integer slot = local.get(n);
+        if (slot != null) mv.visitVarInsn(CType.of(n.dtype()).load, slot);
+        else if (KernelEmitter.inlined(n)) CType.constant(mv, n.dtype(), n.constValue().getDouble(0), n.constValue().getLong(0));
+        else throw new IllegalStateException("scalar kernel operand not bound: " + n);
+    }
+
     // ---- scan ----
 
     private void scan(Node n) {
@@ -420,8 +461,7 @@ final class FunctionEmitter {
         var last = Ir.lastCarries(n);
         for (int k = 0; k < nres; k++) {
             if (last.contains((long) k)) continue;
-            mv.visitVarInsn(ILOAD, steps);
-            mv.visitTypeInsn(ANEWARRAY, ND);
+            mv.visitInsn(ACONST_NULL);
             parts[k] = next++;
             mv.visitVarInsn(ASTORE, parts[k]);
         }
@@ -434,6 +474,7 @@ final class FunctionEmitter {
         mv.visitVarInsn(ILOAD, steps);
         mv.visitJumpInsn(IF_ICMPGE, done);
         slots.push(new HashMap<>());
+        var order = schedule.block(r.results(), r.level(), new LinkedHashSet<>());
         for (int k = 0; k < nseq; k++) {
             load(n.input(k));
             mv.visitVarInsn(ILOAD, t);
@@ -441,13 +482,17 @@ final class FunctionEmitter {
             bindNew(r.params().get(k));
         }
         for (int k = 0; k < ncarry; k++) slots.peek().put(r.params().get(nseq + k), carry[k]);
-        block(schedule.block(r.results(), r.level(), new LinkedHashSet<>()));
+        block(order);
+        var types = ((dev.txc.ir.TupleType) n.type()).elements();
         for (int k = 0; k < nres; k++) {
             if (last.contains((long) k)) continue;
             mv.visitVarInsn(ALOAD, parts[k]);
-            mv.visitVarInsn(ILOAD, t);
             load(r.results().get(k));
-            mv.visitInsn(AASTORE);
+            mv.visitVarInsn(ILOAD, t);
+            mv.visitVarInsn(ILOAD, steps);
+            poolLoad(Tensors.dtype(types.get(k).tensor().dtype()), "dev/txc/runtime/DType");
+            opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/runtime/DType;)" + ND_DESC);
+            mv.visitVarInsn(ASTORE, parts[k]);
         }
         // New carries are read before any is overwritten: results may be other carries.
         for (int k = 0; k < ncarry; k++) load(r.results().get(k));
@@ -458,7 +503,6 @@ final class FunctionEmitter {
         mv.visitLabel(done);
         push(mv, nres);
         mv.visitTypeInsn(ANEWARRAY, ND);
-        var types = ((dev.txc.ir.TupleType) n.type()).elements();
         for (int k = 0; k < nres; k++) {
             mv.visitInsn(DUP);
             push(mv, k);
@@ -476,7 +520,7 @@ final class FunctionEmitter {
             } else if (tt.dims().subList(1, tt.rank()).stream().allMatch(Dim::isKnown)) {
                 ints(tt.dims().subList(1, tt.rank()).stream().mapToInt(x -> (int) x.size()).toArray());
             } else mv.visitInsn(ACONST_NULL);
-            opsCall("stack", "([" + ND_DESC + "Ldev/txc/runtime/DType;[I)" + ND_DESC);
+            opsCall("stackDone", "(" + ND_DESC + "Ldev/txc/runtime/DType;[I)" + ND_DESC);
             mv.visitInsn(AASTORE);
         }
     }

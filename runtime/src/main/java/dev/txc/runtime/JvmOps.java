@@ -138,6 +138,54 @@ public final class JvmOps {
         return Kernels.shapeOf(x);
     }
 
+    // ---- rank-0 elementwise kernels computed in registers (no Loop): unbox the operands, box the result
+
+    private static final int[] SCALAR = new int[0];
+
+    public static double scalarD(NDArray x) {
+        return Buffers.getDouble(x.data(), x.dtype(), x.offset());
+    }
+
+    public static float scalarF(NDArray x) {
+        return (float) Buffers.getDouble(x.data(), x.dtype(), x.offset());
+    }
+
+    public static long scalarJ(NDArray x) {
+        return Buffers.getLong(x.data(), x.dtype(), x.offset());
+    }
+
+    public static int scalarI(NDArray x) {
+        return (int) Buffers.getLong(x.data(), x.dtype(), x.offset());
+    }
+
+    public static boolean scalarZ(NDArray x) {
+        return Buffers.getBoolean(x.data(), x.dtype(), x.offset());
+    }
+
+    public static NDArray boxD(double v, DType t) {
+        Object data = Buffers.allocate(t, 1);
+        Buffers.setDouble(data, t, 0, v);
+        return NDArray.wrap(t, data, SCALAR);
+    }
+
+    public static NDArray boxF(float v, DType t) {
+        return boxD(v, t);
+    }
+
+    public static NDArray boxJ(long v, DType t) {
+        Object data = Buffers.allocate(t, 1);
+        Buffers.setLong(data, t, 0, v);
+        return NDArray.wrap(t, data, SCALAR);
+    }
+
+    public static NDArray boxI(int v, DType t) {
+        return boxJ(v, t);
+    }
+
+    public static NDArray boxZ(boolean v, DType t) {
+        return boxJ(v ? 1 : 0, t);
+    }
+
     /** The common leading length of scan sequences. */
     public static int scanLength(NDArray[] seqs) {
         int n = seqs[0].dim(0);
@@ -151,21 +199,40 @@ public final class JvmOps {
         return seq.index(0, t);
     }
 
-    /** Per-step values stacked along a new leading axis; {@code emptyInner} gives the shape when there are none. */
-    public static NDArray stack(NDArray[] parts, DType dtype, int[] emptyInner) {
-        int[] inner = parts.length > 0 ? parts[0].shape() : emptyInner;
-        if (inner == null) throw new TxRuntimeException("scan with zero steps cannot tell the shape of its output");
-        int[] shape = new int[inner.length + 1];
-        shape[0] = parts.length;
-        System.arraycopy(inner, 0, shape, 1, inner.length);
-        NDArray out = NDArray.zeros(dtype, shape);
-        for (int t = 0; t < parts.length; t++) {
-            if (!java.util.Arrays.equals(parts[t].shape(), inner))
-                throw new TxRuntimeException("scan: step " + t + " gives shape " + Shapes.format(parts[t].shape())
-                        + " but step 0 gave " + Shapes.format(inner));
-            out.index(0, t).assign(parts[t]);
+    /**
+     * Writes step {@code t}'s value into the stacked output of a scan with {@code steps} steps, allocated at the first
+     * step with shape [steps, part's shape] (so per-step values are not kept alive until the end); returns it.
+     */
+    public static NDArray stackPut(NDArray out, NDArray part, int t, int steps, DType dtype) {
+        int[] inner = part.shape();
+        if (out == null) {
+            int[] shape = new int[inner.length + 1];
+            shape[0] = steps;
+            System.arraycopy(inner, 0, shape, 1, inner.length);
+            out = NDArray.zeros(dtype, shape);
+        } else if (!sameInner(out, inner)) {
+            throw new TxRuntimeException("scan: step " + t + " gives shape " + Shapes.format(inner) + " but step 0 gave "
+                    + Shapes.format(java.util.Arrays.copyOfRange(out.shape(), 1, out.rank())));
         }
+        int n = part.size();
+        if (part.dtype() == dtype && part.isContiguous()) Buffers.copyRun(part.data(), part.offset(), 1, out.data(), t * n, 1, n);
+        else out.index(0, t).assign(part);
         return out;
+    }
+
+    private static boolean sameInner(NDArray out, int[] inner) {
+        if (out.rank() != inner.length + 1) return false;
+        for (int d = 0; d < inner.length; d++) if (out.dim(d + 1) != inner[d]) return false;
+        return true;
+    }
+
+    /** The stacked output after the loop: {@code out}, or for zero steps an empty stack shaped by {@code emptyInner}. */
+    public static NDArray stackDone(NDArray out, DType dtype, int[] emptyInner) {
+        if (out != null) return out;
+        if (emptyInner == null) throw new TxRuntimeException("scan with zero steps cannot tell the shape of its output");
+        int[] shape = new int[emptyInner.length + 1];
+        System.arraycopy(emptyInner, 0, shape, 1, emptyInner.length);
+        return NDArray.zeros(dtype, shape);
     }
 
     private static int[] ints(NDArray shape) {
