@@ -171,7 +171,11 @@ final class RefOps {
             c[t] += Math.abs(s[t]) >= Math.abs(v) ? (s[t] - u) + v : (v - u) + s[t];
             s[t] = u;
         }
-        for (int t = 0; t < m; t++) s[t] = mean ? (s[t] + c[t]) / reducedSize : s[t] + c[t];
+        for (int t = 0; t < m; t++) {
+            // With an infinite term the compensation is NaN (inf - inf); the plain sum is the exact answer then.
+            double total = Double.isFinite(s[t]) ? s[t] + c[t] : s[t];
+            s[t] = mean ? total / reducedSize : total;
+        }
         return Tensor.ofDoubles(x.dtype(), fo.outShape, s);
     }
 

@@ -36,7 +36,7 @@ public final class Canonicalize implements Pass {
             new Rule("add-zero", "x + 0 => x", n -> is(n, Op.ADD) ? dropIdentity(n, 0) : null),
             new Rule("sub-zero", "x - 0 => x", n -> is(n, Op.SUB) && isConst(n.input(1), 0) && carriesShape(n, n.input(0)) ? n.input(0) : null),
             new Rule("zero-sub", "0 - x => -x", n -> is(n, Op.SUB) && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
-            new Rule("mul-zero", "x * 0 => 0 (for finite x)", Canonicalize::mulZero),
+            new Rule("mul-zero", "x * 0 => 0 (x an integer or bool leaf: for floats inf * 0 is NaN)", Canonicalize::mulZero),
             new Rule("add-self", "x + x => 2 * x (exact)", n -> is(n, Op.ADD) && n.input(0) == n.input(1) ? Ir.mul(Ir.scalarLike(2, n), n.input(0)) : null),
             new Rule("neg-neg", "--x => x", n -> is(n, Op.NEG) && is(n.input(0), Op.NEG) ? n.input(0).input(0) : null),
             new Rule("neg-sub", "-(a - b) => b - a", n -> is(n, Op.NEG) && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
@@ -54,7 +54,7 @@ public final class Canonicalize implements Pass {
                     && Rules.shapeSource(n.input(0)) != n.input(0) ? Ir.shape(Rules.shapeSource(n.input(0))) : null),
             new Rule("sum-broadcast", "sum(broadcast_to(v, s)) => v * size(s) for a scalar v", Canonicalize::sumBroadcast),
             new Rule("empty-reduce", "sum(x, axis=[]) => x", n -> n.op().kind() == Op.Kind.REDUCE && n.attrs().longs("axes").isEmpty() && n.dtype() == n.input(0).dtype() ? n.input(0) : null),
-            new Rule("where-same", "where(c, a, a) => a", n -> is(n, Op.WHERE) && n.input(1) == n.input(2) && carriesShape(n, n.input(1)) ? n.input(1) : null));
+            new Rule("where-same", "where(c, a, a) => a", n -> is(n, Op.WHERE) && n.input(1) == n.input(2) && carriesShape(n, n.input(1)) && discardable(n.input(0)) ? n.input(1) : null));
 
     private static Node fold(Node n) {
         Node f = ConstFold.fold(n, 1);
@@ -68,11 +68,19 @@ public final class Canonicalize implements Pass {
         return null;
     }
 
+    /**
+     * Whether a rewrite may drop x's computation: only a leaf, since any op may fail at run time (an integer to a
+     * negative power, an index out of range, shapes that do not broadcast) and -O2 must report what -O0 reports.
+     */
+    private static boolean discardable(Node x) {
+        return x.op().kind() == Op.Kind.LEAF;
+    }
+
     private static Node mulZero(Node n) {
         if (!is(n, Op.MUL)) return null;
         for (int k = 0; k < 2; k++) {
             Node other = n.input(1 - k);
-            if (isConst(n.input(k), 0) && carriesShape(n, other)) return Ir.fillLike(other, 0);
+            if (isConst(n.input(k), 0) && carriesShape(n, other) && !other.dtype().isFloat() && discardable(other)) return Ir.fillLike(other, 0);
         }
         return null;
     }
@@ -84,7 +92,7 @@ public final class Canonicalize implements Pass {
         double v = e.constValue().getDouble(0);
         if (v == 1) return x;
         if (v == 2) return Ir.mul(x, x);
-        if (v == 0) return Ir.fillLike(x, 1);
+        if (v == 0) return discardable(x) ? Ir.fillLike(x, 1) : null;
         if (!x.dtype().isFloat()) return null;
         if (v == 0.5) return Ir.op(Op.SQRT, x);
         if (v == -1) return Ir.div(Ir.scalarLike(1, x), x);

@@ -133,7 +133,10 @@ public final class ElementwiseFusion implements Pass {
                     break;
                 }
         }
-        return live.contains(root) ? live : Set.of();
+        if (!live.contains(root)) return Set.of();
+        var kept = new LinkedHashSet<Node>();
+        for (Node m : group) if (live.contains(m)) kept.add(m);
+        return kept;
     }
 
     /** The members of a group, inputs before users, walking only inside the group. */

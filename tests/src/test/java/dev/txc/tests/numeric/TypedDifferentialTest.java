@@ -182,8 +182,9 @@ class TypedDifferentialTest {
             if (t == DType.BOOL) return pick(new String[] {"any", "all"}) + "(" + gen(DType.BOOL, x, depth - 1) + ", axis=" + axis + ")";
             DType u = r.nextBoolean() ? t : pick(NUMERIC);
             String op = pick(u.isFloat() ? new String[] {"sum", "mean", "max", "min", "prod"} : new String[] {"sum", "max", "min", "prod"});
-            String red = op + "(" + gen(u, x, depth - 1) + ", axis=" + axis + (r.nextInt(4) == 0 ? ", keepdims=true" : "") + ")";
-            if (red.contains("keepdims")) red = "squeeze(" + red + ", " + at + ")";
+            boolean keep = r.nextInt(4) == 0;
+            String red = op + "(" + gen(u, x, depth - 1) + ", axis=" + axis + (keep ? ", keepdims=true" : "") + ")";
+            if (keep) red = "squeeze(" + red + ", " + at + ")";
             return "cast(" + red + ", " + t.spelling() + ")";
         }
 

@@ -1,0 +1,50 @@
+package dev.txc.tests.numeric;
+
+import static dev.txc.tests.numeric.Harness.*;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inputs on which the typed differential fuzzer found the engines disagreeing, kept as regression cases with their
+ * NumPy values (each checked on the interpreter, JVM -O0 and JVM -O2 through the harness).
+ */
+class FuzzRegressionTest {
+    static final double INF = Double.POSITIVE_INFINITY, NAN = Double.NaN;
+
+    /** The interpreter's compensated sum turned inf + finite into NaN (inf - inf in the compensation). */
+    @Test
+    void sumWithAnInfiniteTermIsInfinite() {
+        var c = compile("fn f(x: f32[?]) = sum(x)\nfn g(x: f64[?, ?]) = mean(x, axis=1)\n");
+        check(run1(c, "f", f32(sh(3), 1, INF, 2)), DType.F32, sh(), new double[] {INF}, "sum([1, inf, 2])");
+        check(run1(c, "g", f64(sh(2, 2), -INF, 3, INF, -INF)), DType.F64, sh(2), new double[] {-INF, NAN}, "mean([[-inf, 3], [inf, -inf]], axis=1)");
+    }
+
+    /** C99 and NumPy: 1 ** nan = 1 and (-1) ** inf = 1; the interpreter used Math.pow (NaN). */
+    @Test
+    void powerSpecialCases() {
+        var c = compile("fn f(x: f64[?], y: f64[?]) = x ** y\n");
+        check(run1(c, "f", f64(sh(4), 1, -1, -1, 2), f64(sh(4), NAN, INF, -INF, NAN)), DType.F64, sh(4), new double[] {1, 1, 1, NAN}, "pow special cases");
+    }
+
+    /** -O2 rewrote x * 0 to 0 for floats; log(-1) * 0 is NaN and inf * 0 is NaN, as NumPy. */
+    @Test
+    void floatTimesZeroKeepsNaN() {
+        var c = compile("fn f(x: f64[?]) = log(x) * 0.0\nfn g(x: f32[?]) = 0.0 * x\n");
+        check(run1(c, "f", f64(sh(3), -1, 0, 2)), DType.F64, sh(3), new double[] {NAN, NAN, 0}, "log(x) * 0");
+        check(run1(c, "g", f32(sh(3), INF, NAN, -2)), DType.F32, sh(3), new double[] {NAN, NAN, -0.0}, "0 * x");
+    }
+
+    /** -O2 dropped an integer power with a negative exponent under "0 * x => 0" and "x ** 0 => 1": the error must stay. */
+    @Test
+    void droppedOperandsStillRaise() {
+        var c = compile("fn f(a: i32[?], b: i32[?]) = 0 * (a ** b)\nfn g(a: i8[?], b: i8[?]) = (a ** b) ** 0\nfn h(a: i64[?]) = a * 0\n");
+        Tensor a = Tensor.ofLongs(DType.I32, sh(2), new long[] {2, 3}), b = Tensor.ofLongs(DType.I32, sh(2), new long[] {1, -1});
+        bothThrow(c, "f", a, b);
+        bothThrow(c, "g", Tensor.ofLongs(DType.I8, sh(2), new long[] {2, 3}), Tensor.ofLongs(DType.I8, sh(2), new long[] {1, -1}));
+        checkLongs(run1(c, "f", a, Tensor.ofLongs(DType.I32, sh(2), new long[] {1, 2})), DType.I32, sh(2), new long[] {0, 0}, "0 * a ** b");
+        // A parameter times zero may still be folded: nothing is lost.
+        checkLongs(run1(c, "h", Tensor.ofLongs(DType.I64, sh(2), new long[] {5, -7})), DType.I64, sh(2), new long[] {0, 0}, "a * 0");
+    }
+}
