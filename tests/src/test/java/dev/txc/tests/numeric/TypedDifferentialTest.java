@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Differential testing over every dtype: seeded random programs mixing bool, i8, i16, i32, i64, u8, f32 and f64 with
  * weak literals, casts (including out-of-range and non-finite values), integer and float powers, {@code //} and
  * {@code %} with negative operands and zero divisors, comparisons, {@code and/or/not/xor}, {@code where}, reductions
- * along axes, indexing, broadcasting and dim variables. The interpreter, the JVM backend at -O0 and at -O2 must give
+ * along axes, indexing, broadcasting, mixed-dtype promotion and dim variables. The interpreter, the JVM backend at -O0 and at -O2 must give
  * the same values (integers and bools exactly, floats within the tolerance of {@link DifferentialTest}) or the same
  * run-time error. Failures print the seed and the source; rerun one with -Dtxc.diff.seed=SEED -Dtxc.diff.count=1.
  * <p>
@@ -124,9 +124,16 @@ class TypedDifferentialTest {
                 case 9 -> pick(new String[] {"maximum", "minimum"}) + "(" + o[0] + ", " + o[1] + ")";
                 case 10 -> pick(new String[] {"abs", "-", "sign"}) + "(" + gen(t, s, depth - 1) + ")";
                 case 11 -> "where(" + gen(DType.BOOL, broadcastable(s), depth - 1) + ", " + o[0] + ", " + o[1] + ")";
-                case 12 -> cast(t, s, depth);
+                case 12 -> r.nextBoolean() ? cast(t, s, depth) : mixed(t, s, depth);
                 default -> reduction(t, s, depth);
             };
+        }
+
+        /** Two different numeric dtypes combined by promotion (i8 + u8 -> i16, i32 * f32 -> f32, ...), cast to t. */
+        String mixed(DType t, int[] s, int depth) {
+            DType a = pick(NUMERIC), b = pick(NUMERIC);
+            String op = pick(new String[] {"+", "-", "*", "//", "%"});
+            return "cast((" + gen(a, s, depth - 1) + " " + op + " " + gen(b, broadcastable(s), depth - 1) + "), " + t.spelling() + ")";
         }
 
         String floating(DType t, int[] s, int depth) {
@@ -143,7 +150,7 @@ class TypedDifferentialTest {
                 case 8 -> pick(new String[] {"maximum", "minimum"}) + "(" + o[0] + ", " + o[1] + ")";
                 case 9, 10 -> pick(new String[] {"abs", "-", "sign", "exp", "log", "sqrt", "sin", "tanh", "floor", "ceil", "round", "sigmoid"}) + "(" + gen(t, s, depth - 1) + ")";
                 case 11 -> "where(" + gen(DType.BOOL, broadcastable(s), depth - 1) + ", " + o[0] + ", " + o[1] + ")";
-                case 12 -> cast(t, s, depth);
+                case 12 -> r.nextBoolean() ? cast(t, s, depth) : mixed(t, s, depth);
                 case 13 -> "cast(" + gen(pick(new DType[] {DType.F32, DType.F64}), s, depth - 1) + ", " + t.spelling() + ")";
                 default -> reduction(t, s, depth);
             };
@@ -268,6 +275,9 @@ class TypedDifferentialTest {
         }
     }
 
+    /** Programs that ran to values and to a run-time error (the same on every engine, when the test passes). */
+    static final java.util.concurrent.atomic.AtomicInteger VALUES = new java.util.concurrent.atomic.AtomicInteger(), ERRORS = new java.util.concurrent.atomic.AtomicInteger();
+
     static String check(long seed) {
         Program p = program(seed);
         String head = "seed " + seed + " (-Dtxc.diff.seed=" + seed + " -Dtxc.diff.count=1)\n" + p.src();
@@ -279,6 +289,7 @@ class TypedDifferentialTest {
             Outcome o0 = Outcome.of(() -> Harness.jvm(c, "f", args));
             Outcome o2 = Outcome.of(() -> Harness.jvm(c.optFn("f"), args));
             if (Boolean.getBoolean("txc.diff.print")) System.err.println(head + "-> " + ref.describe());
+            (ref.error() == null ? VALUES : ERRORS).incrementAndGet();
             String d = compare(ref, o0, "JVM -O0");
             if (d == null) d = compare(ref, o2, "JVM -O2");
             return d == null ? null : head + d + "\nargs: " + Harness.describe(args);
@@ -311,6 +322,7 @@ class TypedDifferentialTest {
                 System.err.println("---- typed differential failure " + failures.size() + "\n" + f);
             }
         }
+        System.err.printf("typed differential: %d programs from seed %d: %d gave values, %d a run-time error, %d disagreed%n", COUNT, BASE_SEED, VALUES.get(), ERRORS.get(), failures.size());
         if (!failures.isEmpty()) fail(failures.size() + " of " + COUNT + " random typed programs disagree; the first:\n" + failures.getFirst());
     }
 }
