@@ -45,6 +45,8 @@ final class FunctionEmitter {
     private final Map<Node, Integer> frame = new HashMap<>();
     private int parts;
     private int partWeight;
+    /** For each function-body value that is not a result, the last node using it: its frame slot is cleared there. */
+    private final Map<Node, Node> lastUse = new HashMap<>();
     private final Deque<Map<Node, Integer>> slots = new ArrayDeque<>();
     private final Schedule schedule = new Schedule();
     private final List<String> sharedNames;
@@ -161,6 +163,8 @@ final class FunctionEmitter {
         List<Node> order = schedule.block(roots, -1, new LinkedHashSet<>());
         var aliases = InPlace.stateAliases(order);
         inPlace = InPlace.targets(f, order, sharedNames);
+        for (Node n : order) for (Node d : schedule.deps(n)) lastUse.put(d, n);
+        roots.forEach(lastUse::remove);
         slots.push(new HashMap<>());
         beginPart();
         block(order);
@@ -222,7 +226,22 @@ final class FunctionEmitter {
                 beginPart();
             }
             node(n);
-            if (top) partWeight += weight(n);
+            if (!top) continue;
+            partWeight += weight(n);
+            release(n);
+        }
+    }
+
+    /** Clears the frame slots of values last used by n, so that the frame keeps no dead array alive during the call. */
+    private void release(Node n) {
+        for (Node d : schedule.deps(n)) {
+            Integer idx = frame.get(d);
+            if (idx == null || lastUse.get(d) != n) continue;
+            lastUse.remove(d);
+            mv.visitVarInsn(ALOAD, FRAME);
+            push(mv, idx);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitInsn(AASTORE);
         }
     }
 

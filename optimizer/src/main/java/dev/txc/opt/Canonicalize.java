@@ -33,14 +33,15 @@ public final class Canonicalize implements Pass {
             new Rule("stop-gradient", "stop_gradient(x) => x (after differentiation)", n -> is(n, Op.STOP_GRADIENT) ? n.input(0) : null),
             new Rule("mul-one", "x * 1 => x", n -> is(n, Op.MUL) ? dropIdentity(n, 1) : null),
             new Rule("div-one", "x / 1 => x", n -> is(n, Op.DIV) && isConst(n.input(1), 1) && carriesShape(n, n.input(0)) ? n.input(0) : null),
-            new Rule("add-zero", "x + 0 => x", n -> is(n, Op.ADD) ? dropIdentity(n, 0) : null),
+            // For floats only -0.0 is the identity of +: -0.0 + 0.0 is 0.0, and the sign of a zero shows in 1/x.
+            new Rule("add-zero", "x + 0 => x (floats: x + -0.0 => x)", n -> is(n, Op.ADD) ? addZero(n) : null),
             new Rule("sub-zero", "x - 0 => x", n -> is(n, Op.SUB) && isConst(n.input(1), 0) && carriesShape(n, n.input(0)) ? n.input(0) : null),
-            new Rule("zero-sub", "0 - x => -x", n -> is(n, Op.SUB) && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
+            new Rule("zero-sub", "0 - x => -x (not for floats: 0.0 - 0.0 is 0.0)", n -> is(n, Op.SUB) && !n.dtype().isFloat() && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
             new Rule("mul-zero", "x * 0 => 0 (x an integer or bool leaf: for floats inf * 0 is NaN)", Canonicalize::mulZero),
             new Rule("add-self", "x + x => 2 * x (exact)", n -> is(n, Op.ADD) && n.input(0) == n.input(1) ? Ir.mul(Ir.scalarLike(2, n), n.input(0)) : null),
             new Rule("neg-neg", "--x => x", n -> is(n, Op.NEG) && is(n.input(0), Op.NEG) ? n.input(0).input(0) : null),
-            new Rule("neg-sub", "-(a - b) => b - a", n -> is(n, Op.NEG) && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
-            new Rule("pow-special", "x**1 => x, x**2 => x*x, x**0.5 => sqrt(x), x**0 => 1, x**-1 => 1/x", Canonicalize::pow),
+            new Rule("neg-sub", "-(a - b) => b - a (not for floats: -(a - a) is -0.0)", n -> is(n, Op.NEG) && !n.dtype().isFloat() && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
+            new Rule("pow-special", "x**1 => x, x**2 => x*x, x**0 => 1, x**-1 => 1/x (not x**0.5 => sqrt(x): pow(-inf, 0.5) is inf)", Canonicalize::pow),
             new Rule("const-left", "x * c => c * x, x + c => c + x", Canonicalize::constLeft),
             new Rule("gather-consts", "c1 * (c2 * x) => (c1*c2) * x, (c * x) * y => c * (x * y), same for +", Canonicalize::gather),
             new Rule("neg-factor", "-(c * x) => (-c) * x, c * (-x) => (-c) * x, (-x) * (-y) => x * y", Canonicalize::negFactor),
@@ -59,6 +60,16 @@ public final class Canonicalize implements Pass {
     private static Node fold(Node n) {
         Node f = ConstFold.fold(n, 1);
         return f == n ? null : f;
+    }
+
+    private static Node addZero(Node n) {
+        if (!n.dtype().isFloat()) return dropIdentity(n, 0);
+        for (int k = 0; k < 2; k++) {
+            Node c = n.input(k);
+            if (isScalarConst(c) && Double.doubleToRawLongBits(c.constValue().getDouble(0)) == Double.doubleToRawLongBits(-0.0) && carriesShape(n, n.input(1 - k)))
+                return n.input(1 - k);
+        }
+        return null;
     }
 
     /** x op e => x when e is the identity element and x alone has the result's shape (either side). */
@@ -94,7 +105,6 @@ public final class Canonicalize implements Pass {
         if (v == 2) return Ir.mul(x, x);
         if (v == 0) return discardable(x) ? Ir.fillLike(x, 1) : null;
         if (!x.dtype().isFloat()) return null;
-        if (v == 0.5) return Ir.op(Op.SQRT, x);
         if (v == -1) return Ir.div(Ir.scalarLike(1, x), x);
         return null;
     }

@@ -47,4 +47,32 @@ class FuzzRegressionTest {
         // A parameter times zero may still be folded: nothing is lost.
         checkLongs(run1(c, "h", Tensor.ofLongs(DType.I64, sh(2), new long[] {5, -7})), DType.I64, sh(2), new long[] {0, 0}, "a * 0");
     }
+
+    /** The interpreter compared integers as doubles in max/min/argmax: 2^63 - 2 and 2^63 - 1 tied. */
+    @Test
+    void integerExtremesCompareExactly() {
+        var c = compile("fn f(x: i64[?]) = (max(x), min(-x), argmax(x))\n");
+        long m = Long.MAX_VALUE;
+        var out = run(c, "f", Tensor.ofLongs(DType.I64, sh(3), new long[] {m - 2, m, m - 1}));
+        checkLongs(out.get(0), DType.I64, sh(), new long[] {m}, "max");
+        checkLongs(out.get(1), DType.I64, sh(), new long[] {-m}, "min of the negations");
+        checkLongs(out.get(2), DType.I64, sh(), new long[] {1}, "argmax");
+    }
+
+    /** Signed zeros: -O2 rewrote 0 - x to -x, x + 0 to x and -(a - b) to b - a, which differ for zeros (1/x shows it). */
+    @Test
+    void signedZerosSurviveCanonicalization() {
+        var c = compile("fn f(x: f64[?]) = 1.0 / (0.0 - x)\nfn g(x: f64[?]) = 1.0 / (x + 0.0)\nfn h(a: f32[?], b: f32[?]) = 1.0 / -(a - b)\n");
+        check(run1(c, "f", f64(sh(2), 0, -0.0)), DType.F64, sh(2), new double[] {INF, INF}, "1 / (0 - x)");
+        check(run1(c, "g", f64(sh(2), -0.0, 0)), DType.F64, sh(2), new double[] {INF, INF}, "1 / (x + 0)");
+        check(run1(c, "h", f32(sh(1), 2), f32(sh(1), 2)), DType.F32, sh(1), new double[] {-INF}, "1 / -(a - a)");
+    }
+
+    /** -O2 rewrote x ** 0.5 to sqrt(x): C99 and NumPy give pow(-inf, 0.5) = inf and pow(-0.0, 0.5) = 0.0. */
+    @Test
+    void halfPowerIsNotSqrt() {
+        var c = compile("fn f(x: f64[?]) = x ** 0.5\nfn g(x: f64[?]) = 1.0 / (x ** 0.5)\n");
+        check(run1(c, "f", f64(sh(3), -INF, 4, -1)), DType.F64, sh(3), new double[] {INF, 2, NAN}, "x ** 0.5");
+        check(run1(c, "g", f64(sh(1), -0.0)), DType.F64, sh(1), new double[] {INF}, "1 / (-0.0 ** 0.5)");
+    }
 }
