@@ -350,6 +350,7 @@ class TypedDifferentialTest {
     void randomTypedProgramsAgreeAcrossEngines() {
         var failures = new ArrayList<String>();
         for (int i = 0; i < COUNT; i++) {
+            if (i > 0 && i % 5000 == 0) System.err.printf("typed differential: %d programs run, %d disagreed%n", i, failures.size());
             String f = check(BASE_SEED + i);
             if (f != null) {
                 failures.add(f);
