@@ -143,11 +143,10 @@ final class RefScalar {
 
     private static long intPow(long a, long b) {
         if (b < 0) throw new EvalException("integers to negative integer powers are not allowed");
+        // By squaring: b repeated (wrapping) multiplications would take forever for b near 2^63.
         long r = 1;
-        for (long k = 0; k < b; k++) {
-            r *= a;
-            if (r == 0 || (r == 1 && a == 1)) break;
-        }
+        for (long base = a; b != 0; b >>>= 1, base *= base)
+            if ((b & 1) != 0) r *= base;
         return r;
     }
 }

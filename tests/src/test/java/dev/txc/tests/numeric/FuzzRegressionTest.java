@@ -75,4 +75,13 @@ class FuzzRegressionTest {
         check(run1(c, "f", f64(sh(3), -INF, 4, -1)), DType.F64, sh(3), new double[] {INF, 2, NAN}, "x ** 0.5");
         check(run1(c, "g", f64(sh(1), -0.0)), DType.F64, sh(1), new double[] {INF}, "1 / (-0.0 ** 0.5)");
     }
+
+    /** The interpreter multiplied b times: x ** (2^63 - 1) (say of cast(inf, i64)) never finished. */
+    @Test
+    void hugeIntegerExponentsFinish() {
+        var c = compile("fn f(x: i64[?], e: i64) = x ** e\n");
+        // 1^e = 1, 0^e = 0, (-1)^odd = -1, and 2^(2^63 - 1) is a multiple of 2^64, so it wraps to 0.
+        checkLongs(run1(c, "f", Tensor.ofLongs(DType.I64, sh(4), new long[] {1, 0, -1, 2}), Tensor.scalarLong(DType.I64, Long.MAX_VALUE)),
+                DType.I64, sh(4), new long[] {1, 0, -1, 0}, "x ** (2^63 - 1)");
+    }
 }
