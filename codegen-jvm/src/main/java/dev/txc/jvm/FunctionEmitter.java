@@ -40,6 +40,14 @@ final class FunctionEmitter {
     private final List<Object> pool = new ArrayList<>();
     private final Map<Object, Integer> poolIndex = new HashMap<>();
     private final List<KernelEmitter.Spec> kernels = new ArrayList<>();
+    /** Kernel ids by structure: nodes computing the same thing on operands of the same dtypes share one method. */
+    private final Map<String, Integer> kernelIds = new HashMap<>();
+    /** Function-body values by their index in the frame array (an Object[]), which carries them from one part method to the next. */
+    private final Map<Node, Integer> frame = new HashMap<>();
+    private int parts;
+    private int partWeight;
+    /** For each function-body value that is not a result, the last node using it: its frame slot is cleared there. */
+    private final Map<Node, Node> lastUse = new HashMap<>();
     private final Deque<Map<Node, Integer>> slots = new ArrayDeque<>();
     private final Schedule schedule = new Schedule();
     private final List<String> sharedNames;
@@ -88,21 +96,42 @@ final class FunctionEmitter {
         m.visitEnd();
     }
 
+    /** Kernels per dispatch method: each tableswitch case takes a few bytes, so 1024 stay far below 64 KB. */
+    private static final int DISPATCH_BLOCK = 1024;
+
+    /** {@code kernel(id, loop, lo, hi)}: a switch on id / 1024 calls {@code dispatch<b>}, which switches on the id. */
     private void dispatch() {
-        MethodVisitor m = cw.visitMethod(ACC_PUBLIC, "kernel", "(IL" + KernelEmitter.LOOP + ";II)V", null, null);
+        int blocks = (kernels.size() + DISPATCH_BLOCK - 1) / DISPATCH_BLOCK;
+        switchTo("kernel", ACC_PUBLIC, blocks, true, b -> "dispatch" + b);
+        for (int b = 0; b < blocks; b++) {
+            int first = b * DISPATCH_BLOCK, n = Math.min(DISPATCH_BLOCK, kernels.size() - first);
+            switchTo("dispatch" + b, ACC_PRIVATE, n, false, k -> kernels.get(first + k).methodName());
+        }
+    }
+
+    /** A method of (id, loop, lo, hi) calling target(case) for case in [0, cases): case = id / 1024 or id % 1024. */
+    private void switchTo(String name, int access, int cases, boolean byBlock, java.util.function.IntFunction<String> target) {
+        MethodVisitor m = cw.visitMethod(access, name, "(IL" + KernelEmitter.LOOP + ";II)V", null, null);
         m.visitCode();
-        if (!kernels.isEmpty()) {
+        if (cases > 0) {
             Label dflt = new Label();
-            Label[] cases = new Label[kernels.size()];
-            for (int k = 0; k < cases.length; k++) cases[k] = new Label();
+            Label[] labels = new Label[cases];
+            for (int k = 0; k < cases; k++) labels[k] = new Label();
             m.visitVarInsn(ILOAD, 1);
-            m.visitTableSwitchInsn(0, cases.length - 1, dflt, cases);
-            for (int k = 0; k < cases.length; k++) {
-                m.visitLabel(cases[k]);
+            push(m, DISPATCH_BLOCK);
+            m.visitInsn(byBlock ? IDIV : IREM);
+            m.visitTableSwitchInsn(0, cases - 1, dflt, labels);
+            for (int k = 0; k < cases; k++) {
+                m.visitLabel(labels[k]);
+                if (byBlock) {
+                    m.visitVarInsn(ALOAD, 0);
+                    m.visitVarInsn(ILOAD, 1);
+                }
                 m.visitVarInsn(ALOAD, 2);
                 m.visitVarInsn(ILOAD, 3);
                 m.visitVarInsn(ILOAD, 4);
-                m.visitMethodInsn(INVOKESTATIC, className, kernels.get(k).methodName(), KernelEmitter.DESC, false);
+                if (byBlock) m.visitMethodInsn(INVOKEVIRTUAL, className, target.apply(k), "(IL" + KernelEmitter.LOOP + ";II)V", false);
+                else m.visitMethodInsn(INVOKESTATIC, className, target.apply(k), KernelEmitter.DESC, false);
                 m.visitInsn(RETURN);
             }
             m.visitLabel(dflt);
@@ -114,24 +143,50 @@ final class FunctionEmitter {
 
     // ---- call ----
 
+    /** Local of the frame array in {@code call} and in every part method. */
+    private static final int FRAME = 4;
+
+    /** Code emitted into one part method before the next begins, in (nodes + operands): well below the 64 KB limit. */
+    static final int PART_WEIGHT = 1500;
+
+    private static final String PART_DESC = "([" + ND_DESC + "[" + ND_DESC + "[" + ND_DESC + "[Ljava/lang/Object;)V";
+
+    /**
+     * {@code call} stores the arguments in a frame array and runs the schedule split over part methods
+     * {@code part0(args, shared, targets, frame)}, ..., so that no method outgrows the JVM's 64 KB limit however long
+     * the function; values cross parts through the frame.
+     */
     private void call(Function f) {
-        mv = cw.visitMethod(ACC_PUBLIC, "call", CALL_DESC, null, null);
-        mv.visitCode();
-        next = 4;
-        slots.push(new HashMap<>());
-        for (int k = 0; k < f.params().size(); k++) {
-            mv.visitVarInsn(ALOAD, 1);
-            push(mv, k);
-            mv.visitInsn(AALOAD);
-            bindNew(f.params().get(k));
-        }
+        for (Node p : f.params()) frame.put(p, frame.size());
         var roots = new ArrayList<Node>();
         f.outputs().forEach(o -> roots.add(o.value()));
         f.updates().forEach(u -> roots.add(u.value()));
         List<Node> order = schedule.block(roots, -1, new LinkedHashSet<>());
         var aliases = InPlace.stateAliases(order);
         inPlace = InPlace.targets(f, order, sharedNames);
+        for (Node n : order) for (Node d : schedule.deps(n)) lastUse.put(d, n);
+        roots.forEach(lastUse::remove);
+        slots.push(new HashMap<>());
+        beginPart();
         block(order);
+        endPart();
+        mv = cw.visitMethod(ACC_PUBLIC, "call", CALL_DESC, null, null);
+        mv.visitCode();
+        push(mv, Math.max(1, frame.size()));
+        mv.visitTypeInsn(ANEWARRAY, "java/lang/Object");
+        mv.visitVarInsn(ASTORE, FRAME);
+        for (int k = 0; k < f.params().size(); k++) {
+            mv.visitVarInsn(ALOAD, FRAME);
+            push(mv, k);
+            mv.visitVarInsn(ALOAD, 1);
+            push(mv, k);
+            mv.visitInsn(AALOAD);
+            mv.visitInsn(AASTORE);
+        }
+        for (int i = 0; i < parts; i++) {
+            for (int l = 0; l <= FRAME; l++) mv.visitVarInsn(ALOAD, l);
+            mv.visitMethodInsn(INVOKEVIRTUAL, className, "part" + i, PART_DESC, false);
+        }
         push(mv, roots.size());
         mv.visitTypeInsn(ANEWARRAY, ND);
         for (int k = 0; k < roots.size(); k++) {
@@ -149,12 +204,67 @@ final class FunctionEmitter {
         mv.visitEnd();
     }
 
-    private void block(List<Node> order) {
-        for (Node n : order) if (n.op() != Op.PARAM && n.op() != Op.REGION_PARAM && n.op() != Op.CONST) node(n);
+    private void beginPart() {
+        mv = cw.visitMethod(ACC_PUBLIC, "part" + parts++, PART_DESC, null, null);
+        mv.visitCode();
+        next = FRAME + 1;
+        partWeight = 0;
     }
 
-    /** Stores the reference on the stack in a new local bound to n. */
+    private void endPart() {
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** The function body's block, starting a new part method when the current one has grown large. */
+    private void block(List<Node> order) {
+        boolean top = slots.size() == 1;
+        for (Node n : order) {
+            if (n.op() == Op.PARAM || n.op() == Op.REGION_PARAM || n.op() == Op.CONST) continue;
+            if (top && partWeight >= PART_WEIGHT) {
+                endPart();
+                beginPart();
+            }
+            node(n);
+            if (!top) continue;
+            partWeight += weight(n);
+            release(n);
+        }
+    }
+
+    /** Clears the frame slots of values last used by n, so that the frame keeps no dead array alive during the call. */
+    private void release(Node n) {
+        for (Node d : schedule.deps(n)) {
+            Integer idx = frame.get(d);
+            if (idx == null || lastUse.get(d) != n) continue;
+            lastUse.remove(d);
+            mv.visitVarInsn(ALOAD, FRAME);
+            push(mv, idx);
+            mv.visitInsn(ACONST_NULL);
+            mv.visitInsn(AASTORE);
+        }
+    }
+
+    /** A rough measure of the code a node emits: its operands, plus its body for scan. */
+    private int weight(Node n) {
+        Region r = n.region();
+        int body = r == null || n.op() != Op.SCAN ? 0 : 4 * schedule.block(r.results(), r.level(), new LinkedHashSet<>()).size();
+        return 2 + n.inputs().size() + body;
+    }
+
+    /** Stores the reference on the stack, bound to n: in the frame at function level, in a new local in scan bodies. */
     private void bindNew(Node n) {
+        if (slots.size() == 1) {
+            int idx = frame.size();
+            frame.put(n, idx);
+            mv.visitVarInsn(ALOAD, FRAME);
+            mv.visitInsn(SWAP);
+            push(mv, idx);
+            mv.visitInsn(SWAP);
+            mv.visitInsn(AASTORE);
+            return;
+        }
         int s = next++;
         mv.visitVarInsn(ASTORE, s);
         slots.peek().put(n, s);
@@ -168,15 +278,24 @@ final class FunctionEmitter {
         return null;
     }
 
-    /** Pushes n's NDArray: a constant from the pool, or its local. */
+    /** Pushes n's NDArray: a constant from the pool, a scan body's local, or a function-level value from the frame. */
     private void load(Node n) {
         if (n.op() == Op.CONST) {
             poolLoad(n.constValue(), ND);
             return;
         }
         Integer s = slot(n);
-        if (s == null) throw new IllegalStateException("no value for " + n);
-        mv.visitVarInsn(ALOAD, s);
+        if (s != null) {
+            mv.visitVarInsn(ALOAD, s);
+            return;
+        }
+        Integer idx = frame.get(n);
+        if (idx == null) throw new IllegalStateException("no value for " + n);
+        mv.visitVarInsn(ALOAD, FRAME);
+        push(mv, idx);
+        mv.visitInsn(AALOAD);
+        // Frame slots hold NDArrays, and the NDArray[] of a scan's results.
+        mv.visitTypeInsn(CHECKCAST, n.type() instanceof dev.txc.ir.TupleType ? "[" + ND_DESC : ND);
     }
 
     private void poolLoad(Object value, String type) {
@@ -382,7 +501,10 @@ final class FunctionEmitter {
             return;
         }
         var spec = new KernelEmitter.Spec(kernels.size(), inputs, body, List.of(out));
-        kernels.add(spec);
+        int id = kernelIds.computeIfAbsent(KernelEmitter.key(spec), k -> {
+            kernels.add(spec);
+            return spec.id();
+        });
         array(operands);
         if (target == null) poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(out.dtype())}, "[Ldev/txc/runtime/DType;");
         else poolLoad(Tensors.dtype(out.dtype()), "dev/txc/runtime/DType");
@@ -399,7 +521,7 @@ final class FunctionEmitter {
         mv.visitVarInsn(ASTORE, loop);
         mv.visitVarInsn(ALOAD, loop);
         mv.visitVarInsn(ALOAD, 0);
-        push(mv, spec.id());
+        push(mv, id);
         mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;I)V", false);
         mv.visitVarInsn(ALOAD, loop);
         mv.visitInsn(ICONST_0);

@@ -24,8 +24,15 @@ public final class JvmCompiler {
      */
     public static Unit compile(Function f, List<String> sharedNames) {
         String name = PACKAGE + "Fn_" + f.name();
-        var out = FunctionEmitter.emit(f, name, sharedNames);
-        return new Unit(name, out.bytes(), out.pool());
+        try {
+            var out = FunctionEmitter.emit(f, name, sharedNames);
+            return new Unit(name, out.bytes(), out.pool());
+        } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.ClassTooLargeException e) {
+            // Methods are split to fit; only a class beyond the JVM's limits (65535 constants) gets here.
+            var at = f.outputs().isEmpty() ? null : f.locs().get(f.outputs().getFirst().value());
+            throw new dev.txc.ir.CompileException(dev.txc.ir.Diagnostic.error(at,
+                    "function " + f.name() + " is too large for the JVM backend (" + e.getMessage() + "); split it into smaller functions"));
+        }
     }
 
     /** Defines the class in a fresh loader and instantiates it with its pool. */

@@ -212,6 +212,33 @@ final class KernelEmitter {
         CType.constant(mv, n.dtype(), v.getDouble(0), v.getLong(0));
     }
 
+    /**
+     * The kernel's structure, which is all its code depends on: operand dtypes and ranks (rank 0 is hoisted), and
+     * each body node's op, attributes, dtype and inputs (an operand, an earlier body node, or an inlined constant).
+     */
+    static String key(Spec spec) {
+        var ref = new HashMap<Node, String>();
+        var sb = new StringBuilder();
+        int k = 0;
+        for (Node in : spec.inputs()) {
+            ref.put(in, "o" + k++);
+            sb.append(in.dtype().spelling()).append(in.tt().isScalar() ? "s " : "a ");
+        }
+        sb.append('|');
+        int b = 0;
+        for (Node n : spec.body()) {
+            sb.append(n.op().spelling()).append(n.attrs()).append(':').append(n.dtype().spelling()).append('(');
+            for (Node in : ScalarEmitter.scalarInputs(n)) {
+                String r = ref.get(in);
+                sb.append(r != null ? r : "c" + in.dtype().spelling() + "=" + in.constValue()).append(',');
+            }
+            sb.append(") ");
+            ref.put(n, "b" + b++);
+        }
+        for (Node o : spec.outputs()) sb.append("->").append(ref.getOrDefault(o, "?" + o.dtype().spelling() + o.tt().isScalar()));
+        return sb.toString();
+    }
+
     /** Whether a node is inlined into kernels as a literal rather than passed as an array. */
     static boolean inlined(Node n) {
         return n.op() == Op.CONST && n.tt().isScalar();

@@ -43,34 +43,22 @@ final class ScalarEmitter {
         mv.visitMethodInsn(INVOKESTATIC, SCALAR_OPS, n.op().spelling(), desc.toString(), false);
     }
 
-    /** NumPy's astype: floats to integers through long (truncating), integers wrap, nonzero is true. */
+    /** NumPy's astype: integers wrap, nonzero is true; floats to integers saturate (runtime Cvt states the rule). */
     static void convert(MethodVisitor mv, DType from, DType to) {
         CType a = CType.of(from), b = CType.of(to);
         if (to == DType.BOOL) {
-            if (a != CType.Z) mv.visitMethodInsn(INVOKESTATIC, "dev/txc/runtime/Cvt", "toBool", "(" + (a == CType.Z ? "I" : a.desc) + ")Z", false);
+            if (a != CType.Z) mv.visitMethodInsn(INVOKESTATIC, CVT, "toBool", "(" + a.desc + ")Z", false);
             return;
         }
         switch (a) {
-            case D -> {
+            case D, F -> {
+                if (a == b) return;
+                if (a == CType.F) mv.visitInsn(F2D);
                 switch (b) {
+                    case D -> { }
                     case F -> mv.visitInsn(D2F);
                     case J -> mv.visitInsn(D2L);
-                    case I -> {
-                        mv.visitInsn(D2L);
-                        mv.visitInsn(L2I);
-                    }
-                    case D, Z -> { }
-                }
-            }
-            case F -> {
-                switch (b) {
-                    case D -> mv.visitInsn(F2D);
-                    case J -> mv.visitInsn(F2L);
-                    case I -> {
-                        mv.visitInsn(F2L);
-                        mv.visitInsn(L2I);
-                    }
-                    case F, Z -> { }
+                    case I, Z -> toNarrow(mv, to);
                 }
             }
             case J -> {
@@ -89,6 +77,19 @@ final class ScalarEmitter {
                     case I, Z -> { }
                 }
             }
+        }
+    }
+
+    private static final String CVT = "dev/txc/runtime/Cvt";
+
+    /** A double on the stack to an int-computed dtype, saturating to its range. */
+    private static void toNarrow(MethodVisitor mv, DType to) {
+        switch (to) {
+            case I32 -> mv.visitInsn(D2I);
+            case I8 -> mv.visitMethodInsn(INVOKESTATIC, CVT, "toI8", "(D)I", false);
+            case I16 -> mv.visitMethodInsn(INVOKESTATIC, CVT, "toI16", "(D)I", false);
+            case U8 -> mv.visitMethodInsn(INVOKESTATIC, CVT, "toU8", "(D)I", false);
+            case BOOL, I64, F32, F64 -> throw new IllegalStateException("not an int-computed integer dtype: " + to);
         }
     }
 }

@@ -221,7 +221,13 @@ public final class Main {
 
     /** The engine's program for {@code m}, its run-time errors located in the sources of {@code c}. */
     private static dev.txc.runtime.model.Program load(Engine engine, Module m, Compiler c) {
-        return RunErrors.located(engine.load(m), () -> c.upTo(Pipeline.Stage.AD), c.sources());
+        dev.txc.runtime.model.Program program;
+        try {
+            program = engine.load(m);
+        } catch (dev.txc.ir.CompileException e) { // a backend limit, such as a class too large for the JVM
+            throw new SourceErrors(e.diagnostics(), c.sources());
+        }
+        return RunErrors.located(program, () -> c.upTo(Pipeline.Stage.AD), c.sources());
     }
 
     // ---- check ----

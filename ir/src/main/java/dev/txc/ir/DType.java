@@ -55,6 +55,25 @@ public enum DType {
         };
     }
 
+    /**
+     * A float converted to this integer dtype: truncated toward zero, out-of-range values saturated to the dtype's
+     * minimum or maximum, NaN to 0 (Java's d2i/d2l, XLA's convert on CPU; NumPy leaves these undefined).
+     */
+    public long saturate(double v) {
+        return switch (this) {
+            case I8 -> clamp(v, Byte.MIN_VALUE, Byte.MAX_VALUE);
+            case I16 -> clamp(v, Short.MIN_VALUE, Short.MAX_VALUE);
+            case I32 -> (int) v;
+            case I64 -> (long) v;
+            case U8 -> clamp(v, 0, 255);
+            case BOOL, F32, F64 -> throw new IllegalStateException("saturate to " + this);
+        };
+    }
+
+    private static long clamp(double v, long lo, long hi) {
+        return Math.max(lo, Math.min(hi, (long) v));
+    }
+
     /** Rounds a double to this float dtype's precision. */
     public double round(double v) {
         return this == F32 ? (double) (float) v : v;

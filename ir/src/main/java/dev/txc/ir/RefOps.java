@@ -171,7 +171,11 @@ final class RefOps {
             c[t] += Math.abs(s[t]) >= Math.abs(v) ? (s[t] - u) + v : (v - u) + s[t];
             s[t] = u;
         }
-        for (int t = 0; t < m; t++) s[t] = mean ? (s[t] + c[t]) / reducedSize : s[t] + c[t];
+        for (int t = 0; t < m; t++) {
+            // With an infinite term the compensation is NaN (inf - inf); the plain sum is the exact answer then.
+            double total = Double.isFinite(s[t]) ? s[t] + c[t] : s[t];
+            s[t] = mean ? total / reducedSize : total;
+        }
         return Tensor.ofDoubles(x.dtype(), fo.outShape, s);
     }
 
@@ -196,29 +200,34 @@ final class RefOps {
         return Tensor.ofLongs(x.dtype(), fo.outShape, acc);
     }
 
-    /** Max/min and their first positions; NaN counts as the extreme, as in NumPy. */
+    /** max/min/argmax/argmin: the first extreme element, NaN winning for floats; integers compare exactly (as longs). */
     private static Tensor extreme(Tensor x, Folding fo, int m, boolean max, boolean arg) {
-        double[] best = new double[m];
+        boolean fl = x.dtype().isFloat();
+        int[] best = new int[m];
         long[] pos = new long[m];
         boolean[] seen = new boolean[m];
         for (int f = 0; f < x.size(); f++) {
             int t = fo.target[f];
-            double v = x.getDouble(f);
-            boolean take = !seen[t] || (!Double.isNaN(best[t]) && (Double.isNaN(v) || (max ? v > best[t] : v < best[t])));
+            boolean take = !seen[t] || (fl ? better(x.getDouble(f), x.getDouble(best[t]), max) : max ? x.getLong(f) > x.getLong(best[t]) : x.getLong(f) < x.getLong(best[t]));
             if (take) {
-                best[t] = v;
+                best[t] = f;
                 pos[t] = fo.inner[f];
                 seen[t] = true;
             }
         }
         if (arg) return Tensor.ofLongs(DType.I64, fo.outShape, pos);
-        if (x.dtype().isFloat()) return Tensor.ofDoubles(x.dtype(), fo.outShape, best);
-        long[] l = new long[m];
-        for (int f = 0; f < x.size(); f++) {
-            int t = fo.target[f];
-            if (fo.inner[f] == pos[t]) l[t] = x.getLong(f);
+        if (fl) {
+            double[] d = new double[m];
+            for (int t = 0; t < m; t++) d[t] = x.getDouble(best[t]);
+            return Tensor.ofDoubles(x.dtype(), fo.outShape, d);
         }
+        long[] l = new long[m];
+        for (int t = 0; t < m; t++) l[t] = x.getLong(best[t]);
         return Tensor.ofLongs(x.dtype(), fo.outShape, l);
+    }
+
+    private static boolean better(double v, double best, boolean max) {
+        return !Double.isNaN(best) && (Double.isNaN(v) || (max ? v > best : v < best));
     }
 
     private static Tensor logsumexp(Tensor x, Folding fo, int m) {

@@ -78,7 +78,7 @@ final class RefScalar {
             case DIV -> a / b;
             case FLOORDIV -> floorDiv(a, b);
             case MOD -> floorMod(a, b);
-            case POW -> Math.pow(a, b);
+            case POW -> pow(a, b);
             case MAXIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
             case MINIMUM -> Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
             case ATAN2 -> Math.atan2(a, b);
@@ -90,6 +90,11 @@ final class RefScalar {
             case GE -> a >= b ? 1 : 0;
             default -> throw new IllegalArgumentException("not a float binary op: " + op);
         };
+    }
+
+    /** C99's pow, as NumPy: pow(1, y) = 1 and pow(-1, +-inf) = 1, where Math.pow gives NaN. */
+    static double pow(double a, double b) {
+        return a == 1.0 || (a == -1.0 && Double.isInfinite(b)) ? 1.0 : Math.pow(a, b);
     }
 
     /** Python's float floor division: from fmod, so that a == b * (a // b) + a % b holds closely. */
@@ -138,11 +143,10 @@ final class RefScalar {
 
     private static long intPow(long a, long b) {
         if (b < 0) throw new EvalException("integers to negative integer powers are not allowed");
+        // By squaring: b repeated (wrapping) multiplications would take forever for b near 2^63.
         long r = 1;
-        for (long k = 0; k < b; k++) {
-            r *= a;
-            if (r == 0 || (r == 1 && a == 1)) break;
-        }
+        for (long base = a; b != 0; b >>>= 1, base *= base)
+            if ((b & 1) != 0) r *= base;
         return r;
     }
 }

@@ -35,11 +35,11 @@ public final class Tensor {
         return new Tensor(dtype, shape.clone(), null, d);
     }
 
-    /** A tensor of any dtype from double values (integers truncated toward zero, bools as != 0). */
+    /** A tensor of any dtype from double values, converted as {@link #cast} converts floats. */
     public static Tensor fromDoubles(DType dtype, int[] shape, double[] data) {
         if (dtype.isFloat()) return ofDoubles(dtype, shape, data);
         long[] l = new long[data.length];
-        for (int k = 0; k < l.length; k++) l[k] = dtype == DType.BOOL ? (data[k] != 0 ? 1 : 0) : (long) data[k];
+        for (int k = 0; k < l.length; k++) l[k] = dtype == DType.BOOL ? (data[k] != 0 ? 1 : 0) : dtype.saturate(data[k]);
         return ofLongs(dtype, shape, l);
     }
 
@@ -113,15 +113,14 @@ public final class Tensor {
         return new Tensor(dtype, newShape.clone(), f, i);
     }
 
-    /** A new tensor of another dtype, converting as NumPy's astype does. */
+    /**
+     * A new tensor of another dtype, converting as NumPy's astype does: integers wrap, nonzero (and NaN) is true, and
+     * floats to integers follow {@link DType#saturate} where NumPy leaves the result undefined.
+     */
     public Tensor cast(DType to) {
         if (to == dtype) return this;
         if (to.isFloat()) return ofDoubles(to, shape, toDoubles());
-        if (to == DType.BOOL) {
-            long[] l = new long[size()];
-            for (int k = 0; k < l.length; k++) l[k] = getDouble(k) != 0 ? 1 : 0;
-            return ofLongs(to, shape, l);
-        }
+        if (to == DType.BOOL || dtype.isFloat()) return fromDoubles(to, shape, toDoubles());
         return ofLongs(to, shape, toLongs());
     }
 

@@ -33,14 +33,15 @@ public final class Canonicalize implements Pass {
             new Rule("stop-gradient", "stop_gradient(x) => x (after differentiation)", n -> is(n, Op.STOP_GRADIENT) ? n.input(0) : null),
             new Rule("mul-one", "x * 1 => x", n -> is(n, Op.MUL) ? dropIdentity(n, 1) : null),
             new Rule("div-one", "x / 1 => x", n -> is(n, Op.DIV) && isConst(n.input(1), 1) && carriesShape(n, n.input(0)) ? n.input(0) : null),
-            new Rule("add-zero", "x + 0 => x", n -> is(n, Op.ADD) ? dropIdentity(n, 0) : null),
+            // For floats only -0.0 is the identity of +: -0.0 + 0.0 is 0.0, and the sign of a zero shows in 1/x.
+            new Rule("add-zero", "x + 0 => x (floats: x + -0.0 => x)", n -> is(n, Op.ADD) ? addZero(n) : null),
             new Rule("sub-zero", "x - 0 => x", n -> is(n, Op.SUB) && isConst(n.input(1), 0) && carriesShape(n, n.input(0)) ? n.input(0) : null),
-            new Rule("zero-sub", "0 - x => -x", n -> is(n, Op.SUB) && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
-            new Rule("mul-zero", "x * 0 => 0 (for finite x)", Canonicalize::mulZero),
+            new Rule("zero-sub", "0 - x => -x (not for floats: 0.0 - 0.0 is 0.0)", n -> is(n, Op.SUB) && !n.dtype().isFloat() && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
+            new Rule("mul-zero", "x * 0 => 0 (x an integer or bool leaf: for floats inf * 0 is NaN)", Canonicalize::mulZero),
             new Rule("add-self", "x + x => 2 * x (exact)", n -> is(n, Op.ADD) && n.input(0) == n.input(1) ? Ir.mul(Ir.scalarLike(2, n), n.input(0)) : null),
             new Rule("neg-neg", "--x => x", n -> is(n, Op.NEG) && is(n.input(0), Op.NEG) ? n.input(0).input(0) : null),
-            new Rule("neg-sub", "-(a - b) => b - a", n -> is(n, Op.NEG) && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
-            new Rule("pow-special", "x**1 => x, x**2 => x*x, x**0.5 => sqrt(x), x**0 => 1, x**-1 => 1/x", Canonicalize::pow),
+            new Rule("neg-sub", "-(a - b) => b - a (not for floats: -(a - a) is -0.0)", n -> is(n, Op.NEG) && !n.dtype().isFloat() && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
+            new Rule("pow-special", "x**1 => x, x**2 => x*x, x**0 => 1, x**-1 => 1/x (not x**0.5 => sqrt(x): pow(-inf, 0.5) is inf)", Canonicalize::pow),
             new Rule("const-left", "x * c => c * x, x + c => c + x", Canonicalize::constLeft),
             new Rule("gather-consts", "c1 * (c2 * x) => (c1*c2) * x, (c * x) * y => c * (x * y), same for +", Canonicalize::gather),
             new Rule("neg-factor", "-(c * x) => (-c) * x, c * (-x) => (-c) * x, (-x) * (-y) => x * y", Canonicalize::negFactor),
@@ -54,11 +55,21 @@ public final class Canonicalize implements Pass {
                     && Rules.shapeSource(n.input(0)) != n.input(0) ? Ir.shape(Rules.shapeSource(n.input(0))) : null),
             new Rule("sum-broadcast", "sum(broadcast_to(v, s)) => v * size(s) for a scalar v", Canonicalize::sumBroadcast),
             new Rule("empty-reduce", "sum(x, axis=[]) => x", n -> n.op().kind() == Op.Kind.REDUCE && n.attrs().longs("axes").isEmpty() && n.dtype() == n.input(0).dtype() ? n.input(0) : null),
-            new Rule("where-same", "where(c, a, a) => a", n -> is(n, Op.WHERE) && n.input(1) == n.input(2) && carriesShape(n, n.input(1)) ? n.input(1) : null));
+            new Rule("where-same", "where(c, a, a) => a", n -> is(n, Op.WHERE) && n.input(1) == n.input(2) && carriesShape(n, n.input(1)) && discardable(n.input(0)) ? n.input(1) : null));
 
     private static Node fold(Node n) {
         Node f = ConstFold.fold(n, 1);
         return f == n ? null : f;
+    }
+
+    private static Node addZero(Node n) {
+        if (!n.dtype().isFloat()) return dropIdentity(n, 0);
+        for (int k = 0; k < 2; k++) {
+            Node c = n.input(k);
+            if (isScalarConst(c) && Double.doubleToRawLongBits(c.constValue().getDouble(0)) == Double.doubleToRawLongBits(-0.0) && carriesShape(n, n.input(1 - k)))
+                return n.input(1 - k);
+        }
+        return null;
     }
 
     /** x op e => x when e is the identity element and x alone has the result's shape (either side). */
@@ -68,11 +79,19 @@ public final class Canonicalize implements Pass {
         return null;
     }
 
+    /**
+     * Whether a rewrite may drop x's computation: only a leaf, since any op may fail at run time (an integer to a
+     * negative power, an index out of range, shapes that do not broadcast) and -O2 must report what -O0 reports.
+     */
+    private static boolean discardable(Node x) {
+        return x.op().kind() == Op.Kind.LEAF;
+    }
+
     private static Node mulZero(Node n) {
         if (!is(n, Op.MUL)) return null;
         for (int k = 0; k < 2; k++) {
             Node other = n.input(1 - k);
-            if (isConst(n.input(k), 0) && carriesShape(n, other)) return Ir.fillLike(other, 0);
+            if (isConst(n.input(k), 0) && carriesShape(n, other) && !other.dtype().isFloat() && discardable(other)) return Ir.fillLike(other, 0);
         }
         return null;
     }
@@ -84,9 +103,8 @@ public final class Canonicalize implements Pass {
         double v = e.constValue().getDouble(0);
         if (v == 1) return x;
         if (v == 2) return Ir.mul(x, x);
-        if (v == 0) return Ir.fillLike(x, 1);
+        if (v == 0) return discardable(x) ? Ir.fillLike(x, 1) : null;
         if (!x.dtype().isFloat()) return null;
-        if (v == 0.5) return Ir.op(Op.SQRT, x);
         if (v == -1) return Ir.div(Ir.scalarLike(1, x), x);
         return null;
     }

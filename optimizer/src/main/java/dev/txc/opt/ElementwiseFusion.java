@@ -30,6 +30,9 @@ public final class ElementwiseFusion implements Pass {
         return "elementwise-fusion";
     }
 
+    /** The most nodes one fused kernel holds. */
+    static final int MAX_NODES = 256;
+
     private static final Node EXTERNAL = Ir.scalar(0, dev.txc.ir.DType.BOOL);
 
     @Override
@@ -87,25 +90,64 @@ public final class ElementwiseFusion implements Pass {
         for (int i = order.size() - 1; i >= 0; i--) {
             Node root = order.get(i);
             if (!root.op().isElementwise() || grouped.contains(root)) continue;
-            var group = new LinkedHashSet<Node>(List.of(root));
-            boolean grew = true;
-            while (grew) {
-                grew = false;
-                for (Node member : List.copyOf(group)) {
-                    for (Node m : member.inputs()) {
-                        if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
-                        if (!m.tt().dims().equals(root.tt().dims())) continue;
-                        if (!group.containsAll(users.get(m))) continue;
-                        group.add(m);
-                        grew = true;
-                    }
-                }
-            }
+            Set<Node> group = grow(root, users, grouped);
+            group = dependent(root, group);
             if (group.size() < 2) continue;
             grouped.addAll(group);
             groups.put(root, group);
         }
         return groups;
+    }
+
+    /**
+     * The group of a root: producers taken breadth-first while they qualify, at most {@link #MAX_NODES}. The cap keeps
+     * each kernel within the JVM's 64 KB method limit; the rest of a long chain forms groups of its own.
+     */
+    private static Set<Node> grow(Node root, Map<Node, List<Node>> users, Set<Node> grouped) {
+        var group = new LinkedHashSet<Node>(List.of(root));
+        var work = new ArrayDeque<Node>(List.of(root));
+        while (!work.isEmpty() && group.size() < MAX_NODES) {
+            for (Node m : work.poll().inputs()) {
+                if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
+                if (!m.tt().dims().equals(root.tt().dims())) continue;
+                if (!group.containsAll(users.get(m))) continue;
+                group.add(m);
+                work.add(m);
+                if (group.size() == MAX_NODES) break;
+            }
+        }
+        return group;
+    }
+
+    /**
+     * The members that depend on a kernel operand, or nothing when the root does not. A member computed from scalar
+     * constants alone (one the folder declined, say {@code 2 ** -1} or a value beyond its size limit) would not be
+     * part of the region body, which holds only what depends on its params; it stays outside and is passed in.
+     */
+    private static Set<Node> dependent(Node root, Set<Node> group) {
+        var live = new LinkedHashSet<Node>();
+        for (Node m : inGroupOrder(root, group)) {
+            for (Node in : m.inputs())
+                if (group.contains(in) ? live.contains(in) : !inlined(in)) {
+                    live.add(m);
+                    break;
+                }
+        }
+        if (!live.contains(root)) return Set.of();
+        var kept = new LinkedHashSet<Node>();
+        for (Node m : group) if (live.contains(m)) kept.add(m);
+        return kept;
+    }
+
+    /** The members of a group, inputs before users, walking only inside the group. */
+    private static List<Node> inGroupOrder(Node root, Set<Node> group) {
+        var seen = new HashSet<Node>();
+        return dev.txc.ir.Graphs.postOrder(List.of(root), n -> n.inputs().stream().filter(group::contains).toList(), seen::add);
+    }
+
+    /** Scalar constants: kernels inline them as literals instead of taking them as operands. */
+    private static boolean inlined(Node n) {
+        return n.isConst() && n.tt().isScalar();
     }
 
     /** Rebuilds the graph with each group root replaced by a fused node over the group's inputs. */
@@ -123,7 +165,7 @@ public final class ElementwiseFusion implements Pass {
             var in = new LinkedHashSet<Node>();
             for (Node m : group)
                 for (Node x : m.inputs())
-                    if (!group.contains(x) && !(x.isConst() && x.tt().isScalar())) in.add(x);
+                    if (!group.contains(x) && !inlined(x)) in.add(x);
             return new ArrayList<>(in);
         }
 
@@ -166,8 +208,7 @@ public final class ElementwiseFusion implements Pass {
                 params.add(p);
                 sub.put(inputs.get(k), p);
             }
-            for (Node m : Autodiff.ancestors(List.of(root))) {
-                if (!group.contains(m)) continue;
+            for (Node m : inGroupOrder(root, group)) {
                 sub.put(m, m.withInputs(m.inputs().stream().map(x -> sub.getOrDefault(x, x)).toList()));
             }
             var body = new Region(level, params, List.of(sub.get(root)));

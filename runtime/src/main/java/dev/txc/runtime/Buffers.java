@@ -88,7 +88,7 @@ final class Buffers {
             case BOOL -> ((boolean[]) data)[p] = v != 0;
             case F32 -> ((float[]) data)[p] = (float) v;
             case F64 -> ((double[]) data)[p] = v;
-            case I8, U8, I16, I32, I64 -> setLong(data, t, p, (long) v);
+            case I8, U8, I16, I32, I64 -> setLong(data, t, p, Cvt.saturate(v, t));
         }
     }
 

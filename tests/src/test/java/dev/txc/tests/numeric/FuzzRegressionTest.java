@@ -1,0 +1,87 @@
+package dev.txc.tests.numeric;
+
+import static dev.txc.tests.numeric.Harness.*;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inputs on which the typed differential fuzzer found the engines disagreeing, kept as regression cases with their
+ * NumPy values (each checked on the interpreter, JVM -O0 and JVM -O2 through the harness).
+ */
+class FuzzRegressionTest {
+    static final double INF = Double.POSITIVE_INFINITY, NAN = Double.NaN;
+
+    /** The interpreter's compensated sum turned inf + finite into NaN (inf - inf in the compensation). */
+    @Test
+    void sumWithAnInfiniteTermIsInfinite() {
+        var c = compile("fn f(x: f32[?]) = sum(x)\nfn g(x: f64[?, ?]) = mean(x, axis=1)\n");
+        check(run1(c, "f", f32(sh(3), 1, INF, 2)), DType.F32, sh(), new double[] {INF}, "sum([1, inf, 2])");
+        check(run1(c, "g", f64(sh(2, 2), -INF, 3, INF, -INF)), DType.F64, sh(2), new double[] {-INF, NAN}, "mean([[-inf, 3], [inf, -inf]], axis=1)");
+    }
+
+    /** C99 and NumPy: 1 ** nan = 1 and (-1) ** inf = 1; the interpreter used Math.pow (NaN). */
+    @Test
+    void powerSpecialCases() {
+        var c = compile("fn f(x: f64[?], y: f64[?]) = x ** y\n");
+        check(run1(c, "f", f64(sh(4), 1, -1, -1, 2), f64(sh(4), NAN, INF, -INF, NAN)), DType.F64, sh(4), new double[] {1, 1, 1, NAN}, "pow special cases");
+    }
+
+    /** -O2 rewrote x * 0 to 0 for floats; log(-1) * 0 is NaN and inf * 0 is NaN, as NumPy. */
+    @Test
+    void floatTimesZeroKeepsNaN() {
+        var c = compile("fn f(x: f64[?]) = log(x) * 0.0\nfn g(x: f32[?]) = 0.0 * x\n");
+        check(run1(c, "f", f64(sh(3), -1, 0, 2)), DType.F64, sh(3), new double[] {NAN, NAN, 0}, "log(x) * 0");
+        check(run1(c, "g", f32(sh(3), INF, NAN, -2)), DType.F32, sh(3), new double[] {NAN, NAN, -0.0}, "0 * x");
+    }
+
+    /** -O2 dropped an integer power with a negative exponent under "0 * x => 0" and "x ** 0 => 1": the error must stay. */
+    @Test
+    void droppedOperandsStillRaise() {
+        var c = compile("fn f(a: i32[?], b: i32[?]) = 0 * (a ** b)\nfn g(a: i8[?], b: i8[?]) = (a ** b) ** 0\nfn h(a: i64[?]) = a * 0\n");
+        Tensor a = Tensor.ofLongs(DType.I32, sh(2), new long[] {2, 3}), b = Tensor.ofLongs(DType.I32, sh(2), new long[] {1, -1});
+        bothThrow(c, "f", a, b);
+        bothThrow(c, "g", Tensor.ofLongs(DType.I8, sh(2), new long[] {2, 3}), Tensor.ofLongs(DType.I8, sh(2), new long[] {1, -1}));
+        checkLongs(run1(c, "f", a, Tensor.ofLongs(DType.I32, sh(2), new long[] {1, 2})), DType.I32, sh(2), new long[] {0, 0}, "0 * a ** b");
+        // A parameter times zero may still be folded: nothing is lost.
+        checkLongs(run1(c, "h", Tensor.ofLongs(DType.I64, sh(2), new long[] {5, -7})), DType.I64, sh(2), new long[] {0, 0}, "a * 0");
+    }
+
+    /** The interpreter compared integers as doubles in max/min/argmax: 2^63 - 2 and 2^63 - 1 tied. */
+    @Test
+    void integerExtremesCompareExactly() {
+        var c = compile("fn f(x: i64[?]) = (max(x), min(-x), argmax(x))\n");
+        long m = Long.MAX_VALUE;
+        var out = run(c, "f", Tensor.ofLongs(DType.I64, sh(3), new long[] {m - 2, m, m - 1}));
+        checkLongs(out.get(0), DType.I64, sh(), new long[] {m}, "max");
+        checkLongs(out.get(1), DType.I64, sh(), new long[] {-m}, "min of the negations");
+        checkLongs(out.get(2), DType.I64, sh(), new long[] {1}, "argmax");
+    }
+
+    /** Signed zeros: -O2 rewrote 0 - x to -x, x + 0 to x and -(a - b) to b - a, which differ for zeros (1/x shows it). */
+    @Test
+    void signedZerosSurviveCanonicalization() {
+        var c = compile("fn f(x: f64[?]) = 1.0 / (0.0 - x)\nfn g(x: f64[?]) = 1.0 / (x + 0.0)\nfn h(a: f32[?], b: f32[?]) = 1.0 / -(a - b)\n");
+        check(run1(c, "f", f64(sh(2), 0, -0.0)), DType.F64, sh(2), new double[] {INF, INF}, "1 / (0 - x)");
+        check(run1(c, "g", f64(sh(2), -0.0, 0)), DType.F64, sh(2), new double[] {INF, INF}, "1 / (x + 0)");
+        check(run1(c, "h", f32(sh(1), 2), f32(sh(1), 2)), DType.F32, sh(1), new double[] {-INF}, "1 / -(a - a)");
+    }
+
+    /** -O2 rewrote x ** 0.5 to sqrt(x): C99 and NumPy give pow(-inf, 0.5) = inf and pow(-0.0, 0.5) = 0.0. */
+    @Test
+    void halfPowerIsNotSqrt() {
+        var c = compile("fn f(x: f64[?]) = x ** 0.5\nfn g(x: f64[?]) = 1.0 / (x ** 0.5)\n");
+        check(run1(c, "f", f64(sh(3), -INF, 4, -1)), DType.F64, sh(3), new double[] {INF, 2, NAN}, "x ** 0.5");
+        check(run1(c, "g", f64(sh(1), -0.0)), DType.F64, sh(1), new double[] {INF}, "1 / (-0.0 ** 0.5)");
+    }
+
+    /** The interpreter multiplied b times: x ** (2^63 - 1) (say of cast(inf, i64)) never finished. */
+    @Test
+    void hugeIntegerExponentsFinish() {
+        var c = compile("fn f(x: i64[?], e: i64) = x ** e\n");
+        // 1^e = 1, 0^e = 0, (-1)^odd = -1, and 2^(2^63 - 1) is a multiple of 2^64, so it wraps to 0.
+        checkLongs(run1(c, "f", Tensor.ofLongs(DType.I64, sh(4), new long[] {1, 0, -1, 2}), Tensor.scalarLong(DType.I64, Long.MAX_VALUE)),
+                DType.I64, sh(4), new long[] {1, 0, -1, 0}, "x ** (2^63 - 1)");
+    }
+}
