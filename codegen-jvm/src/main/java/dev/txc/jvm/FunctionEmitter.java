@@ -246,11 +246,17 @@ final class FunctionEmitter {
         }
     }
 
-    /** A rough measure of the code a node emits: its operands, plus its body for scan. */
+    /**
+     * A rough measure of the code a node emits: its operands, plus its body for a scan (emitted inline) and for a fused
+     * node (a rank-0 kernel is computed inline, in locals).
+     */
     private int weight(Node n) {
         Region r = n.region();
-        int body = r == null || n.op() != Op.SCAN ? 0 : 4 * schedule.block(r.results(), r.level(), new LinkedHashSet<>()).size();
-        return 2 + n.inputs().size() + body;
+        int w = 2 + n.inputs().size();
+        if (r == null || (n.op() != Op.SCAN && n.op() != Op.FUSED)) return w;
+        for (Node m : schedule.block(r.results(), r.level(), new LinkedHashSet<>()))
+            w += n.op() == Op.SCAN ? 4 + weight(m) : 1;
+        return w;
     }
 
     /** Stores the reference on the stack, bound to n: in the frame at function level, in a new local in scan bodies. */

@@ -69,6 +69,16 @@ class ResourceBoundsTest {
         check(Interpreter.run(f, byName(f, x), n -> null).outputs().getFirst(), DType.F64, sh(2), new double[] {0.5 * s, -2 * s}, 0, "interpreter");
     }
 
+    /**
+     * x + x + ... + x over a scalar, from source: at -O2 this is a chain of 256-node rank-0 kernels that the backend
+     * computes inline in locals, so their bodies must count towards the size of a part method.
+     */
+    @Test
+    void tenThousandTermScalarChainFromSource() {
+        String src = "fn f(x: f64) = x" + " + x".repeat(N - 1) + "\n";
+        check(run1(compile(src), "f", scalar(0.75)), DType.F64, sh(), new double[] {0.75 * N}, 0, "10000-term scalar chain");
+    }
+
     /** A function whose kernels are all different (a distinct constant each) still fits the class file. */
     @Test
     void manyDistinctKernelsAtO0() {
