@@ -36,7 +36,7 @@ final class ScanDiff {
     }
 
     static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
-        if (!Ir.lastCarries(scan).isEmpty()) return vjpOfLast(scan, cots, relevant);
+        if (reduced(scan)) return vjpOfReduced(scan, cots, relevant);
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
         List<Node> z = captures(scan, relevant);
@@ -126,16 +126,16 @@ final class ScanDiff {
      * captured values ({@code capTan}, by captured node).
      */
     static Node[] jvp(Node scan, List<Node> ts, Map<Node, Node> capTan) {
-        if (!Ir.lastCarries(scan).isEmpty()) {
-            // A carry's final value is the last row of its stack (its initial value when there are no steps).
+        if (reduced(scan)) {
+            // A carry's final value is the last row of its stack (its initial value when there are no steps); with
+            // every=K its result is every K-th row of the stack.
             Node full = stacked(scan);
             Node[] out = jvp(full, ts, capTan);
-            int m = scan.attrs().integer("nseq");
-            for (long k : Ir.lastCarries(scan)) {
-                int j = (int) k;
+            int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
+            for (int j = 0; j < k; j++) {
                 if (out[j] == null) continue;
                 Node t0 = ts.get(m + j) != null ? ts.get(m + j) : Ir.zerosLike(scan.input(m + j));
-                out[j] = lastRow(t0, out[j]);
+                out[j] = carryResult(scan, j, t0, out[j]);
             }
             return out;
         }
@@ -208,11 +208,29 @@ final class ScanDiff {
         return Math.max(r.level(), Region.levelAbove(all));
     }
 
-    /** The scan with every result stacked (no {@code last} attribute). */
+    /** Whether some carry of the scan does not give its whole stack (attributes {@code last} or {@code every}). */
+    private static boolean reduced(Node scan) {
+        return !Ir.lastCarries(scan).isEmpty() || Ir.every(scan) > 1;
+    }
+
+    /** The scan with every result stacked (no {@code last} or {@code every} attribute). */
     private static Node stacked(Node scan) {
         var attrs = new java.util.TreeMap<>(scan.attrs().asMap());
         attrs.remove("last");
+        attrs.remove("every");
         return Node.make(Op.SCAN, scan.inputs(), dev.txc.ir.Attrs.of(attrs));
+    }
+
+    /** Carry j's result of the reduced scan in terms of its initial value and its whole stack of rows. */
+    private static Node carryResult(Node scan, int j, Node init, Node rows) {
+        if (Ir.lastCarries(scan).contains((long) j)) return lastRow(init, rows);
+        int every = Ir.every(scan);
+        if (every == 1) return rows;
+        var starts = new ArrayList<Long>(Collections.nCopies(rows.rank(), Op.NONE));
+        var steps = new ArrayList<Long>(Collections.nCopies(rows.rank(), 1L));
+        starts.set(0, (long) every - 1);
+        steps.set(0, (long) every);
+        return Ir.slice(rows, starts, new ArrayList<>(Collections.nCopies(rows.rank(), Op.NONE)), steps);
     }
 
     /** init stacked above the rows, then the last row: the carry after the last step. */
@@ -221,17 +239,18 @@ final class ScanDiff {
         return Ir.index(all, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0);
     }
 
-    /** Differentiates a scan that keeps only the final value of some carries as the same scan keeping their stacks. */
-    private static Vjp vjpOfLast(Node scan, Node[] cots, Predicate<Node> relevant) {
+    /** Differentiates a scan that keeps only the final value or every K-th row of some carries as the same scan keeping their stacks. */
+    private static Vjp vjpOfReduced(Node scan, Node[] cots, Predicate<Node> relevant) {
         Node full = stacked(scan);
-        int m = scan.attrs().integer("nseq");
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
         Node[] fullCots = cots.clone();
         var extra = new HashMap<Integer, Node>();
-        for (long k : Ir.lastCarries(scan)) {
-            int j = (int) k;
+        for (int j = 0; j < k; j++) {
             if (cots[j] == null) continue;
             Node init = scan.input(m + j), rows = Ir.tupleGet(full, j);
-            List<Node> gs = Autodiff.lopCut(List.of(lastRow(init, rows)), List.of(cots[j]), List.of(rows, init));
+            Node res = carryResult(scan, j, init, rows);
+            if (res == rows) continue;
+            List<Node> gs = Autodiff.lopCut(List.of(res), List.of(cots[j]), List.of(rows, init));
             fullCots[j] = gs.get(0);
             extra.put(m + j, gs.get(1));
         }
