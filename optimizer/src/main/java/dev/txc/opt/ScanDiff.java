@@ -44,12 +44,15 @@ final class ScanDiff {
         var seqs = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
         var params = new ArrayList<Node>();
+        int every = checkpoint(scan);
         for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
-        for (int j = 0; j < k; j++) {
+        if (every > 1) seqs.add(reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, dev.txc.ir.DType.I64), steps(scan), Ir.scalarLong(1, dev.txc.ir.DType.I64))));
+        else for (int j = 0; j < k; j++) {
             Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
             Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
             seqs.add(reversed(sliceLeading(withInit, 0, -1)));
         }
+        int cotAt = seqs.size();
         for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
         // Carries: the cotangent of each float carry.
         var lamInits = new ArrayList<Node>();
@@ -59,9 +62,15 @@ final class ScanDiff {
             lamIdx.add(j);
             lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
-        int level = levelFor(r, seqs, lamInits, z);
+        List<Node> checkpoints = every > 1 ? checkpoints(scan, every) : List.of();
+        var captured = new ArrayList<>(z);
+        captured.addAll(checkpoints);
+        int level = levelFor(r, seqs, lamInits, captured);
         for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
-        for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
+        for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
+        // The carries before each step: stored, or recomputed from the last checkpoint at or before the step.
+        List<Node> prev = every > 1 ? recomputed(scan, checkpoints, params.get(m), every, level) : List.copyOf(params.subList(m, m + k));
+        for (int j = 0; j < k; j++) subst.put(r.params().get(m + j), prev.get(j));
         var lam = new ArrayList<Node>();
         for (Node li : lamInits) {
             Node p = Ir.regionParam(level, params.size(), li.tt());
@@ -81,7 +90,7 @@ final class ScanDiff {
         List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var us = new ArrayList<Node>();
         for (int j = 0; j < nres; j++) {
-            Node g = params.get(m + k + j);
+            Node g = params.get(cotAt + j);
             int at = lamIdx.indexOf(j);
             us.add(at >= 0 ? Ir.add(lam.get(at), g) : g);
         }
@@ -98,7 +107,7 @@ final class ScanDiff {
             seqIdx.add(i);
             xs.add(params.get(i));
         }
-        for (int j : lamIdx) xs.add(params.get(m + j));
+        for (int j : lamIdx) xs.add(prev.get(j));
         xs.addAll(z);
         List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
         // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
@@ -119,6 +128,62 @@ final class ScanDiff {
         for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(back, nl + a));
         for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nl + nz + a)));
         return new Vjp(inputs, caps);
+    }
+
+    /** The checkpoint interval of a scan ({@code scan(checkpoint=K)}, attribute {@code checkpoint}; 1 when absent). */
+    static int checkpoint(Node scan) {
+        return scan.attrs().has("checkpoint") ? scan.attrs().integer("checkpoint") : 1;
+    }
+
+    /** The number of steps of a scan, an i64 scalar: the leading dim of its first sequence. */
+    private static Node steps(Node scan) {
+        return Ir.index(Ir.op(Op.SHAPE, scan.input(0)), Ir.scalarLong(0, dev.txc.ir.DType.I64), 0);
+    }
+
+    /**
+     * Per carry, its value before steps 0, K, 2K, ...: the initial value above the rows of a scan of the same body
+     * that keeps only every K-th carry (attribute every); floor(steps / K) + 1 rows.
+     */
+    private static List<Node> checkpoints(Node scan, int every) {
+        var attrs = new java.util.TreeMap<>(stacked(scan).attrs().asMap());
+        attrs.put("every", (long) every);
+        Node kept = Node.make(Op.SCAN, scan.inputs(), dev.txc.ir.Attrs.of(attrs));
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
+        var out = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) out.add(Ir.concat(List.of(Ir.expandDims(scan.input(m + j), Ir.axes(0)), Ir.tupleGet(kept, j)), 0));
+        return out;
+    }
+
+    /**
+     * The carries before step t (a param of the backward body at {@code level}): a scan at the level above runs the
+     * forward body over steps t - t % K .. t from checkpoint t / K, keeping only the final carries.
+     */
+    private static List<Node> recomputed(Node scan, List<Node> checkpoints, Node t, int every, int level) {
+        Region r = scan.region();
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, inner = level + 1;
+        var i64 = dev.txc.ir.DType.I64;
+        Node kk = Ir.scalarLong(every, i64), seg = Ir.op(Op.FLOORDIV, t, kk);
+        Node from = Ir.mul(seg, kk);
+        var params = new ArrayList<Node>();
+        var subst = new HashMap<Node, Node>();
+        Node i = Ir.regionParam(inner, 0, TensorType.scalar(i64));
+        params.add(i);
+        for (int a = 0; a < m; a++) subst.put(r.params().get(a), Ir.index(scan.input(a), i, 0));
+        var inits = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) {
+            Node p = Ir.regionParam(inner, params.size(), scan.input(m + j).tt());
+            params.add(p);
+            subst.put(r.params().get(m + j), p);
+            inits.add(Ir.index(checkpoints.get(j), seg, 0));
+        }
+        List<Node> results = relevel(r.results(), subst, r.level(), inner - r.level());
+        var last = new ArrayList<Long>();
+        for (int j = 0; j < k; j++) last.add((long) j);
+        Node range = Ir.op(Op.ARANGE, from, t, Ir.scalarLong(1, i64));
+        Node fwd = Ir.scan(new Region(inner, params, results), List.of(range), inits, last);
+        var out = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) out.add(Ir.tupleGet(fwd, j));
+        return out;
     }
 
     /**
