@@ -107,6 +107,19 @@ class ScanGradTest {
                 GradCheckTest.compare(g.get(k), shapes[k], fd[k], 1e-8, "grad against finite differences, " + what);
             }
         }
+        // With reverse, and with two carries and an extra output (hand-derived, as in handDerivedCases).
+        var small = compile("""
+            fn g4(xs: f64[N]) = grad(sum(scan(reverse=true, checkpoint=2) x in xs carry s = 0 { s + x } * [1, 2, 3]), xs)
+            fn g3(xs: f64[N]) {
+                sums, products, squares = scan(checkpoint=2) x in xs carry s = 0, p = 1 { t = s + x; (t, p * x, t * t) }
+                return grad(sum(squares) + sum(products), xs)
+            }
+            """);
+        Tensor xs = f64(sh(3), 1, 2, 3);
+        check(run1(small, "g4", xs), F64, sh(3), new double[] {1, 3, 6}, "checkpointed grad through reverse");
+        // squares of the cumulative sums give 20, 18, 12 (as g1); the products p_t = x1 ... x_t give
+        // d(p1 + p2 + p3)/dx1 = 1 + x2 + x2 x3 = 9, /dx2 = x1 + x1 x3 = 4, /dx3 = x1 x2 = 2.
+        check(run1(small, "g3", xs), F64, sh(3), new double[] {29, 22, 14}, "checkpointed grad with two carries and an extra output");
         var bad = java.util.Map.of("checkpoint=0", "positive integer", "checkpoint=2.5", "positive integer", "checkpoint=shape(xs)[0]", "positive integer",
                 "checkpoint=true", "positive integer", "chekpoint=3", "unknown scan option");
         bad.forEach((opt, msg) -> {
