@@ -118,7 +118,8 @@ final class ScanLowering {
             Node v = Folding.fold(l.tensor(l.expr(o.value()), o.value().span(), "checkpoint").node());
             if (!v.isConst() || !v.tt().isScalar() || !v.dtype().isInteger() || v.constValue().getLong(0) < 1 || v.constValue().getLong(0) > Integer.MAX_VALUE)
                 throw new FrontendError(o.value().span(), "checkpoint must be a positive integer constant, got "
-                        + (v.isConst() && v.tt().isScalar() ? v.constValue().getDouble(0) + "" : v.type().toString()));
+                        + (!v.isConst() || !v.tt().isScalar() ? v.type().toString()
+                        : v.dtype().isInteger() ? Long.toString(v.constValue().getLong(0)) : v.dtype().spelling() + " " + v.constValue().getDouble(0)));
             k = (int) v.constValue().getLong(0);
         }
         return k;

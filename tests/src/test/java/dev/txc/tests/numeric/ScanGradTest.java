@@ -120,7 +120,7 @@ class ScanGradTest {
         // squares of the cumulative sums give 20, 18, 12 (as g1); the products p_t = x1 ... x_t give
         // d(p1 + p2 + p3)/dx1 = 1 + x2 + x2 x3 = 9, /dx2 = x1 + x1 x3 = 4, /dx3 = x1 x2 = 2.
         check(run1(small, "g3", xs), F64, sh(3), new double[] {29, 22, 14}, "checkpointed grad with two carries and an extra output");
-        var bad = java.util.Map.of("checkpoint=0", "positive integer", "checkpoint=2.5", "positive integer", "checkpoint=shape(xs)[0]", "positive integer",
+        var bad = java.util.Map.of("checkpoint=0", "positive integer constant, got 0", "checkpoint=2.5", "positive integer", "checkpoint=shape(xs)[0]", "positive integer",
                 "checkpoint=true", "positive integer", "chekpoint=3", "unknown scan option");
         bad.forEach((opt, msg) -> {
             String d = diagnostics("fn f(xs: f64[T]) = scan(" + opt + ") x in xs carry s = 0.0 { s + x }").toString();
