@@ -612,8 +612,15 @@ final class FunctionEmitter {
         for (int k = 0; k < ncarry; k++) slots.peek().put(r.params().get(nseq + k), carry[k]);
         block(order);
         var types = ((dev.txc.ir.TupleType) n.type()).elements();
+        int every = Ir.every(n);
+        Label skipCarries = new Label();
         for (int k = 0; k < nres; k++) {
             if (last.contains((long) k)) continue;
+            if (k < ncarry && every > 1) {
+                stackCarry(parts[k], r.results().get(k), t, steps, every, types.get(k).tensor().dtype(), skipCarries);
+                continue;
+            }
+            if (k == ncarry && every > 1) mv.visitLabel(skipCarries);
             mv.visitVarInsn(ALOAD, parts[k]);
             load(r.results().get(k));
             mv.visitVarInsn(ILOAD, t);
@@ -622,6 +629,7 @@ final class FunctionEmitter {
             opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/runtime/DType;)" + ND_DESC);
             mv.visitVarInsn(ASTORE, parts[k]);
         }
+        if (every > 1 && nres == ncarry) mv.visitLabel(skipCarries);
         // New carries are read before any is overwritten: results may be other carries.
         for (int k = 0; k < ncarry; k++) load(r.results().get(k));
         for (int k = ncarry - 1; k >= 0; k--) mv.visitVarInsn(ASTORE, carry[k]);
@@ -651,6 +659,30 @@ final class FunctionEmitter {
             opsCall("stackDone", "(" + ND_DESC + "Ldev/txc/runtime/DType;[I)" + ND_DESC);
             mv.visitInsn(AASTORE);
         }
+    }
+
+    /**
+     * For a scan with attribute {@code every} (K): jumps to {@code skip} unless (t + 1) % K == 0, then writes the carry
+     * into row t / K of a stack of steps / K rows. {@code skip} is placed after the last carry by the caller.
+     */
+    private void stackCarry(int part, Node result, int t, int steps, int every, dev.txc.ir.DType dtype, Label skip) {
+        mv.visitVarInsn(ILOAD, t);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        push(mv, every);
+        mv.visitInsn(IREM);
+        mv.visitJumpInsn(IFNE, skip);
+        mv.visitVarInsn(ALOAD, part);
+        load(result);
+        mv.visitVarInsn(ILOAD, t);
+        push(mv, every);
+        mv.visitInsn(IDIV);
+        mv.visitVarInsn(ILOAD, steps);
+        push(mv, every);
+        mv.visitInsn(IDIV);
+        poolLoad(Tensors.dtype(dtype), "dev/txc/runtime/DType");
+        opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/runtime/DType;)" + ND_DESC);
+        mv.visitVarInsn(ASTORE, part);
     }
 
     /** Pushes an int constant with the shortest instruction. */

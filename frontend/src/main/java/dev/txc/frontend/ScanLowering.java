@@ -38,7 +38,8 @@ final class ScanLowering {
     record Names(List<String> carries, List<SourceSpan> carrySpans, SourceSpan result, SourceSpan scan) {}
 
     static Value lower(Lowerer l, Expr.Scan s) {
-        boolean reverse = reverse(l, s.options());
+        boolean reverse = flag(l, s.options(), "reverse");
+        int checkpoint = checkpoint(l, s.options());
         for (Stmt st : s.body().stmts())
             if (st instanceof Stmt.Return r)
                 throw new FrontendError(r.span(), "a scan body has no return: its last line is the value of each step");
@@ -58,16 +59,22 @@ final class ScanLowering {
             if (b.fe.diagnostics.size() > before || v instanceof Value.Poison) throw new Lowerer.PoisonSignal();
             return v;
         };
-        return scan(l, seqs, given, names, step, reverse);
+        return scan(l, seqs, given, names, step, reverse, checkpoint);
     }
 
     /** The scan of {@code step} over the sequences from the given initial carries (already reversed when {@code reverse}). */
     static Value scan(Lowerer l, List<Seq> seqs, List<Value.T> given, Names names, Step step, boolean reverse) {
+        return scan(l, seqs, given, names, step, reverse, 1);
+    }
+
+    /** With {@code checkpoint} K > 1, reverse mode stores every K-th carry and recomputes the others (attribute checkpoint). */
+    static Value scan(Lowerer l, List<Seq> seqs, List<Value.T> given, Names names, Step step, boolean reverse, int checkpoint) {
         List<Value.T> inits = settleWeakCarries(l, names, step, seqs, given);
         List<Node> results = body(l, names, step, seqs, inits, false);
         Region region = new Region(l.scanDepth, params(l, seqs, inits), results);
         var initNodes = inits.stream().map(Value.T::node).toList();
         Node scan = Ir.scan(region, seqs.stream().map(Seq::node).toList(), initNodes);
+        if (checkpoint > 1) scan = Node.make(Op.SCAN, scan.inputs(), scan.attrs().with("checkpoint", (long) checkpoint));
         l.locs.putIfAbsent(scan, names.scan());
         var out = new ArrayList<Value>();
         for (int k = 0; k < results.size(); k++) {
@@ -87,17 +94,35 @@ final class ScanLowering {
         return new Seq(reverse ? reversed(n) : n, t.weak());
     }
 
-    private static boolean reverse(Lowerer l, List<KeywordArg> options) {
-        boolean reverse = false;
+    private static final List<String> OPTIONS = List.of("reverse", "checkpoint");
+
+    private static boolean flag(Lowerer l, List<KeywordArg> options, String name) {
+        boolean value = false;
         for (KeywordArg o : options) {
-            if (!o.name().name().equals("reverse"))
-                throw new FrontendError(o.name().span(), "unknown scan option '" + o.name().name() + "' (expected reverse)");
-            Node v = Folding.fold(l.tensor(l.expr(o.value()), o.value().span(), "reverse").node());
+            if (!OPTIONS.contains(o.name().name()))
+                throw new FrontendError(o.name().span(), "unknown scan option '" + o.name().name() + "' (expected reverse or checkpoint)");
+            if (!o.name().name().equals(name)) continue;
+            Node v = Folding.fold(l.tensor(l.expr(o.value()), o.value().span(), name).node());
             if (!v.isConst() || !v.tt().isScalar() || v.dtype() != DType.BOOL)
-                throw new FrontendError(o.value().span(), "reverse must be true or false, got " + v.type());
-            reverse = v.constValue().getLong(0) != 0;
+                throw new FrontendError(o.value().span(), name + " must be true or false, got " + v.type());
+            value = v.constValue().getLong(0) != 0;
         }
-        return reverse;
+        return value;
+    }
+
+    /** checkpoint=K: a positive integer constant; 1 (store every carry) when absent. */
+    private static int checkpoint(Lowerer l, List<KeywordArg> options) {
+        int k = 1;
+        for (KeywordArg o : options) {
+            if (!o.name().name().equals("checkpoint")) continue;
+            Node v = Folding.fold(l.tensor(l.expr(o.value()), o.value().span(), "checkpoint").node());
+            if (!v.isConst() || !v.tt().isScalar() || !v.dtype().isInteger() || v.constValue().getLong(0) < 1 || v.constValue().getLong(0) > Integer.MAX_VALUE)
+                throw new FrontendError(o.value().span(), "checkpoint must be a positive integer constant, got "
+                        + (!v.isConst() || !v.tt().isScalar() ? v.type().toString()
+                        : v.dtype().isInteger() ? Long.toString(v.constValue().getLong(0)) : v.dtype().spelling() + " " + v.constValue().getDouble(0)));
+            k = (int) v.constValue().getLong(0);
+        }
+        return k;
     }
 
     private static Seq sequence(Lowerer l, Binding b, boolean reverse) {

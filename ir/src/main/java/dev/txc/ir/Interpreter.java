@@ -301,7 +301,7 @@ public final class Interpreter {
 
     private Object scan(Node n) {
         Region r = n.region();
-        int nseq = n.attrs().integer("nseq"), ncarry = n.inputs().size() - nseq;
+        int nseq = n.attrs().integer("nseq"), ncarry = n.inputs().size() - nseq, every = Ir.every(n);
         List<Tensor> seqs = ins(n).subList(0, nseq);
         int steps = seqs.getFirst().dim(0);
         for (Tensor s : seqs)
@@ -319,10 +319,11 @@ public final class Interpreter {
             }
             for (int k = 0; k < ncarry; k++) frame.put(r.params().get(nseq + k), carries.get(k));
             for (Node b : body(r)) if (b.op() != Op.REGION_PARAM) frame.put(b, apply(b));
+            boolean keepCarries = (t + 1) % every == 0;
             for (int k = 0; k < r.results().size(); k++) {
                 Tensor v = (Tensor) value(r.results().get(k));
                 if (k < ncarry) carries.set(k, v);
-                stacked.get(k).add(v);
+                if (k >= ncarry || keepCarries) stacked.get(k).add(v);
             }
         }
         frames.set(r.level() + 1, new HashMap<>());

@@ -173,6 +173,15 @@ public final class Ir {
         return Node.make(Op.SCAN, ins, last.isEmpty() ? a : a.with("last", last));
     }
 
+    /**
+     * How often a scan's stacked carries keep a row (attribute {@code every}, 1 when absent): with K, a carry's stack
+     * holds the carry after steps K, 2K, ... (floor(steps / K) rows); per-step outputs and {@code last} carries are
+     * unaffected. Reverse mode with checkpoints stores only these rows.
+     */
+    public static int every(Node scan) {
+        return scan.attrs().has("every") ? scan.attrs().integer("every") : 1;
+    }
+
     /** The carries of a scan node that give their final value (attribute {@code last}), as a set of result indices. */
     public static java.util.Set<Long> lastCarries(Node scan) {
         return scan.attrs().has("last") ? java.util.Set.copyOf(scan.attrs().longs("last")) : java.util.Set.of();

@@ -86,7 +86,8 @@ public final class TypeRules {
                     throw new IrTypeException("hessian: cost must be a scalar, got " + cost);
                 yield x.withDims(concatDims(x.dims(), x.dims()));
             }
-            case SCAN -> scan(in, a.region("body"), a.integer("nseq"), a.has("last") ? a.longs("last") : List.of());
+            case SCAN -> scan(in, a.region("body"), a.integer("nseq"), a.has("last") ? a.longs("last") : List.of(),
+                    a.has("every") ? a.integer("every") : 1);
             case FUSED -> fused(in, a.region("body"));
             case TUPLE_GET -> {
                 if (!(in.get(0).type() instanceof TupleType t)) throw new IllegalArgumentException("tuple_get of a non-tuple");
@@ -516,7 +517,7 @@ public final class TypeRules {
         return body.results().getFirst().tt();
     }
 
-    private static TupleType scan(List<Node> in, Region body, int nseq, List<Long> last) {
+    private static TupleType scan(List<Node> in, Region body, int nseq, List<Long> last, int every) {
         if (nseq < 1 || nseq > in.size()) throw new IllegalArgumentException("scan needs at least one sequence");
         int ncarry = in.size() - nseq;
         if (body.params().size() != in.size()) throw new IllegalArgumentException("scan body takes " + body.params().size() + " params for " + in.size() + " operands");
@@ -537,6 +538,8 @@ public final class TypeRules {
             for (int d = 0; d < init.rank(); d++) unify(init.dim(d), res.dim(d), "scan: carry " + k + " dim " + d);
         }
         for (long k : last) if (k < 0 || k >= ncarry) throw new IllegalArgumentException("scan: last " + k + " is not a carry");
+        if (every < 1) throw new IllegalArgumentException("scan: every " + every + " is not a positive integer");
+        Dim kept = every == 1 ? steps : steps instanceof Dim.Known(long size) ? Dim.of(size / every) : Dim.ANY;
         var out = new ArrayList<Type>();
         for (Node r : body.results()) {
             if (last.contains((long) out.size())) {
@@ -545,7 +548,7 @@ public final class TypeRules {
             }
             TensorType t = r.tt();
             var dims = new ArrayList<Dim>();
-            dims.add(steps);
+            dims.add(out.size() < ncarry ? kept : steps);
             dims.addAll(t.dims());
             out.add(t.withDims(dims));
         }

@@ -36,7 +36,7 @@ final class ScanDiff {
     }
 
     static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
-        if (!Ir.lastCarries(scan).isEmpty()) return vjpOfLast(scan, cots, relevant);
+        if (reduced(scan)) return vjpOfReduced(scan, cots, relevant);
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
         List<Node> z = captures(scan, relevant);
@@ -44,12 +44,15 @@ final class ScanDiff {
         var seqs = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
         var params = new ArrayList<Node>();
+        int every = checkpoint(scan);
         for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
-        for (int j = 0; j < k; j++) {
+        if (every > 1) seqs.add(reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, dev.txc.ir.DType.I64), steps(scan), Ir.scalarLong(1, dev.txc.ir.DType.I64))));
+        else for (int j = 0; j < k; j++) {
             Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
             Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
             seqs.add(reversed(sliceLeading(withInit, 0, -1)));
         }
+        int cotAt = seqs.size();
         for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
         // Carries: the cotangent of each float carry.
         var lamInits = new ArrayList<Node>();
@@ -59,9 +62,15 @@ final class ScanDiff {
             lamIdx.add(j);
             lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
-        int level = levelFor(r, seqs, lamInits, z);
+        List<Node> checkpoints = every > 1 ? checkpoints(scan, every) : List.of();
+        var captured = new ArrayList<>(z);
+        captured.addAll(checkpoints);
+        int level = levelFor(r, seqs, lamInits, captured);
         for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
-        for (int i = 0; i < m + k; i++) subst.put(r.params().get(i), params.get(i));
+        for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
+        // The carries before each step: stored, or recomputed from the last checkpoint at or before the step.
+        List<Node> prev = every > 1 ? recomputed(scan, checkpoints, params.get(m), every, level) : List.copyOf(params.subList(m, m + k));
+        for (int j = 0; j < k; j++) subst.put(r.params().get(m + j), prev.get(j));
         var lam = new ArrayList<Node>();
         for (Node li : lamInits) {
             Node p = Ir.regionParam(level, params.size(), li.tt());
@@ -81,7 +90,7 @@ final class ScanDiff {
         List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var us = new ArrayList<Node>();
         for (int j = 0; j < nres; j++) {
-            Node g = params.get(m + k + j);
+            Node g = params.get(cotAt + j);
             int at = lamIdx.indexOf(j);
             us.add(at >= 0 ? Ir.add(lam.get(at), g) : g);
         }
@@ -98,7 +107,7 @@ final class ScanDiff {
             seqIdx.add(i);
             xs.add(params.get(i));
         }
-        for (int j : lamIdx) xs.add(params.get(m + j));
+        for (int j : lamIdx) xs.add(prev.get(j));
         xs.addAll(z);
         List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
         // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
@@ -121,21 +130,77 @@ final class ScanDiff {
         return new Vjp(inputs, caps);
     }
 
+    /** The checkpoint interval of a scan ({@code scan(checkpoint=K)}, attribute {@code checkpoint}; 1 when absent). */
+    static int checkpoint(Node scan) {
+        return scan.attrs().has("checkpoint") ? scan.attrs().integer("checkpoint") : 1;
+    }
+
+    /** The number of steps of a scan, an i64 scalar: the leading dim of its first sequence. */
+    private static Node steps(Node scan) {
+        return Ir.index(Ir.op(Op.SHAPE, scan.input(0)), Ir.scalarLong(0, dev.txc.ir.DType.I64), 0);
+    }
+
+    /**
+     * Per carry, its value before steps 0, K, 2K, ...: the initial value above the rows of a scan of the same body
+     * that keeps only every K-th carry (attribute every); floor(steps / K) + 1 rows.
+     */
+    private static List<Node> checkpoints(Node scan, int every) {
+        var attrs = new java.util.TreeMap<>(stacked(scan).attrs().asMap());
+        attrs.put("every", (long) every);
+        Node kept = Node.make(Op.SCAN, scan.inputs(), dev.txc.ir.Attrs.of(attrs));
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
+        var out = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) out.add(Ir.concat(List.of(Ir.expandDims(scan.input(m + j), Ir.axes(0)), Ir.tupleGet(kept, j)), 0));
+        return out;
+    }
+
+    /**
+     * The carries before step t (a param of the backward body at {@code level}): a scan at the level above runs the
+     * forward body over steps t - t % K .. t from checkpoint t / K, keeping only the final carries.
+     */
+    private static List<Node> recomputed(Node scan, List<Node> checkpoints, Node t, int every, int level) {
+        Region r = scan.region();
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, inner = level + 1;
+        var i64 = dev.txc.ir.DType.I64;
+        Node kk = Ir.scalarLong(every, i64), seg = Ir.op(Op.FLOORDIV, t, kk);
+        Node from = Ir.mul(seg, kk);
+        var params = new ArrayList<Node>();
+        var subst = new HashMap<Node, Node>();
+        Node i = Ir.regionParam(inner, 0, TensorType.scalar(i64));
+        params.add(i);
+        for (int a = 0; a < m; a++) subst.put(r.params().get(a), Ir.index(scan.input(a), i, 0));
+        var inits = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) {
+            Node p = Ir.regionParam(inner, params.size(), scan.input(m + j).tt());
+            params.add(p);
+            subst.put(r.params().get(m + j), p);
+            inits.add(Ir.index(checkpoints.get(j), seg, 0));
+        }
+        List<Node> results = relevel(r.results(), subst, r.level(), inner - r.level());
+        var last = new ArrayList<Long>();
+        for (int j = 0; j < k; j++) last.add((long) j);
+        Node range = Ir.op(Op.ARANGE, from, t, Ir.scalarLong(1, i64));
+        Node fwd = Ir.scan(new Region(inner, params, results), List.of(range), inits, last);
+        var out = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) out.add(Ir.tupleGet(fwd, j));
+        return out;
+    }
+
     /**
      * The tangents of the scan's stacked results (null where zero), given the tangents of its operands and of the
      * captured values ({@code capTan}, by captured node).
      */
     static Node[] jvp(Node scan, List<Node> ts, Map<Node, Node> capTan) {
-        if (!Ir.lastCarries(scan).isEmpty()) {
-            // A carry's final value is the last row of its stack (its initial value when there are no steps).
+        if (reduced(scan)) {
+            // A carry's final value is the last row of its stack (its initial value when there are no steps); with
+            // every=K its result is every K-th row of the stack.
             Node full = stacked(scan);
             Node[] out = jvp(full, ts, capTan);
-            int m = scan.attrs().integer("nseq");
-            for (long k : Ir.lastCarries(scan)) {
-                int j = (int) k;
+            int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
+            for (int j = 0; j < k; j++) {
                 if (out[j] == null) continue;
                 Node t0 = ts.get(m + j) != null ? ts.get(m + j) : Ir.zerosLike(scan.input(m + j));
-                out[j] = lastRow(t0, out[j]);
+                out[j] = carryResult(scan, j, t0, out[j]);
             }
             return out;
         }
@@ -208,11 +273,29 @@ final class ScanDiff {
         return Math.max(r.level(), Region.levelAbove(all));
     }
 
-    /** The scan with every result stacked (no {@code last} attribute). */
+    /** Whether some carry of the scan does not give its whole stack (attributes {@code last} or {@code every}). */
+    private static boolean reduced(Node scan) {
+        return !Ir.lastCarries(scan).isEmpty() || Ir.every(scan) > 1;
+    }
+
+    /** The scan with every result stacked (no {@code last} or {@code every} attribute). */
     private static Node stacked(Node scan) {
         var attrs = new java.util.TreeMap<>(scan.attrs().asMap());
         attrs.remove("last");
+        attrs.remove("every");
         return Node.make(Op.SCAN, scan.inputs(), dev.txc.ir.Attrs.of(attrs));
+    }
+
+    /** Carry j's result of the reduced scan in terms of its initial value and its whole stack of rows. */
+    private static Node carryResult(Node scan, int j, Node init, Node rows) {
+        if (Ir.lastCarries(scan).contains((long) j)) return lastRow(init, rows);
+        int every = Ir.every(scan);
+        if (every == 1) return rows;
+        var starts = new ArrayList<Long>(Collections.nCopies(rows.rank(), Op.NONE));
+        var steps = new ArrayList<Long>(Collections.nCopies(rows.rank(), 1L));
+        starts.set(0, (long) every - 1);
+        steps.set(0, (long) every);
+        return Ir.slice(rows, starts, new ArrayList<>(Collections.nCopies(rows.rank(), Op.NONE)), steps);
     }
 
     /** init stacked above the rows, then the last row: the carry after the last step. */
@@ -221,17 +304,18 @@ final class ScanDiff {
         return Ir.index(all, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0);
     }
 
-    /** Differentiates a scan that keeps only the final value of some carries as the same scan keeping their stacks. */
-    private static Vjp vjpOfLast(Node scan, Node[] cots, Predicate<Node> relevant) {
+    /** Differentiates a scan that keeps only the final value or every K-th row of some carries as the same scan keeping their stacks. */
+    private static Vjp vjpOfReduced(Node scan, Node[] cots, Predicate<Node> relevant) {
         Node full = stacked(scan);
-        int m = scan.attrs().integer("nseq");
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
         Node[] fullCots = cots.clone();
         var extra = new HashMap<Integer, Node>();
-        for (long k : Ir.lastCarries(scan)) {
-            int j = (int) k;
+        for (int j = 0; j < k; j++) {
             if (cots[j] == null) continue;
             Node init = scan.input(m + j), rows = Ir.tupleGet(full, j);
-            List<Node> gs = Autodiff.lopCut(List.of(lastRow(init, rows)), List.of(cots[j]), List.of(rows, init));
+            Node res = carryResult(scan, j, init, rows);
+            if (res == rows) continue;
+            List<Node> gs = Autodiff.lopCut(List.of(res), List.of(cots[j]), List.of(rows, init));
             fullCots[j] = gs.get(0);
             extra.put(m + j, gs.get(1));
         }

@@ -68,6 +68,66 @@ class ScanGradTest {
         GradCheckTest.compare(run(c, "r", 1e-11, rargs).getFirst(), sh(t, hid, b), fd, 1e-8, "rop of the RNN states");
     }
 
+    /**
+     * scan(checkpoint=K): reverse mode stores every K-th carry and recomputes the others; grad and lop equal the plain
+     * scan's within 1e-12 relative (interpreter, -O0 and -O2 JVM; K = 1, a divisor, a non-divisor, T and above T) and
+     * match central finite differences of the loss.
+     */
+    @Test
+    void checkpointedRnnGradientEqualsThePlainOne() {
+        var plain = compile(RNN);
+        var rnd = new Random(5);
+        int hid = 3, in = 2, b = 2, t = 50;
+        int[][] shapes = {{hid, hid}, {hid, in}, {t, in, b}, {hid, b}};
+        Tensor[] args = new Tensor[5];
+        double[][] p = new double[4][];
+        for (int k = 0; k < 4; k++) args[k] = f64(shapes[k], p[k] = Harness.uniform(rnd, size(shapes[k]), -0.6, 0.6));
+        args[4] = f64(sh(t, hid, b), Harness.randn(rnd, t * hid * b));
+        List<Tensor> g0 = run(plain, "g", 1e-11, args), l0 = run(plain, "l", 1e-11, args);
+        double[][] fd = new double[4][];
+        for (int k = 0; k < 4; k++) {
+            fd[k] = new double[p[k].length];
+            for (int i = 0; i < fd[k].length; i++) {
+                double[] plus = p[k].clone(), minus = p[k].clone();
+                plus[i] += H;
+                minus[i] -= H;
+                fd[k][i] = (loss(plain, args, k, f64(shapes[k], plus)) - loss(plain, args, k, f64(shapes[k], minus))) / (2 * H);
+            }
+        }
+        for (int every : new int[] {1, 5, 7, 50, 64}) {
+            String src = RNN.replace("scan x_t in xs", "scan(checkpoint=" + every + ") x_t in xs");
+            org.junit.jupiter.api.Assertions.assertNotEquals(RNN, src);
+            var c = compile(src);
+            if (every > 1) org.junit.jupiter.api.Assertions.assertTrue(dev.txc.ir.IrText.print(c.fn("g")).contains("every=" + every), "checkpoints are stored");
+            List<Tensor> g = run(c, "g", 1e-11, args), lo = run(c, "l", 1e-11, args);
+            for (int k = 0; k < 4; k++) {
+                String what = "checkpoint=" + every + ", operand " + k;
+                check(g.get(k), F64, shapes[k], g0.get(k).toDoubles(), 1e-12, "grad equals the plain one, " + what);
+                check(lo.get(k), F64, shapes[k], l0.get(k).toDoubles(), 1e-12, "lop equals the plain one, " + what);
+                GradCheckTest.compare(g.get(k), shapes[k], fd[k], 1e-8, "grad against finite differences, " + what);
+            }
+        }
+        // With reverse, and with two carries and an extra output (hand-derived, as in handDerivedCases).
+        var small = compile("""
+            fn g4(xs: f64[N]) = grad(sum(scan(reverse=true, checkpoint=2) x in xs carry s = 0 { s + x } * [1, 2, 3]), xs)
+            fn g3(xs: f64[N]) {
+                sums, products, squares = scan(checkpoint=2) x in xs carry s = 0, p = 1 { t = s + x; (t, p * x, t * t) }
+                return grad(sum(squares) + sum(products), xs)
+            }
+            """);
+        Tensor xs = f64(sh(3), 1, 2, 3);
+        check(run1(small, "g4", xs), F64, sh(3), new double[] {1, 3, 6}, "checkpointed grad through reverse");
+        // squares of the cumulative sums give 20, 18, 12 (as g1); the products p_t = x1 ... x_t give
+        // d(p1 + p2 + p3)/dx1 = 1 + x2 + x2 x3 = 9, /dx2 = x1 + x1 x3 = 4, /dx3 = x1 x2 = 2.
+        check(run1(small, "g3", xs), F64, sh(3), new double[] {29, 22, 14}, "checkpointed grad with two carries and an extra output");
+        var bad = java.util.Map.of("checkpoint=0", "positive integer constant, got 0", "checkpoint=2.5", "positive integer", "checkpoint=shape(xs)[0]", "positive integer",
+                "checkpoint=true", "positive integer", "chekpoint=3", "unknown scan option");
+        bad.forEach((opt, msg) -> {
+            String d = diagnostics("fn f(xs: f64[T]) = scan(" + opt + ") x in xs carry s = 0.0 { s + x }").toString();
+            org.junit.jupiter.api.Assertions.assertTrue(d.contains(msg) && d.contains("1:"), opt + ": " + d);
+        });
+    }
+
     private static double loss(Harness.Compiled c, Tensor[] args, int k, Tensor replaced) {
         Tensor[] a = args.clone();
         a[k] = replaced;
