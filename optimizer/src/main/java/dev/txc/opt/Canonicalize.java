@@ -43,7 +43,7 @@ public final class Canonicalize implements Pass {
             new Rule("neg-sub", "-(a - b) => b - a (not for floats: -(a - a) is -0.0)", n -> is(n, Op.NEG) && !n.dtype().isFloat() && is(n.input(0), Op.SUB) ? Ir.sub(n.input(0).input(1), n.input(0).input(0)) : null),
             new Rule("pow-special", "x**1 => x, x**2 => x*x, x**0 => 1, x**-1 => 1/x (not x**0.5 => sqrt(x): pow(-inf, 0.5) is inf)", Canonicalize::pow),
             new Rule("const-left", "x * c => c * x, x + c => c + x", Canonicalize::constLeft),
-            new Rule("gather-consts", "c1 * (c2 * x) => (c1*c2) * x, (c * x) * y => c * (x * y), same for +", Canonicalize::gather),
+            new Rule("gather-consts", "c1 * (c2 * x) => (c1*c2) * x, (c * x) * y => c * (x * y), same for + (integers only: float reassociation changes results, e.g. 1e300 * (1e10 * 0.0) is 0, (1e300 * 1e10) * 0.0 is NaN)", Canonicalize::gather),
             new Rule("neg-factor", "-(c * x) => (-c) * x, c * (-x) => (-c) * x, (-x) * (-y) => x * y", Canonicalize::negFactor),
             new Rule("add-neg", "x + (-y) => x - y, x - (-y) => x + y, (-x) + y => y - x", Canonicalize::addNeg),
             new Rule("transpose-transpose", "transpose(transpose(x, p), q) => transpose(x, p[q]), identity => x", Canonicalize::transposes),
@@ -119,7 +119,7 @@ public final class Canonicalize implements Pass {
     }
 
     private static Node gather(Node n) {
-        if (!commutes(n)) return null;
+        if (!commutes(n) || n.dtype().isFloat()) return null;
         Node a = n.input(0), b = n.input(1);
         // c1 * (c2 * x) => (c1 * c2) * x
         if (isScalarConst(a) && b.op() == n.op() && isScalarConst(b.input(0)))

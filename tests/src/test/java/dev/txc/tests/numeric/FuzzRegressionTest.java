@@ -48,6 +48,18 @@ class FuzzRegressionTest {
         checkLongs(run1(c, "h", Tensor.ofLongs(DType.I64, sh(2), new long[] {5, -7})), DType.I64, sh(2), new long[] {0, 0}, "a * 0");
     }
 
+    /**
+     * -O2 reassociated float constants: (x * 1e300) * 1e10 became x * inf, NaN for x = 0 (NumPy: 0), and
+     * (1e-3 + x) + y became 1e-3 + (x + y), which rounds differently in f32 where x + y cancels.
+     */
+    @Test
+    void floatConstantsAreNotReassociated() {
+        var c = compile("fn f(x: f64[?]) = (x * 1e300) * 1e10\nfn g(x: f32[?], y: f32[?]) = (0.001 + x) + y\n");
+        check(run1(c, "f", f64(sh(3), 0, 1e-300, -1)), DType.F64, sh(3), new double[] {0, 1e300 * 1e-300 * 1e10, -INF}, "(x * 1e300) * 1e10");
+        // In f32: 0.001f + 16777216f rounds to 16777216f, then - 16777216f gives 0 (reassociated: 0.001f).
+        check(run1(c, "g", f32(sh(1), 16777216f), f32(sh(1), -16777216f)), DType.F32, sh(1), new double[] {0}, "(0.001 + x) + y");
+    }
+
     /** The interpreter compared integers as doubles in max/min/argmax: 2^63 - 2 and 2^63 - 1 tied. */
     @Test
     void integerExtremesCompareExactly() {
