@@ -74,16 +74,7 @@ class DifferentialTest {
 
         /** A shape that broadcasts to s: s itself, a suffix, some dims set to 1, or a scalar. */
         int[] broadcastable(int[] s) {
-            return switch (r.nextInt(4)) {
-                case 0 -> s.clone();
-                case 1 -> Arrays.copyOfRange(s, r.nextInt(s.length + 1), s.length);
-                case 2 -> {
-                    int[] o = s.clone();
-                    for (int k = 0; k < o.length; k++) if (r.nextBoolean()) o[k] = 1;
-                    yield o;
-                }
-                default -> new int[0];
-            };
+            return DifferentialTest.broadcastable(r, s);
         }
 
         E leaf(int[] s) {
@@ -401,6 +392,20 @@ class DifferentialTest {
         if (g.r.nextBoolean()) return g.params.get(g.r.nextInt(g.params.size())).shape().clone();
         int[][] options = {{}, {n}, {m}, {n, m}, {m, k}, {n, 1}, {2, n, m}, {k, n}, {g.dim(), g.dim()}, {g.dim()}, {2, g.dim(), g.dim()}};
         return options[g.r.nextInt(options.length)];
+    }
+
+    /** A shape that broadcasts to s: s itself, a suffix, some dims set to 1, or a scalar. */
+    static int[] broadcastable(Random r, int[] s) {
+        return switch (r.nextInt(4)) {
+            case 0 -> s.clone();
+            case 1 -> Arrays.copyOfRange(s, r.nextInt(s.length + 1), s.length);
+            case 2 -> {
+                int[] o = s.clone();
+                for (int k = 0; k < o.length; k++) if (r.nextBoolean()) o[k] = 1;
+                yield o;
+            }
+            default -> new int[0];
+        };
     }
 
     static Tensor value(Random r, DType d, int[] shape) {

@@ -101,16 +101,7 @@ class TypedDifferentialTest {
         }
 
         int[] broadcastable(int[] s) {
-            return switch (r.nextInt(4)) {
-                case 0 -> s.clone();
-                case 1 -> Arrays.copyOfRange(s, r.nextInt(s.length + 1), s.length);
-                case 2 -> {
-                    int[] o = s.clone();
-                    for (int k = 0; k < o.length; k++) if (r.nextBoolean()) o[k] = 1;
-                    yield o;
-                }
-                default -> new int[0];
-            };
+            return DifferentialTest.broadcastable(r, s);
         }
 
         String integer(DType t, int[] s, int depth) {
