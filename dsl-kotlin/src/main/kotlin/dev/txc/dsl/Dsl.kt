@@ -49,10 +49,11 @@ fun function(vararg inputs: Expr, body: FunctionScope.() -> Any?): TxFunction =
 
 /**
  * `scan` over the leading axis of [xs] with one carry: the new carry of each step, stacked.
- * `val hs = scan(xs, carry = h0) { xT, h -> tanh((W matmul h) + (U matmul xT)) }`; [reverse] walks from the end.
+ * `val hs = scan(xs, carry = h0) { xT, h -> tanh((W matmul h) + (U matmul xT)) }`; [reverse] walks from the end;
+ * [checkpoint] K makes reverse mode store every K-th carry and recompute the others.
  */
-fun scan(xs: Expr, carry: Any, reverse: Boolean = false, step: (Expr, Expr) -> Any): Expr =
-    Tx.scan(listOf(xs), listOf(carry), reverse) { e, c -> step(e[0], c[0]) }[0]
+fun scan(xs: Expr, carry: Any, reverse: Boolean = false, checkpoint: Int = 1, step: (Expr, Expr) -> Any): Expr =
+    Tx.scan(listOf(xs), listOf(carry), reverse, checkpoint) { e, c -> step(e[0], c[0]) }[0]
 
 /** `scan` over the leading axis of [xs] without carries: the value of each step, stacked (a map). */
 fun scan(xs: Expr, reverse: Boolean = false, step: (Expr) -> Any): Expr =

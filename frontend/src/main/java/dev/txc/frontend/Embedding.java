@@ -39,9 +39,10 @@ public final class Embedding {
      * {@code .tx} scan lowers (the same IR). {@code step} may be called more than once (weak initial carries are
      * settled on a trial run), so it must only build values.
      */
-    public static List<Operand> scan(DType floatX, List<?> sequences, List<?> inits, boolean reverse,
+    public static List<Operand> scan(DType floatX, List<?> sequences, List<?> inits, boolean reverse, int checkpoint,
                                      dev.txc.frontend.api.Lowering.Step step, SourceSpan at) {
         return guard(at, () -> {
+            if (checkpoint < 1) throw new FrontendError(at, "checkpoint must be a positive integer, got " + checkpoint);
             Lowerer l = lowerer(floatX);
             var seqs = new ArrayList<ScanLowering.Seq>();
             for (Object o : sequences) seqs.add(ScanLowering.sequence(l.tensor(value(l, o, at, "scan"), at, "a scan sequence"), "a sequence", at, reverse));
@@ -65,7 +66,7 @@ public final class Embedding {
                     depth[0] = outer.scanDepth;
                 }
             };
-            Value v = ScanLowering.scan(l, seqs, given, new ScanLowering.Names(names, spans, at, at), s, reverse);
+            Value v = ScanLowering.scan(l, seqs, given, new ScanLowering.Names(names, spans, at, at), s, reverse, checkpoint);
             Object r = result(v, at, "scan");
             return r instanceof Operand o ? List.of(o) : castList(r);
         });

@@ -545,6 +545,14 @@ public final class Tx {
 
     /** {@link #scan(List, List, ScanStep)} walking the sequences from the end when {@code reverse} (results stay in sequence order). */
     public static List<Expr> scan(List<?> sequences, List<?> inits, boolean reverse, ScanStep step) {
+        return scan(sequences, inits, reverse, 1, step);
+    }
+
+    /**
+     * {@link #scan(List, List, boolean, ScanStep)} whose reverse mode stores every {@code checkpoint}-th carry and
+     * recomputes the others ({@code scan(checkpoint=K)} in {@code .tx}; 1 stores every carry).
+     */
+    public static List<Expr> scan(List<?> sequences, List<?> inits, boolean reverse, int checkpoint, ScanStep step) {
         SourceSpan at = CallSite.here();
         Set<Shared> deps = new HashSet<>();
         var seqs = new ArrayList<Object>();
@@ -557,7 +565,7 @@ public final class Tx {
             for (Object o : r instanceof List<?> l ? l : List.of(r)) out.add(operand(o, deps, at));
             return out;
         };
-        List<Operand> r = lowered(() -> lowering().scan(seqs, ins, reverse, body, at));
+        List<Operand> r = lowered(() -> lowering().scan(seqs, ins, reverse, checkpoint, body, at));
         return r.stream().map(o -> wrap(o, deps, at)).toList();
     }
 

@@ -59,8 +59,8 @@ public final class Lowering {
      * {@code scan} (LANGUAGE.md section 8) over the leading axes of {@code sequences} (zipped) from {@code inits}: the
      * stacked new carries then the stacked extra outputs, as the {@code .tx} scan gives them.
      */
-    public List<Operand> scan(List<?> sequences, List<?> inits, boolean reverse, Step step, SourceSpan at) {
-        return Embedding.scan(floatX, sequences, inits, reverse, step, at);
+    public List<Operand> scan(List<?> sequences, List<?> inits, boolean reverse, int checkpoint, Step step, SourceSpan at) {
+        return Embedding.scan(floatX, sequences, inits, reverse, checkpoint, step, at);
     }
 
     /** {@code call} for a built-in that gives one tensor. */

@@ -21,6 +21,8 @@ class ApiScanTest {
             fn rnn(W: f64[H, H], U: f64[H, I], xs: f64[T, I], h0: f64[H]) = scan x_t in xs carry h = h0 { tanh(W @ h + U @ x_t) }
             fn rnn_grad(W: f64[H, H], U: f64[H, I], xs: f64[T, I], h0: f64[H]) =
                 grad(sum(scan x_t in xs carry h = h0 { tanh(W @ h + U @ x_t) }), [W, h0])
+            fn rnn_grad_ckpt(W: f64[H, H], U: f64[H, I], xs: f64[T, I], h0: f64[H]) =
+                grad(sum(scan(checkpoint=4) x_t in xs carry h = h0 { tanh(W @ h + U @ x_t) }), [W, h0])
             fn cum(xs: f64[N]) {
                 sums, squares = scan(reverse=true) x in xs carry s = 0 { t = s + x; (t, t * t) }
                 return sums, squares
@@ -50,6 +52,15 @@ class ApiScanTest {
                 h0 = tensor("h0", DType.F64, "H");
         assertSameIr("rnn", function("rnn", List.of(W, U, xs, h0), fn -> rnn(W, U, xs, h0)));
         assertSameIr("rnn_grad", function("rnn_grad", List.of(W, U, xs, h0), fn -> grad(sum(rnn(W, U, xs, h0)), List.of(W, h0))));
+        Expr ckpt = scan(List.of(xs), List.of(h0), false, 4, (x, h) -> tanh(W.matmul(h.get(0)).plus(U.matmul(x.get(0))))).getFirst();
+        assertSameIr("rnn_grad_ckpt", function("rnn_grad_ckpt", List.of(W, U, xs, h0), fn -> grad(sum(ckpt), List.of(W, h0))));
+    }
+
+    @Test
+    void checkpointMustBePositive() {
+        Expr xs = tensor("xs", DType.F64, "N");
+        var e = assertThrows(dev.txc.driver.api.TxException.class, () -> scan(List.of(xs), List.of(0.0), false, 0, (x, s) -> s.get(0).plus(x.get(0))));
+        assertTrue(e.getMessage().contains("checkpoint must be a positive integer, got 0"), e.getMessage());
     }
 
     @Test
