@@ -177,8 +177,7 @@ final class Lowerer {
         } catch (PoisonSignal e) {
             // reported elsewhere
         }
-        if (t != null) fe.failedShared.put(s.name().name(), t);
-        else fe.consts.put(s.name().name(), Value.POISON);
+        if (t != null) fe.failedShared.put(s.name().name(), t); // else Frontend records it in failedDecls
         return null;
     }
 
@@ -346,7 +345,7 @@ final class Lowerer {
         String name = u.name().name();
         TensorType st = fe.sharedType(name);
         if (st == null) {
-            if (fe.consts.get(name) instanceof Value.Poison) throw new PoisonSignal();
+            if (fe.failedDecls.contains(name)) throw new PoisonSignal();
             String what = scope.containsKey(name) ? "a local value" : fe.consts.containsKey(name) ? "a const" : null;
             throw new FrontendError(u.name().span(), "only shared variables can be updated with ':=', but '" + name + "' is "
                     + (what != null ? what : "not defined"));
