@@ -12,6 +12,8 @@ import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.TensorType;
+import dev.txc.ir.kernel.Kernel;
+import dev.txc.ir.kernel.Lowering;
 import dev.txc.runtime.ReduceOp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,8 +42,10 @@ final class FunctionEmitter {
     private final List<Object> pool = new ArrayList<>();
     private final Map<Object, Integer> poolIndex = new HashMap<>();
     private final List<KernelEmitter.Spec> kernels = new ArrayList<>();
+    /** Whether kernels get vector loops (the Vector API is in this JVM and the class will run in one that has it). */
+    private final boolean vectors;
     /** Kernel ids by structure: nodes computing the same thing on operands of the same dtypes share one method. */
-    private final Map<String, Integer> kernelIds = new HashMap<>();
+    private final Map<Kernel, Integer> kernelIds = new HashMap<>();
     /** Function-body values by their index in the frame array (an Object[]), which carries them from one part method to the next. */
     private final Map<Node, Integer> frame = new HashMap<>();
     private int parts;
@@ -56,7 +60,8 @@ final class FunctionEmitter {
     private MethodVisitor mv;
     private int next;
 
-    private FunctionEmitter(String className, List<String> sharedNames) {
+    private FunctionEmitter(String className, List<String> sharedNames, boolean vectors) {
+        this.vectors = vectors;
         this.className = className;
         this.sharedNames = sharedNames;
         this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
@@ -70,14 +75,14 @@ final class FunctionEmitter {
     /** The class bytes and the constant pool its constructor takes. */
     record Output(byte[] bytes, Object[] pool) {}
 
-    static Output emit(Function f, String className, List<String> sharedNames) {
-        var e = new FunctionEmitter(className, sharedNames);
+    static Output emit(Function f, String className, List<String> sharedNames, boolean vectors) {
+        var e = new FunctionEmitter(className, sharedNames, vectors);
         e.cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object",
                 new String[] {"dev/txc/runtime/CompiledFunction"});
         e.cw.visitField(ACC_PRIVATE | ACC_FINAL, "pool", "[Ljava/lang/Object;", null, null).visitEnd();
         e.constructor();
         e.call(f);
-        for (var k : e.kernels) KernelEmitter.emit(e.cw, k);
+        for (var k : e.kernels) KernelEmitter.emit(e.cw, k, e.vectors);
         e.dispatch();
         e.cw.visitEnd();
         return new Output(e.cw.toByteArray(), e.pool.toArray());
@@ -345,7 +350,7 @@ final class FunctionEmitter {
             case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
                  ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT,
                  CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE,
-                 GT, GE, AND, OR, XOR, WHERE, CLIP -> kernel(List.of(n));
+                 GT, GE, AND, OR, XOR, WHERE, CLIP, FUSED -> kernel(n);
             case SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN -> {
                 load(n.input(0));
                 mv.visitFieldInsn(GETSTATIC, "dev/txc/runtime/ReduceOp", ReduceOp.valueOf(n.op().name()).name(), "Ldev/txc/runtime/ReduceOp;");
@@ -427,7 +432,6 @@ final class FunctionEmitter {
                 opsCall(n.op() == Op.EXPAND_DIMS ? "expandDims" : "squeeze", d(ND_DESC + "[I"));
             }
             case SCAN -> scan(n);
-            case FUSED -> fused(n);
             case TUPLE_GET -> {
                 load(n.input(0));
                 push(mv, a.integer("index"));
@@ -464,58 +468,29 @@ final class FunctionEmitter {
         }
     }
 
-    /** A single elementwise node as a kernel: its operands are its inputs, minus inlined scalar constants. */
-    private void kernel(List<Node> body) {
-        var inputs = new ArrayList<Node>();
-        for (Node n : body)
-            for (Node in : n.inputs())
-                if (!body.contains(in) && !KernelEmitter.inlined(in) && !inputs.contains(in)) inputs.add(in);
-        emitKernel(inputs, inputs, List.of(), body, body.getLast(), inPlace.get(body.getLast()));
-    }
-
     /**
-     * A fused node as one kernel: its body's params stand for the operands; params used only as the shape of a
-     * broadcast inside the body are not loop operands but widen the loop's shape.
+     * An elementwise or fused node as its lowered kernel: prepares the loop over the kernel's inputs, runs it, leaves
+     * the output; with a target (a shared variable's index) the output goes into that variable's buffer when it fits.
+     * A kernel whose operands are all rank 0 is computed inline, in locals, without a loop.
      */
-    private void fused(Node n) {
-        Region r = n.region();
-        var body = new ArrayList<Node>();
-        for (Node b : schedule.block(r.results(), r.level(), new LinkedHashSet<>())) if (b.op() != Op.REGION_PARAM) body.add(b);
-        var shapeParams = new java.util.HashSet<Node>();
-        for (Node b : body) if (b.op() == Op.BROADCAST_TO) shapeParams.add(b.input(1));
-        var dataParams = new ArrayList<Node>();
-        var operands = new ArrayList<Node>();
-        var shapes = new ArrayList<Node>();
-        for (int k = 0; k < r.params().size(); k++) {
-            Node p = r.params().get(k);
-            if (shapeParams.contains(p)) shapes.add(n.input(k));
-            else {
-                dataParams.add(p);
-                operands.add(n.input(k));
-            }
-        }
-        emitKernel(dataParams, operands, shapes, body, r.results().getFirst(), inPlace.get(n));
-    }
-
-    /**
-     * Prepares the loop over {@code operands} (bound to {@code inputs} in the body), runs the kernel, leaves the
-     * output; with {@code target} (a shared variable's index) the output goes into that variable's buffer when it fits.
-     */
-    private void emitKernel(List<Node> inputs, List<Node> operands, List<Node> shapes, List<Node> body, Node out, Integer target) {
-        if (target == null && shapes.isEmpty() && out.tt().isScalar() && operands.stream().allMatch(o -> o.tt().isScalar())) {
-            scalarKernel(inputs, operands, body, out);
+    private void kernel(Node n) {
+        var low = Lowering.lower(n);
+        Kernel kernel = low.kernel();
+        Integer target = inPlace.get(n);
+        if (target == null && low.shapes().isEmpty() && kernel.operands().stream().allMatch(Kernel.Operand::scalar)) {
+            scalarKernel(low);
             return;
         }
-        var spec = new KernelEmitter.Spec(kernels.size(), inputs, body, List.of(out));
-        int id = kernelIds.computeIfAbsent(KernelEmitter.key(spec), k -> {
-            kernels.add(spec);
-            return spec.id();
+        int id = kernelIds.computeIfAbsent(kernel, k -> {
+            kernels.add(new KernelEmitter.Spec(kernels.size(), k));
+            return kernels.size() - 1;
         });
-        array(operands);
-        if (target == null) poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(out.dtype())}, "[Ldev/txc/runtime/DType;");
-        else poolLoad(Tensors.dtype(out.dtype()), "dev/txc/runtime/DType");
-        if (shapes.isEmpty()) mv.visitInsn(ACONST_NULL);
-        else array(shapes);
+        DType outType = kernel.operands().getFirst().dtype();
+        array(low.inputs());
+        if (target == null) poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(outType)}, "[Ldev/txc/runtime/DType;");
+        else poolLoad(Tensors.dtype(outType), "dev/txc/runtime/DType");
+        if (low.shapes().isEmpty()) mv.visitInsn(ACONST_NULL);
+        else array(low.shapes());
         if (target == null) {
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
         } else {
@@ -538,37 +513,32 @@ final class FunctionEmitter {
      * A kernel whose operands and result are all rank 0, computed in locals with the same scalar ops as a loop body
      * (so the same values), without preparing a Loop: the per-step cost of scalar recurrences.
      */
-    private void scalarKernel(List<Node> inputs, List<Node> operands, List<Node> body, Node out) {
-        var local = new HashMap<Node, Integer>();
-        for (int k = 0; k < inputs.size(); k++) {
-            load(operands.get(k));
-            CType t = CType.of(inputs.get(k).dtype());
-            opsCall("scalar" + t.name(), "(" + ND_DESC + ")" + t.desc);
-            local.put(inputs.get(k), storeScalar(t));
-        }
-        for (Node b : body) {
-            for (Node in : ScalarEmitter.scalarInputs(b)) pushScalar(in, local);
-            ScalarEmitter.emit(mv, b);
-            local.put(b, storeScalar(CType.of(b.dtype())));
-        }
-        pushScalar(out, local);
-        CType t = CType.of(out.dtype());
-        poolLoad(Tensors.dtype(out.dtype()), "dev/txc/runtime/DType");
-        opsCall("box" + t.name(), "(" + t.desc + "Ldev/txc/runtime/DType;)" + ND_DESC);
-    }
+    private void scalarKernel(Lowering.Lowered low) {
+        Kernel kernel = low.kernel();
+        var element = new ElementEmitter(mv, kernel, slots -> {
+            int s = next;
+            next += slots;
+            return s;
+        });
+        element.emit(new ElementEmitter.Access() {
+            @Override
+            public void load(int o) {
+                FunctionEmitter.this.load(low.inputs().get(o - 1));
+                CType t = CType.of(kernel.operands().get(o).dtype());
+                opsCall("scalar" + t.name(), "(" + ND_DESC + ")" + t.desc);
+            }
 
-    private int storeScalar(CType t) {
-        int v = next;
-        next += t.slots;
-        mv.visitVarInsn(t.store, v);
-        return v;
-    }
+            @Override
+            public void beforeStore(int o) { }
 
-    private void pushScalar(Node n, Map<Node, Integer> local) {
-        Integer slot = local.get(n);
-        if (slot != null) mv.visitVarInsn(CType.of(n.dtype()).load, slot);
-        else if (KernelEmitter.inlined(n)) CType.constant(mv, n.dtype(), n.constValue().getDouble(0), n.constValue().getLong(0));
-        else throw new IllegalStateException("scalar kernel operand not bound: " + n);
+            @Override
+            public void store(int o) {
+                DType d = kernel.operands().get(o).dtype();
+                CType t = CType.of(d);
+                poolLoad(Tensors.dtype(d), "dev/txc/runtime/DType");
+                opsCall("box" + t.name(), "(" + t.desc + "Ldev/txc/runtime/DType;)" + ND_DESC);
+            }
+        });
     }
 
     // ---- scan ----

@@ -23,9 +23,17 @@ public final class JvmCompiler {
      * the module's shared variables are passed to {@code call}.
      */
     public static Unit compile(Function f, List<String> sharedNames) {
+        return compile(f, sharedNames, dev.txc.runtime.VectorSupport.available());
+    }
+
+    /**
+     * As {@link #compile(Function, List)}; {@code vectors} gives kernels vector loops (jdk.incubator.vector), which
+     * only a JVM with that module can load: classes for standalone jars are compiled without them.
+     */
+    public static Unit compile(Function f, List<String> sharedNames, boolean vectors) {
         String name = PACKAGE + "Fn_" + f.name();
         try {
-            var out = FunctionEmitter.emit(f, name, sharedNames);
+            var out = FunctionEmitter.emit(f, name, sharedNames, vectors);
             return new Unit(name, out.bytes(), out.pool());
         } catch (org.objectweb.asm.MethodTooLargeException | org.objectweb.asm.ClassTooLargeException e) {
             // Methods are split to fit; only a class beyond the JVM's limits (65535 constants) gets here.

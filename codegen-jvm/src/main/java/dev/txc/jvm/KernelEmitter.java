@@ -2,27 +2,24 @@ package dev.txc.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import dev.txc.ir.Node;
-import dev.txc.ir.Op;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import dev.txc.ir.DType;
+import dev.txc.ir.kernel.Instr;
+import dev.txc.ir.kernel.Kernel;
+import dev.txc.ir.kernel.Kernel.Role;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 /**
- * Emits one elementwise kernel as a static method {@code k<id>(Loop, lo, hi)}: for each row of the loop, one
- * inner loop over primitive arrays computing every body node into locals and storing the outputs. A unit-stride
- * copy of the inner loop (which C2 can vectorize) runs when every streamed operand is contiguous along the row;
- * rank-0 inputs are read once before the loops; scalar constants are inlined.
+ * Renders one {@link Kernel} as a static method {@code k<id>(Loop, lo, hi)} running rows lo..hi of the loop: the
+ * loop nest the kernel text shows. Streamed operands' arrays and row strides are hoisted into locals, scalar
+ * operands and literals are loaded once; a row whose streamed operands all have stride 1 runs the vector loop (when
+ * the kernel has one and vectors are on) and a scalar tail, other rows a scalar loop stepping each operand by its
+ * stride.
  */
 final class KernelEmitter {
-    /**
-     * A kernel: {@code inputs} are the NDArray operands (after the outputs in the loop's operand order), {@code body}
-     * the elementwise nodes in dependency order, {@code outputs} the body nodes stored to fresh arrays.
-     */
-    record Spec(int id, List<Node> inputs, List<Node> body, List<Node> outputs) {
+    /** A kernel and the id its method is named by. */
+    record Spec(int id, Kernel kernel) {
         String methodName() {
             return "k" + id;
         }
@@ -31,72 +28,50 @@ final class KernelEmitter {
     static final String LOOP = "dev/txc/runtime/Loop";
     static final String DESC = "(L" + LOOP + ";II)V";
 
-    private final Spec spec;
+    private final Kernel k;
     private final MethodVisitor mv;
     private int next = 3;
-    private final int operands;
+    private final int n;
     private final int[] arr, stride, base;
-    private final boolean[] hoisted;
-    private final Map<Node, Integer> values = new HashMap<>();
+    private final boolean[] streamed;
+    private final ElementEmitter scalar;
+    private final VectorEmitter vector;
+    private final int species;
 
-    private KernelEmitter(ClassWriter cw, Spec spec) {
-        this.spec = spec;
+    private KernelEmitter(ClassWriter cw, Spec spec, boolean vectors) {
+        this.k = spec.kernel();
         this.mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, spec.methodName(), DESC, null, null);
-        this.operands = spec.outputs().size() + spec.inputs().size();
-        this.arr = new int[operands];
-        this.stride = new int[operands];
-        this.base = new int[operands];
-        this.hoisted = new boolean[operands];
+        this.n = k.operands().size();
+        this.arr = new int[n];
+        this.stride = new int[n];
+        this.base = new int[n];
+        this.streamed = new boolean[n];
+        this.scalar = new ElementEmitter(mv, k, this::take);
+        this.species = vectors && k.vector() ? take(1) : -1;
+        this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species) : null;
     }
 
-    static void emit(ClassWriter cw, Spec spec) {
-        new KernelEmitter(cw, spec).method();
+    static void emit(ClassWriter cw, Spec spec, boolean vectors) {
+        new KernelEmitter(cw, spec, vectors).method();
     }
 
-    private Node operand(int k) {
-        int nOut = spec.outputs().size();
-        return k < nOut ? spec.outputs().get(k) : spec.inputs().get(k - nOut);
-    }
-
-    private int local(CType t) {
+    private int take(int slots) {
         int s = next;
-        next += t.slots;
+        next += slots;
         return s;
     }
 
     private void method() {
         mv.visitCode();
-        int nOut = spec.outputs().size();
-        long streamed = 0;
-        for (int k = 0; k < operands; k++) {
-            Node n = operand(k);
-            hoisted[k] = k >= nOut && n.tt().isScalar();
-            loadArray(k);
-            if (hoisted[k]) {
-                mv.visitVarInsn(ALOAD, 0);
-                FunctionEmitter.push(mv, k);
-                mv.visitInsn(ICONST_0);
-                mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "base", "(II)I", false);
-                CType.arrayLoad(mv, n.dtype());
-                int v = local(CType.of(n.dtype()));
-                mv.visitVarInsn(CType.of(n.dtype()).store, v);
-                values.put(n, v);
-                continue;
-            }
-            streamed |= 1L << k;
-            arr[k] = next++;
-            mv.visitVarInsn(ASTORE, arr[k]);
-            stride[k] = next++;
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitFieldInsn(GETFIELD, LOOP, "innerStride", "[I");
-            FunctionEmitter.push(mv, k);
-            mv.visitInsn(IALOAD);
-            mv.visitVarInsn(ISTORE, stride[k]);
-            base[k] = next++;
+        long mask = 0;
+        for (int o = 0; o < n; o++) {
+            streamed[o] = k.operands().get(o).role() == Role.OUT || !k.operands().get(o).scalar();
+            if (streamed[o]) mask |= 1L << o;
         }
-        int unit = next++, row = next++, len = next++, j = next++;
+        hoist();
+        int unit = take(1), row = take(1), len = take(1), j = take(1);
         mv.visitVarInsn(ALOAD, 0);
-        mv.visitLdcInsn(streamed);
+        mv.visitLdcInsn(mask);
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "allUnit", "(J)Z", false);
         mv.visitVarInsn(ISTORE, unit);
         mv.visitVarInsn(ILOAD, 1);
@@ -110,19 +85,19 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, row);
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "length", "(I)I", false);
         mv.visitVarInsn(ISTORE, len);
-        for (int k = 0; k < operands; k++) {
-            if (hoisted[k]) continue;
-            mv.visitVarInsn(ALOAD, 0);
-            FunctionEmitter.push(mv, k);
-            mv.visitVarInsn(ILOAD, row);
-            mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "base", "(II)I", false);
-            mv.visitVarInsn(ISTORE, base[k]);
+        for (int o = 0; o < n; o++) {
+            if (!streamed[o]) continue;
+            rowBase(o, row);
+            mv.visitVarInsn(ISTORE, base[o]);
         }
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, j);
         mv.visitVarInsn(ILOAD, unit);
         mv.visitJumpInsn(IFEQ, strided);
-        innerLoop(j, len, nextRow, true);
+        if (vector != null) vectorLoop(j, len);
+        scalarLoop(j, len, nextRow, true);
         mv.visitLabel(strided);
-        innerLoop(j, len, nextRow, false);
+        scalarLoop(j, len, nextRow, false);
         mv.visitLabel(nextRow);
         mv.visitIincInsn(row, 1);
         mv.visitJumpInsn(GOTO, rowLoop);
@@ -132,115 +107,128 @@ final class KernelEmitter {
         mv.visitEnd();
     }
 
-    private void loadArray(int k) {
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, LOOP, "data", "[Ljava/lang/Object;");
-        FunctionEmitter.push(mv, k);
-        mv.visitInsn(AALOAD);
-        mv.visitTypeInsn(CHECKCAST, CType.arrayDesc(operand(k).dtype()));
+    /** Arrays and strides of streamed operands; scalar operands' values (and their broadcasts) and literal vectors. */
+    private void hoist() {
+        if (species >= 0) VectorEmitter.loadSpecies(mv, k, species);
+        for (int o = 0; o < n; o++) {
+            loadArray(o);
+            if (streamed[o]) {
+                arr[o] = take(1);
+                mv.visitVarInsn(ASTORE, arr[o]);
+                stride[o] = take(1);
+                mv.visitVarInsn(ALOAD, 0);
+                mv.visitFieldInsn(GETFIELD, LOOP, "innerStride", "[I");
+                FunctionEmitter.push(mv, o);
+                mv.visitInsn(IALOAD);
+                mv.visitVarInsn(ISTORE, stride[o]);
+                base[o] = take(1);
+                continue;
+            }
+            mv.visitVarInsn(ALOAD, 0);
+            FunctionEmitter.push(mv, o);
+            mv.visitInsn(ICONST_0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "base", "(II)I", false);
+            DType t = k.operands().get(o).dtype();
+            CType.arrayLoad(mv, t);
+            int slot = take(CType.of(t).slots);
+            mv.visitVarInsn(CType.of(t).store, slot);
+            for (int id = 0; id < k.body().size(); id++)
+                if (k.body().get(id) instanceof Instr.Load l && l.operand() == o) bindInvariant(id, slot, t);
+        }
+        if (vector == null) return;
+        for (int id = 0; id < k.body().size(); id++) {
+            if (!(k.body().get(id) instanceof Instr.Lit c)) continue;
+            vector.hoist(id, () -> CType.constant(mv, c.dtype(), c.f(), c.i()));
+        }
     }
 
-    /** for (j = 0; j < len; j++) element, indexing base + j (unit) or base advanced by the stride (strided). */
-    private void innerLoop(int j, int len, Label exit, boolean unit) {
-        Label head = new Label();
-        mv.visitInsn(ICONST_0);
+    private void bindInvariant(int id, int slot, DType t) {
+        scalar.bind(id, slot);
+        if (vector != null) vector.hoist(id, () -> mv.visitVarInsn(CType.of(t).load, slot));
+    }
+
+    private void loadArray(int o) {
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitFieldInsn(GETFIELD, LOOP, "data", "[Ljava/lang/Object;");
+        FunctionEmitter.push(mv, o);
+        mv.visitInsn(AALOAD);
+        mv.visitTypeInsn(CHECKCAST, CType.arrayDesc(k.operands().get(o).dtype()));
+    }
+
+    private void rowBase(int o, int row) {
+        mv.visitVarInsn(ALOAD, 0);
+        FunctionEmitter.push(mv, o);
+        mv.visitVarInsn(ILOAD, row);
+        mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "base", "(II)I", false);
+    }
+
+    /** for (; j < species.loopBound(len); j += species.length()) one vector step; leaves j at the tail's start. */
+    private void vectorLoop(int j, int len) {
+        int bound = take(1), step = take(1);
+        mv.visitVarInsn(ALOAD, species);
+        mv.visitVarInsn(ILOAD, len);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "loopBound", "(I)I", true);
+        mv.visitVarInsn(ISTORE, bound);
+        mv.visitVarInsn(ALOAD, species);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
+        mv.visitVarInsn(ISTORE, step);
+        Label head = new Label(), done = new Label();
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, j);
+        mv.visitVarInsn(ILOAD, bound);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        vector.emit(o -> index(o, j, true));
+        mv.visitVarInsn(ILOAD, j);
+        mv.visitVarInsn(ILOAD, step);
+        mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, j);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(done);
+    }
+
+    /** for (; j < len; j++) one element, indexing base + j (unit) or a base advanced by the stride (strided). */
+    private void scalarLoop(int j, int len, Label exit, boolean unit) {
+        Label head = new Label();
         mv.visitLabel(head);
         mv.visitVarInsn(ILOAD, j);
         mv.visitVarInsn(ILOAD, len);
         mv.visitJumpInsn(IF_ICMPGE, exit);
-        element(j, unit);
+        scalar.emit(new ElementEmitter.Access() {
+            @Override
+            public void load(int o) {
+                index(o, j, unit);
+                CType.arrayLoad(mv, k.operands().get(o).dtype());
+            }
+
+            @Override
+            public void beforeStore(int o) {
+                index(o, j, unit);
+            }
+
+            @Override
+            public void store(int o) {
+                CType.arrayStore(mv, k.operands().get(o).dtype());
+            }
+        });
         if (!unit) {
-            for (int k = 0; k < operands; k++) {
-                if (hoisted[k]) continue;
-                mv.visitVarInsn(ILOAD, base[k]);
-                mv.visitVarInsn(ILOAD, stride[k]);
+            for (int o = 0; o < n; o++) {
+                if (!streamed[o]) continue;
+                mv.visitVarInsn(ILOAD, base[o]);
+                mv.visitVarInsn(ILOAD, stride[o]);
                 mv.visitInsn(IADD);
-                mv.visitVarInsn(ISTORE, base[k]);
+                mv.visitVarInsn(ISTORE, base[o]);
             }
         }
         mv.visitIincInsn(j, 1);
         mv.visitJumpInsn(GOTO, head);
     }
 
-    private void index(int k, int j, boolean unit) {
-        mv.visitVarInsn(ALOAD, arr[k]);
-        mv.visitVarInsn(ILOAD, base[k]);
+    private void index(int o, int j, boolean unit) {
+        mv.visitVarInsn(ALOAD, arr[o]);
+        mv.visitVarInsn(ILOAD, base[o]);
         if (unit) {
             mv.visitVarInsn(ILOAD, j);
             mv.visitInsn(IADD);
         }
-    }
-
-    private void element(int j, boolean unit) {
-        var local = new HashMap<>(values);
-        int nOut = spec.outputs().size();
-        for (int k = nOut; k < operands; k++) {
-            if (hoisted[k]) continue;
-            Node in = operand(k);
-            index(k, j, unit);
-            CType.arrayLoad(mv, in.dtype());
-            CType t = CType.of(in.dtype());
-            int v = local(t);
-            mv.visitVarInsn(t.store, v);
-            local.put(in, v);
-        }
-        for (Node n : spec.body()) {
-            for (Node in : ScalarEmitter.scalarInputs(n)) push(in, local);
-            ScalarEmitter.emit(mv, n);
-            CType t = CType.of(n.dtype());
-            int v = local(t);
-            mv.visitVarInsn(t.store, v);
-            local.put(n, v);
-        }
-        for (int k = 0; k < nOut; k++) {
-            Node o = operand(k);
-            index(k, j, unit);
-            push(o, local);
-            CType.arrayStore(mv, o.dtype());
-        }
-    }
-
-    private void push(Node n, Map<Node, Integer> local) {
-        Integer slot = local.get(n);
-        if (slot != null) {
-            mv.visitVarInsn(CType.of(n.dtype()).load, slot);
-            return;
-        }
-        if (n.op() != Op.CONST || !n.tt().isScalar()) throw new IllegalStateException("kernel operand not bound: " + n);
-        var v = n.constValue();
-        CType.constant(mv, n.dtype(), v.getDouble(0), v.getLong(0));
-    }
-
-    /**
-     * The kernel's structure, which is all its code depends on: operand dtypes and ranks (rank 0 is hoisted), and
-     * each body node's op, attributes, dtype and inputs (an operand, an earlier body node, or an inlined constant).
-     */
-    static String key(Spec spec) {
-        var ref = new HashMap<Node, String>();
-        var sb = new StringBuilder();
-        int k = 0;
-        for (Node in : spec.inputs()) {
-            ref.put(in, "o" + k++);
-            sb.append(in.dtype().spelling()).append(in.tt().isScalar() ? "s " : "a ");
-        }
-        sb.append('|');
-        int b = 0;
-        for (Node n : spec.body()) {
-            sb.append(n.op().spelling()).append(n.attrs()).append(':').append(n.dtype().spelling()).append('(');
-            for (Node in : ScalarEmitter.scalarInputs(n)) {
-                String r = ref.get(in);
-                sb.append(r != null ? r : "c" + in.dtype().spelling() + "=" + in.constValue()).append(',');
-            }
-            sb.append(") ");
-            ref.put(n, "b" + b++);
-        }
-        for (Node o : spec.outputs()) sb.append("->").append(ref.getOrDefault(o, "?" + o.dtype().spelling() + o.tt().isScalar()));
-        return sb.toString();
-    }
-
-    /** Whether a node is inlined into kernels as a literal rather than passed as an array. */
-    static boolean inlined(Node n) {
-        return n.op() == Op.CONST && n.tt().isScalar();
     }
 }

@@ -27,31 +27,37 @@ public final class JvmEngine implements Engine {
     @Override
     public Program load(Module m) {
         Map<String, JvmCompiler.Unit> units = new HashMap<>();
-        for (JvmCompiler.Unit u : compile(m)) units.put(binaryName(u), u);
+        for (JvmCompiler.Unit u : compile(m, dev.txc.runtime.VectorSupport.available())) units.put(binaryName(u), u);
         return new CompiledModel(ModelSpecs.of(m, "module"), name -> JvmCompiler.load(units.get(name)));
     }
 
-    /** Every class of {@code m} (a lowered module): each function's, then the classes of its parameters' defaults. */
-    static List<JvmCompiler.Unit> compile(Module m) {
+    /**
+     * Every class of {@code m} (a lowered module): each function's, then the classes of its parameters' defaults;
+     * with vector loops when {@code vectors}.
+     */
+    static List<JvmCompiler.Unit> compile(Module m, boolean vectors) {
         List<String> shared = m.shared().stream().map(SharedVar::name).toList();
         var out = new ArrayList<JvmCompiler.Unit>();
         for (Function f : m.functions()) {
-            out.add(checked(JvmCompiler.compile(f, shared), f.name()));
+            out.add(checked(JvmCompiler.compile(f, shared, vectors), f.name()));
             for (int k = 0; k < f.params().size(); k++) {
                 Node d = f.defaults().get(f.paramName(k));
                 if (d == null) continue;
                 // A default is a function of the parameters before it.
                 var g = new Function(defaultName(f, f.paramName(k)), f.params().subList(0, k), Map.of(),
                         List.of(new Function.Output(f.paramName(k), d)), List.of(), f.locs());
-                out.add(checked(JvmCompiler.compile(g, shared), g.name()));
+                out.add(checked(JvmCompiler.compile(g, shared, vectors), g.name()));
             }
         }
         return out;
     }
 
-    /** The classes of {@code m} as the runtime stores them. */
+    /**
+     * The classes of {@code m} as a standalone jar stores them: without vector loops, since the JVM that runs the jar
+     * may lack jdk.incubator.vector (see DECISIONS.md).
+     */
     static List<ModelBundle.ClassFile> classFiles(Module m) {
-        return compile(m).stream().map(u -> new ModelBundle.ClassFile(binaryName(u), u.bytes(), u.pool())).toList();
+        return compile(m, false).stream().map(u -> new ModelBundle.ClassFile(binaryName(u), u.bytes(), u.pool())).toList();
     }
 
     /** The name of the function computing the default of {@code param}. */

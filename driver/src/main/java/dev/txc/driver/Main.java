@@ -250,6 +250,7 @@ public final class Main {
         Compiler.function(c.parsed(), fnName, p.file());
         Module m = c.upTo(engine.stage());
         Compiler.function(m, fnName, p.file());
+        if (verbose && engine instanceof JvmEngine) err.println("txc: kernels: " + dev.txc.runtime.VectorSupport.describe());
         ModelSpec spec = ModelSpecs.of(m, p.file());
         ModelState state = InitialState.of(m, c.sources());
         Runner.run(spec, load(engine, m, c), state, options, out, err, terminal);
@@ -369,10 +370,21 @@ public final class Main {
                 out.print("# ---- IR after " + pass + " (@" + f.name() + ") ----\n" + IrText.print(f, locs) + "\n");
         });
         if (dumps) out.print("# ---- IR at stage " + stageName(stage) + " ----\n");
-        out.print(fnName == null ? IrText.print(m, locs) : IrText.print(Compiler.function(m, fnName, p.file()), locs));
+        if (stage == Pipeline.Stage.LOWERED && !locs) out.print(lowered(m, fnName, p));
+        else out.print(fnName == null ? IrText.print(m, locs) : IrText.print(Compiler.function(m, fnName, p.file()), locs));
         for (String pass : after)
             if (!ran.contains(pass)) err.println("note: pass '" + pass + "' did not run (the pipeline stops at stage " + stageName(stage) + ", or the optimization level skips it)");
         return 0;
+    }
+
+    /** The lowered stage: each function as fused, then the kernels its elementwise and fused nodes run. */
+    private static String lowered(Module m, String fnName, CommandLine.Parsed p) {
+        if (fnName != null) return dev.txc.ir.kernel.LoweredText.print(Compiler.function(m, fnName, p.file()));
+        var sb = new StringBuilder();
+        for (var s : m.shared()) sb.append(IrText.sharedDecl(s)).append('\n');
+        if (!m.shared().isEmpty() && !m.functions().isEmpty()) sb.append('\n');
+        for (int k = 0; k < m.functions().size(); k++) sb.append(k > 0 ? "\n" : "").append(dev.txc.ir.kernel.LoweredText.print(m.functions().get(k)));
+        return sb.toString();
     }
 
     // ---- dot ----

@@ -174,6 +174,7 @@ public final class IrParser {
         } else {
             var vals = new ArrayList<String>();
             var shape = new ArrayList<Integer>();
+            leafDepth = -1;
             nested(vals, shape, 0);
             init = new SharedVar.Init.Value(tensor(t.dtype(), shape.stream().mapToInt(Integer::intValue).toArray(), vals));
         }
@@ -263,6 +264,7 @@ public final class IrParser {
         if (op == Op.CONST) {
             var vals = new ArrayList<String>();
             var shape = new ArrayList<Integer>();
+            leafDepth = -1;
             nested(vals, shape, 0);
             expect(":");
             TensorType t = type().tensor();
@@ -398,6 +400,9 @@ public final class IrParser {
         return new TensorType(d, dims);
     }
 
+    /** The depth of the scalars of the nested literal being read (all at one depth), or -1 before the first. */
+    private int leafDepth = -1;
+
     /** Reads a nested list literal, appending scalar texts to {@code vals} and recording the shape. */
     private void nested(List<String> vals, List<Integer> shape, int depth) {
         if (accept("[")) {
@@ -408,10 +413,14 @@ public final class IrParser {
                 n++;
             }
             expect("]");
-            if (shape.size() == depth) shape.add(n);
+            // Inner lists close first: the shape is filled in by depth, not in the order lists end.
+            while (shape.size() <= depth) shape.add(-1);
+            if (shape.get(depth) == -1) shape.set(depth, n);
             else if (shape.get(depth) != n) throw error("ragged literal");
             return;
         }
+        if (shape.size() > depth || (leafDepth >= 0 && leafDepth != depth)) throw error("ragged literal");
+        leafDepth = depth;
         Tok t = peek();
         if (!(t.kind().equals("number") || t.text().equals("true") || t.text().equals("false") || t.text().equals("nan") || t.text().equals("inf")))
             throw error("expected a literal value, found '" + t.text() + "'");

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class IrText {
     private final StringBuilder out = new StringBuilder();
     private final Deque<Map<Node, String>> scopes = new ArrayDeque<>();
+    private final Map<Node, String> printed = new java.util.LinkedHashMap<>();
     private final Schedule schedule = new Schedule();
     private final Map<Node, SourceSpan> locs;
     private final boolean withLocs;
@@ -45,6 +46,13 @@ public final class IrText {
         var p = new IrText(f.locs(), withLocs);
         p.function(f);
         return p.out.toString();
+    }
+
+    /** The name {@link #print(Function)} gives each node of f (nested regions included), e.g. {@code "%3"}. */
+    public static Map<Node, String> valueNames(Function f) {
+        var p = new IrText(f.locs(), false);
+        p.function(f);
+        return p.printed;
     }
 
     private void function(Function f) {
@@ -99,6 +107,7 @@ public final class IrText {
         if (withLocs && loc != null) out.append(" loc(").append(quote(loc.file())).append(':').append(loc.line()).append(':').append(loc.col()).append(')');
         out.append('\n');
         scopes.peek().put(n, v);
+        printed.putIfAbsent(n, v);
     }
 
     private void region(Region r, String indent) {

@@ -16,6 +16,26 @@ class IrTextTest {
         return new Function("f", List.of(x), Map.of(), List.of(new Function.Output("s", s), new Function.Output("t", total), new Function.Output("m", m)), List.of(), Map.of());
     }
 
+    /** Nested literals of rank 2 and 3 parse back (inner lists close first; the shape is filled by depth). */
+    @Test
+    void nestedLiteralsRoundTrip() {
+        String text = """
+            shared @X : f64[2, 3] = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+
+            func @f() -> (y) {
+              %0 = const [[[1, 2]], [[3, 4]], [[5, 6]]] : i32[3, 1, 2]
+              return %0
+            }
+            """;
+        Module m = IrParser.parseModule("t.tir", text);
+        assertEquals(text, IrText.print(m));
+        var x = ((SharedVar.Init.Value) m.shared().getFirst().init()).value();
+        assertArrayEquals(new int[] {2, 3}, x.shape());
+        assertEquals(6.0, x.getDouble(5));
+        assertThrows(RuntimeException.class, () -> IrParser.parseModule("t.tir", "shared @X : f64[2, 2] = [[1.0, 2.0], [3.0]]\n"));
+        assertThrows(RuntimeException.class, () -> IrParser.parseModule("t.tir", "shared @X : f64[2] = [1.0, [2.0]]\n"));
+    }
+
     @Test
     void nodesAreInterned() {
         Node a = Ir.param("a", TensorType.scalar(DType.F64));

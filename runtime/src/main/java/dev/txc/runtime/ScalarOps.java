@@ -19,8 +19,8 @@ public final class ScalarOps {
 
     // ---------------------------------------------------------------- float-only unary
 
-    public static double exp(double x) { return Math.exp(x); }
-    public static float exp(float x) { return (float) Math.exp(x); }
+    public static double exp(double x) { return Exp.exp(x); }
+    public static float exp(float x) { return Exp.exp(x); }
 
     /** 2^x; exact for integer x (Math.pow is exact whenever the result is representable). */
     public static double exp2(double x) { return Math.pow(2.0, x); }
@@ -133,16 +133,11 @@ public final class ScalarOps {
     }
     public static float atanh(float x) { return (float) atanh((double) x); }
 
-    /**
-     * 1 / (1 + e^-x) without overflow and without a branch on the sign (mispredicted on mixed signs): with
-     * e = exp(-|x|) and r = 1 / (1 + e), sigmoid is r for x >= 0 and e r below; the factor max(e, [x >= 0]) picks it.
-     */
+    /** 1 / (1 + e^-x) without overflow: e = exp(-|x|), r = 1 / (1 + e); r for x >= 0, e r below (Exp.sigmoid). */
     public static double sigmoid(double x) {
-        double e = Math.exp(-Math.abs(x));
-        double r = 1 / (1 + e);
-        return r * Math.max(e, 0.5 + 0.5 * Math.copySign(1.0, x));
+        return Exp.sigmoid(x);
     }
-    public static float sigmoid(float x) { return (float) sigmoid((double) x); }
+    public static float sigmoid(float x) { return Exp.sigmoid(x); }
 
     /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), which never overflows. */
     public static double softplus(double x) {

@@ -10,6 +10,7 @@ import dev.txc.ir.IrParser;
 import dev.txc.ir.IrText;
 import dev.txc.ir.Module;
 import dev.txc.ir.Verifier;
+import dev.txc.ir.kernel.LoweredText;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
 import java.io.IOException;
@@ -86,6 +87,7 @@ class GoldenTest {
         if (passes != null) m = Pipeline.runPasses(m, passes, new PassContext(opt, DType.F64));
         else if (st.find()) m = Pipeline.run(m, Pipeline.Stage.parse(st.group(1)), new PassContext(opt, DType.F64));
         for (Function f : m.functions()) Verifier.verify(f, passes != null ? passes.contains("grad") : !(st.reset().find() && st.group(1).equals("parsed")));
+        if (passes == null && st.reset().find() && st.group(1).equals("lowered")) return lowered(file, m);
         String printed = IrText.print(m);
         roundTrip(file, m, printed);
         return printed;
@@ -99,6 +101,31 @@ class GoldenTest {
         String printed = IrText.print(out);
         roundTrip(file, out, printed);
         return printed;
+    }
+
+    /**
+     * The lowered stage of every function: the fused function, then its kernels. Each function's part parses back to
+     * the same nodes, and its kernel text parses back to the kernels of that function's own lowering.
+     */
+    static String lowered(Path file, Module m) {
+        var sb = new StringBuilder();
+        for (Function f : m.functions()) {
+            String text = LoweredText.print(f);
+            int cut = text.indexOf("kernels @");
+            String fn = cut < 0 ? text : text.substring(0, cut);
+            Function back = IrParser.parseModule(file + " (printed)", sharedDecls(m) + fn).function(f.name());
+            assertEquals(fn, IrText.print(back), "function text of " + f.name() + " does not round-trip");
+            if (cut >= 0) LoweredText.check(back, text.substring(cut));
+            assertEquals(text, LoweredText.print(back), "lowered text of " + f.name() + " does not round-trip");
+            sb.append(sb.isEmpty() ? "" : "\n").append(text);
+        }
+        return sb.toString();
+    }
+
+    private static String sharedDecls(Module m) {
+        var sb = new StringBuilder();
+        for (var s : m.shared()) sb.append(IrText.sharedDecl(s)).append('\n');
+        return sb.toString();
     }
 
     static int optLevel(String text) {

@@ -1,0 +1,183 @@
+package dev.txc.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.txc.ir.DType;
+import dev.txc.ir.kernel.ElementwiseOps;
+import dev.txc.ir.kernel.Instr;
+import dev.txc.ir.kernel.Kernel;
+import java.util.Arrays;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Bytecode computing one vector of a kernel's elements with the JDK Vector API (jdk.incubator.vector): loads are
+ * {@code fromArray}, each op its {@link ElementwiseOps} vector form ({@code lanewise}, {@code compare} to a mask,
+ * or a short composite), stores {@code intoArray}. Emitted only for kernels with a {@link Kernel#vectorType()} and
+ * only when the module is in the compiling JVM; C2 turns the calls into SIMD instructions (SVML for exp, log, tanh).
+ */
+final class VectorEmitter {
+    private static final String PKG = "jdk/incubator/vector/";
+    static final String SPECIES = "L" + PKG + "VectorSpecies;";
+    private static final String VECTOR = "L" + PKG + "Vector;";
+    private static final String MASK = "L" + PKG + "VectorMask;";
+
+    private final MethodVisitor mv;
+    private final Kernel k;
+    private final String cls, vdesc, prim, arr;
+    private final int[] slots;
+    private final ElementEmitter.IntAllocator locals;
+    private final int species;
+
+    VectorEmitter(MethodVisitor mv, Kernel k, ElementEmitter.IntAllocator locals, int species) {
+        this.mv = mv;
+        this.k = k;
+        DType t = k.vectorType();
+        this.cls = PKG + (t == DType.F64 ? "DoubleVector" : "FloatVector");
+        this.vdesc = "L" + cls + ";";
+        this.prim = t == DType.F64 ? "D" : "F";
+        this.arr = "[" + prim;
+        this.slots = new int[k.body().size()];
+        Arrays.fill(slots, -1);
+        this.locals = locals;
+        this.species = species;
+    }
+
+    /** Loads the species of the kernel's vector type into local {@code slot}. */
+    static void loadSpecies(MethodVisitor mv, Kernel k, int slot) {
+        String cls = PKG + (k.vectorType() == DType.F64 ? "DoubleVector" : "FloatVector");
+        mv.visitFieldInsn(GETSTATIC, cls, "SPECIES_PREFERRED", SPECIES);
+        mv.visitVarInsn(ASTORE, slot);
+    }
+
+    /** Broadcasts loop-invariant value {@code id}, whose scalar is pushed by {@code pushScalar}, into a vector local. */
+    void hoist(int id, Runnable pushScalar) {
+        mv.visitVarInsn(ALOAD, species);
+        pushScalar.run();
+        mv.visitMethodInsn(INVOKESTATIC, cls, "broadcast", "(" + SPECIES + prim + ")" + vdesc, false);
+        slots[id] = local();
+    }
+
+    /** Emits one vector step: {@code index} pushes the array and start index of a streamed operand. */
+    void emit(java.util.function.IntConsumer index) {
+        int[] saved = slots.clone();
+        for (int id = 0; id < k.body().size(); id++) {
+            switch (k.body().get(id)) {
+                case Instr.Load l -> {
+                    if (slots[id] >= 0) continue;
+                    mv.visitVarInsn(ALOAD, species);
+                    index.accept(l.operand());
+                    mv.visitMethodInsn(INVOKESTATIC, cls, "fromArray", "(" + SPECIES + arr + "I)" + vdesc, false);
+                    slots[id] = local();
+                }
+                case Instr.Lit c -> { }
+                case Instr.Apply a -> apply(id, a);
+                case Instr.Store s -> {
+                    mv.visitVarInsn(ALOAD, slots[s.arg()]);
+                    index.accept(s.operand());
+                    mv.visitMethodInsn(INVOKEVIRTUAL, cls, "intoArray", "(" + arr + "I)V", false);
+                }
+            }
+        }
+        System.arraycopy(saved, 0, slots, 0, slots.length);
+    }
+
+    private int local() {
+        int s = locals.take(1);
+        mv.visitVarInsn(ASTORE, s);
+        return s;
+    }
+
+    private void apply(int id, Instr.Apply a) {
+        var args = a.args();
+        switch (ElementwiseOps.of(a.op()).vec()) {
+            case ElementwiseOps.Vec.None n -> throw new IllegalStateException("no vector form: " + a.op().spelling());
+            case ElementwiseOps.Vec.Identity i -> {
+                slots[id] = slots[args.getFirst()];
+                return;
+            }
+            case ElementwiseOps.Vec.Lanewise l -> {
+                if (args.size() == 1) unary(args.getFirst(), l.operator());
+                else binary(args.get(0), l.operator(), args.get(1));
+            }
+            case ElementwiseOps.Vec.Compare c -> {
+                load(args.get(0));
+                operator(c.comparison());
+                load(args.get(1));
+                mv.visitMethodInsn(INVOKEVIRTUAL, cls, "compare", "(L" + PKG + "VectorOperators$Comparison;" + VECTOR + ")" + MASK, false);
+            }
+            case ElementwiseOps.Vec.Composite c -> composite(c.form(), args);
+            case ElementwiseOps.Vec.Call c -> {
+                load(args.getFirst());
+                mv.visitMethodInsn(INVOKESTATIC, "dev/txc/runtime/VectorMath", c.method(), "(" + vdesc + ")" + vdesc, false);
+            }
+        }
+        slots[id] = local();
+    }
+
+    private void composite(ElementwiseOps.Vec.Form form, java.util.List<Integer> args) {
+        switch (form) {
+            case WHERE -> { // c ? a : b = b.blend(a, c)
+                load(args.get(2));
+                load(args.get(1));
+                load(args.get(0));
+                mv.visitMethodInsn(INVOKEVIRTUAL, cls, "blend", "(" + VECTOR + MASK + ")" + vdesc, false);
+            }
+            case CLIP -> { // min(max(x, lo), hi)
+                binary(args.get(0), "MAX", args.get(1));
+                operator("MIN");
+                load(args.get(2));
+                lanewiseBinary();
+            }
+            case RELU -> { // max(x, 0): NaN stays NaN, -0 gives +0, as ScalarOps.relu
+                load(args.getFirst());
+                operator("MAX");
+                scalar(0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Binary;" + prim + ")" + vdesc, false);
+            }
+        }
+    }
+
+    private void scalar(int v) {
+        if (prim.equals("D")) mv.visitLdcInsn((double) v);
+        else mv.visitLdcInsn((float) v);
+    }
+
+    private void unary(int a, String operator) {
+        load(a);
+        operator(operator);
+        lanewiseUnary();
+    }
+
+    private void binary(int a, String operator, int b) {
+        load(a);
+        operator(operator);
+        load(b);
+        lanewiseBinary();
+    }
+
+    private void lanewiseUnary() {
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Unary;)" + vdesc, false);
+    }
+
+    private void lanewiseBinary() {
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Binary;" + VECTOR + ")" + vdesc, false);
+    }
+
+    private void load(int id) {
+        if (slots[id] < 0) throw new IllegalStateException("vector value %" + id + " used before it is computed");
+        mv.visitVarInsn(ALOAD, slots[id]);
+    }
+
+    /** GETSTATIC VectorOperators.name with the field's declared type (Unary, Binary, Associative, Comparison). */
+    private void operator(String name) {
+        mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", name, "L" + fieldType(name).getName().replace('.', '/') + ";");
+    }
+
+    private static Class<?> fieldType(String name) {
+        try {
+            return Class.forName("jdk.incubator.vector.VectorOperators").getField(name).getType();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no VectorOperators." + name, e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.txc.runtime;
+
+/**
+ * The exponential txc computes, in one sequence of correctly rounded IEEE operations (no fused multiply-add, no
+ * table) that {@link VectorMath} repeats lane by lane, so a kernel's vector loop, its scalar tail and its scalar
+ * loop give the same bits for the same input, whatever the JIT has compiled.
+ *
+ * <p>x = k ln 2 + r with k = rint(x / ln 2) (found by adding 1.5 * 2^52, whose low mantissa bits then hold k) and
+ * |r| <= ln 2 / 2 (ln 2 split in a high part with trailing zero bits, so k ln2_hi is exact); e^r by its Taylor
+ * polynomial to r^13, summed as 1 + (r + r^2 q(r)) (truncation below 2^-57 relative); 2^k applied as two halves so that results near overflow and
+ * in the subnormal range round once. Measured against StrictMath.exp on 10^7 random arguments over [-745, 710]: at
+ * most 1 ulp (ExpTest). f32: the same in float arithmetic, the polynomial to r^7, within 2 float ulps.
+ */
+public final class Exp {
+    private Exp() {}
+
+    static final double LOG2E = 1.4426950408889634;
+    static final double LN2_HI = 0.6931471803691238;
+    static final double LN2_LO = 1.9082149292705877e-10;
+    static final double SHIFTER = 0x1.8p52;
+    /** Arguments are clamped to [LO, HI]: beyond them e^x is 0 or infinite, and k stays within two halves' range. */
+    static final double LO = -746, HI = 710;
+    /** 1/13!, 1/12!, ..., 1/2! (Horner order): e^r = 1 + (r + r^2 q(r)), so the last rounding is the 1 + p. */
+    static final double[] C = {
+        1.6059043836821613e-10, 2.08767569878681e-9, 2.505210838544172e-8, 2.755731922398589e-7, 2.7557319223985893e-6,
+        2.48015873015873e-5, 1.984126984126984e-4, 1.3888888888888889e-3, 8.333333333333333e-3, 4.1666666666666664e-2,
+        0.16666666666666666, 0.5};
+
+    public static double exp(double x) {
+        double xc = Math.min(Math.max(x, LO), HI);
+        double t = xc * LOG2E + SHIFTER;
+        double k = t - SHIFTER;
+        double r = xc - k * LN2_HI - k * LN2_LO;
+        double q = C[0];
+        for (int i = 1; i < C.length; i++) q = q * r + C[i];
+        double p = 1 + (r + r * r * q);
+        long ki = Double.doubleToRawLongBits(t) - Double.doubleToRawLongBits(SHIFTER);
+        long k1 = ki >> 1, k2 = ki - k1;
+        return p * Double.longBitsToDouble((k1 + 1023) << 52) * Double.longBitsToDouble((k2 + 1023) << 52);
+    }
+
+    static final float LOG2E_F = 1.442695f;
+    static final float LN2_HI_F = 0.693145751953125f;
+    static final float LN2_LO_F = 1.428606765330187e-6f;
+    static final float SHIFTER_F = 0x1.8p23f;
+    static final float LO_F = -105, HI_F = 89;
+    /** 1/7!, ..., 1/2!. */
+    static final float[] C_F = {1.984127e-4f, 1.3888889e-3f, 8.333334e-3f, 4.1666668e-2f, 0.16666667f, 0.5f};
+
+    public static float exp(float x) {
+        float xc = Math.min(Math.max(x, LO_F), HI_F);
+        float t = xc * LOG2E_F + SHIFTER_F;
+        float k = t - SHIFTER_F;
+        float r = xc - k * LN2_HI_F - k * LN2_LO_F;
+        float q = C_F[0];
+        for (int i = 1; i < C_F.length; i++) q = q * r + C_F[i];
+        float p = 1 + (r + r * r * q);
+        int ki = Float.floatToRawIntBits(t) - Float.floatToRawIntBits(SHIFTER_F);
+        int k1 = ki >> 1, k2 = ki - k1;
+        return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
+    }
+
+    /** 1 / (1 + e^-x) as ScalarOps.sigmoid computes it, on this exponential (VectorMath.sigmoid lane by lane). */
+    public static double sigmoid(double x) {
+        double e = exp(-Math.abs(x));
+        double r = 1 / (1 + e);
+        return x < 0 ? r * e : r;
+    }
+
+    public static float sigmoid(float x) {
+        float e = exp(-Math.abs(x));
+        float r = 1 / (1 + e);
+        return x < 0 ? r * e : r;
+    }
+}
