@@ -2,8 +2,8 @@ package dev.txc.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Node;
+import dev.txc.types.DType;
 import org.objectweb.asm.MethodVisitor;
 
 /**
