@@ -1,17 +1,17 @@
 package dev.txc.bench;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
 import dev.txc.ir.Graphs;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
-import dev.txc.ir.TensorType;
-import dev.txc.ir.TupleType;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
+import dev.txc.types.TupleType;
 import java.util.Map;
 
 /**

@@ -1,7 +1,7 @@
 package dev.txc.bench;
 
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

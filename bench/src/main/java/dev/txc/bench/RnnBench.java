@@ -1,13 +1,13 @@
 package dev.txc.bench;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.jvm.JvmCompiler;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.util.Arrays;
 import java.util.List;
 
@@ -42,7 +42,7 @@ public final class RnnBench {
             }
         }
         CompiledFunction fn = compile(dt, 2);
-        NDArray[] in = inputs(dt.equals("f32") ? dev.txc.runtime.DType.F32 : dev.txc.runtime.DType.F64);
+        NDArray[] in = inputs(dt.equals("f32") ? DType.F32 : DType.F64);
         NDArray[] out = null;
         for (int k = 0; k < warmup; k++) out = fn.call(in, new NDArray[0]);
         double[] ms = new double[calls];
@@ -68,7 +68,7 @@ public final class RnnBench {
     }
 
     /** W, U (uniform in [-0.1, 0.1)), xs, h0, w (uniform in [-1, 1)), drawn in that order from one LCG stream. */
-    static NDArray[] inputs(dev.txc.runtime.DType dtype) {
+    static NDArray[] inputs(DType dtype) {
         int[][] shapes = {{HIDDEN, HIDDEN}, {HIDDEN, INPUT}, {STEPS, INPUT, BATCH}, {HIDDEN, BATCH}, {STEPS, HIDDEN, BATCH}};
         double[] scale = {0.1 / 6, 0.1 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6};
         int total = 0;

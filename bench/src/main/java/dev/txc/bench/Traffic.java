@@ -1,13 +1,13 @@
 package dev.txc.bench;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;

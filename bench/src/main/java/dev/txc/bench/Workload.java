@@ -1,7 +1,6 @@
 package dev.txc.bench;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Module;
 import dev.txc.jvm.JvmCompiler;
@@ -9,6 +8,7 @@ import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package dev.txc.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import dev.txc.ir.DType;
+import dev.txc.types.DType;
 import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Instr;
 import dev.txc.ir.kernel.Kernel;

@@ -3,18 +3,18 @@ package dev.txc.jvm;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.txc.ir.Attrs;
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
-import dev.txc.ir.TensorType;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Lowering;
 import dev.txc.runtime.ReduceOp;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -306,11 +306,11 @@ final class FunctionEmitter {
         push(mv, idx);
         mv.visitInsn(AALOAD);
         // Frame slots hold NDArrays, and the NDArray[] of a scan's results.
-        mv.visitTypeInsn(CHECKCAST, n.type() instanceof dev.txc.ir.TupleType ? "[" + ND_DESC : ND);
+        mv.visitTypeInsn(CHECKCAST, n.type() instanceof dev.txc.types.TupleType ? "[" + ND_DESC : ND);
     }
 
     private void poolLoad(Object value, String type) {
-        Object key = value instanceof int[] a ? java.util.Arrays.toString(a) + "I" : value instanceof dev.txc.runtime.DType[] d ? List.of(d) : value;
+        Object key = value instanceof int[] a ? java.util.Arrays.toString(a) + "I" : value instanceof DType[] d ? List.of(d) : value;
         Integer idx = poolIndex.get(key);
         if (idx == null) {
             idx = pool.size();
@@ -487,16 +487,16 @@ final class FunctionEmitter {
         });
         DType outType = kernel.operands().getFirst().dtype();
         array(low.inputs());
-        if (target == null) poolLoad(new dev.txc.runtime.DType[] {Tensors.dtype(outType)}, "[Ldev/txc/runtime/DType;");
-        else poolLoad(Tensors.dtype(outType), "dev/txc/runtime/DType");
+        if (target == null) poolLoad(new DType[] {outType}, "[Ldev/txc/types/DType;");
+        else poolLoad(outType, "dev/txc/types/DType");
         if (low.shapes().isEmpty()) mv.visitInsn(ACONST_NULL);
         else array(low.shapes());
         if (target == null) {
-            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/runtime/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/types/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
         } else {
             mv.visitVarInsn(ALOAD, 3);
             push(mv, target);
-            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/runtime/DType;[" + ND_DESC + "[" + ND_DESC + "I)L" + KernelEmitter.LOOP + ";", false);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/types/DType;[" + ND_DESC + "[" + ND_DESC + "I)L" + KernelEmitter.LOOP + ";", false);
         }
         int loop = next++;
         mv.visitVarInsn(ASTORE, loop);
@@ -535,8 +535,8 @@ final class FunctionEmitter {
             public void store(int o) {
                 DType d = kernel.operands().get(o).dtype();
                 CType t = CType.of(d);
-                poolLoad(Tensors.dtype(d), "dev/txc/runtime/DType");
-                opsCall("box" + t.name(), "(" + t.desc + "Ldev/txc/runtime/DType;)" + ND_DESC);
+                poolLoad(d, "dev/txc/types/DType");
+                opsCall("box" + t.name(), "(" + t.desc + "Ldev/txc/types/DType;)" + ND_DESC);
             }
         });
     }
@@ -581,7 +581,7 @@ final class FunctionEmitter {
         }
         for (int k = 0; k < ncarry; k++) slots.peek().put(r.params().get(nseq + k), carry[k]);
         block(order);
-        var types = ((dev.txc.ir.TupleType) n.type()).elements();
+        var types = ((dev.txc.types.TupleType) n.type()).elements();
         int every = Ir.every(n);
         Label skipCarries = new Label();
         for (int k = 0; k < nres; k++) {
@@ -595,8 +595,8 @@ final class FunctionEmitter {
             load(r.results().get(k));
             mv.visitVarInsn(ILOAD, t);
             mv.visitVarInsn(ILOAD, steps);
-            poolLoad(Tensors.dtype(types.get(k).tensor().dtype()), "dev/txc/runtime/DType");
-            opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/runtime/DType;)" + ND_DESC);
+            poolLoad(types.get(k).tensor().dtype(), "dev/txc/types/DType");
+            opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/types/DType;)" + ND_DESC);
             mv.visitVarInsn(ASTORE, parts[k]);
         }
         if (every > 1 && nres == ncarry) mv.visitLabel(skipCarries);
@@ -619,14 +619,14 @@ final class FunctionEmitter {
             }
             mv.visitVarInsn(ALOAD, parts[k]);
             TensorType tt = types.get(k).tensor();
-            poolLoad(Tensors.dtype(tt.dtype()), "dev/txc/runtime/DType");
+            poolLoad(tt.dtype(), "dev/txc/types/DType");
             if (k < ncarry) {
                 load(n.input(nseq + k));
                 mv.visitMethodInsn(INVOKEVIRTUAL, ND, "shape", "()[I", false);
             } else if (tt.dims().subList(1, tt.rank()).stream().allMatch(Dim::isKnown)) {
                 ints(tt.dims().subList(1, tt.rank()).stream().mapToInt(x -> (int) x.size()).toArray());
             } else mv.visitInsn(ACONST_NULL);
-            opsCall("stackDone", "(" + ND_DESC + "Ldev/txc/runtime/DType;[I)" + ND_DESC);
+            opsCall("stackDone", "(" + ND_DESC + "Ldev/txc/types/DType;[I)" + ND_DESC);
             mv.visitInsn(AASTORE);
         }
     }
@@ -635,7 +635,7 @@ final class FunctionEmitter {
      * For a scan with attribute {@code every} (K): jumps to {@code skip} unless (t + 1) % K == 0, then writes the carry
      * into row t / K of a stack of steps / K rows. {@code skip} is placed after the last carry by the caller.
      */
-    private void stackCarry(int part, Node result, int t, int steps, int every, dev.txc.ir.DType dtype, Label skip) {
+    private void stackCarry(int part, Node result, int t, int steps, int every, DType dtype, Label skip) {
         mv.visitVarInsn(ILOAD, t);
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IADD);
@@ -650,8 +650,8 @@ final class FunctionEmitter {
         mv.visitVarInsn(ILOAD, steps);
         push(mv, every);
         mv.visitInsn(IDIV);
-        poolLoad(Tensors.dtype(dtype), "dev/txc/runtime/DType");
-        opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/runtime/DType;)" + ND_DESC);
+        poolLoad(dtype, "dev/txc/types/DType");
+        opsCall("stackPut", "(" + ND_DESC + ND_DESC + "IILdev/txc/types/DType;)" + ND_DESC);
         mv.visitVarInsn(ASTORE, part);
     }
 

@@ -1,20 +1,12 @@
 package dev.txc.jvm;
 
 import dev.txc.ir.Tensor;
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 
 /** Conversions between the interpreter's {@link Tensor} values and runtime {@link NDArray}s. */
 public final class Tensors {
     private Tensors() {}
-
-    public static DType dtype(dev.txc.ir.DType d) {
-        return DType.valueOf(d.name());
-    }
-
-    public static dev.txc.ir.DType dtype(DType d) {
-        return dev.txc.ir.DType.valueOf(d.name());
-    }
 
     public static NDArray toNd(Tensor t) {
         int[] shape = t.shape();
@@ -48,11 +40,11 @@ public final class Tensors {
                 yield v;
             }
         };
-        return NDArray.wrap(dtype(t.dtype()), data, shape);
+        return NDArray.wrap(t.dtype(), data, shape);
     }
 
     public static Tensor fromNd(NDArray a) {
-        dev.txc.ir.DType d = dtype(a.dtype());
+        DType d = a.dtype();
         int n = a.size();
         if (d.isFloat()) {
             double[] v = new double[n];

@@ -2,7 +2,7 @@ package dev.txc.jvm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.ir.DType;
+import dev.txc.types.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Ir;
@@ -10,7 +10,7 @@ import dev.txc.ir.IrTypeException;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
+import dev.txc.types.TensorType;
 import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Lowering;
 import dev.txc.runtime.NDArray;
@@ -81,7 +81,7 @@ class ElementwiseLoweringTest {
         var m = new HashMap<String, Tensor>();
         for (Node p : f.params()) {
             DType d = p.dtype();
-            int[] shape = p.tt().dims().stream().mapToInt(dim -> (int) ((dev.txc.ir.Dim.Known) dim).size()).toArray();
+            int[] shape = p.tt().dims().stream().mapToInt(dim -> (int) ((dev.txc.types.Dim.Known) dim).size()).toArray();
             double[] v = new double[ROWS * COLS];
             for (int i = 0; i < v.length; i++) {
                 v[i] = switch (d) {

@@ -3,7 +3,6 @@ package dev.txc.jvm;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Module;
@@ -11,6 +10,7 @@ import dev.txc.ir.Tensor;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,17 +3,17 @@ package dev.txc.jvm;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.ir.Attrs;
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
 import dev.txc.opt.Autodiff;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,11 +54,11 @@ class WindowOpsTest {
         assertArrayEquals(new double[] {3, 4, 5, 6, 7, 8}, r.get(0).toDoubles());
         assertArrayEquals(new double[] {0, 0, 0, 3, 4, 5, 6, 7, 8, 0, 0, 0}, r.get(1).toDoubles());
         var jvm = JvmCompiler.load(JvmCompiler.compile(f, List.of()));
-        NDArray[] out = jvm.call(new NDArray[] {NDArray.ofDoubles(xs, 4, 3), NDArray.scalar(1L), NDArray.zeros(dev.txc.runtime.DType.F64, 2, 3)}, new NDArray[0]);
+        NDArray[] out = jvm.call(new NDArray[] {NDArray.ofDoubles(xs, 4, 3), NDArray.scalar(1L), NDArray.zeros(DType.F64, 2, 3)}, new NDArray[0]);
         assertArrayEquals(r.get(0).toDoubles(), out[0].toDoubleArray());
         assertArrayEquals(r.get(1).toDoubles(), out[1].toDoubleArray());
         var e = assertThrows(dev.txc.runtime.TxRuntimeException.class, () -> jvm.call(new NDArray[] {NDArray.ofDoubles(xs, 4, 3), NDArray.scalar(3L),
-                NDArray.zeros(dev.txc.runtime.DType.F64, 2, 3)}, new NDArray[0]));
+                NDArray.zeros(DType.F64, 2, 3)}, new NDArray[0]));
         assertEquals("window [3, 5) is out of bounds for axis 0 with size 4", e.getMessage());
     }
 

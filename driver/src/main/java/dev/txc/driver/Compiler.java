@@ -2,12 +2,12 @@ package dev.txc.driver;
 
 import dev.txc.frontend.Frontend;
 import dev.txc.ir.CompileException;
-import dev.txc.ir.DType;
 import dev.txc.ir.Diagnostic;
 import dev.txc.ir.Function;
 import dev.txc.ir.Module;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,10 @@
 package dev.txc.driver;
 
-import dev.txc.ir.Dim;
 import dev.txc.ir.Module;
 import dev.txc.ir.SharedVar;
-import dev.txc.ir.TensorType;
+import dev.txc.types.TensorType;
 import dev.txc.jvm.Tensors;
-import dev.txc.runtime.DType;
+import dev.txc.types.DType;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
@@ -36,7 +35,7 @@ final class InitialState {
     /** A fresh state holding the initial values; an error is located at the declaration's initializer in {@code sources}. */
     static ModelState of(Module m, Map<String, List<String>> sources) {
         var specs = new ArrayList<SharedSpec>();
-        for (SharedVar v : m.shared()) specs.add(new SharedSpec(v.name(), ModelSpecs.tensor(v.type())));
+        for (SharedVar v : m.shared()) specs.add(new SharedSpec(v.name(), v.type()));
         return new ModelState(specs, values(m, sources));
     }
 
@@ -76,7 +75,7 @@ final class InitialState {
 
     private static NDArray initialValue(SharedVar v) {
         TensorType t = v.type();
-        DType d = Tensors.dtype(t.dtype());
+        DType d = t.dtype();
         return switch (v.init()) {
             case SharedVar.Init.Value(var value) -> {
                 int[] shape = staticShape(v);
@@ -110,25 +109,15 @@ final class InitialState {
         } catch (TxRuntimeException e) {
             throw new TxRuntimeException("shared variable " + v.name() + ": " + e.getMessage(), e);
         }
-        DType want = Tensors.dtype(v.type().dtype());
+        DType want = v.type().dtype();
         if (a.dtype() != want) {
             if (!a.dtype().canCastSafely(want))
                 throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds " + a.dtype().spelling() + " values, which do not convert to "
                         + want.spelling() + " without loss (declared " + v.type() + ")");
             a = a.astype(want);
         }
-        String problem = shapeProblem(v.type(), a);
+        String problem = v.type().shapeProblem(a.shape());
         if (problem != null) throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds shape " + Shapes.format(a.shape()) + ", but " + v.name() + " is declared " + v.type() + problem);
         return a.contiguous();
-    }
-
-    /** Null when {@code a} fits {@code t} (rank and every known dim), else a short explanation starting with a separator. */
-    private static String shapeProblem(TensorType t, NDArray a) {
-        if (a.rank() != t.rank()) return " (rank " + t.rank() + ", not " + a.rank() + ")";
-        for (int k = 0; k < t.rank(); k++) {
-            Dim d = t.dim(k);
-            if (d.isKnown() && d.size() != a.dim(k)) return " (axis " + k + " must be " + d.size() + ", not " + a.dim(k) + ")";
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.model.JarMain;
 import dev.txc.runtime.model.ModelBundle;
 import dev.txc.runtime.model.ModelSpec;
+import dev.txc.types.DType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,8 +47,10 @@ final class JarPackager {
 
     /** Every entry's modification time (the earliest a zip can hold, as reproducible builds use). */
     static final LocalDateTime TIMESTAMP = LocalDateTime.of(1980, 2, 1, 0, 0);
-    /** The runtime's classes, by jar entry prefix. */
-    private static final String RUNTIME = "dev/txc/runtime/";
+    /** The runtime's classes and the type vocabulary they use: jar entry prefixes, each found through one of its classes. */
+    private static final List<Part> RUNTIME = List.of(new Part("dev/txc/runtime/", CompiledFunction.class), new Part("dev/txc/types/", DType.class));
+
+    private record Part(String prefix, Class<?> anchor) {}
     /** The Java release the facade is compiled for: the runtime's, so a jar runs wherever its runtime classes do. */
     private static final String JAVA_RELEASE = "25";
 
@@ -116,9 +119,9 @@ final class JarPackager {
         zip.closeEntry();
     }
 
-    /** Where the runtime's classes come from: a jar, or a classes directory when running from a build tree. */
-    static Path runtimeLocation() {
-        var src = CompiledFunction.class.getProtectionDomain().getCodeSource();
+    /** Where {@code anchor}'s classes come from: a jar, or a classes directory when running from a build tree. */
+    static Path location(Class<?> anchor) {
+        var src = anchor.getProtectionDomain().getCodeSource();
         if (src == null) throw new IllegalStateException("cannot locate the txc runtime classes (no code source)");
         try {
             return Path.of(src.getLocation().toURI());
@@ -127,20 +130,27 @@ final class JarPackager {
         }
     }
 
-    /** Every entry of the runtime under {@code dev/txc/runtime/}. */
+    /** Every entry of the runtime under {@code dev/txc/runtime/} and of the types under {@code dev/txc/types/}. */
     static SortedMap<String, byte[]> runtimeClasses() {
-        Path loc = runtimeLocation();
+        var out = new TreeMap<String, byte[]>();
+        for (Part part : RUNTIME) out.putAll(entries(part.prefix(), location(part.anchor())));
+        if (!out.containsKey("dev/txc/runtime/model/JarMain.class")) throw new IllegalStateException("no txc runtime classes in " + location(CompiledFunction.class));
+        return out;
+    }
+
+    /** Every entry under {@code prefix} in the jar or classes directory {@code loc}. */
+    private static SortedMap<String, byte[]> entries(String prefix, Path loc) {
         var out = new TreeMap<String, byte[]>();
         try {
             if (Files.isDirectory(loc)) {
-                Path root = loc.resolve(RUNTIME);
+                Path root = loc.resolve(prefix);
                 try (Stream<Path> files = Files.walk(root)) {
-                    for (Path p : files.filter(Files::isRegularFile).toList()) out.put(RUNTIME + root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+                    for (Path p : files.filter(Files::isRegularFile).toList()) out.put(prefix + root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
                 }
             } else {
                 try (var jar = new JarFile(loc.toFile())) {
                     for (var e : java.util.Collections.list(jar.entries())) {
-                        if (e.isDirectory() || !e.getName().startsWith(RUNTIME)) continue;
+                        if (e.isDirectory() || !e.getName().startsWith(prefix)) continue;
                         try (var in = jar.getInputStream(e)) {
                             out.put(e.getName(), in.readAllBytes());
                         }
@@ -150,7 +160,6 @@ final class JarPackager {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the txc runtime classes from " + loc + ": " + e.getMessage(), e);
         }
-        if (!out.containsKey(RUNTIME + "model/JarMain.class")) throw new IllegalStateException("no txc runtime classes in " + loc);
         return out;
     }
 
@@ -163,7 +172,7 @@ final class JarPackager {
         var diagnostics = new DiagnosticCollector<JavaFileObject>();
         var classes = new TreeMap<String, byte[]>();
         try (var std = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-            std.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(runtimeLocation()));
+            std.setLocationFromPaths(StandardLocation.CLASS_PATH, RUNTIME.stream().map(part -> location(part.anchor())).distinct().toList());
             JavaFileManager files = new ForwardingJavaFileManager<>(std) {
                 @Override
                 public JavaFileObject getJavaFileForOutput(Location location, String name, JavaFileObject.Kind kind, FileObject sibling) {

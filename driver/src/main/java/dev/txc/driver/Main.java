@@ -1,6 +1,6 @@
 package dev.txc.driver;
 
-import dev.txc.ir.DType;
+import dev.txc.types.DType;
 import dev.txc.ir.DotGraph;
 import dev.txc.ir.Function;
 import dev.txc.ir.IrText;

@@ -189,7 +189,7 @@ class FacadeTest {
             var expected = new ArrayList<NDArray>();
             for (int t = 0; t < threads; t++) {
                 // Large enough that the elementwise kernels split across the common pool as well.
-                NDArray x = Kernels.randn(100 + t, dev.txc.runtime.DType.F64, 20_000 + 1000 * t, 5);
+                NDArray x = Kernels.randn(100 + t, dev.txc.types.DType.F64, 20_000 + 1000 * t, 5);
                 inputs.add(x);
                 expected.add(only(prob.invoke(model, x)));
             }

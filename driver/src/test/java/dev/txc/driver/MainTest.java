@@ -2,7 +2,6 @@ package dev.txc.driver;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
 import java.io.IOException;
@@ -456,6 +455,5 @@ class MainTest {
         assertTrue(r.out().contains("\"dtype\": \"f32\"") && r.out().contains("1.5"), r::toString);
         r = ok("run", src, "--fn", "half", "--arg", "x=3", "--format", "json");
         assertTrue(r.out().contains("\"dtype\": \"f64\""), r::toString);
-        assertEquals(DType.F32, dev.txc.jvm.Tensors.dtype(dev.txc.ir.DType.F32));
     }
 }

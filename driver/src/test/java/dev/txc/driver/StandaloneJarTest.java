@@ -43,7 +43,7 @@ class StandaloneJarTest {
             for (var e : Collections.list(j.entries())) {
                 names.add(e.getName());
                 assertEquals(LocalDateTime.of(1980, 2, 1, 0, 0), e.getTimeLocal(), e.getName());
-                assertTrue(e.getName().startsWith("META-INF/") || e.getName().startsWith("dev/txc/runtime/") || e.getName().startsWith("txc/model/"), e.getName());
+                assertTrue(e.getName().startsWith("META-INF/") || e.getName().startsWith("dev/txc/runtime/") || e.getName().startsWith("dev/txc/types/") || e.getName().startsWith("txc/model/"), e.getName());
             }
         }
         assertEquals(List.of("META-INF/", "META-INF/MANIFEST.MF"), names.subList(0, 2), "the manifest comes first");
@@ -51,7 +51,7 @@ class StandaloneJarTest {
         var sorted = new ArrayList<>(rest);
         Collections.sort(sorted);
         assertEquals(sorted, rest, "entries are sorted");
-        for (String n : List.of("dev/txc/runtime/NDArray.class", "dev/txc/runtime/model/JarMain.class", "META-INF/txc/model", "txc/model/LogisticModel.class",
+        for (String n : List.of("dev/txc/runtime/NDArray.class", "dev/txc/types/DType.class", "dev/txc/runtime/model/JarMain.class", "META-INF/txc/model", "txc/model/LogisticModel.class",
                 "txc/model/LogisticModel.java", "txc/model/LogisticModel$TrainResult.class", "txc/model/logistic/model.txt",
                 "txc/model/logistic/classes/txc.generated.Fn_train.bin", "txc/model/logistic/classes/txc.generated.Fn_train.pool",
                 "txc/model/logistic/state/X.npy", "txc/model/logistic/state/w.npy"))

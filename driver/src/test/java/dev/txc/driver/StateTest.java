@@ -2,17 +2,17 @@ package dev.txc.driver;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Module;
 import dev.txc.ir.SharedVar;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
 import dev.txc.runtime.TxRuntimeException;
 import dev.txc.runtime.model.ModelState;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +43,8 @@ class StateTest {
                 var("z", TensorType.scalar(DType.I64), new SharedVar.Init.Value(Tensor.scalarLong(DType.I64, 9)))));
         assertEquals(List.of("c", "r", "u", "z"), s.names());
         assertEquals(NDArray.ofDoubles(new double[] {1, 2, 3, 1, 2, 3}, 2, 3), s.get("c"));
-        assertEquals(Kernels.randn(7, dev.txc.runtime.DType.F32, 4), s.get("r"));
-        assertEquals(Kernels.uniform(-1, 1, 3, dev.txc.runtime.DType.F64, 2, 2), s.get("u"));
+        assertEquals(Kernels.randn(7, DType.F32, 4), s.get("r"));
+        assertEquals(Kernels.uniform(-1, 1, 3, DType.F64, 2, 2), s.get("u"));
         assertEquals(NDArray.scalar(9L), s.get("z"));
     }
 

@@ -1,11 +1,11 @@
 package dev.txc.frontend;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.SourceSpan;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

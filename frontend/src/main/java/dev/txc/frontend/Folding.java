@@ -1,13 +1,13 @@
 package dev.txc.frontend;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.EvalException;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Ir;
 import dev.txc.ir.IrTypeException;
 import dev.txc.ir.Node;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package dev.txc.frontend;
 
 import dev.txc.frontend.ast.Expr.BinaryOp;
-import dev.txc.ir.DType;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.SourceSpan;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 
 /**
  * Binary operators with NumPy semantics: weak literals take the dtype of the tensor they meet (a float

@@ -5,14 +5,14 @@ import dev.txc.frontend.ast.Carry;
 import dev.txc.frontend.ast.Expr;
 import dev.txc.frontend.ast.KeywordArg;
 import dev.txc.frontend.ast.Stmt;
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.SourceSpan;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import dev.txc.ir.Node;
 import dev.txc.ir.SharedVar;
 import dev.txc.ir.SourceSpan;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
+import dev.txc.types.TensorType;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.txc.frontend;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Node;
+import dev.txc.types.DType;
 import java.util.List;
 
 /** What an expression evaluates to during lowering: a tensor node, a tuple, a list literal, a string, a dtype, or poison after an error. */

@@ -2,7 +2,6 @@ package dev.txc.frontend;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Diagnostic;
 import dev.txc.ir.DiagnosticRenderer;
 import dev.txc.ir.Function;
@@ -10,6 +9,7 @@ import dev.txc.ir.Interpreter;
 import dev.txc.ir.IrText;
 import dev.txc.ir.Module;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
+import dev.txc.types.TupleType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

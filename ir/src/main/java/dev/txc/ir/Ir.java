@@ -1,5 +1,8 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 

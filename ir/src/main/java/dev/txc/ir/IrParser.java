@@ -1,5 +1,10 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
+import dev.txc.types.TupleType;
+import dev.txc.types.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

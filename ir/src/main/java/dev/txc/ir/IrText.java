@@ -1,5 +1,6 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

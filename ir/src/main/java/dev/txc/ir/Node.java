@@ -1,5 +1,8 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
+import dev.txc.types.Type;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.HashMap;

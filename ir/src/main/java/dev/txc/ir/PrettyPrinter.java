@@ -1,5 +1,6 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;

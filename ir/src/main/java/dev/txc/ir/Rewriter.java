@@ -1,5 +1,6 @@
 package dev.txc.ir;
 
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

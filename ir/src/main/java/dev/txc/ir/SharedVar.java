@@ -1,5 +1,7 @@
 package dev.txc.ir;
 
+import dev.txc.types.TensorType;
+
 /** A shared variable: state with a fixed type that lives across calls, and how it starts. */
 public record SharedVar(String name, TensorType type, Init init) {
     /** How a shared variable gets its first value. */

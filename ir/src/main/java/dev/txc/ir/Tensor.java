@@ -1,5 +1,7 @@
 package dev.txc.ir;
 
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.Arrays;
 
 /**

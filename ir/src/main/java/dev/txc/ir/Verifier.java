@@ -1,5 +1,6 @@
 package dev.txc.ir;
 
+import dev.txc.types.Type;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

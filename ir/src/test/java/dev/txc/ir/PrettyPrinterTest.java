@@ -2,6 +2,9 @@ package dev.txc.ir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.txc.opt;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Region;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

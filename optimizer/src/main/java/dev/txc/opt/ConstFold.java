@@ -7,7 +7,7 @@ import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Rewriter;
-import dev.txc.ir.TensorType;
+import dev.txc.types.TensorType;
 
 /**
  * Evaluates nodes whose inputs are all constants through the reference interpreter. Results larger than

@@ -9,10 +9,10 @@ import static dev.txc.ir.Ir.sub;
 import static dev.txc.ir.Ir.where;
 
 import dev.txc.ir.Attrs;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
+import dev.txc.types.Dim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -44,7 +44,7 @@ final class Derivs {
 
     /** Whether values of this node carry derivatives at all (integers and bools do not). */
     static boolean differentiable(Node n) {
-        return n.type() instanceof dev.txc.ir.TensorType t && t.dtype().isFloat();
+        return n.type() instanceof dev.txc.types.TensorType t && t.dtype().isFloat();
     }
 
     /**
@@ -306,14 +306,14 @@ final class Derivs {
     /** Each operand of a concatenation gets the window of g at its offset along the axis (offsets may be dynamic). */
     private static void concatVjp(Node y, Node g, List<Node> out) {
         int axis = y.attrs().integer("axis");
-        Node offset = Ir.scalarLong(0, dev.txc.ir.DType.I64);
+        Node offset = Ir.scalarLong(0, dev.txc.types.DType.I64);
         for (int k = 0; k < y.inputs().size(); k++) {
             Node x = y.input(k);
             if (differentiable(x)) out.set(k, Node.make(Op.WINDOW, List.of(g, offset, x), Attrs.of("axis", (long) axis)));
             Dim d = x.tt().dim(axis);
-            Node len = d.isKnown() ? Ir.scalarLong(d.size(), dev.txc.ir.DType.I64) : Ir.index(Ir.shape(x), Ir.scalarLong(axis, dev.txc.ir.DType.I64), 0);
+            Node len = d.isKnown() ? Ir.scalarLong(d.size(), dev.txc.types.DType.I64) : Ir.index(Ir.shape(x), Ir.scalarLong(axis, dev.txc.types.DType.I64), 0);
             offset = offset.isConst() && len.isConst()
-                    ? Ir.scalarLong(offset.constValue().getLong(0) + len.constValue().getLong(0), dev.txc.ir.DType.I64) : Ir.add(offset, len);
+                    ? Ir.scalarLong(offset.constValue().getLong(0) + len.constValue().getLong(0), dev.txc.types.DType.I64) : Ir.add(offset, len);
         }
     }
 

@@ -33,7 +33,7 @@ public final class ElementwiseFusion implements Pass {
     /** The most nodes one fused kernel holds. */
     static final int MAX_NODES = 256;
 
-    private static final Node EXTERNAL = Ir.scalar(0, dev.txc.ir.DType.BOOL);
+    private static final Node EXTERNAL = Ir.scalar(0, dev.txc.types.DType.BOOL);
 
     @Override
     public Function run(Function f, PassContext cx) {

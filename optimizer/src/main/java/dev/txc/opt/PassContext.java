@@ -1,7 +1,7 @@
 package dev.txc.opt;
 
 import dev.txc.ir.Diagnostic;
-import dev.txc.ir.DType;
+import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.List;
 

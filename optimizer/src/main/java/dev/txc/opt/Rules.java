@@ -1,12 +1,12 @@
 package dev.txc.opt;
 
-import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Rewriter;
 import dev.txc.ir.Tensor;
-import dev.txc.ir.TensorType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.List;
 import java.util.Map;
 

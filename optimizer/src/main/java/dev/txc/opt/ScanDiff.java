@@ -6,7 +6,7 @@ import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Rewriter;
 import dev.txc.ir.Schedule;
-import dev.txc.ir.TensorType;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ final class ScanDiff {
         var params = new ArrayList<Node>();
         int every = checkpoint(scan);
         for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
-        if (every > 1) seqs.add(reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, dev.txc.ir.DType.I64), steps(scan), Ir.scalarLong(1, dev.txc.ir.DType.I64))));
+        if (every > 1) seqs.add(reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, dev.txc.types.DType.I64), steps(scan), Ir.scalarLong(1, dev.txc.types.DType.I64))));
         else for (int j = 0; j < k; j++) {
             Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
             Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
@@ -137,7 +137,7 @@ final class ScanDiff {
 
     /** The number of steps of a scan, an i64 scalar: the leading dim of its first sequence. */
     private static Node steps(Node scan) {
-        return Ir.index(Ir.op(Op.SHAPE, scan.input(0)), Ir.scalarLong(0, dev.txc.ir.DType.I64), 0);
+        return Ir.index(Ir.op(Op.SHAPE, scan.input(0)), Ir.scalarLong(0, dev.txc.types.DType.I64), 0);
     }
 
     /**
@@ -161,7 +161,7 @@ final class ScanDiff {
     private static List<Node> recomputed(Node scan, List<Node> checkpoints, Node t, int every, int level) {
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, inner = level + 1;
-        var i64 = dev.txc.ir.DType.I64;
+        var i64 = dev.txc.types.DType.I64;
         Node kk = Ir.scalarLong(every, i64), seg = Ir.op(Op.FLOORDIV, t, kk);
         Node from = Ir.mul(seg, kk);
         var params = new ArrayList<Node>();
@@ -301,7 +301,7 @@ final class ScanDiff {
     /** init stacked above the rows, then the last row: the carry after the last step. */
     private static Node lastRow(Node init, Node rows) {
         Node all = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), rows), 0);
-        return Ir.index(all, Ir.scalarLong(-1, dev.txc.ir.DType.I64), 0);
+        return Ir.index(all, Ir.scalarLong(-1, dev.txc.types.DType.I64), 0);
     }
 
     /** Differentiates a scan that keeps only the final value or every K-th row of some carries as the same scan keeping their stacks. */

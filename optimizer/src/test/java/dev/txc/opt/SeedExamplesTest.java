@@ -3,10 +3,10 @@ package dev.txc.opt;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Module;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
+
 /** Typed access to the primitive storage arrays of each dtype; converts as NumPy's astype does. */
 final class Buffers {
     private Buffers() {}

@@ -1,5 +1,7 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
+
 /**
  * Conversions for generated casts and astype: to bool nonzero is true and NaN is true (NumPy); float to integer
  * truncates toward zero, saturates out-of-range values to the dtype's minimum or maximum and sends NaN to 0

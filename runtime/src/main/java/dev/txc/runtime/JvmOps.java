@@ -1,5 +1,7 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
+
 /**
  * The entry points generated code calls for every op that is not an elementwise loop: attribute values come
  * as int arrays, shapes and indices as NDArrays, exactly as the IR has them.

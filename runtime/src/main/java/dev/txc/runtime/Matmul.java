@@ -1,5 +1,6 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
 import java.util.Arrays;
 
 /** np.matmul over NDArrays: blocked, row-parallel kernels over contiguous rows for f64 and f32, long accumulation for integers. */

@@ -1,5 +1,6 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,6 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
 import java.util.stream.IntStream;
 
 /** Reductions over rows of a {@link Rows} block; pure functions returning fresh arrays. */

@@ -1,5 +1,7 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
+
 /**
  * An array regrouped as a row-major {@code [outer, inner]} block of one compute dtype: the kept axes (in order)
  * index the rows and the chosen axes (in order) run along each row, so row {@code r} starts at {@code offset + r * inner}.

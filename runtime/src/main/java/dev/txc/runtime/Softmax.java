@@ -1,5 +1,7 @@
 package dev.txc.runtime;
 
+import dev.txc.types.DType;
+
 /** Softmax, log-softmax and logsumexp, stabilized by subtracting each slice's maximum before exponentiating. */
 final class Softmax {
     private Softmax() {}

@@ -2,6 +2,7 @@ package dev.txc.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.txc.types.DType;
 import org.junit.jupiter.api.Test;
 
 class LiteralTest {

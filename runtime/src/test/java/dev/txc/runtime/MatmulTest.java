@@ -2,6 +2,7 @@ package dev.txc.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.txc.types.DType;
 import java.util.Random;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;

@@ -2,6 +2,7 @@ package dev.txc.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.txc.types.DType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

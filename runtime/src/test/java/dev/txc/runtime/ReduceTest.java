@@ -2,6 +2,7 @@ package dev.txc.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

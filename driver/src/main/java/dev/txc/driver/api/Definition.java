@@ -1,7 +1,6 @@
 package dev.txc.driver.api;
 
 import dev.txc.ir.CompileException;
-import dev.txc.ir.DType;
 import dev.txc.ir.Diagnostic;
 import dev.txc.ir.Function;
 import dev.txc.ir.Module;
@@ -11,6 +10,7 @@ import dev.txc.ir.SharedVar;
 import dev.txc.jvm.Tensors;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.util.List;
 import java.util.Map;
 

@@ -1,11 +1,11 @@
 package dev.txc.driver.api;
 
 import dev.txc.frontend.api.Operand;
-import dev.txc.ir.DType;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
-import dev.txc.ir.TensorType;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.txc.driver.api;
 
 import dev.txc.frontend.api.Operand;
 import dev.txc.ir.Ir;
-import dev.txc.ir.TensorType;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.TensorType;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;

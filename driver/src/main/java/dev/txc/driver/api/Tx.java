@@ -4,11 +4,11 @@ import dev.txc.frontend.api.LoweringException;
 import dev.txc.frontend.api.Lowering;
 import dev.txc.frontend.api.Operand;
 import dev.txc.frontend.api.Slice;
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
 import dev.txc.ir.Ir;
 import dev.txc.ir.SourceSpan;
-import dev.txc.ir.TensorType;
+import dev.txc.types.TensorType;
 import dev.txc.jvm.Tensors;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.NDArray;
@@ -167,7 +167,7 @@ public final class Tx {
     public static Expr constant(Object value, DType d) {
         SourceSpan at = CallSite.here();
         NDArray a = value instanceof NDArray nd ? nd : Values.literal(value, "constant");
-        return wrap(Operand.of(Ir.constant(Tensors.fromNd(a.astype(Tensors.dtype(d))))), Set.of(), at);
+        return wrap(Operand.of(Ir.constant(Tensors.fromNd(a.astype(d)))), Set.of(), at);
     }
 
     /**
@@ -180,7 +180,7 @@ public final class Tx {
         if (value instanceof NDArray nd) a = nd;
         else {
             a = Values.literal(value, "shared " + name);
-            if (a.dtype().isFloat()) a = a.astype(Tensors.dtype(floatX));
+            if (a.dtype().isFloat()) a = a.astype(floatX);
         }
         return Shared.create(name, a);
     }
@@ -193,7 +193,7 @@ public final class Tx {
     /** A shared variable of dtype {@code d}. */
     public static Shared shared(Object value, String name, DType d) {
         NDArray a = value instanceof NDArray nd ? nd : Values.literal(value, "shared " + name);
-        return shared(a.astype(Tensors.dtype(d)), name);
+        return shared(a.astype(d), name);
     }
 
     // ================================================================ functions

@@ -1,11 +1,10 @@
 package dev.txc.driver.api;
 
-import dev.txc.ir.Dim;
-import dev.txc.ir.TensorType;
-import dev.txc.jvm.Tensors;
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Shapes;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +17,7 @@ final class Values {
     static TensorType typeOf(NDArray a) {
         long[] dims = new long[a.rank()];
         for (int k = 0; k < dims.length; k++) dims[k] = a.dim(k);
-        return TensorType.of(Tensors.dtype(a.dtype()), dims);
+        return TensorType.of(a.dtype(), dims);
     }
 
     /**
@@ -28,7 +27,7 @@ final class Values {
      * caller across parameters.
      */
     static NDArray argument(Object v, TensorType t, String what, boolean allowDowncast) {
-        DType want = Tensors.dtype(t.dtype());
+        DType want = t.dtype();
         NDArray a;
         if (v instanceof NDArray nd) {
             a = nd;

@@ -4,8 +4,8 @@ import static dev.txc.driver.api.Tx.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.frontend.api.Lowering;
-import dev.txc.ir.DType;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;

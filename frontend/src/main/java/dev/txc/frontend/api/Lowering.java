@@ -1,10 +1,10 @@
 package dev.txc.frontend.api;
 
 import dev.txc.frontend.Embedding;
-import dev.txc.ir.DType;
 import dev.txc.ir.Node;
 import dev.txc.ir.SourceSpan;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.util.List;
 import java.util.Map;
 

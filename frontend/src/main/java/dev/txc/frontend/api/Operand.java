@@ -1,8 +1,8 @@
 package dev.txc.frontend.api;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Node;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 
 /**
  * A lowered tensor value as the {@code .tx} frontend sees it: an IR node and whether it is weak. A weak value is a

@@ -3,15 +3,15 @@ package dev.txc.frontend.api;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
-import dev.txc.ir.Dim;
 import dev.txc.ir.Function;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Module;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.SourceSpan;
-import dev.txc.ir.TensorType;
+import dev.txc.types.DType;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.txc.ir.kernel;
 
-import dev.txc.ir.DType;
+import dev.txc.types.DType;
 import dev.txc.ir.kernel.Kernel.Operand;
 import dev.txc.ir.kernel.Kernel.Role;
 import java.util.List;

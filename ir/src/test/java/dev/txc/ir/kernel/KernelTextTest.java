@@ -2,7 +2,7 @@ package dev.txc.ir.kernel;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.ir.DType;
+import dev.txc.types.DType;
 import dev.txc.ir.Op;
 import dev.txc.ir.kernel.Kernel.Operand;
 import dev.txc.ir.kernel.Kernel.Role;

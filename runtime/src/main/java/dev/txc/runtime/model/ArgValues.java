@@ -1,6 +1,6 @@
 package dev.txc.runtime.model;
 
-import dev.txc.runtime.DType;
+import dev.txc.types.DType;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.Literal;
 import dev.txc.runtime.NDArray;

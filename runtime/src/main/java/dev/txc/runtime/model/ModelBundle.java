@@ -1,9 +1,11 @@
 package dev.txc.runtime.model;
 
 import dev.txc.runtime.CompiledFunction;
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
+import dev.txc.runtime.TxRuntimeException;
+import dev.txc.types.DType;
+import dev.txc.types.UnknownDTypeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -171,6 +173,8 @@ public final class ModelBundle {
             return pool;
         } catch (IOException e) {
             throw new IllegalStateException(name + " is truncated", e);
+        } catch (UnknownDTypeException e) {
+            throw new TxRuntimeException(e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.txc.runtime.model;
 
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,7 +69,7 @@ public record ModelSpec(String source, List<SharedSpec> shared, List<FunctionSpe
         return sb.toString();
     }
 
-    private static String type(TensorSpec t) {
+    private static String type(TensorType t) {
         return t.toString().replace(" ", "");
     }
 
@@ -93,7 +94,7 @@ public record ModelSpec(String source, List<SharedSpec> shared, List<FunctionSpe
             String[] w = line.split(" ");
             try {
                 switch (w[0]) {
-                    case "shared" -> shared.add(new SharedSpec(w[1], TensorSpec.parse(w[2])));
+                    case "shared" -> shared.add(new SharedSpec(w[1], TensorType.parse(w[2])));
                     case "function" -> {
                         if (fn != null) functions.add(new FunctionSpec(fn, cls, params, outputs, updates));
                         fn = w[1];
@@ -104,9 +105,9 @@ public record ModelSpec(String source, List<SharedSpec> shared, List<FunctionSpe
                     }
                     case "param" -> {
                         if (w.length != 3 && !(w.length == 5 && w[3].equals("default"))) throw new IllegalArgumentException();
-                        params.add(new ParamSpec(w[1], TensorSpec.parse(w[2]), w.length == 5 ? w[4] : null));
+                        params.add(new ParamSpec(w[1], TensorType.parse(w[2]), w.length == 5 ? w[4] : null));
                     }
-                    case "output" -> outputs.add(new OutputSpec(w[1], TensorSpec.parse(w[2])));
+                    case "output" -> outputs.add(new OutputSpec(w[1], TensorType.parse(w[2])));
                     case "update" -> updates.add(w[1]);
                     default -> throw new IllegalArgumentException();
                 }

@@ -4,6 +4,7 @@ import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
 import dev.txc.runtime.Shapes;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.types.TensorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ public final class ModelState {
     }
 
     /** The declared type of a shared variable. */
-    public TensorSpec type(String name) {
+    public TensorType type(String name) {
         return specs.get(known(name)).type();
     }
 
@@ -100,8 +101,8 @@ public final class ModelState {
     }
 
     private void check(String name, NDArray value) {
-        TensorSpec t = specs.get(known(name)).type();
-        if (value == null || !t.fits(value))
+        TensorType t = specs.get(known(name)).type();
+        if (value == null || !t.fits(value.dtype(), value.shape()))
             throw new TxRuntimeException("shared variable " + name + " is " + t + "; it cannot hold "
                     + (value == null ? "null" : "a " + value.dtype().spelling() + " array of shape " + Shapes.format(value.shape())));
     }
@@ -138,10 +139,10 @@ public final class ModelState {
             } catch (TxRuntimeException e) {
                 throw new TxRuntimeException("cannot load shared variable " + name + ": " + e.getMessage(), e);
             }
-            TensorSpec t = s.type();
+            TensorType t = s.type();
             if (a.dtype() != t.dtype())
                 throw new TxRuntimeException("cannot load shared variable " + name + " from " + file + ": the file holds " + a.dtype().spelling() + " values but " + name + " is " + t);
-            String problem = t.shapeProblem(a);
+            String problem = t.shapeProblem(a.shape());
             if (problem != null)
                 throw new TxRuntimeException("cannot load shared variable " + name + " from " + file + ": the file holds shape " + Shapes.format(a.shape()) + " but " + name + " is " + t + problem);
             loaded.put(name, a.contiguous());

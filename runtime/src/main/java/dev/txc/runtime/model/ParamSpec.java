@@ -1,10 +1,12 @@
 package dev.txc.runtime.model;
 
+import dev.txc.types.TensorType;
+
 /**
  * A function parameter: its name, declared type, and the binary name of the generated class computing its default
  * from the parameters before it ({@code null} when the parameter has no default and must be given).
  */
-public record ParamSpec(String name, TensorSpec type, String defaultClass) {
+public record ParamSpec(String name, TensorType type, String defaultClass) {
     public boolean hasDefault() {
         return defaultClass != null;
     }

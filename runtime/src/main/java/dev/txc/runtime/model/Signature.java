@@ -3,6 +3,8 @@ package dev.txc.runtime.model;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Shapes;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,7 @@ public final class Signature {
             NDArray a = args.get(k);
             if (a == null) continue;
             ParamSpec p = f.params().get(k);
-            TensorSpec t = p.type();
+            TensorType t = p.type();
             String where = f.name() + ": parameter " + p.name() + " expects " + t;
             if (a.dtype() != t.dtype()) throw new TxRuntimeException(where + ", got dtype " + a.dtype().spelling());
             if (a.rank() != t.rank())
@@ -33,18 +35,18 @@ public final class Signature {
             for (int d = 0; d < t.rank(); d++) {
                 int n = a.dim(d);
                 switch (t.dim(d)) {
-                    case DimSpec.Known(long size) -> {
+                    case Dim.Known(long size) -> {
                         if (size != n)
                             throw new TxRuntimeException(where + ", got shape " + Shapes.format(a.shape()) + " (axis " + d + " is " + n + ", not " + size + ")");
                     }
-                    case DimSpec.Var(String s) -> {
+                    case Dim.Sym(String s) -> {
                         Binding b = dims.putIfAbsent(s, new Binding(n, p.name(), d, a.shape()));
                         if (b != null && b.size != n)
                             throw new TxRuntimeException(f.name() + ": dim " + s + " is " + b.size + " from parameter " + b.param + " (axis " + b.axis
                                     + " of shape " + Shapes.format(b.shape) + ") but " + n + " from parameter " + p.name() + " (axis " + d + " of shape "
                                     + Shapes.format(a.shape()) + ")");
                     }
-                    case DimSpec.Any() -> { }
+                    case Dim.Any() -> { }
                 }
             }
         }

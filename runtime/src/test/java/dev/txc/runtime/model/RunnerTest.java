@@ -2,9 +2,10 @@ package dev.txc.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.types.DType;
+import dev.txc.types.TensorType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The shared runner over a hand-written program: argument checks, repeat with state, print-every, JSON. */
 class RunnerTest {
     // fn count(step: i64, x: f64[N]) { n := n + step; return n, sum(x) }
-    static final ModelSpec SPEC = new ModelSpec("c.tx", List.of(new SharedSpec("n", TensorSpec.parse("i64"))),
-            List.of(new FunctionSpec("count", "C", List.of(new ParamSpec("step", TensorSpec.parse("i64"), null), new ParamSpec("x", TensorSpec.parse("f64[N]"), null)),
-                    List.of(new OutputSpec("n", TensorSpec.parse("i64")), new OutputSpec("out1", TensorSpec.parse("f64"))), List.of("n"))));
+    static final ModelSpec SPEC = new ModelSpec("c.tx", List.of(new SharedSpec("n", TensorType.parse("i64"))),
+            List.of(new FunctionSpec("count", "C", List.of(new ParamSpec("step", TensorType.parse("i64"), null), new ParamSpec("x", TensorType.parse("f64[N]"), null)),
+                    List.of(new OutputSpec("n", TensorType.parse("i64")), new OutputSpec("out1", TensorType.parse("f64"))), List.of("n"))));
 
     static final Program PROGRAM = (fn, args, state) -> {
         Signature.check(SPEC.function(fn), args);

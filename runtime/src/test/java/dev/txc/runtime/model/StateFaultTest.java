@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.types.TensorType;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * writer; where the machine lets the test mount a 64 KiB tmpfs, a really full disk is tried too.
  */
 class StateFaultTest {
-    private static final List<SharedSpec> SPECS = List.of(new SharedSpec("n", TensorSpec.parse("i64")), new SharedSpec("w", TensorSpec.parse("f64[?]")));
+    private static final List<SharedSpec> SPECS = List.of(new SharedSpec("n", TensorType.parse("i64")), new SharedSpec("w", TensorType.parse("f64[?]")));
 
     @TempDir
     Path tmp;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.txc.driver.api.Expr;
 import dev.txc.driver.api.TxFunction;
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.IrText;
 import dev.txc.ir.Module;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

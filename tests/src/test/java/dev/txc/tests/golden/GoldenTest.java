@@ -3,7 +3,6 @@ package dev.txc.tests.golden;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Diagnostic;
 import dev.txc.ir.Function;
 import dev.txc.ir.IrParser;
@@ -13,6 +12,7 @@ import dev.txc.ir.Verifier;
 import dev.txc.ir.kernel.LoweredText;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,18 +1,18 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.BOOL;
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
-import static dev.txc.ir.DType.I32;
-import static dev.txc.ir.DType.I64;
-import static dev.txc.ir.DType.I8;
-import static dev.txc.ir.DType.U8;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.BOOL;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
+import static dev.txc.types.DType.I32;
+import static dev.txc.types.DType.I64;
+import static dev.txc.types.DType.I8;
+import static dev.txc.types.DType.U8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -755,7 +755,7 @@ class BuiltinSemanticsTest {
         checkLongs(b.get(1), I8, sh(4), new long[] {44, -1, -56, 0}, "i32 -> i8 wraps");
         check(b.get(2), F64, sh(4), new double[] {300, -1, 200, 0}, "i32 -> f64");
         checkLongs(b.get(3), BOOL, sh(4), new long[] {1, 1, 1, 0}, "i32 -> bool");
-        checkLongs(b.get(4), dev.txc.ir.DType.I16, sh(4), new long[] {300, -1, 200, 0}, "i32 -> i16");
+        checkLongs(b.get(4), DType.I16, sh(4), new long[] {300, -1, 200, 0}, "i32 -> i16");
         var d = run(c, "d", of(BOOL, sh(2), 1, 0));
         check(d.get(0), F64, sh(2), new double[] {1, 0}, "bool -> f64");
         checkLongs(d.get(1), I32, sh(2), new long[] {1, 0}, "bool -> i32");

@@ -4,11 +4,11 @@ import static dev.txc.tests.numeric.Harness.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Op;
 import dev.txc.ir.Tensor;
 import dev.txc.jvm.Tensors;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,11 +77,11 @@ class CastSaturationTest {
     @Test
     void runtimeAstypeCastsTheSameWay() {
         for (DType to : EXPECTED.keySet()) {
-            NDArray a = NDArray.ofDoubles(X).astype(Tensors.dtype(to));
+            NDArray a = NDArray.ofDoubles(X).astype(to);
             assertArrayEquals(expected(DType.F64, to), Tensors.fromNd(a).toLongs(), "astype to " + to.spelling());
             float[] f = new float[X.length];
             for (int k = 0; k < f.length; k++) f[k] = (float) X[k];
-            NDArray b = NDArray.ofFloats(f).astype(Tensors.dtype(to));
+            NDArray b = NDArray.ofFloats(f).astype(to);
             assertArrayEquals(expected(DType.F32, to), Tensors.fromNd(b).toLongs(), "astype of f32 to " + to.spelling());
         }
     }

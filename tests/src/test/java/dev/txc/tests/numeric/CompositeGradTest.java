@@ -1,9 +1,9 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
-import static dev.txc.ir.DType.I64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
+import static dev.txc.types.DType.I64;
 
 import dev.txc.ir.Tensor;
 import java.util.Map;
@@ -104,7 +104,7 @@ class CompositeGradTest {
             pred[i] = p > 0.5 ? 1 : 0;
             xent[i] = -y[i] * Math.log(p) - (1 - y[i]) * Math.log(1 - p);
         }
-        checkLongs(st.outputs().get(0), dev.txc.ir.DType.BOOL, sh(n), pred, "prediction");
+        checkLongs(st.outputs().get(0), dev.txc.types.DType.BOOL, sh(n), pred, "prediction");
         check(st.outputs().get(1), F64, sh(n), xent, "xent (f32 data with f64 weights is f64)");
         double[] w1 = new double[3];
         for (int j = 0; j < 3; j++) w1[j] = w[j] - 0.1 * e[1][j];
@@ -117,7 +117,7 @@ class CompositeGradTest {
             for (int j = 0; j < 3; j++) z += x[i * 3 + j] * w1[j];
             pred1[i] = sigmoid(z) > 0.5 ? 1 : 0;
         }
-        checkLongs(p.outputs().get(0), dev.txc.ir.DType.BOOL, sh(n), pred1, "predict with the updated state");
+        checkLongs(p.outputs().get(0), dev.txc.types.DType.BOOL, sh(n), pred1, "predict with the updated state");
     }
 
     @Test

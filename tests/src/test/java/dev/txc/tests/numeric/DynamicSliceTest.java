@@ -1,7 +1,7 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.F64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.F64;
 
 import dev.txc.ir.Tensor;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ class DynamicSliceTest {
             check(run1(c, "from", x, i64(i)), F64, sh(pySlice(6, i, null, 1).length), pick(X, pySlice(6, i, null, 1)), "x[" + i + ":]");
             check(run1(c, "upto", x, i64(i)), F64, sh(pySlice(6, null, i, 1).length), pick(X, pySlice(6, null, i, 1)), "x[:" + i + "]");
             check(run1(c, "backfrom", x, i64(i)), F64, sh(pySlice(6, i, null, -2).length), pick(X, pySlice(6, i, null, -2)), "x[" + i + "::-2]");
-            Tensor j32 = Tensor.scalarLong(dev.txc.ir.DType.I32, i);
+            Tensor j32 = Tensor.scalarLong(dev.txc.types.DType.I32, i);
             check(run1(c, "backto", x, j32), F64, sh(pySlice(6, null, i, -1).length), pick(X, pySlice(6, null, i, -1)), "x[:" + i + ":-1]");
             for (long j = -8; j <= 8; j += 3) {
                 for (String[] f : new String[][] {{"both", "1"}, {"step2", "2"}, {"back", "-1"}}) {

@@ -4,13 +4,13 @@ import static dev.txc.tests.numeric.Harness.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Module;
 import dev.txc.ir.Tensor;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

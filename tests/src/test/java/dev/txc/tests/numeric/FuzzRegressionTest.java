@@ -2,8 +2,8 @@ package dev.txc.tests.numeric;
 
 import static dev.txc.tests.numeric.Harness.*;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,8 +1,8 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.txc.frontend.Frontend;
 import dev.txc.ir.CompileException;
-import dev.txc.ir.DType;
 import dev.txc.ir.Tensor;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Module;
@@ -17,6 +16,7 @@ import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

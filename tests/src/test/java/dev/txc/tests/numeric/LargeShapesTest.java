@@ -1,9 +1,9 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
-import static dev.txc.ir.DType.I64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
+import static dev.txc.types.DType.I64;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.txc.ir.Tensor;
@@ -21,7 +21,7 @@ class LargeShapesTest {
     static final int R = 301, C = 517;
 
     /** |got - exact| <= tol * bound[k] elementwise, plus dtype and shape. */
-    static void checkBound(Tensor got, dev.txc.ir.DType dtype, int[] shape, double[] exact, double[] bound, double tol, String what) {
+    static void checkBound(Tensor got, dev.txc.types.DType dtype, int[] shape, double[] exact, double[] bound, double tol, String what) {
         check(got, dtype, shape, exact, 1, what);
         double[] g = got.toDoubles();
         for (int k = 0; k < g.length; k++)

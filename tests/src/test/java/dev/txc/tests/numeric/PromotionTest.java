@@ -1,18 +1,18 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.BOOL;
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
-import static dev.txc.ir.DType.I16;
-import static dev.txc.ir.DType.I32;
-import static dev.txc.ir.DType.I64;
-import static dev.txc.ir.DType.I8;
-import static dev.txc.ir.DType.U8;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.BOOL;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
+import static dev.txc.types.DType.I16;
+import static dev.txc.types.DType.I32;
+import static dev.txc.types.DType.I64;
+import static dev.txc.types.DType.I8;
+import static dev.txc.types.DType.U8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

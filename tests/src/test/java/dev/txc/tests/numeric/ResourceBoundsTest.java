@@ -4,7 +4,6 @@ import static dev.txc.tests.numeric.Harness.*;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.IrParser;
@@ -13,6 +12,7 @@ import dev.txc.ir.Tensor;
 import dev.txc.jvm.JvmCompiler;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

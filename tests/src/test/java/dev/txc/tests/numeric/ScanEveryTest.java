@@ -1,7 +1,7 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.F64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.F64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,10 +1,10 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.BOOL;
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
-import static dev.txc.ir.DType.I64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.BOOL;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
+import static dev.txc.types.DType.I64;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.txc.ir.Tensor;

@@ -1,9 +1,9 @@
 package dev.txc.tests.numeric;
 
-import static dev.txc.ir.DType.F32;
-import static dev.txc.ir.DType.F64;
-import static dev.txc.ir.DType.I64;
 import static dev.txc.tests.numeric.Harness.*;
+import static dev.txc.types.DType.F32;
+import static dev.txc.types.DType.F64;
+import static dev.txc.types.DType.I64;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,7 +70,7 @@ class ScanTest {
         check(r.get(0), F64, sh(5), new double[] {1, -1, 2.5, 6.5, 6.75}, "cumulative sums");
         check(r.get(1), F64, sh(5), new double[] {1, 1, 6.25, 42.25, 45.5625}, "their squares");
         // A weak initial value takes the dtype the body gives the carry (JAX's weak-type promotion in scan).
-        checkLongs(run1(c, "cumi", of(dev.txc.ir.DType.I32, sh(3), 5, 6, 7)), dev.txc.ir.DType.I32, sh(3), new long[] {5, 11, 18}, "i32 sums");
+        checkLongs(run1(c, "cumi", of(dev.txc.types.DType.I32, sh(3), 5, 6, 7)), dev.txc.types.DType.I32, sh(3), new long[] {5, 11, 18}, "i32 sums");
         check(run1(c, "cumf", f32(sh(3), 0.1, 0.2, 0.3)), F32, sh(3),
                 new double[] {0.1f, (float) (0.1f + 0.2f), (float) ((float) (0.1f + 0.2f) + 0.3f)}, "f32 sums stay f32");
     }

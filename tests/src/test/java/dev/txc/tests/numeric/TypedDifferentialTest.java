@@ -2,8 +2,8 @@ package dev.txc.tests.numeric;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.txc.ir.DType;
 import dev.txc.ir.Tensor;
+import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,12 +3,12 @@ package dev.txc.tests.opt;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.DType;
 import dev.txc.ir.Function;
 import dev.txc.ir.Graphs;
 import dev.txc.ir.Node;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.types.DType;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.txc.tests.training;
 
 import dev.txc.driver.Main;
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
+import dev.txc.types.DType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.txc.tests.training;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.txc.runtime.DType;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
+import dev.txc.types.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.txc.tests.api
 
 import dev.txc.driver.api.Tx.*
 import dev.txc.dsl.*
-import dev.txc.ir.DType
 import dev.txc.runtime.NDArray
+import dev.txc.types.DType
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test

@@ -1,4 +1,4 @@
-package dev.txc.ir;
+package dev.txc.types;
 
 /** The static type of an IR value: a tensor or a tuple (of scan results). */
 public sealed interface Type permits TensorType, TupleType {

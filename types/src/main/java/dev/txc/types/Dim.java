@@ -1,4 +1,4 @@
-package dev.txc.ir;
+package dev.txc.types;
 
 /** One dimension of a tensor type: a known size, a named dim variable bound at call time, or unknown. */
 public sealed interface Dim {
@@ -10,7 +10,7 @@ public sealed interface Dim {
         }
     }
 
-    /** A dim variable such as {@code N}, unified across a function's parameters. */
+    /** A dim variable such as {@code N}, unified across a function's parameters: every axis that names it has the same size in one call. */
     record Sym(String name) implements Dim {
         @Override
         public String toString() {
@@ -31,6 +31,13 @@ public sealed interface Dim {
 
     static Dim of(long n) {
         return n == 1 ? ONE : new Known(n);
+    }
+
+    /** The dim spelled {@code s}: digits, {@code ?} or an identifier (as {@link #toString} writes it). */
+    static Dim parse(String s) {
+        if (s.equals("?")) return ANY;
+        if (!s.isEmpty() && Character.isDigit(s.charAt(0))) return of(Long.parseLong(s));
+        return new Sym(s);
     }
 
     default boolean isKnown() {

@@ -1,37 +1,74 @@
-package dev.txc.ir;
+package dev.txc.types;
 
-import java.util.Locale;
-
-/** The element types of tensors, with NumPy's promotion lattice bool < integers < floats. */
+/**
+ * The element types of tensors, with NumPy's promotion lattice bool < integers < floats. Each constant fixes its
+ * spelling in tx source and IR text, its width, one Java storage array type and one .npy descriptor.
+ */
 public enum DType {
-    BOOL(1), I8(8), I16(16), I32(32), I64(64), U8(8), F32(32), F64(64);
+    BOOL("bool", 1, 1, "|b1"),
+    I8("i8", 8, 1, "|i1"),
+    I16("i16", 16, 2, "<i2"),
+    I32("i32", 32, 4, "<i4"),
+    I64("i64", 64, 8, "<i8"),
+    U8("u8", 8, 1, "|u1"),
+    F32("f32", 32, 4, "<f4"),
+    F64("f64", 64, 8, "<f8");
 
+    private final String spelling;
     private final int bits;
+    private final int itemSize;
+    private final String npyDescr;
 
-    DType(int bits) {
+    DType(String spelling, int bits, int itemSize, String npyDescr) {
+        this.spelling = spelling;
         this.bits = bits;
+        this.itemSize = itemSize;
+        this.npyDescr = npyDescr;
     }
 
+    /** The name used in tx source and IR text, e.g. {@code "f64"}. */
     public String spelling() {
-        return name().toLowerCase(Locale.ROOT);
+        return spelling;
     }
 
     /** The dtype spelled {@code s}, or null. */
     public static DType parse(String s) {
-        for (DType d : values()) if (d.spelling().equals(s)) return d;
+        for (DType d : values()) if (d.spelling.equals(s)) return d;
         return null;
     }
 
+    /** The dtype spelled {@code s}; throws {@link UnknownDTypeException} naming the bad spelling otherwise. */
+    public static DType fromSpelling(String s) {
+        DType d = parse(s);
+        if (d == null) throw new UnknownDTypeException("unknown dtype '" + s + "' (expected one of bool, i8, i16, i32, i64, u8, f32, f64)");
+        return d;
+    }
+
+    /** The value width in bits (1 for bool). */
     public int bits() {
         return bits;
+    }
+
+    /** Bytes per element in .npy files (and in the natural C layout). */
+    public int itemSize() {
+        return itemSize;
+    }
+
+    /** The little-endian NumPy type descriptor, e.g. {@code "<f8"}. */
+    public String npyDescr() {
+        return npyDescr;
     }
 
     public boolean isFloat() {
         return this == F32 || this == F64;
     }
 
+    /** True for the integer types; bool is not an integer. */
     public boolean isInteger() {
-        return !isFloat() && this != BOOL;
+        return switch (this) {
+            case I8, I16, I32, I64, U8 -> true;
+            case BOOL, F32, F64 -> false;
+        };
     }
 
     public boolean isNumeric() {
@@ -79,17 +116,16 @@ public enum DType {
         return this == F32 ? (double) (float) v : v;
     }
 
-    /** NumPy's 'safe' casting: every value of this dtype is exactly representable in {@code to}. */
+    /** Whether every value of this dtype converts to {@code to} without loss, as NumPy's 'safe' casting. */
     public boolean canCastSafely(DType to) {
-        if (to == this || this == BOOL) return true;
+        if (this == to) return true;
         return switch (this) {
-            case I8 -> to == I16 || to == I32 || to == I64 || to.isFloat();
-            case U8 -> to == I16 || to == I32 || to == I64 || to.isFloat();
+            case BOOL -> true;
+            case I8, U8 -> to == I16 || to == I32 || to == I64 || to.isFloat();
             case I16 -> to == I32 || to == I64 || to.isFloat();
             case I32 -> to == I64 || to == F64;
-            case I64 -> to == F64;
-            case F32 -> to == F64;
-            case BOOL, F64 -> false;
+            case I64, F32 -> to == F64;
+            case F64 -> false;
         };
     }
 

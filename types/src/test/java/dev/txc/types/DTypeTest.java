@@ -1,6 +1,6 @@
-package dev.txc.runtime;
+package dev.txc.types;
 
-import static dev.txc.runtime.DType.*;
+import static dev.txc.types.DType.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.EnumSet;
@@ -15,8 +15,9 @@ class DTypeTest {
         }
         assertEquals("bool", BOOL.spelling());
         assertEquals("u8", U8.spelling());
-        var e = assertThrows(TxRuntimeException.class, () -> fromSpelling("f16"));
-        assertTrue(e.getMessage().contains("'f16'"));
+        var e = assertThrows(UnknownDTypeException.class, () -> fromSpelling("f16"));
+        assertEquals("unknown dtype 'f16' (expected one of bool, i8, i16, i32, i64, u8, f32, f64)", e.getMessage());
+        assertNull(parse("f16"));
     }
 
     @Test
@@ -35,6 +36,7 @@ class DTypeTest {
         assertTrue(U8.isInteger());
         assertFalse(BOOL.isInteger());
         assertFalse(F64.isInteger());
+        for (DType t : values()) assertEquals(t == BOOL ? 1 : 8 * t.itemSize(), t.bits(), t::toString);
     }
 
     @Test

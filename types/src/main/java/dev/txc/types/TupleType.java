@@ -1,4 +1,4 @@
-package dev.txc.ir;
+package dev.txc.types;
 
 import java.util.List;
 
