@@ -270,7 +270,8 @@ final class Builtins {
         List<Value> items = switch (v) {
             case Value.Lst ls -> ls.items();
             case Value.Tup tp -> tp.items();
-            default -> throw new FrontendError(at, what + " needs a list of arrays such as [a, b], got " + Value.describe(v));
+            case Value.T _, Value.Str _, Value.DT _, Value.Poison _ ->
+                    throw new FrontendError(at, what + " needs a list of arrays such as [a, b], got " + Value.describe(v));
         };
         if (items.isEmpty()) throw new FrontendError(at, what + " needs at least one array");
         return items.stream().map(x -> l.tensor(x, at, what + " element")).toList();
@@ -332,7 +333,8 @@ final class Builtins {
             case Value.T s when s.node().tt().isScalar() && s.dtype().isInteger() -> Folding.stackScalars(List.of(l.convert(s, DType.I64)));
             case Value.T s when s.node().rank() == 1 && s.dtype().isInteger() && s.node().tt().dim(0).isKnown() -> l.convert(s, DType.I64);
             case Value.Poison p -> throw new Lowerer.PoisonSignal();
-            default -> throw new FrontendError(at, "a shape must be a list of sizes such as [2, 3], got " + Value.describe(v));
+            case Value.T _, Value.Tup _, Value.Str _, Value.DT _ ->
+                    throw new FrontendError(at, "a shape must be a list of sizes such as [2, 3], got " + Value.describe(v));
         };
     }
 
@@ -347,7 +349,13 @@ final class Builtins {
             case MAX, MIN, ARGMAX, ARGMIN -> numeric(l, x).node();
             case MEAN, LOGSUMEXP -> l.floating(x).node();
             case ANY, ALL -> x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
-            default -> throw new IllegalStateException(name);
+            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
+                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV,
+                 MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SOFTMAX,
+                 LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
+                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW,
+                 DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalStateException(name);
         };
         if ((op == Op.ARGMAX || op == Op.ARGMIN) && m.get("axis") instanceof Value.Lst)
             throw new FrontendError(a.spanOf("axis"), name + " takes a single axis");

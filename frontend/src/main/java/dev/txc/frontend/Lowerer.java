@@ -319,7 +319,7 @@ final class Lowerer {
         List<Value> parts = switch (v) {
             case Value.Tup t -> t.items();
             case Value.Poison p -> Collections.nCopies(a.targets().size(), Value.POISON);
-            default -> null;
+            case Value.T _, Value.Lst _, Value.Str _, Value.DT _ -> null;
         };
         if (parts == null || parts.size() != a.targets().size()) {
             fe.diagnostics.add(Diagnostic.error(a.value().span(), "cannot unpack " + (parts == null ? Value.describe(v) : parts.size() + " values")
@@ -812,7 +812,7 @@ final class Lowerer {
             case Value.T t -> t;
             case Value.Lst l -> listTensor(l, at, what);
             case Value.Poison p -> throw new PoisonSignal();
-            default -> throw new FrontendError(at, what + " must be a tensor, got " + Value.describe(v));
+            case Value.Tup _, Value.Str _, Value.DT _ -> throw new FrontendError(at, what + " must be a tensor, got " + Value.describe(v));
         };
     }
 

@@ -88,7 +88,7 @@ final class Operators {
             case MUL -> new Value.T(Ir.op(Op.AND, p.a(), p.b()), false);
             case SUB -> throw new FrontendError(at, "'-' is not defined on bool tensors (as NumPy's boolean subtract); use xor, or cast to an integer dtype");
             case FLOORDIV, MOD, POW -> new Value.T(Ir.op(arith(op), Ir.cast(p.a(), DType.I8), Ir.cast(p.b(), DType.I8)), false);
-            default -> throw new IllegalArgumentException(op.toString());
+            case DIV, MATMUL, AND, OR, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op.toString());
         };
     }
 
@@ -117,7 +117,7 @@ final class Operators {
             case LE -> Op.LE;
             case GT -> Op.GT;
             case GE -> Op.GE;
-            default -> throw new IllegalArgumentException(op.toString());
+            case ADD, SUB, MUL, DIV, FLOORDIV, MOD, MATMUL, POW, AND, OR -> throw new IllegalArgumentException(op.toString());
         };
     }
 
@@ -129,7 +129,7 @@ final class Operators {
             case FLOORDIV -> Op.FLOORDIV;
             case MOD -> Op.MOD;
             case POW -> Op.POW;
-            default -> throw new IllegalArgumentException(op.toString());
+            case DIV, MATMUL, AND, OR, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op.toString());
         };
     }
 }
