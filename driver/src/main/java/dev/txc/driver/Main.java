@@ -9,6 +9,7 @@ import dev.txc.ir.PrettyPrinter;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.TxRuntimeException;
 import dev.txc.runtime.model.CliUsageException;
+import dev.txc.runtime.model.ExitStatus;
 import dev.txc.runtime.model.ModelSpec;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.model.ModelState;
@@ -87,33 +88,39 @@ public final class Main {
             if (a.equals("--")) break;
             if (a.equals("--verbose")) verbose = true;
         }
-        try {
-            return dispatch(List.of(args));
-        } catch (UsageException | CliUsageException e) {
-            String who = commandName == null ? "txc" : "txc " + commandName;
-            err.println(who + ": " + e.getMessage());
-            err.println("see " + who + " --help");
-            return 2;
-        } catch (SourceErrors e) {
-            out.flush();
-            err.print(e.render());
-            return 1;
-        } catch (UserException | TxRuntimeException | PrettyPrinter.TooLargeException e) {
-            out.flush();
-            RunErrors.Located at = RunErrors.Located.in(e);
-            if (at != null) err.print(at.render(e.getMessage()));
-            else err.println("error: " + e.getMessage());
-            return 1;
-        } catch (Throwable t) {
-            out.flush();
-            err.println("txc: internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-            if (verbose) t.printStackTrace(err);
-            else err.println("(this is a bug in txc; re-run with --verbose for the stack trace)");
-            return 3;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return ExitStatus.run(() -> dispatch(List.of(args)), out, err, new ExitStatus.Program() {
+            @Override
+            public String name() {
+                return commandName == null ? "txc" : "txc " + commandName;
+            }
+
+            @Override
+            public String internalName() {
+                return "txc";
+            }
+
+            @Override
+            public boolean verbose() {
+                return verbose;
+            }
+
+            @Override
+            public boolean isUsageError(Throwable t) {
+                return t instanceof UsageException || t instanceof CliUsageException;
+            }
+
+            @Override
+            public String userError(Throwable t) {
+                return switch (t) {
+                    case SourceErrors e -> e.render();
+                    case UserException _, TxRuntimeException _, PrettyPrinter.TooLargeException _ -> {
+                        RunErrors.Located at = RunErrors.Located.in(t);
+                        yield at != null ? at.render(t.getMessage()) : "error: " + t.getMessage() + System.lineSeparator();
+                    }
+                    default -> null;
+                };
+            }
+        });
     }
 
     private int dispatch(List<String> args) {
@@ -121,7 +128,7 @@ public final class Main {
         while (i < args.size() && args.get(i).equals("--verbose")) i++;
         if (i == args.size()) {
             err.print(CommandLine.overview());
-            return 2;
+            return ExitStatus.USAGE_ERROR;
         }
         String first = args.get(i);
         switch (first) {

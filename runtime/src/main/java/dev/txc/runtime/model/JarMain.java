@@ -96,26 +96,22 @@ public final class JarMain {
             if (a.equals("--")) break;
             if (a.equals("--verbose")) verbose = true;
         }
-        try {
-            return dispatch(List.of(args));
-        } catch (CliUsageException e) {
-            err.println(jar + ": " + e.getMessage());
-            err.println("see java -jar " + jar + " --help");
-            return 2;
-        } catch (TxRuntimeException e) {
-            out.flush();
-            err.println("error: " + e.getMessage());
-            return 1;
-        } catch (Throwable t) {
-            out.flush();
-            err.println(jar + ": internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-            if (verbose) t.printStackTrace(err);
-            else err.println("(this is a bug in txc; re-run with --verbose for the stack trace)");
-            return 3;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return ExitStatus.run(() -> dispatch(List.of(args)), out, err, new ExitStatus.Program() {
+            @Override
+            public String name() {
+                return jar;
+            }
+
+            @Override
+            public String helpCommand() {
+                return "java -jar " + jar;
+            }
+
+            @Override
+            public boolean verbose() {
+                return verbose;
+            }
+        });
     }
 
     private int dispatch(List<String> args) {
