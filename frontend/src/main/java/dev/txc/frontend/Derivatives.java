@@ -41,16 +41,11 @@ final class Derivatives {
         return new Value.Tup(nodes.stream().map(n -> (Value) Builtins.strong(n)).toList());
     }
 
-    static Value grad(Lowerer l, String name, Args a) {
-        var m = a.bind(name.equals("jacobian") ? "y" : "cost", "wrt", "disconnected?");
-        Value.T y = Builtins.t(l, m, name.equals("jacobian") ? "y" : "cost", a);
-        Node cost = l.floating(y).node();
+    /** grad, jacobian or hessian ({@code op}) of the argument {@code of} with respect to wrt. */
+    static Value grad(Lowerer l, Args a, Map<String, Value> m, Op op, String of) {
+        String name = a.name();
+        Node cost = l.floating(Builtins.t(l, m, of, a)).node();
         String disc = disconnected(m, a);
-        Op op = switch (name) {
-            case "grad" -> Op.GRAD;
-            case "jacobian" -> Op.JACOBIAN;
-            default -> Op.HESSIAN;
-        };
         var out = new ArrayList<Node>();
         for (Node x : variables(l, m.get("wrt"), a.spanOf("wrt"), name + ": wrt"))
             out.add(Node.make(op, List.of(cost, x), Attrs.of("disconnected", disc)));
@@ -58,8 +53,7 @@ final class Derivatives {
     }
 
     /** rop(y, x, v) = J v: y one tensor or a list; x and v paired lists (or single). */
-    static Value rop(Lowerer l, Args a) {
-        var m = a.bind("y", "x", "v", "disconnected?");
+    static Value rop(Lowerer l, Args a, Map<String, Value> m) {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "rop: y");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "rop: x");
         List<Node> vs = paired(l, m.get("v"), xs, a.spanOf("v"), "rop: v");
@@ -76,8 +70,7 @@ final class Derivatives {
     }
 
     /** lop(y, x, u) = u^T J: y and u paired lists (or single); x one tensor or a list. */
-    static Value lop(Lowerer l, Args a) {
-        var m = a.bind("y", "x", "u", "disconnected?");
+    static Value lop(Lowerer l, Args a, Map<String, Value> m) {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "lop: y");
         List<Node> us = paired(l, m.get("u"), ys, a.spanOf("u"), "lop: u");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "lop: x");
