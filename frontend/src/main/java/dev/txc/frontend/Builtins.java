@@ -142,7 +142,7 @@ final class Builtins {
             }),
             b("broadcast_to", p("x", "shape"), (l, a, m) -> {
                 Value.T x = t(l, m, "x", a);
-                Node n = x.weak() ? l.convert(x, x.dtype()) : x.node();
+                Node n = x.weak() ? Conversions.convert(x, x.dtype()) : x.node();
                 return strong(Ir.op(Op.BROADCAST_TO, n, shape(l, m.get("shape"), a.spanOf("shape"))));
             }),
             b("shape", X, (l, a, m) -> strong(Ir.shapeOf(node(l, m, "x", a)))),
@@ -162,7 +162,7 @@ final class Builtins {
                 return filled(l, m.get("shape"), v, v.weak() && v.dtype().isFloat() ? l.floatX() : v.dtype(), a);
             }),
             b("eye", p("n"), (l, a, m) -> {
-                Node len = Ir.expandDims(l.convert(t(l, m, "n", a), DType.I64), Ir.axes(0));
+                Node len = Ir.expandDims(Conversions.convert(t(l, m, "n", a), DType.I64), Ir.axes(0));
                 return strong(diagMatrix(Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
             }),
             b("zeros_like", X, (l, a, m) -> strong(Ir.fillLike(node(l, m, "x", a), 0))),
@@ -175,7 +175,7 @@ final class Builtins {
                 Value.T x = t(l, m, "x", a);
                 if (!(m.get("dtype") instanceof Value.DT(DType d)))
                     throw new FrontendError(a.spanOf("dtype"), "cast needs a dtype such as f32, got " + Value.describe(m.get("dtype")));
-                return new Value.T(l.convert(x, d), false);
+                return new Value.T(Conversions.convert(x, d), false);
             }),
             // Neural-network functions.
             b("softmax", p("x", "axis?"), (l, a, m) -> softmax(l, a, m, Op.SOFTMAX)),
@@ -292,7 +292,7 @@ final class Builtins {
             acc = new Value.T(p.a(), p.weak());
         }
         DType d = acc.dtype();
-        return xs.stream().map(x -> l.convert(x, d)).toList();
+        return xs.stream().map(x -> Conversions.convert(x, d)).toList();
     }
 
     private static List<Value.T> list(Lowerer l, Value v, SourceSpan at, String what) {
@@ -355,12 +355,12 @@ final class Builtins {
                     Value.T s = l.tensor(item, at, "a shape entry");
                     if (!s.node().tt().isScalar() || !s.dtype().isInteger())
                         throw new FrontendError(at, "a shape entry must be an integer, got " + Value.describe(item));
-                    parts.add(Folding.fold(l.convert(s, DType.I64)));
+                    parts.add(Folding.fold(Conversions.convert(s, DType.I64)));
                 }
                 yield Folding.stackScalars(parts);
             }
-            case Value.T s when s.node().tt().isScalar() && s.dtype().isInteger() -> Folding.stackScalars(List.of(l.convert(s, DType.I64)));
-            case Value.T s when s.node().rank() == 1 && s.dtype().isInteger() && s.node().tt().dim(0).isKnown() -> l.convert(s, DType.I64);
+            case Value.T s when s.node().tt().isScalar() && s.dtype().isInteger() -> Folding.stackScalars(List.of(Conversions.convert(s, DType.I64)));
+            case Value.T s when s.node().rank() == 1 && s.dtype().isInteger() && s.node().tt().dim(0).isKnown() -> Conversions.convert(s, DType.I64);
             case Value.Poison p -> throw new Lowerer.PoisonSignal();
             case Value.T _, Value.Tup _, Value.Str _, Value.DT _ ->
                     throw new FrontendError(at, "a shape must be a list of sizes such as [2, 3], got " + Value.describe(v));
@@ -373,7 +373,7 @@ final class Builtins {
         String name = a.name();
         Value.T x = t(l, m, "x", a);
         Node n = switch (op) {
-            case SUM, PROD -> x.dtype().isFloat() ? x.node() : l.convert(x, DType.I64);
+            case SUM, PROD -> x.dtype().isFloat() ? x.node() : Conversions.convert(x, DType.I64);
             case MAX, MIN, ARGMAX, ARGMIN -> numeric(l, x).node();
             case MEAN, LOGSUMEXP -> l.floating(x).node();
             case ANY, ALL -> x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
@@ -415,7 +415,7 @@ final class Builtins {
 
     private static Value transpose(Lowerer l, Args a, Map<String, Value> m) {
         Node x = node(l, m, "x", a);
-        if (!m.containsKey("perm")) return strong(x.rank() < 2 ? x : Ir.transpose(x, Lowerer.reversed(x.rank())));
+        if (!m.containsKey("perm")) return strong(x.rank() < 2 ? x : Ir.transpose(x, Operators.reversed(x.rank())));
         if (!(m.get("perm") instanceof Value.Lst ls) || ls.items().size() != x.rank())
             throw new FrontendError(a.spanOf("perm"), "transpose needs a permutation of " + x.rank() + " axes such as " + List.of(1, 0));
         int[] perm = new int[x.rank()];
@@ -486,7 +486,7 @@ final class Builtins {
     private static Value filled(Lowerer l, Value shapeArg, Value.T value, DType dflt, Args a) {
         TensorType target = l.expected;
         DType d = target != null ? target.dtype() : dflt;
-        Node v = value.weak() ? l.convert(value, d) : value.node();
+        Node v = value.weak() ? Conversions.convert(value, d) : value.node();
         if (!v.tt().isScalar()) throw new FrontendError(a.spanOf("value"), a.name() + " needs a scalar fill value, got " + v.type());
         Node s;
         if (shapeArg != null) s = shape(l, shapeArg, a.spanOf("shape"));
@@ -504,9 +504,9 @@ final class Builtins {
             // Integer class labels become one-hot rows: label[..., None] == arange(classes).
             Node classes = Folding.fold(Ir.index(Ir.shapeOf(p), Ir.scalarLong(p.rank() - 1, DType.I64), 0));
             Node ar = Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), classes, Ir.scalarLong(1, DType.I64));
-            Node hot = Ir.op(Op.EQ, Ir.expandDims(l.convert(t, DType.I64), Ir.axes(t.node().rank())), ar);
+            Node hot = Ir.op(Op.EQ, Ir.expandDims(Conversions.convert(t, DType.I64), Ir.axes(t.node().rank())), ar);
             target = Ir.cast(hot, p.dtype());
-        } else target = l.convert(t, p.dtype());
+        } else target = Conversions.convert(t, p.dtype());
         return strong(Ir.neg(Ir.reduce(Op.SUM, Ir.mul(target, Ir.op(Op.LOG, p)), Ir.axes(p.rank() - 1), false)));
     }
 }

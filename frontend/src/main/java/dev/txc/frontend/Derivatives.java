@@ -91,7 +91,7 @@ final class Derivatives {
         List<Value> items = v instanceof Value.Lst ls ? ls.items() : v instanceof Value.Tup tp ? tp.items() : List.of(v);
         if (items.size() != with.size()) throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per variable, got " + items.size());
         var out = new ArrayList<Node>();
-        for (int k = 0; k < items.size(); k++) out.add(l.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()));
+        for (int k = 0; k < items.size(); k++) out.add(Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()));
         return out;
     }
 }
