@@ -189,11 +189,11 @@ final class Builtins {
             }),
             b("categorical_crossentropy", p("p", "t"), Builtins::categorical),
             // Differentiation.
-            b("grad", p("cost", "wrt", "disconnected?"), (l, a, m) -> Derivatives.grad(l, a, m, Op.GRAD, "cost")),
-            b("jacobian", p("y", "wrt", "disconnected?"), (l, a, m) -> Derivatives.grad(l, a, m, Op.JACOBIAN, "y")),
-            b("hessian", p("cost", "wrt", "disconnected?"), (l, a, m) -> Derivatives.grad(l, a, m, Op.HESSIAN, "cost")),
-            b("rop", p("y", "x", "v", "disconnected?"), Derivatives::rop),
-            b("lop", p("y", "x", "u", "disconnected?"), Derivatives::lop),
+            b("grad", p("cost", "wrt", "disconnected?"), (l, a, m) -> DiffCalls.grad(l, a, m, Op.GRAD, "cost")),
+            b("jacobian", p("y", "wrt", "disconnected?"), (l, a, m) -> DiffCalls.grad(l, a, m, Op.JACOBIAN, "y")),
+            b("hessian", p("cost", "wrt", "disconnected?"), (l, a, m) -> DiffCalls.grad(l, a, m, Op.HESSIAN, "cost")),
+            b("rop", p("y", "x", "v", "disconnected?"), DiffCalls::rop),
+            b("lop", p("y", "x", "u", "disconnected?"), DiffCalls::lop),
             // Initial values of shared variables only (SharedInit lowers them there).
             sharedInitOnly("randn"), sharedInitOnly("uniform"), sharedInitOnly("load"));
 

@@ -189,16 +189,8 @@ final class Lowerer {
     }
 
     static boolean closed(Node n) {
-        var seen = new java.util.HashSet<Node>();
-        var stack = new java.util.ArrayDeque<Node>();
-        stack.push(n);
-        while (!stack.isEmpty()) {
-            Node m = stack.pop();
-            if (!seen.add(m)) continue;
-            if (m.op() == Op.PARAM || m.op() == Op.SHARED || m.op() == Op.REGION_PARAM) return false;
-            m.inputs().forEach(stack::push);
-        }
-        return true;
+        return dev.txc.ir.Graphs.ancestors(List.of(n)).stream()
+                .noneMatch(m -> m.op() == Op.PARAM || m.op() == Op.SHARED || m.op() == Op.REGION_PARAM);
     }
 
     // ---- types ----

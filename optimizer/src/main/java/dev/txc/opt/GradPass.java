@@ -51,7 +51,7 @@ public final class GradPass implements Pass {
                     List<Node> ins = d.inputs().stream().map(rw::apply).toList();
                     expanded.put(Node.make(d.op(), ins, d.attrs()), expand(d.op(), ins, zero(d)));
                 }
-            } catch (Autodiff.DisconnectedException | Derivs.Unsupported e) {
+            } catch (Autodiff.DisconnectedException | DerivativeRules.Unsupported e) {
                 errors.add(Diagnostic.error(loc(f, d), e.getMessage()));
                 return fail(errors);
             }
@@ -116,17 +116,7 @@ public final class GradPass implements Pass {
     /** Differentiation nodes reachable from the roots (region bodies included), inner ones first. */
     static List<Node> diffNodes(List<Node> roots) {
         var out = new ArrayList<Node>();
-        var seen = new HashSet<Node>();
-        var work = new ArrayDeque<Node>(roots);
-        var all = new ArrayList<Node>();
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (!seen.add(n)) continue;
-            all.add(n);
-            work.addAll(n.inputs());
-            if (n.region() != null) work.addAll(n.region().results());
-        }
-        for (Node n : Autodiff.ancestors(all)) if (n.op().kind() == Op.Kind.DIFF) out.add(n);
+        for (Node n : Autodiff.ancestors(dev.txc.ir.Graphs.reachable(roots))) if (n.op().kind() == Op.Kind.DIFF) out.add(n);
         return out;
     }
 }

@@ -22,8 +22,8 @@ import java.util.function.UnaryOperator;
  * cotangent, for the others a vector-Jacobian product (reverse) and a Jacobian-vector product (forward).
  * Each rule carries its identity as a comment.
  */
-final class Derivs {
-    private Derivs() {}
+final class DerivativeRules {
+    private DerivativeRules() {}
 
     /** Thrown for an op with no derivative rule yet; the message names it. */
     static final class Unsupported extends RuntimeException {

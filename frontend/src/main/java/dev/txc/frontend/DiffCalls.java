@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /** grad, jacobian, hessian, rop and lop calls become differentiation ops, expanded later by the grad pass. */
-final class Derivatives {
-    private Derivatives() {}
+final class DiffCalls {
+    private DiffCalls() {}
 
     private static String disconnected(Map<String, Value> m, Args a) {
         Value v = m.get("disconnected");
