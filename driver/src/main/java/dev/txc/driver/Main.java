@@ -63,31 +63,16 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
-        int code = run(args, out, System.err);
-        out.flush();
-        System.err.flush();
-        System.exit(code);
+        ExitStatus.exitWith((out, err) -> run(args, out, err));
     }
 
     /** Runs one {@code txc} command line; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return new Main(out, err, defaultEngines(), stderrIsTerminal()).execute(args);
-    }
-
-    /** bin/txc tells (TXC_STDERR_TTY=1 or 0) since Java cannot; otherwise the console's terminal-ness is the guess. */
-    private static boolean stderrIsTerminal() {
-        String hint = System.getenv("TXC_STDERR_TTY");
-        if (hint != null) return hint.equals("1");
-        var console = System.console();
-        return console != null && console.isTerminal();
+        return new Main(out, err, defaultEngines(), ExitStatus.stderrIsTerminal()).execute(args);
     }
 
     int execute(String[] args) {
-        for (String a : args) {
-            if (a.equals("--")) break;
-            if (a.equals("--verbose")) verbose = true;
-        }
+        verbose = ExitStatus.verboseFlag(args);
         return ExitStatus.run(() -> dispatch(List.of(args)), out, err, new ExitStatus.Program() {
             @Override
             public String name() {

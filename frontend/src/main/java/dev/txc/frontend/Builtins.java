@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * The built-in functions of LANGUAGE.md section 6, lowered to IR ops (or to small compositions of them): a table
@@ -95,9 +96,13 @@ final class Builtins {
                 return new Value.T(Ir.op(Op.CLIP, ns.get(0), ns.get(1), ns.get(2)), false);
             }),
             // Reductions.
-            reduction("sum", Op.SUM), reduction("prod", Op.PROD), reduction("max", Op.MAX), reduction("min", Op.MIN),
-            reduction("mean", Op.MEAN), reduction("any", Op.ANY), reduction("all", Op.ALL), reduction("argmax", Op.ARGMAX),
-            reduction("argmin", Op.ARGMIN), reduction("logsumexp", Op.LOGSUMEXP),
+            // Reductions, each with its operand's conversion: sums and products of integers and bools in i64 (as
+            // NumPy), extremes of bools as i64, means in floats, any and all of numbers compared with zero.
+            reduction("sum", Op.SUM, Builtins::wideInteger), reduction("prod", Op.PROD, Builtins::wideInteger),
+            reduction("max", Op.MAX, Builtins::numericNode), reduction("min", Op.MIN, Builtins::numericNode),
+            reduction("argmax", Op.ARGMAX, Builtins::numericNode), reduction("argmin", Op.ARGMIN, Builtins::numericNode),
+            reduction("mean", Op.MEAN, Builtins::floatNode), reduction("logsumexp", Op.LOGSUMEXP, Builtins::floatNode),
+            reduction("any", Op.ANY, Builtins::truthNode), reduction("all", Op.ALL, Builtins::truthNode),
             b("var", REDUCE, Builtins::moments), b("std", REDUCE, Builtins::moments), b("norm", REDUCE, Builtins::moments),
             // Linear algebra.
             b("dot", XY, Builtins::dot),
@@ -218,8 +223,8 @@ final class Builtins {
         });
     }
 
-    private static Builtin reduction(String name, Op op) {
-        return b(name, REDUCE, (l, a, m) -> reduction(l, a, m, op));
+    private static Builtin reduction(String name, Op op, BiFunction<Lowerer, Value.T, Node> operand) {
+        return b(name, REDUCE, (l, a, m) -> reduction(l, a, m, op, operand));
     }
 
     private static Builtin sharedInitOnly(String name) {
@@ -369,27 +374,30 @@ final class Builtins {
 
     // ---- families ----
 
-    private static Value reduction(Lowerer l, Args a, Map<String, Value> m, Op op) {
+    private static Value reduction(Lowerer l, Args a, Map<String, Value> m, Op op, BiFunction<Lowerer, Value.T, Node> operand) {
         String name = a.name();
-        Value.T x = t(l, m, "x", a);
-        Node n = switch (op) {
-            case SUM, PROD -> x.dtype().isFloat() ? x.node() : Conversions.convert(x, DType.I64);
-            case MAX, MIN, ARGMAX, ARGMIN -> numeric(l, x).node();
-            case MEAN, LOGSUMEXP -> l.floating(x).node();
-            case ANY, ALL -> x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
-            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
-                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
-                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV,
-                 MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SOFTMAX,
-                 LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
-                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW,
-                 DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalStateException(name);
-        };
+        Node n = operand.apply(l, t(l, m, "x", a));
         if ((op == Op.ARGMAX || op == Op.ARGMIN) && m.get("axis") instanceof Value.Lst)
             throw new FrontendError(a.spanOf("axis"), name + " takes a single axis");
         List<Long> axes = axes(l, m.get("axis"), n.rank(), a.spanOf("axis"));
         boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
         return strong(Ir.reduce(op, n, axes, keep));
+    }
+
+    private static Node wideInteger(Lowerer l, Value.T x) {
+        return x.dtype().isFloat() ? x.node() : Conversions.convert(x, DType.I64);
+    }
+
+    private static Node numericNode(Lowerer l, Value.T x) {
+        return numeric(l, x).node();
+    }
+
+    private static Node floatNode(Lowerer l, Value.T x) {
+        return l.floating(x).node();
+    }
+
+    private static Node truthNode(Lowerer l, Value.T x) {
+        return x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
     }
 
     /** var, std and norm. */

@@ -57,16 +57,7 @@ final class DiffCalls {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "rop: y");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "rop: x");
         List<Node> vs = paired(l, m.get("v"), xs, a.spanOf("v"), "rop: v");
-        var out = new ArrayList<Node>();
-        for (Node y : ys) {
-            var ins = new ArrayList<Node>(List.of(y));
-            for (int k = 0; k < xs.size(); k++) {
-                ins.add(xs.get(k));
-                ins.add(vs.get(k));
-            }
-            out.add(Node.make(Op.ROP, ins, Attrs.of("disconnected", disconnected(m, a))));
-        }
-        return pack(l, a, out, isList(m.get("y")));
+        return pack(l, a, interleaved(Op.ROP, ys, xs, vs, m, a), isList(m.get("y")));
     }
 
     /** lop(y, x, u) = u^T J: y and u paired lists (or single); x one tensor or a list. */
@@ -74,16 +65,21 @@ final class DiffCalls {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "lop: y");
         List<Node> us = paired(l, m.get("u"), ys, a.spanOf("u"), "lop: u");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "lop: x");
+        return pack(l, a, interleaved(Op.LOP, xs, ys, us, m, a), isList(m.get("x")));
+    }
+
+    /** One {@code op(head, p1, q1, p2, q2, ...)} per head. */
+    private static List<Node> interleaved(Op op, List<Node> heads, List<Node> ps, List<Node> qs, Map<String, Value> m, Args a) {
         var out = new ArrayList<Node>();
-        for (Node x : xs) {
-            var ins = new ArrayList<Node>(List.of(x));
-            for (int k = 0; k < ys.size(); k++) {
-                ins.add(ys.get(k));
-                ins.add(us.get(k));
+        for (Node head : heads) {
+            var ins = new ArrayList<Node>(List.of(head));
+            for (int k = 0; k < ps.size(); k++) {
+                ins.add(ps.get(k));
+                ins.add(qs.get(k));
             }
-            out.add(Node.make(Op.LOP, ins, Attrs.of("disconnected", disconnected(m, a))));
+            out.add(Node.make(op, ins, Attrs.of("disconnected", disconnected(m, a))));
         }
-        return pack(l, a, out, isList(m.get("x")));
+        return out;
     }
 
     /** Vectors paired with variables: as many as there are, each converted to its variable's dtype. */

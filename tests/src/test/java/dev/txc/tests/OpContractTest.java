@@ -44,7 +44,6 @@ class OpContractTest {
             new Concern("pretty printing as .tx-like text", "ir/src/main/java/dev/txc/ir/PrettyPrinter.java", "render"),
             new Concern("pretty printing: infix operators", "ir/src/main/java/dev/txc/ir/PrettyPrinter.java", "infix"),
             new Concern("Graphviz rendering", "ir/src/main/java/dev/txc/ir/DotGraph.java", "look"),
-            new Concern("frontend: operand conversion of the reduction built-ins", "frontend/src/main/java/dev/txc/frontend/Builtins.java", "reduction"),
             new Concern("JVM lowering of a graph node", "codegen-jvm/src/main/java/dev/txc/jvm/FunctionEmitter.java", "node"),
             new Concern("JVM lowering of an elementwise op", "codegen-jvm/src/main/java/dev/txc/jvm/ScalarEmitter.java", "emit"));
 

@@ -1,8 +1,13 @@
 package dev.txc.runtime.model;
 
 import dev.txc.runtime.TxRuntimeException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntBiFunction;
 
 /**
  * The exit statuses of {@code txc} and of standalone jars, and the one mapping from a failure to a status and a
@@ -44,6 +49,32 @@ public final class ExitStatus {
         default String userError(Throwable t) {
             return t instanceof TxRuntimeException ? "error: " + t.getMessage() + System.lineSeparator() : null;
         }
+    }
+
+    /** Runs a program on the process's standard output (buffered, UTF-8) and standard error, then exits with its status. */
+    public static void exitWith(ToIntBiFunction<PrintStream, PrintStream> program) {
+        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
+        int code = program.applyAsInt(out, System.err);
+        out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Whether standard error is a terminal: bin/txc tells (TXC_STDERR_TTY=1 or 0) since Java cannot; else the console's guess. */
+    public static boolean stderrIsTerminal() {
+        String hint = System.getenv("TXC_STDERR_TTY");
+        if (hint != null) return hint.equals("1");
+        var console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    /** Whether {@code --verbose} stands among the arguments before {@code --}: internal errors then show their stack trace. */
+    public static boolean verboseFlag(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) break;
+            if (a.equals("--verbose")) return true;
+        }
+        return false;
     }
 
     /** Runs {@code command} and returns its status, or reports its failure on {@code err} and returns that status; never throws. */

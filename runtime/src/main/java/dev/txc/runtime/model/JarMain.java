@@ -56,11 +56,7 @@ public final class JarMain {
     }
 
     public static void main(String[] args) {
-        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
-        int code = run(args, out, System.err, JarMain.class.getClassLoader(), jarName(), stderrIsTerminal());
-        out.flush();
-        System.err.flush();
-        System.exit(code);
+        ExitStatus.exitWith((out, err) -> run(args, out, err, JarMain.class.getClassLoader(), jarName(), ExitStatus.stderrIsTerminal()));
     }
 
     /**
@@ -84,18 +80,8 @@ public final class JarMain {
         return "model.jar";
     }
 
-    private static boolean stderrIsTerminal() {
-        String hint = System.getenv("TXC_STDERR_TTY");
-        if (hint != null) return hint.equals("1");
-        var console = System.console();
-        return console != null && console.isTerminal();
-    }
-
     private int execute(String[] args) {
-        for (String a : args) {
-            if (a.equals("--")) break;
-            if (a.equals("--verbose")) verbose = true;
-        }
+        verbose = ExitStatus.verboseFlag(args);
         return ExitStatus.run(() -> dispatch(List.of(args)), out, err, new ExitStatus.Program() {
             @Override
             public String name() {
