@@ -59,17 +59,26 @@ public final class Traffic {
         var steps = new ArrayList<Step>();
         for (Node n : order) {
             long size = Tensor.size(shapes.get(n));
-            switch (n.op()) {
-                case PARAM, CONST -> storage.put(n, size * itemBytes(n));
+            Step step = switch (n.op()) {
+                case PARAM, CONST -> {
+                    storage.put(n, size * itemBytes(n));
+                    yield null;
+                }
                 case BROADCAST_TO, EXPAND_DIMS, SQUEEZE, TRANSPOSE, SLICE, INDEX, RESHAPE -> {
                     storage.put(n, storage.get(n.input(0)));
-                    steps.add(new Step(n.op().spelling() + " (view)", 0, 0));
+                    yield new Step(n.op().spelling() + " (view)", 0, 0);
                 }
                 case SHAPE -> {
                     storage.put(n, size * itemBytes(n));
-                    steps.add(new Step("shape (metadata)", 0, size * itemBytes(n)));
+                    yield new Step("shape (metadata)", 0, size * itemBytes(n));
                 }
-                default -> {
+                case SHARED, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2,
+                     LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                     SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV,
+                     FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP,
+                     SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK,
+                     MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX, WINDOW, UNWINDOW,
+                     DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> {
                     long read = 0;
                     for (Node in : new LinkedHashSet<>(n.inputs())) {
                         if (in.op() == Op.CONST && in.tt().isScalar()) continue; // inlined into the kernel
@@ -77,9 +86,10 @@ public final class Traffic {
                     }
                     long written = size * itemBytes(n);
                     storage.put(n, written);
-                    steps.add(new Step(n.op().spelling(), read, written));
+                    yield new Step(n.op().spelling(), read, written);
                 }
-            }
+            };
+            if (step != null) steps.add(step);
         }
         long outElems = Tensor.size(shapes.get(f.outputs().getFirst().value()));
         return new Count(steps, outElems);

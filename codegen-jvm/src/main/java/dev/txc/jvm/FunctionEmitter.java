@@ -339,6 +339,7 @@ final class FunctionEmitter {
     private void node(Node n) {
         Attrs a = n.attrs();
         switch (n.op()) {
+            case null -> throw new IllegalStateException("node without an op");
             case PARAM, REGION_PARAM, CONST -> throw new IllegalStateException("leaf emitted as a node");
             case SHARED -> {
                 int idx = sharedNames.indexOf(a.str("name"));

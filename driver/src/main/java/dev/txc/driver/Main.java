@@ -9,6 +9,7 @@ import dev.txc.ir.PrettyPrinter;
 import dev.txc.opt.Pipeline;
 import dev.txc.runtime.TxRuntimeException;
 import dev.txc.runtime.model.CliUsageException;
+import dev.txc.runtime.model.ExitStatus;
 import dev.txc.runtime.model.ModelSpec;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.model.ModelState;
@@ -62,58 +63,49 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
-        int code = run(args, out, System.err);
-        out.flush();
-        System.err.flush();
-        System.exit(code);
+        ExitStatus.exitWith((out, err) -> run(args, out, err));
     }
 
     /** Runs one {@code txc} command line; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return new Main(out, err, defaultEngines(), stderrIsTerminal()).execute(args);
-    }
-
-    /** bin/txc tells (TXC_STDERR_TTY=1 or 0) since Java cannot; otherwise the console's terminal-ness is the guess. */
-    private static boolean stderrIsTerminal() {
-        String hint = System.getenv("TXC_STDERR_TTY");
-        if (hint != null) return hint.equals("1");
-        var console = System.console();
-        return console != null && console.isTerminal();
+        return new Main(out, err, defaultEngines(), ExitStatus.stderrIsTerminal()).execute(args);
     }
 
     int execute(String[] args) {
-        for (String a : args) {
-            if (a.equals("--")) break;
-            if (a.equals("--verbose")) verbose = true;
-        }
-        try {
-            return dispatch(List.of(args));
-        } catch (UsageException | CliUsageException e) {
-            String who = commandName == null ? "txc" : "txc " + commandName;
-            err.println(who + ": " + e.getMessage());
-            err.println("see " + who + " --help");
-            return 2;
-        } catch (SourceErrors e) {
-            out.flush();
-            err.print(e.render());
-            return 1;
-        } catch (UserException | TxRuntimeException | PrettyPrinter.TooLargeException e) {
-            out.flush();
-            RunErrors.Located at = RunErrors.Located.in(e);
-            if (at != null) err.print(at.render(e.getMessage()));
-            else err.println("error: " + e.getMessage());
-            return 1;
-        } catch (Throwable t) {
-            out.flush();
-            err.println("txc: internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-            if (verbose) t.printStackTrace(err);
-            else err.println("(this is a bug in txc; re-run with --verbose for the stack trace)");
-            return 3;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        verbose = ExitStatus.verboseFlag(args);
+        return ExitStatus.run(() -> dispatch(List.of(args)), out, err, new ExitStatus.Program() {
+            @Override
+            public String name() {
+                return commandName == null ? "txc" : "txc " + commandName;
+            }
+
+            @Override
+            public String internalName() {
+                return "txc";
+            }
+
+            @Override
+            public boolean verbose() {
+                return verbose;
+            }
+
+            @Override
+            public boolean isUsageError(Throwable t) {
+                return t instanceof UsageException || t instanceof CliUsageException;
+            }
+
+            @Override
+            public String userError(Throwable t) {
+                return switch (t) {
+                    case SourceErrors e -> e.render();
+                    case UserException _, TxRuntimeException _, PrettyPrinter.TooLargeException _ -> {
+                        RunErrors.Located at = RunErrors.Located.in(t);
+                        yield at != null ? at.render(t.getMessage()) : "error: " + t.getMessage() + System.lineSeparator();
+                    }
+                    default -> null;
+                };
+            }
+        });
     }
 
     private int dispatch(List<String> args) {
@@ -121,7 +113,7 @@ public final class Main {
         while (i < args.size() && args.get(i).equals("--verbose")) i++;
         if (i == args.size()) {
             err.print(CommandLine.overview());
-            return 2;
+            return ExitStatus.USAGE_ERROR;
         }
         String first = args.get(i);
         switch (first) {

@@ -1,5 +1,6 @@
 package dev.txc.frontend;
 
+import dev.txc.frontend.ast.Expr.BinaryOp;
 import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
@@ -7,221 +8,259 @@ import dev.txc.ir.SourceSpan;
 import dev.txc.types.DType;
 import dev.txc.types.TensorType;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 
-/** The built-in functions of LANGUAGE.md section 6, lowered to IR ops (or to small compositions of them). */
+/**
+ * The built-in functions of LANGUAGE.md section 6, lowered to IR ops (or to small compositions of them): a table
+ * with one entry per built-in, saying its parameters and how it builds IR from the bound arguments.
+ */
 final class Builtins {
     private Builtins() {}
 
-    private static final Map<String, Op> FLOAT_UNARY = Map.ofEntries(
-            Map.entry("exp", Op.EXP), Map.entry("exp2", Op.EXP2), Map.entry("expm1", Op.EXPM1), Map.entry("log", Op.LOG),
-            Map.entry("log2", Op.LOG2), Map.entry("log10", Op.LOG10), Map.entry("log1p", Op.LOG1P), Map.entry("sqrt", Op.SQRT),
-            Map.entry("sin", Op.SIN), Map.entry("cos", Op.COS), Map.entry("tan", Op.TAN), Map.entry("asin", Op.ASIN),
-            Map.entry("acos", Op.ACOS), Map.entry("atan", Op.ATAN), Map.entry("sinh", Op.SINH), Map.entry("cosh", Op.COSH),
-            Map.entry("tanh", Op.TANH), Map.entry("asinh", Op.ASINH), Map.entry("acosh", Op.ACOSH), Map.entry("atanh", Op.ATANH),
-            Map.entry("sigmoid", Op.SIGMOID), Map.entry("softplus", Op.SOFTPLUS), Map.entry("erf", Op.ERF), Map.entry("erfc", Op.ERFC),
-            Map.entry("isnan", Op.ISNAN), Map.entry("isinf", Op.ISINF));
-
-    private static final Map<String, Op> NUMERIC_UNARY = Map.of(
-            "abs", Op.ABS, "sign", Op.SIGN, "relu", Op.RELU, "floor", Op.FLOOR, "ceil", Op.CEIL, "round", Op.ROUND);
-
-    private static final Map<String, Op> REDUCTIONS = Map.of(
-            "sum", Op.SUM, "prod", Op.PROD, "max", Op.MAX, "min", Op.MIN, "mean", Op.MEAN, "any", Op.ANY, "all", Op.ALL,
-            "argmax", Op.ARGMAX, "argmin", Op.ARGMIN, "logsumexp", Op.LOGSUMEXP);
-
-    private static final Set<String> OTHERS = Set.of(
-            "square", "reciprocal", "stop_gradient", "pow", "maximum", "minimum", "atan2", "xor", "where", "clip",
-            "var", "std", "norm", "dot", "outer", "transpose", "trace", "diag", "reshape", "flatten", "dimshuffle",
-            "expand_dims", "squeeze", "concatenate", "stack", "broadcast_to", "arange", "zeros", "ones", "full", "eye",
-            "zeros_like", "ones_like", "fill", "cast", "shape", "size", "softmax", "log_softmax", "binary_crossentropy",
-            "categorical_crossentropy", "grad", "jacobian", "hessian", "rop", "lop", "randn", "uniform", "load");
-
-    /** Every built-in's name. */
-    static java.util.SortedSet<String> names() {
-        var all = new java.util.TreeSet<String>(OTHERS);
-        all.addAll(FLOAT_UNARY.keySet());
-        all.addAll(NUMERIC_UNARY.keySet());
-        all.addAll(REDUCTIONS.keySet());
-        return java.util.Collections.unmodifiableSortedSet(all);
+    /** How a built-in lowers: the call's arguments, bound to the entry's parameters, to a value. */
+    @FunctionalInterface
+    private interface Rule {
+        Value lower(Lowerer l, Args a, Map<String, Value> m);
     }
 
-    static boolean exists(String name) {
-        return FLOAT_UNARY.containsKey(name) || NUMERIC_UNARY.containsKey(name) || REDUCTIONS.containsKey(name) || OTHERS.contains(name);
+    /**
+     * One built-in: its name, its parameters as {@link Args#bind} takes them (a trailing '?' marks an optional one;
+     * null when the rule binds the arguments itself) and its lowering rule.
+     */
+    private record Builtin(String name, String[] params, Rule rule) {}
+
+    private static Builtin b(String name, String[] params, Rule rule) {
+        return new Builtin(name, params, rule);
     }
 
-    static Value call(Lowerer l, String name, Args a) {
-        if (FLOAT_UNARY.containsKey(name)) {
-            Value.T x = l.floating(t(l, a.bind("x"), "x", a));
-            return new Value.T(Ir.op(FLOAT_UNARY.get(name), x.node()), x.weak());
-        }
-        if (NUMERIC_UNARY.containsKey(name)) {
-            Value.T x = numeric(l, t(l, a.bind("x"), "x", a));
-            return new Value.T(Ir.op(NUMERIC_UNARY.get(name), x.node()), x.weak());
-        }
-        if (REDUCTIONS.containsKey(name)) return reduction(l, name, a);
-        return switch (name) {
-            case "square" -> {
-                Value.T x = numeric(l, t(l, a.bind("x"), "x", a));
-                yield new Value.T(Ir.mul(x.node(), x.node()), x.weak());
-            }
-            case "reciprocal" -> {
-                Value.T x = l.floating(t(l, a.bind("x"), "x", a));
-                yield new Value.T(Ir.div(Ir.scalarLike(1, x.node()), x.node()), x.weak());
-            }
-            case "stop_gradient" -> {
-                Value.T x = t(l, a.bind("x"), "x", a);
-                yield new Value.T(Ir.op(Op.STOP_GRADIENT, x.node()), x.weak());
-            }
-            case "pow" -> binaryOp(l, a, dev.txc.frontend.ast.Expr.BinaryOp.POW);
-            case "maximum", "minimum" -> {
-                var m = a.bind("x", "y");
-                Value.T x = t(l, m, "x", a), y = t(l, m, "y", a);
-                var u = Operators.unify(l, x, y);
-                // NumPy 2: maximum and minimum of bools are bools (logical or, and)
-                if (u.dtype() == DType.BOOL && !u.weak()) yield new Value.T(Ir.op(name.equals("maximum") ? Op.OR : Op.AND, u.a(), u.b()), false);
-                var p = Operators.numeric(l, x, y);
-                yield new Value.T(Ir.op(name.equals("maximum") ? Op.MAXIMUM : Op.MINIMUM, p.a(), p.b()), p.weak());
-            }
-            case "atan2" -> {
-                var m = a.bind("y", "x");
-                var p = Operators.numeric(l, t(l, m, "y", a), t(l, m, "x", a));
-                Node y = p.dtype().isFloat() ? p.a() : Ir.cast(p.a(), l.floatX()), x = p.dtype().isFloat() ? p.b() : Ir.cast(p.b(), l.floatX());
-                yield new Value.T(Ir.op(Op.ATAN2, y, x), p.weak());
-            }
-            case "xor" -> {
-                var m = a.bind("x", "y");
+    private static String[] p(String... params) {
+        return params;
+    }
+
+    private static final String[] X = {"x"};
+    private static final String[] XY = {"x", "y"};
+    private static final String[] REDUCE = {"x", "axis?", "keepdims?"};
+
+    private static final Map<String, Builtin> TABLE = table(
+            // Elementwise functions of floats (integers and bools become floatX).
+            floatUnary("exp", Op.EXP), floatUnary("exp2", Op.EXP2), floatUnary("expm1", Op.EXPM1), floatUnary("log", Op.LOG),
+            floatUnary("log2", Op.LOG2), floatUnary("log10", Op.LOG10), floatUnary("log1p", Op.LOG1P), floatUnary("sqrt", Op.SQRT),
+            floatUnary("sin", Op.SIN), floatUnary("cos", Op.COS), floatUnary("tan", Op.TAN), floatUnary("asin", Op.ASIN),
+            floatUnary("acos", Op.ACOS), floatUnary("atan", Op.ATAN), floatUnary("sinh", Op.SINH), floatUnary("cosh", Op.COSH),
+            floatUnary("tanh", Op.TANH), floatUnary("asinh", Op.ASINH), floatUnary("acosh", Op.ACOSH), floatUnary("atanh", Op.ATANH),
+            floatUnary("sigmoid", Op.SIGMOID), floatUnary("softplus", Op.SOFTPLUS), floatUnary("erf", Op.ERF), floatUnary("erfc", Op.ERFC),
+            floatUnary("isnan", Op.ISNAN), floatUnary("isinf", Op.ISINF),
+            // Elementwise functions of numbers (bools become i64).
+            numericUnary("abs", Op.ABS), numericUnary("sign", Op.SIGN), numericUnary("relu", Op.RELU),
+            numericUnary("floor", Op.FLOOR), numericUnary("ceil", Op.CEIL), numericUnary("round", Op.ROUND),
+            b("square", X, (l, a, m) -> {
+                Value.T x = numeric(l, t(l, m, "x", a));
+                return new Value.T(Ir.mul(x.node(), x.node()), x.weak());
+            }),
+            b("reciprocal", X, (l, a, m) -> {
+                Value.T x = l.floating(t(l, m, "x", a));
+                return new Value.T(Ir.div(Ir.scalarLike(1, x.node()), x.node()), x.weak());
+            }),
+            b("stop_gradient", X, (l, a, m) -> {
+                Value.T x = t(l, m, "x", a);
+                return new Value.T(Ir.op(Op.STOP_GRADIENT, x.node()), x.weak());
+            }),
+            b("pow", XY, (l, a, m) -> Operators.binary(l, BinaryOp.POW, m.get("x"), m.get("y"), a.span())),
+            b("maximum", XY, (l, a, m) -> extreme(l, a, m, Op.OR, Op.MAXIMUM)),
+            b("minimum", XY, (l, a, m) -> extreme(l, a, m, Op.AND, Op.MINIMUM)),
+            b("atan2", p("y", "x"), (l, a, m) -> {
+                var q = Operators.numeric(l, t(l, m, "y", a), t(l, m, "x", a));
+                Node y = q.dtype().isFloat() ? q.a() : Ir.cast(q.a(), l.floatX()), x = q.dtype().isFloat() ? q.b() : Ir.cast(q.b(), l.floatX());
+                return new Value.T(Ir.op(Op.ATAN2, y, x), q.weak());
+            }),
+            b("xor", XY, (l, a, m) -> {
                 Value.T x = t(l, m, "x", a), y = t(l, m, "y", a);
                 if (x.dtype() != DType.BOOL || y.dtype() != DType.BOOL)
                     throw new FrontendError(a.span(), "xor needs bool operands, got " + x.node().type() + " and " + y.node().type());
-                yield new Value.T(Ir.op(Op.XOR, x.node(), y.node()), x.weak() && y.weak());
-            }
-            case "where" -> {
-                var m = a.bind("cond", "x", "y");
+                return new Value.T(Ir.op(Op.XOR, x.node(), y.node()), x.weak() && y.weak());
+            }),
+            b("where", p("cond", "x", "y"), (l, a, m) -> {
                 Value.T c = t(l, m, "cond", a);
                 Node cond = c.dtype() == DType.BOOL ? c.node() : Ir.op(Op.NE, c.node(), Ir.scalarLike(0, c.node()));
-                var p = Operators.unify(l, t(l, m, "x", a), t(l, m, "y", a));
-                yield new Value.T(Ir.where(cond, p.a(), p.b()), p.weak() && c.weak());
-            }
-            case "clip" -> {
-                var m = a.bind("x", "lo", "hi");
+                var q = Operators.unify(l, t(l, m, "x", a), t(l, m, "y", a));
+                return new Value.T(Ir.where(cond, q.a(), q.b()), q.weak() && c.weak());
+            }),
+            b("clip", p("x", "lo", "hi"), (l, a, m) -> {
                 List<Node> ns = unifyAll(l, List.of(t(l, m, "x", a), t(l, m, "lo", a), t(l, m, "hi", a)));
-                yield new Value.T(Ir.op(Op.CLIP, ns.get(0), ns.get(1), ns.get(2)), false);
-            }
-            case "var", "std", "norm" -> moments(l, name, a);
-            case "dot" -> dot(l, a);
-            case "outer" -> {
-                var m = a.bind("x", "y");
-                var p = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
-                Node x = Ir.reshape(p.a(), Ir.longs(-1)), y = Ir.reshape(p.b(), Ir.longs(-1));
-                yield new Value.T(Ir.mul(Ir.expandDims(x, Ir.axes(1)), Ir.expandDims(y, Ir.axes(0))), false);
-            }
-            case "transpose" -> transpose(l, a);
-            case "trace" -> {
-                Node x = node(l, a.bind("x"), "x", a);
+                return new Value.T(Ir.op(Op.CLIP, ns.get(0), ns.get(1), ns.get(2)), false);
+            }),
+            // Reductions.
+            // Reductions, each with its operand's conversion: sums and products of integers and bools in i64 (as
+            // NumPy), extremes of bools as i64, means in floats, any and all of numbers compared with zero.
+            reduction("sum", Op.SUM, Builtins::wideInteger), reduction("prod", Op.PROD, Builtins::wideInteger),
+            reduction("max", Op.MAX, Builtins::numericNode), reduction("min", Op.MIN, Builtins::numericNode),
+            reduction("argmax", Op.ARGMAX, Builtins::numericNode), reduction("argmin", Op.ARGMIN, Builtins::numericNode),
+            reduction("mean", Op.MEAN, Builtins::floatNode), reduction("logsumexp", Op.LOGSUMEXP, Builtins::floatNode),
+            reduction("any", Op.ANY, Builtins::truthNode), reduction("all", Op.ALL, Builtins::truthNode),
+            b("var", REDUCE, Builtins::moments), b("std", REDUCE, Builtins::moments), b("norm", REDUCE, Builtins::moments),
+            // Linear algebra.
+            b("dot", XY, Builtins::dot),
+            b("outer", XY, (l, a, m) -> {
+                var q = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
+                Node x = Ir.reshape(q.a(), Ir.longs(-1)), y = Ir.reshape(q.b(), Ir.longs(-1));
+                return new Value.T(Ir.mul(Ir.expandDims(x, Ir.axes(1)), Ir.expandDims(y, Ir.axes(0))), false);
+            }),
+            b("transpose", p("x", "perm?"), Builtins::transpose),
+            b("trace", X, (l, a, m) -> {
+                Node x = node(l, m, "x", a);
                 if (x.rank() != 2) throw new FrontendError(a.spanOf("x"), "trace needs a matrix, got " + x.type());
-                yield strong(Ir.sum(Ir.op(Op.DIAGONAL, x)));
-            }
-            case "diag" -> {
-                Node x = node(l, a.bind("x"), "x", a);
-                yield strong(switch (x.rank()) {
+                return strong(Ir.sum(Ir.op(Op.DIAGONAL, x)));
+            }),
+            b("diag", X, (l, a, m) -> {
+                Node x = node(l, m, "x", a);
+                return strong(switch (x.rank()) {
                     case 1 -> diagMatrix(x);
                     case 2 -> Ir.op(Op.DIAGONAL, x);
                     default -> throw new FrontendError(a.spanOf("x"), "diag needs a vector or a matrix, got " + x.type());
                 });
-            }
-            case "reshape" -> {
-                var m = a.bind("x", "shape");
-                yield strong(Ir.reshape(node(l, m, "x", a), shape(l, m.get("shape"), a.spanOf("shape"))));
-            }
-            case "flatten" -> strong(Ir.reshape(node(l, a.bind("x"), "x", a), Ir.longs(-1)));
-            case "dimshuffle" -> dimshuffle(l, a);
-            case "expand_dims" -> {
-                var m = a.bind("x", "axis");
+            }),
+            // Shapes.
+            b("reshape", p("x", "shape"), (l, a, m) -> strong(Ir.reshape(node(l, m, "x", a), shape(l, m.get("shape"), a.spanOf("shape"))))),
+            b("flatten", X, (l, a, m) -> strong(Ir.reshape(node(l, m, "x", a), Ir.longs(-1)))),
+            b("dimshuffle", p("x", "pattern"), Builtins::dimshuffle),
+            b("expand_dims", p("x", "axis"), (l, a, m) -> {
                 Node x = node(l, m, "x", a);
                 List<Long> axes = axes(l, m.get("axis"), x.rank() + count(m.get("axis")), a.spanOf("axis"));
-                yield strong(Ir.expandDims(x, axes));
-            }
-            case "squeeze" -> squeeze(l, a);
-            case "concatenate" -> {
-                var m = a.bind("arrays", "axis?");
+                return strong(Ir.expandDims(x, axes));
+            }),
+            b("squeeze", p("x", "axis?"), Builtins::squeeze),
+            b("concatenate", p("arrays", "axis?"), (l, a, m) -> {
                 List<Node> xs = unifyAll(l, list(l, m.get("arrays"), a.spanOf("arrays"), "concatenate"));
                 int axis = axis(l, m.get("axis"), xs.getFirst().rank(), a.spanOf("axis"), 0);
-                yield strong(Ir.concat(xs, axis));
-            }
-            case "stack" -> {
-                var m = a.bind("arrays", "axis?");
+                return strong(Ir.concat(xs, axis));
+            }),
+            b("stack", p("arrays", "axis?"), (l, a, m) -> {
                 List<Node> xs = unifyAll(l, list(l, m.get("arrays"), a.spanOf("arrays"), "stack"));
                 int axis = axis(l, m.get("axis"), xs.getFirst().rank() + 1, a.spanOf("axis"), 0);
-                yield strong(Ir.concat(xs.stream().map(x -> Ir.expandDims(x, Ir.axes(axis))).toList(), axis));
-            }
-            case "broadcast_to" -> {
-                var m = a.bind("x", "shape");
+                return strong(Ir.concat(xs.stream().map(x -> Ir.expandDims(x, Ir.axes(axis))).toList(), axis));
+            }),
+            b("broadcast_to", p("x", "shape"), (l, a, m) -> {
                 Value.T x = t(l, m, "x", a);
-                Node n = x.weak() ? l.convert(x, x.dtype()) : x.node();
-                yield strong(Ir.op(Op.BROADCAST_TO, n, shape(l, m.get("shape"), a.spanOf("shape"))));
-            }
-            case "arange" -> arange(l, a);
-            case "zeros", "ones" -> {
-                var m = a.bind("shape?");
-                yield filled(l, m.get("shape"), new Value.T(Ir.scalarLong(name.equals("ones") ? 1 : 0, DType.I64), true), l.floatX(), a);
-            }
-            case "full" -> {
+                Node n = x.weak() ? Conversions.convert(x, x.dtype()) : x.node();
+                return strong(Ir.op(Op.BROADCAST_TO, n, shape(l, m.get("shape"), a.spanOf("shape"))));
+            }),
+            b("shape", X, (l, a, m) -> strong(Ir.shapeOf(node(l, m, "x", a)))),
+            b("size", X, (l, a, m) -> {
+                Node x = node(l, m, "x", a);
+                long s = x.tt().staticSize();
+                return strong(s >= 0 ? Ir.scalarLong(s, DType.I64) : Ir.reduce(Op.PROD, Ir.shape(x), Ir.axes(0), false));
+            }),
+            // Constructors.
+            b("arange", p("start", "stop?", "step?"), Builtins::arange),
+            b("zeros", p("shape?"), (l, a, m) -> filled(l, m.get("shape"), new Value.T(Ir.scalarLong(0, DType.I64), true), l.floatX(), a)),
+            b("ones", p("shape?"), (l, a, m) -> filled(l, m.get("shape"), new Value.T(Ir.scalarLong(1, DType.I64), true), l.floatX(), a)),
+            // full(value) inside a parameter default, full(shape, value) elsewhere.
+            b("full", null, (l, a, unbound) -> {
                 var m = a.pos() == 1 ? a.bind("value") : a.bind("shape", "value");
                 Value.T v = t(l, m, "value", a);
-                yield filled(l, m.get("shape"), v, v.weak() && v.dtype().isFloat() ? l.floatX() : v.dtype(), a);
-            }
-            case "eye" -> {
-                Value.T n = t(l, a.bind("n"), "n", a);
-                Node len = Ir.expandDims(l.convert(n, DType.I64), Ir.axes(0));
-                yield strong(diagMatrix(Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
-            }
-            case "zeros_like", "ones_like" -> {
-                Node x = node(l, a.bind("x"), "x", a);
-                yield strong(Ir.fillLike(x, name.equals("ones_like") ? 1 : 0));
-            }
-            case "fill" -> {
-                var m = a.bind("x", "value");
-                Value.T x = t(l, m, "x", a), v = t(l, m, "value", a);
-                var p = Operators.unify(l, x, v);
-                yield strong(p.a().rank() == 0 ? p.b() : Ir.op(Op.BROADCAST_TO, p.b(), Ir.shapeOf(p.a())));
-            }
-            case "cast" -> {
-                var m = a.bind("x", "dtype");
+                return filled(l, m.get("shape"), v, v.weak() && v.dtype().isFloat() ? l.floatX() : v.dtype(), a);
+            }),
+            b("eye", p("n"), (l, a, m) -> {
+                Node len = Ir.expandDims(Conversions.convert(t(l, m, "n", a), DType.I64), Ir.axes(0));
+                return strong(diagMatrix(Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
+            }),
+            b("zeros_like", X, (l, a, m) -> strong(Ir.fillLike(node(l, m, "x", a), 0))),
+            b("ones_like", X, (l, a, m) -> strong(Ir.fillLike(node(l, m, "x", a), 1))),
+            b("fill", p("x", "value"), (l, a, m) -> {
+                var q = Operators.unify(l, t(l, m, "x", a), t(l, m, "value", a));
+                return strong(q.a().rank() == 0 ? q.b() : Ir.op(Op.BROADCAST_TO, q.b(), Ir.shapeOf(q.a())));
+            }),
+            b("cast", p("x", "dtype"), (l, a, m) -> {
                 Value.T x = t(l, m, "x", a);
                 if (!(m.get("dtype") instanceof Value.DT(DType d)))
                     throw new FrontendError(a.spanOf("dtype"), "cast needs a dtype such as f32, got " + Value.describe(m.get("dtype")));
-                yield new Value.T(l.convert(x, d), false);
-            }
-            case "shape" -> strong(Ir.shapeOf(node(l, a.bind("x"), "x", a)));
-            case "size" -> {
-                Node x = node(l, a.bind("x"), "x", a);
-                long s = x.tt().staticSize();
-                yield strong(s >= 0 ? Ir.scalarLong(s, DType.I64) : Ir.reduce(Op.PROD, Ir.shape(x), Ir.axes(0), false));
-            }
-            case "softmax", "log_softmax" -> {
-                var m = a.bind("x", "axis?");
-                Node x = l.floating(t(l, m, "x", a)).node();
-                int axis = axis(l, m.get("axis"), x.rank(), a.spanOf("axis"), -1);
-                yield strong(Node.make(name.equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, List.of(x), dev.txc.ir.Attrs.of("axis", (long) axis)));
-            }
-            case "binary_crossentropy" -> {
-                var m = a.bind("p", "t");
+                return new Value.T(Conversions.convert(x, d), false);
+            }),
+            // Neural-network functions.
+            b("softmax", p("x", "axis?"), (l, a, m) -> softmax(l, a, m, Op.SOFTMAX)),
+            b("log_softmax", p("x", "axis?"), (l, a, m) -> softmax(l, a, m, Op.LOG_SOFTMAX)),
+            b("binary_crossentropy", p("p", "t"), (l, a, m) -> {
                 Value.T p = l.floating(t(l, m, "p", a));
                 var u = Operators.unify(l, p, t(l, m, "t", a));
                 Node one = Ir.scalarLike(1, u.a());
                 Node ll = Ir.add(Ir.mul(u.b(), Ir.op(Op.LOG, u.a())), Ir.mul(Ir.sub(one, u.b()), Ir.op(Op.LOG, Ir.sub(one, u.a()))));
-                yield strong(Ir.neg(ll));
-            }
-            case "categorical_crossentropy" -> categorical(l, a);
-            case "grad", "jacobian", "hessian" -> Derivatives.grad(l, name, a);
-            case "rop" -> Derivatives.rop(l, a);
-            case "lop" -> Derivatives.lop(l, a);
-            case "randn", "uniform", "load" ->
-                throw new FrontendError(a.span(), name + "(...) can only give the initial value of a shared variable");
-            default -> throw new IllegalStateException("builtin " + name);
-        };
+                return strong(Ir.neg(ll));
+            }),
+            b("categorical_crossentropy", p("p", "t"), Builtins::categorical),
+            // Differentiation.
+            b("grad", p("cost", "wrt", "disconnected?"), (l, a, m) -> DiffCalls.grad(l, a, m, Op.GRAD, "cost")),
+            b("jacobian", p("y", "wrt", "disconnected?"), (l, a, m) -> DiffCalls.grad(l, a, m, Op.JACOBIAN, "y")),
+            b("hessian", p("cost", "wrt", "disconnected?"), (l, a, m) -> DiffCalls.grad(l, a, m, Op.HESSIAN, "cost")),
+            b("rop", p("y", "x", "v", "disconnected?"), DiffCalls::rop),
+            b("lop", p("y", "x", "u", "disconnected?"), DiffCalls::lop),
+            // Initial values of shared variables only (SharedInit lowers them there).
+            sharedInitOnly("randn"), sharedInitOnly("uniform"), sharedInitOnly("load"));
+
+    private static Map<String, Builtin> table(Builtin... entries) {
+        var out = new LinkedHashMap<String, Builtin>();
+        for (Builtin e : entries)
+            if (out.put(e.name(), e) != null) throw new IllegalStateException("built-in " + e.name() + " defined twice");
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Builtin floatUnary(String name, Op op) {
+        return b(name, X, (l, a, m) -> {
+            Value.T x = l.floating(t(l, m, "x", a));
+            return new Value.T(Ir.op(op, x.node()), x.weak());
+        });
+    }
+
+    private static Builtin numericUnary(String name, Op op) {
+        return b(name, X, (l, a, m) -> {
+            Value.T x = numeric(l, t(l, m, "x", a));
+            return new Value.T(Ir.op(op, x.node()), x.weak());
+        });
+    }
+
+    private static Builtin reduction(String name, Op op, BiFunction<Lowerer, Value.T, Node> operand) {
+        return b(name, REDUCE, (l, a, m) -> reduction(l, a, m, op, operand));
+    }
+
+    private static Builtin sharedInitOnly(String name) {
+        return b(name, null, (l, a, m) -> {
+            throw new FrontendError(a.span(), name + "(...) can only give the initial value of a shared variable");
+        });
+    }
+
+    /** Every built-in's name. */
+    static SortedSet<String> names() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(TABLE.keySet()));
+    }
+
+    static boolean exists(String name) {
+        return TABLE.containsKey(name);
+    }
+
+    static Value call(Lowerer l, String name, Args a) {
+        Builtin b = TABLE.get(name);
+        if (b == null) throw new IllegalStateException("builtin " + name);
+        return b.rule().lower(l, a, b.params() == null ? Map.of() : a.bind(b.params()));
+    }
+
+    /** maximum and minimum: of bools, bools (logical or, and) as NumPy 2. */
+    private static Value extreme(Lowerer l, Args a, Map<String, Value> m, Op onBools, Op op) {
+        Value.T x = t(l, m, "x", a), y = t(l, m, "y", a);
+        var u = Operators.unify(l, x, y);
+        if (u.dtype() == DType.BOOL && !u.weak()) return new Value.T(Ir.op(onBools, u.a(), u.b()), false);
+        var q = Operators.numeric(l, x, y);
+        return new Value.T(Ir.op(op, q.a(), q.b()), q.weak());
+    }
+
+    private static Value softmax(Lowerer l, Args a, Map<String, Value> m, Op op) {
+        Node x = l.floating(t(l, m, "x", a)).node();
+        int axis = axis(l, m.get("axis"), x.rank(), a.spanOf("axis"), -1);
+        return strong(Node.make(op, List.of(x), dev.txc.ir.Attrs.of("axis", (long) axis)));
     }
 
     /** A square matrix with v on its diagonal: v embedded in a broadcast zero of shape [n, n]. */
@@ -250,11 +289,6 @@ final class Builtins {
         return x.dtype() == DType.BOOL ? new Value.T(Ir.cast(x.node(), DType.I64), x.weak()) : x;
     }
 
-    private static Value binaryOp(Lowerer l, Args a, dev.txc.frontend.ast.Expr.BinaryOp op) {
-        var m = a.bind("x", "y");
-        return Operators.binary(l, op, m.get("x"), m.get("y"), a.span());
-    }
-
     /** Converts tensors to one dtype, the weak ones yielding to the strong ones. */
     static List<Node> unifyAll(Lowerer l, List<Value.T> xs) {
         Value.T acc = xs.getFirst();
@@ -263,14 +297,15 @@ final class Builtins {
             acc = new Value.T(p.a(), p.weak());
         }
         DType d = acc.dtype();
-        return xs.stream().map(x -> l.convert(x, d)).toList();
+        return xs.stream().map(x -> Conversions.convert(x, d)).toList();
     }
 
     private static List<Value.T> list(Lowerer l, Value v, SourceSpan at, String what) {
         List<Value> items = switch (v) {
             case Value.Lst ls -> ls.items();
             case Value.Tup tp -> tp.items();
-            default -> throw new FrontendError(at, what + " needs a list of arrays such as [a, b], got " + Value.describe(v));
+            case Value.T _, Value.Str _, Value.DT _, Value.Poison _ ->
+                    throw new FrontendError(at, what + " needs a list of arrays such as [a, b], got " + Value.describe(v));
         };
         if (items.isEmpty()) throw new FrontendError(at, what + " needs at least one array");
         return items.stream().map(x -> l.tensor(x, at, what + " element")).toList();
@@ -325,30 +360,23 @@ final class Builtins {
                     Value.T s = l.tensor(item, at, "a shape entry");
                     if (!s.node().tt().isScalar() || !s.dtype().isInteger())
                         throw new FrontendError(at, "a shape entry must be an integer, got " + Value.describe(item));
-                    parts.add(Folding.fold(l.convert(s, DType.I64)));
+                    parts.add(Folding.fold(Conversions.convert(s, DType.I64)));
                 }
                 yield Folding.stackScalars(parts);
             }
-            case Value.T s when s.node().tt().isScalar() && s.dtype().isInteger() -> Folding.stackScalars(List.of(l.convert(s, DType.I64)));
-            case Value.T s when s.node().rank() == 1 && s.dtype().isInteger() && s.node().tt().dim(0).isKnown() -> l.convert(s, DType.I64);
+            case Value.T s when s.node().tt().isScalar() && s.dtype().isInteger() -> Folding.stackScalars(List.of(Conversions.convert(s, DType.I64)));
+            case Value.T s when s.node().rank() == 1 && s.dtype().isInteger() && s.node().tt().dim(0).isKnown() -> Conversions.convert(s, DType.I64);
             case Value.Poison p -> throw new Lowerer.PoisonSignal();
-            default -> throw new FrontendError(at, "a shape must be a list of sizes such as [2, 3], got " + Value.describe(v));
+            case Value.T _, Value.Tup _, Value.Str _, Value.DT _ ->
+                    throw new FrontendError(at, "a shape must be a list of sizes such as [2, 3], got " + Value.describe(v));
         };
     }
 
     // ---- families ----
 
-    private static Value reduction(Lowerer l, String name, Args a) {
-        var m = a.bind("x", "axis?", "keepdims?");
-        Value.T x = t(l, m, "x", a);
-        Op op = REDUCTIONS.get(name);
-        Node n = switch (op) {
-            case SUM, PROD -> x.dtype().isFloat() ? x.node() : l.convert(x, DType.I64);
-            case MAX, MIN, ARGMAX, ARGMIN -> numeric(l, x).node();
-            case MEAN, LOGSUMEXP -> l.floating(x).node();
-            case ANY, ALL -> x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
-            default -> throw new IllegalStateException(name);
-        };
+    private static Value reduction(Lowerer l, Args a, Map<String, Value> m, Op op, BiFunction<Lowerer, Value.T, Node> operand) {
+        String name = a.name();
+        Node n = operand.apply(l, t(l, m, "x", a));
         if ((op == Op.ARGMAX || op == Op.ARGMIN) && m.get("axis") instanceof Value.Lst)
             throw new FrontendError(a.spanOf("axis"), name + " takes a single axis");
         List<Long> axes = axes(l, m.get("axis"), n.rank(), a.spanOf("axis"));
@@ -356,8 +384,25 @@ final class Builtins {
         return strong(Ir.reduce(op, n, axes, keep));
     }
 
-    private static Value moments(Lowerer l, String name, Args a) {
-        var m = a.bind("x", "axis?", "keepdims?");
+    private static Node wideInteger(Lowerer l, Value.T x) {
+        return x.dtype().isFloat() ? x.node() : Conversions.convert(x, DType.I64);
+    }
+
+    private static Node numericNode(Lowerer l, Value.T x) {
+        return numeric(l, x).node();
+    }
+
+    private static Node floatNode(Lowerer l, Value.T x) {
+        return l.floating(x).node();
+    }
+
+    private static Node truthNode(Lowerer l, Value.T x) {
+        return x.dtype() == DType.BOOL ? x.node() : Ir.op(Op.NE, x.node(), Ir.scalarLike(0, x.node()));
+    }
+
+    /** var, std and norm. */
+    private static Value moments(Lowerer l, Args a, Map<String, Value> m) {
+        String name = a.name();
         Node x = l.floating(t(l, m, "x", a)).node();
         List<Long> axes = axes(l, m.get("axis"), x.rank(), a.spanOf("axis"));
         boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
@@ -368,8 +413,7 @@ final class Builtins {
         return strong(name.equals("std") ? Ir.op(Op.SQRT, v) : v);
     }
 
-    private static Value dot(Lowerer l, Args a) {
-        var m = a.bind("x", "y");
+    private static Value dot(Lowerer l, Args a, Map<String, Value> m) {
         var p = Operators.numeric(l, t(l, m, "x", a), t(l, m, "y", a));
         if (p.a().rank() == 0 || p.b().rank() == 0) return new Value.T(Ir.mul(p.a(), p.b()), p.weak());
         if (p.a().rank() > 2 || p.b().rank() > 2)
@@ -377,10 +421,9 @@ final class Builtins {
         return strong(Ir.matmul(p.a(), p.b()));
     }
 
-    private static Value transpose(Lowerer l, Args a) {
-        var m = a.bind("x", "perm?");
+    private static Value transpose(Lowerer l, Args a, Map<String, Value> m) {
         Node x = node(l, m, "x", a);
-        if (!m.containsKey("perm")) return strong(x.rank() < 2 ? x : Ir.transpose(x, Lowerer.reversed(x.rank())));
+        if (!m.containsKey("perm")) return strong(x.rank() < 2 ? x : Ir.transpose(x, Operators.reversed(x.rank())));
         if (!(m.get("perm") instanceof Value.Lst ls) || ls.items().size() != x.rank())
             throw new FrontendError(a.spanOf("perm"), "transpose needs a permutation of " + x.rank() + " axes such as " + List.of(1, 0));
         int[] perm = new int[x.rank()];
@@ -394,8 +437,7 @@ final class Builtins {
     }
 
     /** Theano's dimshuffle: a pattern of input axes and "x" (new broadcastable axes); unlisted axes must have size 1. */
-    private static Value dimshuffle(Lowerer l, Args a) {
-        var m = a.bind("x", "pattern");
+    private static Value dimshuffle(Lowerer l, Args a, Map<String, Value> m) {
         Node x = node(l, m, "x", a);
         SourceSpan at = a.spanOf("pattern");
         if (!(m.get("pattern") instanceof Value.Lst ls)) throw new FrontendError(at, "dimshuffle needs a pattern such as [1, \"x\", 0]");
@@ -424,8 +466,7 @@ final class Builtins {
         return strong(Ir.expandDims(y, newAxes));
     }
 
-    private static Value squeeze(Lowerer l, Args a) {
-        var m = a.bind("x", "axis?");
+    private static Value squeeze(Lowerer l, Args a, Map<String, Value> m) {
         Node x = node(l, m, "x", a);
         if (m.containsKey("axis")) return strong(Ir.squeeze(x, axes(l, m.get("axis"), x.rank(), a.spanOf("axis"))));
         var ones = new ArrayList<Long>();
@@ -433,8 +474,7 @@ final class Builtins {
         return strong(Ir.squeeze(x, ones));
     }
 
-    private static Value arange(Lowerer l, Args a) {
-        var m = a.bind("start", "stop?", "step?");
+    private static Value arange(Lowerer l, Args a, Map<String, Value> m) {
         Value.T start = t(l, m, "start", a), stop, step;
         if (!m.containsKey("stop")) {
             stop = start;
@@ -454,7 +494,7 @@ final class Builtins {
     private static Value filled(Lowerer l, Value shapeArg, Value.T value, DType dflt, Args a) {
         TensorType target = l.expected;
         DType d = target != null ? target.dtype() : dflt;
-        Node v = value.weak() ? l.convert(value, d) : value.node();
+        Node v = value.weak() ? Conversions.convert(value, d) : value.node();
         if (!v.tt().isScalar()) throw new FrontendError(a.spanOf("value"), a.name() + " needs a scalar fill value, got " + v.type());
         Node s;
         if (shapeArg != null) s = shape(l, shapeArg, a.spanOf("shape"));
@@ -463,8 +503,7 @@ final class Builtins {
         return strong(Ir.op(Op.BROADCAST_TO, v, s));
     }
 
-    private static Value categorical(Lowerer l, Args a) {
-        var m = a.bind("p", "t");
+    private static Value categorical(Lowerer l, Args a, Map<String, Value> m) {
         Node p = l.floating(t(l, m, "p", a)).node();
         Value.T t = t(l, m, "t", a);
         if (p.rank() < 1) throw new FrontendError(a.spanOf("p"), "categorical_crossentropy needs probabilities with a class axis, got " + p.type());
@@ -473,9 +512,9 @@ final class Builtins {
             // Integer class labels become one-hot rows: label[..., None] == arange(classes).
             Node classes = Folding.fold(Ir.index(Ir.shapeOf(p), Ir.scalarLong(p.rank() - 1, DType.I64), 0));
             Node ar = Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), classes, Ir.scalarLong(1, DType.I64));
-            Node hot = Ir.op(Op.EQ, Ir.expandDims(l.convert(t, DType.I64), Ir.axes(t.node().rank())), ar);
+            Node hot = Ir.op(Op.EQ, Ir.expandDims(Conversions.convert(t, DType.I64), Ir.axes(t.node().rank())), ar);
             target = Ir.cast(hot, p.dtype());
-        } else target = l.convert(t, p.dtype());
+        } else target = Conversions.convert(t, p.dtype());
         return strong(Ir.neg(Ir.reduce(Op.SUM, Ir.mul(target, Ir.op(Op.LOG, p)), Ir.axes(p.rank() - 1), false)));
     }
 }

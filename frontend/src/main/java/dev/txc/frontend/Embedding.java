@@ -134,28 +134,28 @@ public final class Embedding {
         for (Expr.UnaryOp o : Expr.UnaryOp.values()) if (o.symbol().equals(symbol)) op = o;
         if (op == null) throw new IllegalArgumentException("no unary operator '" + symbol + "'");
         Expr.UnaryOp found = op;
-        return guard(at, () -> operand(Lowerer.unary(found, t(x), at), at, symbol));
+        return guard(at, () -> operand(Operators.unary(found, t(x), at), at, symbol));
     }
 
     /** {@code x.T}, {@code x.shape} or {@code x.ndim}. */
     public static Operand attr(Operand x, String name, SourceSpan at) {
-        return guard(at, () -> operand(Lowerer.attr(t(x), name, at), at, name));
+        return guard(at, () -> operand(Operators.attr(t(x), name, at), at, name));
     }
 
     /** {@code x[items]}: each item a {@link Slice}, an integer Operand or a Java integer. */
     public static Operand index(DType floatX, Operand x, List<?> items, SourceSpan at) {
         return guard(at, () -> {
             Lowerer l = lowerer(floatX);
-            var subs = new ArrayList<Lowerer.Subscript>();
+            var subs = new ArrayList<Indexing.Subscript>();
             for (Object item : items) {
                 subs.add(switch (item) {
-                    case Slice(Long start, Long stop, Long step) -> new Lowerer.Subscript.Range(start == null ? Op.NONE : start,
+                    case Slice(Long start, Long stop, Long step) -> new Indexing.Subscript.Range(start == null ? Op.NONE : start,
                             stop == null ? Op.NONE : stop, step == null ? 1 : step, start != null || stop != null || step != null);
                     case null -> throw new FrontendError(at, "an index cannot be null (use Slice.ALL for ':')");
-                    default -> new Lowerer.Subscript.At(l.tensor(value(l, item, at, "indexing"), at, "an index"), at);
+                    default -> new Indexing.Subscript.At(l.tensor(value(l, item, at, "indexing"), at, "an index"), at);
                 });
             }
-            return operand(Lowerer.index(t(x), subs, at), at, "indexing");
+            return operand(Indexing.index(t(x), subs, at), at, "indexing");
         });
     }
 
@@ -169,12 +169,12 @@ public final class Embedding {
 
     /** An argument or default for a parameter of type {@code t}: weak literals adapt, strong values upcast only safely. */
     public static Node argument(Operand v, TensorType t, String what, SourceSpan at) {
-        return guard(at, () -> Lowerer.convertArg(t(v), t, what, at));
+        return guard(at, () -> Conversions.convertArg(t(v), t, what, at));
     }
 
     /** The value of an update of shared variable {@code name} of type {@code t}, checked as {@code name := v} is. */
     public static Node update(String name, TensorType t, Operand v, SourceSpan at) {
-        return guard(at, () -> Lowerer.updateValue(name, t, t(v), at));
+        return guard(at, () -> Statements.updateValue(name, t, t(v), at));
     }
 
     private static Value.T t(Operand o) {

@@ -33,7 +33,7 @@ final class Operators {
             if (weak.dtype().isFloat() && !d.isFloat()) d = l.floatX();
             else if (weak.dtype().isInteger() && d == DType.BOOL) d = DType.I64;
         }
-        return new Pair(l.convert(a, d), l.convert(b, d), a.weak() && b.weak());
+        return new Pair(Conversions.convert(a, d), Conversions.convert(b, d), a.weak() && b.weak());
     }
 
     /** Operands for arithmetic: unified, and moved off bool. */
@@ -88,7 +88,7 @@ final class Operators {
             case MUL -> new Value.T(Ir.op(Op.AND, p.a(), p.b()), false);
             case SUB -> throw new FrontendError(at, "'-' is not defined on bool tensors (as NumPy's boolean subtract); use xor, or cast to an integer dtype");
             case FLOORDIV, MOD, POW -> new Value.T(Ir.op(arith(op), Ir.cast(p.a(), DType.I8), Ir.cast(p.b(), DType.I8)), false);
-            default -> throw new IllegalArgumentException(op.toString());
+            case DIV, MATMUL, AND, OR, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op.toString());
         };
     }
 
@@ -106,7 +106,7 @@ final class Operators {
      */
     private static Value.T widenForCompare(Value.T x, Value.T other) {
         Tensor c = x.weak() || !x.dtype().isInteger() || !other.weak() ? null : Folding.valueOf(other.node());
-        return c == null || Lowerer.inBounds(c, x.dtype()) ? x : new Value.T(Ir.cast(x.node(), DType.I64), false);
+        return c == null || Conversions.inBounds(c, x.dtype()) ? x : new Value.T(Ir.cast(x.node(), DType.I64), false);
     }
 
     static Op compare(BinaryOp op) {
@@ -117,7 +117,7 @@ final class Operators {
             case LE -> Op.LE;
             case GT -> Op.GT;
             case GE -> Op.GE;
-            default -> throw new IllegalArgumentException(op.toString());
+            case ADD, SUB, MUL, DIV, FLOORDIV, MOD, MATMUL, POW, AND, OR -> throw new IllegalArgumentException(op.toString());
         };
     }
 
@@ -129,7 +129,39 @@ final class Operators {
             case FLOORDIV -> Op.FLOORDIV;
             case MOD -> Op.MOD;
             case POW -> Op.POW;
-            default -> throw new IllegalArgumentException(op.toString());
+            case DIV, MATMUL, AND, OR, EQ, NE, LT, LE, GT, GE -> throw new IllegalArgumentException(op.toString());
         };
+    }
+
+    /** {@code -x} or {@code not x} on a lowered operand. */
+    static Value.T unary(dev.txc.frontend.ast.Expr.UnaryOp op, Value.T x, SourceSpan at) {
+        return switch (op) {
+            case NEG -> {
+                if (x.dtype() == DType.BOOL) throw new FrontendError(at, "cannot negate a bool value; use 'not'");
+                // Folded when constant, so that a shape such as [2, - - 3] is as static as [2, -3].
+                yield new Value.T(Folding.fold(Ir.neg(x.node())), x.weak());
+            }
+            case NOT -> {
+                if (x.dtype() != DType.BOOL) throw new FrontendError(at, "'not' needs a bool operand, got " + x.node().type());
+                yield new Value.T(Ir.op(Op.NOT, x.node()), x.weak());
+            }
+        };
+    }
+
+    /** {@code x.T}, {@code x.shape} or {@code x.ndim} on a lowered operand. */
+    static Value.T attr(Value.T x, String name, SourceSpan at) {
+        Node n = x.node();
+        return switch (name) {
+            case "T" -> new Value.T(n.rank() < 2 ? n : Ir.transpose(n, reversed(n.rank())), x.weak());
+            case "shape" -> new Value.T(Ir.shapeOf(n), false);
+            case "ndim" -> new Value.T(Ir.scalarLong(n.rank(), DType.I64), true);
+            default -> throw new FrontendError(at, "unknown attribute '." + name + "' (expected .T, .shape or .ndim)");
+        };
+    }
+
+    static int[] reversed(int rank) {
+        int[] p = new int[rank];
+        for (int k = 0; k < rank; k++) p[k] = rank - 1 - k;
+        return p;
     }
 }

@@ -55,7 +55,7 @@ final class ScanLowering {
             for (int k = 0; k < elements.size(); k++) b.define(s.bindings().get(k).name(), elements.get(k));
             for (int k = 0; k < carries.size(); k++) b.define(s.carries().get(k).name(), carries.get(k));
             int before = b.fe.diagnostics.size();
-            Value v = b.block(s.body());
+            Value v = Statements.block(b, s.body());
             if (b.fe.diagnostics.size() > before || v instanceof Value.Poison) throw new Lowerer.PoisonSignal();
             return v;
         };
@@ -90,7 +90,7 @@ final class ScanLowering {
     static Seq sequence(Value.T t, String what, SourceSpan at, boolean reverse) {
         if (t.node().tt().isScalar())
             throw new FrontendError(at, "scan iterates over the leading axis of " + what + ", but it is a scalar (" + t.node().type() + ")");
-        Node n = t.weak() ? Lowerer.convert(t, t.dtype(), at) : t.node();
+        Node n = t.weak() ? Conversions.convert(t, t.dtype(), at) : t.node();
         return new Seq(reverse ? reversed(n) : n, t.weak());
     }
 
@@ -144,7 +144,7 @@ final class ScanLowering {
         if (!v.node().tt().isScalar() || !v.dtype().isInteger())
             throw new FrontendError(e.span(), "the " + what + " of a scan range must be an integer scalar, got "
                     + (v.weak() ? "a " + v.dtype().spelling() + " number" : v.node().type()));
-        return Folding.fold(Lowerer.convert(v, DType.I64, e.span()));
+        return Folding.fold(Conversions.convert(v, DType.I64, e.span()));
     }
 
     /** x[::-1] along the leading axis. */
@@ -182,13 +182,13 @@ final class ScanLowering {
             for (int k = 0; k < cur.size(); k++) {
                 Value.T c = cur.get(k);
                 next.add(c.weak() && trial.get(k).dtype() != c.dtype()
-                        ? new Value.T(Lowerer.convert(c, trial.get(k).dtype(), names.carrySpans().get(k)), true) : c);
+                        ? new Value.T(Conversions.convert(c, trial.get(k).dtype(), names.carrySpans().get(k)), true) : c);
             }
             if (next.equals(cur)) break;
             cur = next;
         }
         var out = new ArrayList<Value.T>();
-        for (int k = 0; k < cur.size(); k++) out.add(new Value.T(Lowerer.convert(cur.get(k), cur.get(k).dtype(), names.carrySpans().get(k)), false));
+        for (int k = 0; k < cur.size(); k++) out.add(new Value.T(Conversions.convert(cur.get(k), cur.get(k).dtype(), names.carrySpans().get(k)), false));
         return out;
     }
 
@@ -222,7 +222,7 @@ final class ScanLowering {
         for (int k = 0; k < items.size(); k++) {
             Value.T t = outer.tensor(items.get(k), at, "a value of a scan step");
             if (k < ncarry) results.add(carryResult(names, k, inits.get(k), t, weakCarries, at));
-            else results.add(t.weak() ? Lowerer.convert(t, t.dtype(), at) : t.node());
+            else results.add(t.weak() ? Conversions.convert(t, t.dtype(), at) : t.node());
         }
         return results;
     }
@@ -231,7 +231,7 @@ final class ScanLowering {
     private static Node carryResult(Names names, int c, Value.T init, Value.T v, boolean trial, SourceSpan at) {
         if (trial) return v.node();
         TensorType want = init.node().tt();
-        Node n = v.weak() ? Lowerer.convert(v, want.dtype(), at) : v.node();
+        Node n = v.weak() ? Conversions.convert(v, want.dtype(), at) : v.node();
         TensorType got = n.tt();
         boolean ok = got.dtype() == want.dtype() && got.rank() == want.rank();
         for (int d = 0; ok && d < want.rank(); d++) {

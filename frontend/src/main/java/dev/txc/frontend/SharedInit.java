@@ -52,7 +52,7 @@ final class SharedInit {
             }
         }
         Value.T v = l.initial(init, t, "the initial value of " + s.name().name());
-        Node n = v.weak() ? Lowerer.convert(v, t.dtype(), init.span()) : v.node();
+        Node n = v.weak() ? Conversions.convert(v, t.dtype(), init.span()) : v.node();
         Tensor value;
         try {
             value = Interpreter.evaluate(n);

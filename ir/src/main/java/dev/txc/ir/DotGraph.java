@@ -62,7 +62,7 @@ public final class DotGraph {
         String id = "n" + counter++;
         Region r = n.region();
         Map<Node, String> results = r == null ? Map.of() : region(r, indent);
-        out.append(indent).append(id).append(" [").append(style(n)).append(", label=").append(IrText.quote(label(n))).append("];\n");
+        out.append(indent).append(id).append(" [").append(look(n)).append("];\n");
         for (int k = 0; k < n.inputs().size(); k++) edge(id(n.input(k)), id, n.inputs().size() > 1 ? Integer.toString(k) : null, indent);
         if (r != null)
             for (int k = 0; k < r.results().size(); k++) edge(results.get(r.results().get(k)), id, "yield " + k, indent);
@@ -100,35 +100,29 @@ public final class DotGraph {
         out.append(";\n");
     }
 
-    private static String style(Node n) {
+    /** The node's shape, fill and label attributes: leaves are coloured ellipses, ops boxes. */
+    private static String look(Node n) {
         return switch (n.op()) {
-            case PARAM -> "shape=ellipse, style=filled, fillcolor=limegreen";
-            case SHARED -> "shape=ellipse, style=filled, fillcolor=gold";
-            case CONST -> "shape=ellipse, style=filled, fillcolor=lightgrey";
-            case REGION_PARAM -> "shape=ellipse, style=filled, fillcolor=palegreen";
-            default -> "shape=box";
+            case PARAM -> leaf("limegreen", n.attrs().str("name") + "\n" + n.type());
+            case SHARED -> leaf("gold", n.attrs().str("name") + "\n" + n.type());
+            case REGION_PARAM -> leaf("palegreen", "s" + n.attrs().lng("level") + "_" + n.attrs().lng("index") + "\n" + n.type());
+            case CONST -> {
+                Tensor t = n.constValue();
+                yield leaf("lightgrey", t.size() <= 16 ? PrettyPrinter.constant(t) + (t.rank() == 0 ? " : " + t.dtype().spelling() : "\n" + t.type()) : "constant\n" + t.type());
+            }
+            case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS,
+                 TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN,
+                 ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ,
+                 NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN,
+                 LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO,
+                 UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE,
+                 WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> {
+                yield "shape=box, label=" + IrText.quote(n.op().spelling() + IrText.attrsText(n.attrs()).stripLeading() + "\n" + n.type());
+            }
         };
     }
 
-    private static String label(Node n) {
-        return switch (n.op()) {
-            case PARAM, SHARED -> n.attrs().str("name") + "\n" + n.type();
-            case REGION_PARAM -> "s" + n.attrs().lng("level") + "_" + n.attrs().lng("index") + "\n" + n.type();
-            case CONST -> {
-                Tensor t = n.constValue();
-                yield t.size() <= 16 ? PrettyPrinter.constant(t) + (t.rank() == 0 ? " : " + t.dtype().spelling() : "\n" + t.type()) : "constant\n" + t.type();
-            }
-            default -> {
-                var sb = new StringBuilder(n.op().spelling());
-                var shown = n.attrs().asMap().entrySet().stream().filter(e -> !(e.getValue() instanceof Region)).toList();
-                if (!shown.isEmpty()) {
-                    sb.append('{');
-                    for (int k = 0; k < shown.size(); k++)
-                        sb.append(k > 0 ? ", " : "").append(shown.get(k).getKey()).append('=').append(IrText.attrValue(shown.get(k).getValue()));
-                    sb.append('}');
-                }
-                yield sb.append('\n').append(n.type()).toString();
-            }
-        };
+    private static String leaf(String fill, String label) {
+        return "shape=ellipse, style=filled, fillcolor=" + fill + ", label=" + IrText.quote(label);
     }
 }

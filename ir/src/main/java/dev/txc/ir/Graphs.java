@@ -38,6 +38,31 @@ public final class Graphs {
         return order;
     }
 
+    /**
+     * Every node reachable from {@code roots} through inputs and into region bodies (through their results), each
+     * once, in depth-first preorder: a node, then its inputs in order, then its region's results.
+     */
+    public static List<Node> reachable(List<Node> roots) {
+        var seen = new HashSet<Node>();
+        var out = new ArrayList<Node>();
+        var stack = new ArrayDeque<Node>();
+        for (int k = roots.size() - 1; k >= 0; k--) stack.push(roots.get(k));
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (!seen.add(n)) continue;
+            out.add(n);
+            Region r = n.region();
+            if (r != null) for (int k = r.results().size() - 1; k >= 0; k--) stack.push(r.results().get(k));
+            for (int k = n.inputs().size() - 1; k >= 0; k--) stack.push(n.input(k));
+        }
+        return out;
+    }
+
+    /** The parameter nodes the roots use (region bodies included), in order of first use. */
+    public static List<Node> freeVariables(List<Node> roots) {
+        return reachable(roots).stream().filter(n -> n.op() == Op.PARAM).toList();
+    }
+
     /** Every node the roots depend on through inputs (not into region bodies), inputs first. */
     public static List<Node> ancestors(List<Node> roots) {
         var seen = new HashSet<Node>();

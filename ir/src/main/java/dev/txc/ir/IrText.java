@@ -92,15 +92,18 @@ public final class IrText {
     private void node(Node n, String indent) {
         String v = "%" + counter++;
         out.append(indent).append(v).append(" = ").append(n.op().spelling());
-        switch (n.op()) {
-            case CONST -> out.append(' ').append(tensorLiteral(n.constValue()));
-            case SHARED -> out.append(" @").append(n.attrs().str("name"));
+        out.append(switch (n.op()) {
+            case CONST -> " " + tensorLiteral(n.constValue());
+            case SHARED -> " @" + n.attrs().str("name");
             case REGION_PARAM, PARAM -> throw new IllegalStateException("param printed as a node");
-            default -> {
-                for (int k = 0; k < n.inputs().size(); k++) out.append(k > 0 ? ", " : " ").append(name(n.input(k)));
-                attrs(n.attrs());
-            }
-        }
+            case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS,
+                 TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN,
+                 ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ,
+                 NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN,
+                 LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO,
+                 UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE,
+                 WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> operands(n);
+        });
         Region r = n.region();
         if (r != null) region(r, indent);
         out.append(" : ").append(n.type());
@@ -109,6 +112,13 @@ public final class IrText {
         out.append('\n');
         scopes.peek().put(n, v);
         printed.putIfAbsent(n, v);
+    }
+
+    /** The operand names and attributes of an op node. */
+    private String operands(Node n) {
+        var sb = new StringBuilder();
+        for (int k = 0; k < n.inputs().size(); k++) sb.append(k > 0 ? ", " : " ").append(name(n.input(k)));
+        return sb.append(attrsText(n.attrs())).toString();
     }
 
     private void region(Region r, String indent) {
@@ -128,15 +138,16 @@ public final class IrText {
         scopes.pop();
     }
 
-    private void attrs(Attrs a) {
+    /** {@code  {name=value, ...}} for the attributes other than regions, or nothing. */
+    static String attrsText(Attrs a) {
         var shown = a.asMap().entrySet().stream().filter(e -> !(e.getValue() instanceof Region)).toList();
-        if (shown.isEmpty()) return;
-        out.append(" {");
+        if (shown.isEmpty()) return "";
+        var sb = new StringBuilder(" {");
         for (int k = 0; k < shown.size(); k++) {
             var e = shown.get(k);
-            out.append(k > 0 ? ", " : "").append(e.getKey()).append('=').append(attrValue(e.getValue()));
+            sb.append(k > 0 ? ", " : "").append(e.getKey()).append('=').append(attrValue(e.getValue()));
         }
-        out.append('}');
+        return sb.append('}').toString();
     }
 
     static String attrValue(Object v) {

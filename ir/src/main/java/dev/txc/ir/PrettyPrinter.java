@@ -70,7 +70,13 @@ public final class PrettyPrinter {
             case GE -> ">=";
             case AND -> "and";
             case OR -> "or";
-            default -> null;
+            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
+                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, MAXIMUM, MINIMUM, ATAN2, XOR,
+                 WHERE, CLIP, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
+                 ARG_MASK, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS,
+                 SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD,
+                 LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> null;
         };
     }
 
@@ -127,7 +133,12 @@ public final class PrettyPrinter {
             }
             case SCAN -> scan(n);
             case TUPLE_GET -> postfixOperand(text(n.input(0))) + "." + a.lng("index");
-            default -> call(n);
+            case ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
+                 ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF,
+                 STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT,
+                 GE, AND, OR, XOR, WHERE, CLIP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, DIAGONAL, DIAG_EMBED, ARANGE,
+                 SUM_TO, UNSLICE, UNINDEX, EXPAND_DIMS, SQUEEZE, RESHAPE, SHAPE, WINDOW, UNWINDOW, DYN_SLICE,
+                 DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, FUSED -> call(n);
         };
     }
 

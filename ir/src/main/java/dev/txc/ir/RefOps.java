@@ -158,7 +158,13 @@ final class RefOps {
             case ANY -> foldScalar(x, fo, m, 0, (acc, v) -> acc != 0 || v != 0 ? 1 : 0, (acc, v) -> acc != 0 || v != 0 ? 1 : 0);
             case ALL -> foldScalar(x, fo, m, 1, (acc, v) -> acc != 0 && v != 0 ? 1 : 0, (acc, v) -> acc != 0 && v != 0 ? 1 : 0);
             case LOGSUMEXP -> logsumexp(x, fo, m);
-            default -> throw new IllegalArgumentException(op.toString());
+            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
+                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV,
+                 MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SOFTMAX,
+                 LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
+                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW,
+                 DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalArgumentException(op.toString());
         };
     }
 

@@ -49,7 +49,12 @@ final class RefScalar {
             case ISNAN -> Double.isNaN(x) ? 1 : 0;
             case ISINF -> Double.isInfinite(x) ? 1 : 0;
             case STOP_GRADIENT -> x;
-            default -> throw new IllegalArgumentException("not a float unary op: " + op);
+            case PARAM, SHARED, CONST, REGION_PARAM, NOT, CAST, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM,
+                 MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SUM, PROD, MAX, MIN, MEAN, ANY,
+                 ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED,
+                 ARANGE, SUM_TO, UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE,
+                 INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN,
+                 FUSED, TUPLE_GET -> throw new IllegalArgumentException("not a float unary op: " + op);
         };
     }
 
@@ -66,7 +71,13 @@ final class RefScalar {
             case RELU -> Math.max(x, 0);
             case FLOOR, CEIL, ROUND, STOP_GRADIENT -> x;
             case NOT -> x == 0 ? 1 : 0;
-            default -> throw new IllegalArgumentException("not an integer unary op: " + op);
+            case PARAM, SHARED, CONST, REGION_PARAM, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
+                 ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF,
+                 CAST, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND,
+                 OR, XOR, WHERE, CLIP, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX,
+                 LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
+                 TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW,
+                 DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalArgumentException("not an integer unary op: " + op);
         };
     }
 
@@ -88,7 +99,13 @@ final class RefScalar {
             case LE -> a <= b ? 1 : 0;
             case GT -> a > b ? 1 : 0;
             case GE -> a >= b ? 1 : 0;
-            default -> throw new IllegalArgumentException("not a float binary op: " + op);
+            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
+                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, AND, OR, XOR, WHERE, CLIP, SUM,
+                 PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL,
+                 CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS, SQUEEZE,
+                 RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP,
+                 JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalArgumentException("not a float binary op: " + op);
         };
     }
 
@@ -137,7 +154,13 @@ final class RefScalar {
             case AND -> (a != 0 && b != 0) ? 1 : 0;
             case OR -> (a != 0 || b != 0) ? 1 : 0;
             case XOR -> ((a != 0) != (b != 0)) ? 1 : 0;
-            default -> throw new IllegalArgumentException("not an integer binary op: " + op);
+            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
+                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, DIV, ATAN2, WHERE, CLIP, SUM,
+                 PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL,
+                 CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS, SQUEEZE,
+                 RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP,
+                 JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalArgumentException("not an integer binary op: " + op);
         };
     }
 

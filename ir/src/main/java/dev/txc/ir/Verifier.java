@@ -25,16 +25,7 @@ public final class Verifier {
         for (Node p : f.params())
             if (!names.add(p.attrs().str("name"))) fail(f, "parameter " + p.attrs().str("name") + " appears twice");
         for (Node r : f.roots()) if (r.level() != -1) fail(f, "root " + r + " depends on a region parameter");
-        var seen = new HashSet<Node>();
-        var work = new ArrayDeque<>(f.roots());
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (!seen.add(n)) continue;
-            check(f, n, differentiated);
-            work.addAll(n.inputs());
-            Region r = n.region();
-            if (r != null) work.addAll(r.results());
-        }
+        for (Node n : Graphs.reachable(f.roots())) check(f, n, differentiated);
     }
 
     private static void check(Function f, Node n, boolean differentiated) {

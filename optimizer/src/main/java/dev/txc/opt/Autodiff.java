@@ -78,7 +78,7 @@ public final class Autodiff {
                 cots[k] = cots[k] == null ? g : Ir.add(cots[k], g);
                 continue;
             }
-            List<Node> contribs = Derivs.vjp(n, g);
+            List<Node> contribs = DerivativeRules.vjp(n, g);
             for (int k = 0; k < contribs.size(); k++) {
                 Node c = contribs.get(k);
                 if (c != null && relevant.get(n.input(k))) accumulate(adj, n.input(k), c);
@@ -124,7 +124,7 @@ public final class Autodiff {
                 any |= t != null;
             }
             if (!any) continue;
-            Node t = Derivs.jvp(n, ts);
+            Node t = DerivativeRules.jvp(n, ts);
             if (t != null) tan.put(n, t);
         }
         Node t = tan.get(y);
@@ -239,7 +239,7 @@ public final class Autodiff {
         if (zero) return;
         for (Node x : xs)
             if (!relevant.containsKey(x))
-                throw new DisconnectedException(what + ": " + of + " does not depend on " + Derivs.describe(x)
+                throw new DisconnectedException(what + ": " + of + " does not depend on " + DerivativeRules.describe(x)
                         + " (pass disconnected=\"zero\" to get zeros instead)");
     }
 }

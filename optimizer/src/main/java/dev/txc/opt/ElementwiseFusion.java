@@ -53,27 +53,12 @@ public final class ElementwiseFusion implements Pass {
     /** Every node's users; function roots and region results count an external user. */
     private static Map<Node, List<Node>> users(List<Node> roots) {
         var users = new HashMap<Node, List<Node>>();
-        var seen = new HashSet<Node>();
-        var work = new ArrayDeque<Node>();
-        for (Node r : roots) {
-            users.computeIfAbsent(r, k -> new ArrayList<>()).add(EXTERNAL);
-            work.push(r);
-        }
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (!seen.add(n)) continue;
+        for (Node r : roots) users.computeIfAbsent(r, k -> new ArrayList<>()).add(EXTERNAL);
+        for (Node n : dev.txc.ir.Graphs.reachable(roots)) {
             users.computeIfAbsent(n, k -> new ArrayList<>());
-            for (Node in : n.inputs()) {
-                users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-                work.push(in);
-            }
+            for (Node in : n.inputs()) users.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
             Region r = n.region();
-            if (r != null) {
-                for (Node res : r.results()) {
-                    users.computeIfAbsent(res, k -> new ArrayList<>()).add(EXTERNAL);
-                    work.push(res);
-                }
-            }
+            if (r != null) for (Node res : r.results()) users.computeIfAbsent(res, k -> new ArrayList<>()).add(EXTERNAL);
         }
         return users;
     }

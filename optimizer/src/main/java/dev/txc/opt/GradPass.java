@@ -51,7 +51,7 @@ public final class GradPass implements Pass {
                     List<Node> ins = d.inputs().stream().map(rw::apply).toList();
                     expanded.put(Node.make(d.op(), ins, d.attrs()), expand(d.op(), ins, zero(d)));
                 }
-            } catch (Autodiff.DisconnectedException | Derivs.Unsupported e) {
+            } catch (Autodiff.DisconnectedException | DerivativeRules.Unsupported e) {
                 errors.add(Diagnostic.error(loc(f, d), e.getMessage()));
                 return fail(errors);
             }
@@ -102,24 +102,21 @@ public final class GradPass implements Pass {
             }
             case JACOBIAN -> Autodiff.jacobian(in.get(0), in.get(1), zero);
             case HESSIAN -> Autodiff.hessian(in.get(0), in.get(1), zero);
-            default -> throw new IllegalStateException(op.toString());
+            case PARAM, SHARED, CONST, REGION_PARAM, NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG,
+                 LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH,
+                 SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV,
+                 MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP, SUM, PROD, MAX,
+                 MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT,
+                 DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE,
+                 BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD, SCAN, FUSED,
+                 TUPLE_GET -> throw new IllegalStateException(op.toString());
         };
     }
 
     /** Differentiation nodes reachable from the roots (region bodies included), inner ones first. */
     static List<Node> diffNodes(List<Node> roots) {
         var out = new ArrayList<Node>();
-        var seen = new HashSet<Node>();
-        var work = new ArrayDeque<Node>(roots);
-        var all = new ArrayList<Node>();
-        while (!work.isEmpty()) {
-            Node n = work.pop();
-            if (!seen.add(n)) continue;
-            all.add(n);
-            work.addAll(n.inputs());
-            if (n.region() != null) work.addAll(n.region().results());
-        }
-        for (Node n : Autodiff.ancestors(all)) if (n.op().kind() == Op.Kind.DIFF) out.add(n);
+        for (Node n : Autodiff.ancestors(dev.txc.ir.Graphs.reachable(roots))) if (n.op().kind() == Op.Kind.DIFF) out.add(n);
         return out;
     }
 }

@@ -31,7 +31,7 @@ final class ScanDiff {
     static List<Node> captures(Node scan, Predicate<Node> relevant) {
         var out = new ArrayList<Node>();
         for (Node c : new Schedule().captures(scan.region()))
-            if (!c.isConst() && Derivs.differentiable(c) && relevant.test(c)) out.add(c);
+            if (!c.isConst() && DerivativeRules.differentiable(c) && relevant.test(c)) out.add(c);
         return out;
     }
 
@@ -58,7 +58,7 @@ final class ScanDiff {
         var lamInits = new ArrayList<Node>();
         var lamIdx = new ArrayList<Integer>();
         for (int j = 0; j < k; j++) {
-            if (!Derivs.differentiable(scan.input(m + j))) continue;
+            if (!DerivativeRules.differentiable(scan.input(m + j))) continue;
             lamIdx.add(j);
             lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
@@ -97,13 +97,13 @@ final class ScanDiff {
         var ys = new ArrayList<Node>();
         var ysUs = new ArrayList<Node>();
         for (int j = 0; j < nres; j++) {
-            if (!Derivs.differentiable(results.get(j))) continue;
+            if (!DerivativeRules.differentiable(results.get(j))) continue;
             ys.add(results.get(j));
             ysUs.add(us.get(j));
         }
         var xs = new ArrayList<Node>();
         var seqIdx = new ArrayList<Integer>();
-        for (int i = 0; i < m; i++) if (Derivs.differentiable(params.get(i)) && relevant.test(scan.input(i))) {
+        for (int i = 0; i < m; i++) if (DerivativeRules.differentiable(params.get(i)) && relevant.test(scan.input(i))) {
             seqIdx.add(i);
             xs.add(params.get(i));
         }
@@ -214,13 +214,13 @@ final class ScanDiff {
         var vs = new ArrayList<Node>();
         for (int i = 0; i < m; i++) seqs.add(scan.input(i));
         var tanSeq = new ArrayList<Integer>();
-        for (int i = 0; i < m; i++) if (ts.get(i) != null && Derivs.differentiable(scan.input(i))) {
+        for (int i = 0; i < m; i++) if (ts.get(i) != null && DerivativeRules.differentiable(scan.input(i))) {
             tanSeq.add(i);
             seqs.add(ts.get(i));
         }
         var tanCarry = new ArrayList<Integer>();
         for (int j = 0; j < k; j++) inits.add(scan.input(m + j));
-        for (int j = 0; j < k; j++) if (Derivs.differentiable(scan.input(m + j))) {
+        for (int j = 0; j < k; j++) if (DerivativeRules.differentiable(scan.input(m + j))) {
             tanCarry.add(j);
             Node t = ts.get(m + j);
             inits.add(t != null ? t : Ir.zerosLike(scan.input(m + j)));
@@ -249,7 +249,7 @@ final class ScanDiff {
         for (int j : tanCarry) body.add(tangent(results.get(j), xs, vs));
         var outTan = new ArrayList<Integer>();
         for (int j = k; j < nres; j++) body.add(results.get(j));
-        for (int j = k; j < nres; j++) if (Derivs.differentiable(results.get(j))) {
+        for (int j = k; j < nres; j++) if (DerivativeRules.differentiable(results.get(j))) {
             outTan.add(j);
             body.add(tangent(results.get(j), xs, vs));
         }
@@ -322,7 +322,7 @@ final class ScanDiff {
         Vjp v = vjp(full, fullCots, relevant);
         var inputs = new ArrayList<>(v.inputs());
         extra.forEach((at, g) -> {
-            if (!Derivs.differentiable(scan.input(at))) return;
+            if (!DerivativeRules.differentiable(scan.input(at))) return;
             inputs.set(at, inputs.get(at) == null ? g : Ir.add(inputs.get(at), g));
         });
         return new Vjp(inputs, v.captures());

@@ -20,7 +20,7 @@ final class CallSite {
 
     /** The API's own classes (and the Kotlin DSL's), whose frames are skipped. */
     private static final java.util.Set<String> API = java.util.Set.of("Tx", "Expr", "Shared", "TxFunction", "FunctionScope", "FunctionBody",
-            "Evaluation", "Definition", "Graphs", "Values", "CallSite", "Outputs", "TxException");
+            "Evaluation", "Definition", "Values", "CallSite", "Outputs", "TxException");
 
     private static boolean inApi(String className) {
         int dollar = className.indexOf('$');
@@ -50,5 +50,15 @@ final class CallSite {
     static String format(Diagnostic d) {
         SourceSpan s = d.span();
         return s == null ? d.message() : s.file() + ":" + s.line() + ": " + d.message();
+    }
+
+    /** Where in the caller's code each node the roots depend on was built, where known. */
+    static Map<Node, SourceSpan> locations(java.util.List<Node> roots) {
+        var locs = new java.util.LinkedHashMap<Node, SourceSpan>();
+        for (Node n : dev.txc.ir.Graphs.reachable(roots)) {
+            SourceSpan s = of(n);
+            if (s != null) locs.put(n, s);
+        }
+        return locs;
     }
 }

@@ -26,7 +26,7 @@ final class Evaluation {
         }
         var bound = new HashSet<Node>();
         for (Expr v : vars) bound.add(v.node());
-        for (Node p : Graphs.freeVariables(List.of(e.node())))
+        for (Node p : dev.txc.ir.Graphs.freeVariables(List.of(e.node())))
             if (!bound.contains(p)) throw new TxException("eval: no value for variable '" + p.attrs().str("name") + "'");
         List<Node> key = vars.stream().map(Expr::node).toList();
         TxFunction f = e.evalCache.get(key);
@@ -45,7 +45,7 @@ final class Evaluation {
 
     /** A function of the expression's free variables with the expression as its one output. */
     private static Definition uncompiled(Expr e, int optLevel) {
-        var vars = Graphs.freeVariables(List.of(e.node())).stream().map(n -> (Object) new Expr(dev.txc.frontend.api.Operand.of(n), null)).toList();
+        var vars = dev.txc.ir.Graphs.freeVariables(List.of(e.node())).stream().map(n -> (Object) new Expr(dev.txc.frontend.api.Operand.of(n), null)).toList();
         var scope = new FunctionScope(CallSite.here());
         scope.name("expr");
         scope.optLevel(optLevel);

@@ -112,7 +112,7 @@ public final class FunctionScope {
             if (!defaultOf.containsKey(in)) continue;
             Operand v = Tx.operand(defaultOf.get(in), deps, at);
             Set<Node> earlier = new HashSet<>(params.subList(0, k));
-            for (Node p : Graphs.freeVariables(List.of(v.node())))
+            for (Node p : dev.txc.ir.Graphs.freeVariables(List.of(v.node())))
                 if (!earlier.contains(p)) throw new TxException(name + ": the default of '" + in.name() + "' may use only earlier inputs, not '" + p.attrs().str("name") + "'");
             defaultNodes.put(in.name(), Tx.lowered(() -> Tx.lowering().argument(v, in.type(), "the default of input '" + in.name() + "'", at)));
         }
@@ -145,7 +145,7 @@ public final class FunctionScope {
                 throw new TxException(name + ": uses two different shared variables named '" + s.name() + "'; give them different names");
         }
         var f = new Function(name, params, defaultNodes, outs, ups, Map.of());
-        f = f.withLocs(Graphs.locations(f.roots()));
+        f = f.withLocs(CallSite.locations(f.roots()));
         checkInputs(f, given);
         return new Definition(f, inputs, sortedShared(deps), given, optLevel, Tx.floatX());
     }
@@ -155,7 +155,7 @@ public final class FunctionScope {
         var roots = new ArrayList<>(f.roots());
         roots.addAll(given.values());
         Set<Node> params = new HashSet<>(f.params());
-        for (Node p : Graphs.freeVariables(roots)) {
+        for (Node p : dev.txc.ir.Graphs.freeVariables(roots)) {
             if (params.contains(p) || given.containsKey(p)) continue;
             throw new TxException(name + ": the outputs use variable '" + p.attrs().str("name") + "', which is not an input (add it to the inputs, or give it in givens)");
         }

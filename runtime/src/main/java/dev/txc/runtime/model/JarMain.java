@@ -56,11 +56,7 @@ public final class JarMain {
     }
 
     public static void main(String[] args) {
-        var out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
-        int code = run(args, out, System.err, JarMain.class.getClassLoader(), jarName(), stderrIsTerminal());
-        out.flush();
-        System.err.flush();
-        System.exit(code);
+        ExitStatus.exitWith((out, err) -> run(args, out, err, JarMain.class.getClassLoader(), jarName(), ExitStatus.stderrIsTerminal()));
     }
 
     /**
@@ -84,38 +80,24 @@ public final class JarMain {
         return "model.jar";
     }
 
-    private static boolean stderrIsTerminal() {
-        String hint = System.getenv("TXC_STDERR_TTY");
-        if (hint != null) return hint.equals("1");
-        var console = System.console();
-        return console != null && console.isTerminal();
-    }
-
     private int execute(String[] args) {
-        for (String a : args) {
-            if (a.equals("--")) break;
-            if (a.equals("--verbose")) verbose = true;
-        }
-        try {
-            return dispatch(List.of(args));
-        } catch (CliUsageException e) {
-            err.println(jar + ": " + e.getMessage());
-            err.println("see java -jar " + jar + " --help");
-            return 2;
-        } catch (TxRuntimeException e) {
-            out.flush();
-            err.println("error: " + e.getMessage());
-            return 1;
-        } catch (Throwable t) {
-            out.flush();
-            err.println(jar + ": internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-            if (verbose) t.printStackTrace(err);
-            else err.println("(this is a bug in txc; re-run with --verbose for the stack trace)");
-            return 3;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        verbose = ExitStatus.verboseFlag(args);
+        return ExitStatus.run(() -> dispatch(List.of(args)), out, err, new ExitStatus.Program() {
+            @Override
+            public String name() {
+                return jar;
+            }
+
+            @Override
+            public String helpCommand() {
+                return "java -jar " + jar;
+            }
+
+            @Override
+            public boolean verbose() {
+                return verbose;
+            }
+        });
     }
 
     private int dispatch(List<String> args) {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /** grad, jacobian, hessian, rop and lop calls become differentiation ops, expanded later by the grad pass. */
-final class Derivatives {
-    private Derivatives() {}
+final class DiffCalls {
+    private DiffCalls() {}
 
     private static String disconnected(Map<String, Value> m, Args a) {
         Value v = m.get("disconnected");
@@ -41,16 +41,11 @@ final class Derivatives {
         return new Value.Tup(nodes.stream().map(n -> (Value) Builtins.strong(n)).toList());
     }
 
-    static Value grad(Lowerer l, String name, Args a) {
-        var m = a.bind(name.equals("jacobian") ? "y" : "cost", "wrt", "disconnected?");
-        Value.T y = Builtins.t(l, m, name.equals("jacobian") ? "y" : "cost", a);
-        Node cost = l.floating(y).node();
+    /** grad, jacobian or hessian ({@code op}) of the argument {@code of} with respect to wrt. */
+    static Value grad(Lowerer l, Args a, Map<String, Value> m, Op op, String of) {
+        String name = a.name();
+        Node cost = l.floating(Builtins.t(l, m, of, a)).node();
         String disc = disconnected(m, a);
-        Op op = switch (name) {
-            case "grad" -> Op.GRAD;
-            case "jacobian" -> Op.JACOBIAN;
-            default -> Op.HESSIAN;
-        };
         var out = new ArrayList<Node>();
         for (Node x : variables(l, m.get("wrt"), a.spanOf("wrt"), name + ": wrt"))
             out.add(Node.make(op, List.of(cost, x), Attrs.of("disconnected", disc)));
@@ -58,39 +53,33 @@ final class Derivatives {
     }
 
     /** rop(y, x, v) = J v: y one tensor or a list; x and v paired lists (or single). */
-    static Value rop(Lowerer l, Args a) {
-        var m = a.bind("y", "x", "v", "disconnected?");
+    static Value rop(Lowerer l, Args a, Map<String, Value> m) {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "rop: y");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "rop: x");
         List<Node> vs = paired(l, m.get("v"), xs, a.spanOf("v"), "rop: v");
-        var out = new ArrayList<Node>();
-        for (Node y : ys) {
-            var ins = new ArrayList<Node>(List.of(y));
-            for (int k = 0; k < xs.size(); k++) {
-                ins.add(xs.get(k));
-                ins.add(vs.get(k));
-            }
-            out.add(Node.make(Op.ROP, ins, Attrs.of("disconnected", disconnected(m, a))));
-        }
-        return pack(l, a, out, isList(m.get("y")));
+        return pack(l, a, interleaved(Op.ROP, ys, xs, vs, m, a), isList(m.get("y")));
     }
 
     /** lop(y, x, u) = u^T J: y and u paired lists (or single); x one tensor or a list. */
-    static Value lop(Lowerer l, Args a) {
-        var m = a.bind("y", "x", "u", "disconnected?");
+    static Value lop(Lowerer l, Args a, Map<String, Value> m) {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "lop: y");
         List<Node> us = paired(l, m.get("u"), ys, a.spanOf("u"), "lop: u");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "lop: x");
+        return pack(l, a, interleaved(Op.LOP, xs, ys, us, m, a), isList(m.get("x")));
+    }
+
+    /** One {@code op(head, p1, q1, p2, q2, ...)} per head. */
+    private static List<Node> interleaved(Op op, List<Node> heads, List<Node> ps, List<Node> qs, Map<String, Value> m, Args a) {
         var out = new ArrayList<Node>();
-        for (Node x : xs) {
-            var ins = new ArrayList<Node>(List.of(x));
-            for (int k = 0; k < ys.size(); k++) {
-                ins.add(ys.get(k));
-                ins.add(us.get(k));
+        for (Node head : heads) {
+            var ins = new ArrayList<Node>(List.of(head));
+            for (int k = 0; k < ps.size(); k++) {
+                ins.add(ps.get(k));
+                ins.add(qs.get(k));
             }
-            out.add(Node.make(Op.LOP, ins, Attrs.of("disconnected", disconnected(m, a))));
+            out.add(Node.make(op, ins, Attrs.of("disconnected", disconnected(m, a))));
         }
-        return pack(l, a, out, isList(m.get("x")));
+        return out;
     }
 
     /** Vectors paired with variables: as many as there are, each converted to its variable's dtype. */
@@ -98,7 +87,7 @@ final class Derivatives {
         List<Value> items = v instanceof Value.Lst ls ? ls.items() : v instanceof Value.Tup tp ? tp.items() : List.of(v);
         if (items.size() != with.size()) throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per variable, got " + items.size());
         var out = new ArrayList<Node>();
-        for (int k = 0; k < items.size(); k++) out.add(l.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()));
+        for (int k = 0; k < items.size(); k++) out.add(Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()));
         return out;
     }
 }

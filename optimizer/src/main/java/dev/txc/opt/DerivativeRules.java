@@ -22,8 +22,8 @@ import java.util.function.UnaryOperator;
  * cotangent, for the others a vector-Jacobian product (reverse) and a Jacobian-vector product (forward).
  * Each rule carries its identity as a comment.
  */
-final class Derivs {
-    private Derivs() {}
+final class DerivativeRules {
+    private DerivativeRules() {}
 
     /** Thrown for an op with no derivative rule yet; the message names it. */
     static final class Unsupported extends RuntimeException {
@@ -110,7 +110,11 @@ final class Derivs {
                 case 1 -> t -> where(op(Op.LT, x, b), t, zero(t));
                 default -> t -> where(op(Op.GT, x, y.input(2)), t, zero(t));
             };
-            default -> throw new IllegalArgumentException("not an elementwise op with partials: " + y.op());
+            case PARAM, SHARED, CONST, REGION_PARAM, ISNAN, ISINF, NOT, CAST, EQ, NE, LT, LE, GT, GE, AND, OR, XOR,
+                 SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, ARG_MASK,
+                 MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX, TRANSPOSE, EXPAND_DIMS,
+                 SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE, GRAD,
+                 LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> throw new IllegalArgumentException("not an elementwise op with partials: " + y.op());
         };
     }
 
@@ -174,8 +178,8 @@ final class Derivs {
         var out = new ArrayList<Node>(java.util.Collections.nCopies(in.size(), (Node) null));
         Attrs a = y.attrs();
         Node x = in.isEmpty() ? null : in.get(0);
-        switch (y.op()) {
-            case PARAM, SHARED, CONST, REGION_PARAM -> { }
+        return switch (y.op()) {
+            case PARAM, SHARED, CONST, REGION_PARAM -> out;
             case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
                  ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, STOP_GRADIENT,
                  ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, WHERE, CLIP -> {
@@ -183,46 +187,50 @@ final class Derivs {
                     UnaryOperator<Node> p = differentiable(in.get(k)) ? partial(y, k) : null;
                     if (p != null) out.set(k, unbroadcast(p.apply(g), y, k));
                 }
+                yield out;
             }
-            case ISNAN, ISINF, NOT, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ANY, ALL, ARGMAX, ARGMIN, ARG_MASK, ARANGE, SHAPE -> { }
-            case CAST -> {                                                          // d cast(x) = cast(dx) between floats
-                if (differentiable(x)) out.set(0, Ir.cast(g, x.dtype()));
-            }
-            case SUM -> out.set(0, spread(g, y, x));                                // d sum = broadcast back
-            case MEAN -> out.set(0, div(spread(g, y, x), count(y, x)));             // d mean = broadcast back / n
-            case PROD -> out.set(0, mul(spread(g, y, x), prodPartial(y, x)));       // d prod/dx_i = prod of the others
-            case MAX, MIN -> out.set(0, where(argMask(y, x), spread(g, y, x), zero(g)));   // to the first extreme
-            case LOGSUMEXP -> out.set(0, mul(spread(g, y, x), op(Op.EXP, sub(x, spread(y, y, x)))));  // d lse = softmax
+            case ISNAN, ISINF, NOT, EQ, NE, LT, LE, GT, GE, AND, OR, XOR, ANY, ALL, ARGMAX, ARGMIN, ARG_MASK, ARANGE, SHAPE -> out;
+            case CAST -> differentiable(x) ? first(out, Ir.cast(g, x.dtype())) : out;   // d cast(x) = cast(dx) between floats
+            case SUM -> first(out, spread(g, y, x));                                // d sum = broadcast back
+            case MEAN -> first(out, div(spread(g, y, x), count(y, x)));             // d mean = broadcast back / n
+            case PROD -> first(out, mul(spread(g, y, x), prodPartial(y, x)));       // d prod/dx_i = prod of the others
+            case MAX, MIN -> first(out, where(argMask(y, x), spread(g, y, x), zero(g)));   // to the first extreme
+            case LOGSUMEXP -> first(out, mul(spread(g, y, x), op(Op.EXP, sub(x, spread(y, y, x)))));  // d lse = softmax
             case SOFTMAX -> {                                                       // ds = s (g - sum(g s))
                 List<Long> ax = List.of(a.lng("axis"));
-                out.set(0, mul(y, sub(g, Ir.reduce(Op.SUM, mul(g, y), ax, true))));
+                yield first(out, mul(y, sub(g, Ir.reduce(Op.SUM, mul(g, y), ax, true))));
             }
             case LOG_SOFTMAX -> {                                                   // d log_softmax = g - softmax sum(g)
                 List<Long> ax = List.of(a.lng("axis"));
-                out.set(0, sub(g, mul(op(Op.EXP, y), Ir.reduce(Op.SUM, g, ax, true))));
+                yield first(out, sub(g, mul(op(Op.EXP, y), Ir.reduce(Op.SUM, g, ax, true))));
             }
             case MATMUL -> matmulVjp(y, g, out);
-            case TRANSPOSE -> out.set(0, Ir.transpose(g, inverse(a.ints("perm"))));   // transpose back
-            case EXPAND_DIMS -> out.set(0, Ir.squeeze(g, a.longs("axes")));
-            case SQUEEZE -> out.set(0, Ir.expandDims(g, a.longs("axes")));
-            case RESHAPE -> out.set(0, Ir.reshape(g, Ir.shapeOf(x)));
-            case BROADCAST_TO -> out.set(0, sumTo(g, x));                          // broadcasting sums back
-            case SLICE -> out.set(0, Node.make(Op.UNSLICE, List.of(g, x), a));      // scatter into zeros
-            case INDEX -> out.set(0, Node.make(Op.UNINDEX, List.of(g, in.get(1), x), a));
+            case TRANSPOSE -> first(out, Ir.transpose(g, inverse(a.ints("perm"))));   // transpose back
+            case EXPAND_DIMS -> first(out, Ir.squeeze(g, a.longs("axes")));
+            case SQUEEZE -> first(out, Ir.expandDims(g, a.longs("axes")));
+            case RESHAPE -> first(out, Ir.reshape(g, Ir.shapeOf(x)));
+            case BROADCAST_TO -> first(out, sumTo(g, x));                          // broadcasting sums back
+            case SLICE -> first(out, Node.make(Op.UNSLICE, List.of(g, x), a));      // scatter into zeros
+            case INDEX -> first(out, Node.make(Op.UNINDEX, List.of(g, in.get(1), x), a));
             case CONCAT -> concatVjp(y, g, out);
-            case DIAGONAL -> out.set(0, op(Op.DIAG_EMBED, g, x));                  // the diagonal's adjoint embeds
-            case DIAG_EMBED -> out.set(0, op(Op.DIAGONAL, g));
-            case SUM_TO -> out.set(0, Ir.op(Op.BROADCAST_TO, g, Ir.shapeOf(x)));    // sum_to's adjoint broadcasts
-            case UNSLICE -> out.set(0, Node.make(Op.SLICE, List.of(g), a));
-            case UNINDEX -> out.set(0, Node.make(Op.INDEX, List.of(g, in.get(1)), a));
-            case WINDOW -> out.set(0, Node.make(Op.UNWINDOW, List.of(g, in.get(1), x), a));    // the window's adjoint scatters back
-            case UNWINDOW -> out.set(0, Node.make(Op.WINDOW, List.of(g, in.get(1), x), a));
-            case DYN_SLICE -> out.set(0, Node.make(Op.DYN_UNSLICE, List.of(g, in.get(1), in.get(2), x), a));   // scatter into zeros
-            case DYN_UNSLICE -> out.set(0, Node.make(Op.DYN_SLICE, List.of(g, in.get(1), in.get(2)), a));
+            case DIAGONAL -> first(out, op(Op.DIAG_EMBED, g, x));                  // the diagonal's adjoint embeds
+            case DIAG_EMBED -> first(out, op(Op.DIAGONAL, g));
+            case SUM_TO -> first(out, Ir.op(Op.BROADCAST_TO, g, Ir.shapeOf(x)));    // sum_to's adjoint broadcasts
+            case UNSLICE -> first(out, Node.make(Op.SLICE, List.of(g), a));
+            case UNINDEX -> first(out, Node.make(Op.INDEX, List.of(g, in.get(1)), a));
+            case WINDOW -> first(out, Node.make(Op.UNWINDOW, List.of(g, in.get(1), x), a));    // the window's adjoint scatters back
+            case UNWINDOW -> first(out, Node.make(Op.WINDOW, List.of(g, in.get(1), x), a));
+            case DYN_SLICE -> first(out, Node.make(Op.DYN_UNSLICE, List.of(g, in.get(1), in.get(2), x), a));   // scatter into zeros
+            case DYN_UNSLICE -> first(out, Node.make(Op.DYN_SLICE, List.of(g, in.get(1), in.get(2)), a));
             case SCAN, TUPLE_GET -> throw new IllegalStateException("scan is differentiated by ScanDiff, through Autodiff");
             case FUSED -> throw new Unsupported("differentiation runs before fusion; a fused kernel cannot be differentiated");
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> throw new IllegalStateException("nested differentiation op not expanded");
-        }
+        };
+    }
+
+    /** out with its first entry set to c. */
+    private static List<Node> first(List<Node> out, Node c) {
+        out.set(0, c);
         return out;
     }
 
@@ -284,7 +292,7 @@ final class Derivs {
      * y = a @ b with NumPy's promotion of vectors: with A, B, G the rank >= 2 forms,
      * dA = G @ B^T and dB = A^T @ G, then the promoted axes are dropped and batch axes summed back.
      */
-    private static void matmulVjp(Node y, Node g, List<Node> out) {
+    private static List<Node> matmulVjp(Node y, Node g, List<Node> out) {
         Node a = y.input(0), b = y.input(1);
         boolean va = a.rank() == 1, vb = b.rank() == 1;
         Node A = va ? Ir.expandDims(a, Ir.axes(0)) : a, B = vb ? Ir.expandDims(b, Ir.axes(1)) : b;
@@ -301,10 +309,11 @@ final class Derivs {
             if (vb) gb = Ir.squeeze(gb, Ir.axes(gb.rank() - 1));
             out.set(1, sumTo(gb, b));
         }
+        return out;
     }
 
     /** Each operand of a concatenation gets the window of g at its offset along the axis (offsets may be dynamic). */
-    private static void concatVjp(Node y, Node g, List<Node> out) {
+    private static List<Node> concatVjp(Node y, Node g, List<Node> out) {
         int axis = y.attrs().integer("axis");
         Node offset = Ir.scalarLong(0, dev.txc.types.DType.I64);
         for (int k = 0; k < y.inputs().size(); k++) {
@@ -315,6 +324,7 @@ final class Derivs {
             offset = offset.isConst() && len.isConst()
                     ? Ir.scalarLong(offset.constValue().getLong(0) + len.constValue().getLong(0), dev.txc.types.DType.I64) : Ir.add(offset, len);
         }
+        return out;
     }
 
     // ---- forward mode ----
@@ -384,9 +394,6 @@ final class Derivs {
     }
 
     static String describe(Node n) {
-        return switch (n.op()) {
-            case PARAM, SHARED -> n.attrs().str("name");
-            default -> "a value of type " + n.type();
-        };
+        return n.op() == Op.PARAM || n.op() == Op.SHARED ? n.attrs().str("name") : "a value of type " + n.type();
     }
 }
