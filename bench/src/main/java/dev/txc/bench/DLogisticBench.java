@@ -35,6 +35,8 @@ public class DLogisticBench {
     public static class Input {
         double[] x;
         NDArray xa;
+        /** The same values rounded to f32, for the f32 variant. */
+        NDArray xf;
         /** Preallocated output for the {@code *Into} variants, which measure the loop without allocation. */
         double[] into;
 
@@ -42,6 +44,9 @@ public class DLogisticBench {
         public void setup() {
             x = Workload.input(N);
             xa = NDArray.wrap(DType.F64, x, new int[] {Workload.ROWS, Workload.COLS});
+            float[] f = new float[N];
+            for (int i = 0; i < N; i++) f[i] = (float) x[i];
+            xf = NDArray.wrap(DType.F32, f, new int[] {Workload.ROWS, Workload.COLS});
             into = new double[N];
         }
     }
@@ -52,13 +57,21 @@ public class DLogisticBench {
         @Param({"0", "1", "2"})
         public int optLevel;
 
+        /** The input's dtype: f64 (the peers' C and NumPy loops) or f32 (their float32 rows). */
+        @Param({"f64", "f32"})
+        public String dtype;
+
         Workload.Compiled fn;
+        NDArray x;
 
         @Setup(Level.Trial)
         public void setup(Input in) {
-            fn = Workload.compile(optLevel);
-            double err = Workload.maxRelError(in.x, fn.call(in.xa).toDoubleArray());
-            if (!(err < 1e-12)) throw new IllegalStateException("opt-level " + optLevel + ": relative error " + err);
+            DType d = DType.fromSpelling(dtype);
+            fn = Workload.compile(optLevel, d);
+            x = d == DType.F64 ? in.xa : in.xf;
+            double err = Workload.maxRelError(in.x, fn.call(x).toDoubleArray());
+            double tolerance = d == DType.F64 ? 1e-12 : 1e-5;
+            if (!(err < tolerance)) throw new IllegalStateException("opt-level " + optLevel + " " + dtype + ": relative error " + err);
             var c = Traffic.count(fn.lowered(), List.of(new int[] {40, 50}));
             System.out.printf("%n[traffic] opt-level %d: %.1f B/elem in %d passes (minimum 16)%n%s", optLevel,
                     c.bytesPerElement(), c.passes(), Traffic.describe(c));
@@ -67,7 +80,7 @@ public class DLogisticBench {
 
     @Benchmark
     public NDArray txc(Input in, Txc t) {
-        return t.fn.call(in.xa);
+        return t.fn.call(t.x);
     }
 
     /** The textbook loop on the calling thread, as bench-peers' "plain Java". */

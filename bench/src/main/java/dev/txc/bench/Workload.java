@@ -33,7 +33,13 @@ public final class Workload {
 
     /** Frontend, optimizer up to {@code lowered} at {@code optLevel}, JVM backend: what {@code txc run} does. */
     public static Compiled compile(int optLevel) {
-        var c = Frontend.compileText("dlogistic.tx", SOURCE, new Frontend.Options(DType.F64));
+        return compile(optLevel, DType.F64);
+    }
+
+    /** As {@link #compile(int)}, for an input of dtype {@code dtype} (f64 or f32). */
+    public static Compiled compile(int optLevel, DType dtype) {
+        String source = SOURCE.replace("f64", dtype.spelling());
+        var c = Frontend.compileText("dlogistic.tx", source, new Frontend.Options(DType.F64));
         if (!c.ok()) throw new IllegalStateException("dlogistic does not compile: " + c.diagnostics());
         var cx = new PassContext(optLevel, DType.F64);
         Module m = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, cx);
