@@ -20,9 +20,12 @@ public final class VectorMath {
         DoubleVector k = t.lanewise(VectorOperators.SUB, Exp.SHIFTER);
         DoubleVector r = xc.lanewise(VectorOperators.SUB, k.lanewise(VectorOperators.MUL, Exp.LN2_HI))
                 .lanewise(VectorOperators.SUB, k.lanewise(VectorOperators.MUL, Exp.LN2_LO));
-        DoubleVector q = DoubleVector.broadcast(x.species(), Exp.C[0]);
-        for (int i = 1; i < Exp.C.length; i++) q = q.lanewise(VectorOperators.MUL, r).lanewise(VectorOperators.ADD, Exp.C[i]);
-        DoubleVector p = r.lanewise(VectorOperators.ADD, r.lanewise(VectorOperators.MUL, r).lanewise(VectorOperators.MUL, q)).lanewise(VectorOperators.ADD, 1);
+        DoubleVector r2 = r.mul(r), r4 = r2.mul(r2);
+        double[] c = Exp.C;
+        DoubleVector a = r.mul(c[10]).add(c[11]), b = r.mul(c[8]).add(c[9]), cc = r.mul(c[6]).add(c[7]);
+        DoubleVector d = r.mul(c[4]).add(c[5]), e = r.mul(c[2]).add(c[3]), f = r.mul(c[0]).add(c[1]);
+        DoubleVector q = b.mul(r2).add(a).add(r4.mul(d.mul(r2).add(cc).add(r4.mul(f.mul(r2).add(e)))));
+        DoubleVector p = r.add(r2.mul(q)).add(1);
         LongVector ki = t.reinterpretAsLongs().lanewise(VectorOperators.SUB, Double.doubleToRawLongBits(Exp.SHIFTER));
         LongVector k1 = ki.lanewise(VectorOperators.ASHR, 1), k2 = ki.lanewise(VectorOperators.SUB, k1);
         DoubleVector s1 = k1.lanewise(VectorOperators.ADD, 1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
@@ -36,9 +39,10 @@ public final class VectorMath {
         FloatVector k = t.lanewise(VectorOperators.SUB, Exp.SHIFTER_F);
         FloatVector r = xc.lanewise(VectorOperators.SUB, k.lanewise(VectorOperators.MUL, Exp.LN2_HI_F))
                 .lanewise(VectorOperators.SUB, k.lanewise(VectorOperators.MUL, Exp.LN2_LO_F));
-        FloatVector q = FloatVector.broadcast(x.species(), Exp.C_F[0]);
-        for (int i = 1; i < Exp.C_F.length; i++) q = q.lanewise(VectorOperators.MUL, r).lanewise(VectorOperators.ADD, Exp.C_F[i]);
-        FloatVector p = r.lanewise(VectorOperators.ADD, r.lanewise(VectorOperators.MUL, r).lanewise(VectorOperators.MUL, q)).lanewise(VectorOperators.ADD, 1);
+        FloatVector r2 = r.mul(r);
+        float[] c = Exp.C_F;
+        FloatVector q = r.mul(c[4]).add(c[5]).add(r2.mul(r.mul(c[2]).add(c[3]).add(r2.mul(r.mul(c[0]).add(c[1])))));
+        FloatVector p = r.add(r2.mul(q)).add(1);
         IntVector ki = t.reinterpretAsInts().lanewise(VectorOperators.SUB, Float.floatToRawIntBits(Exp.SHIFTER_F));
         IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1), k2 = ki.lanewise(VectorOperators.SUB, k1);
         FloatVector s1 = k1.lanewise(VectorOperators.ADD, 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
