@@ -86,8 +86,8 @@ public final class ScalarOps {
     public static double cosh(double x) { return Math.cosh(x); }
     public static float cosh(float x) { return (float) Math.cosh(x); }
 
-    public static double tanh(double x) { return Math.tanh(x); }
-    public static float tanh(float x) { return (float) Math.tanh(x); }
+    public static double tanh(double x) { return Exp.tanh(x); }
+    public static float tanh(float x) { return Exp.tanh(x); }
 
     /** asinh(x) = log(x + sqrt(x^2 + 1)), rewritten through log1p so it is accurate for tiny and huge x. */
     public static double asinh(double x) {

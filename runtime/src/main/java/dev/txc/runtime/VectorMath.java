@@ -61,4 +61,24 @@ public final class VectorMath {
         FloatVector r = FloatVector.broadcast(x.species(), 1).lanewise(VectorOperators.DIV, e.lanewise(VectorOperators.ADD, 1));
         return r.blend(r.lanewise(VectorOperators.MUL, e), x.compare(VectorOperators.LT, 0));
     }
+
+    private static final long SIGN = Long.MIN_VALUE;
+
+    /** Exp.tanh lane by lane: both branches computed, the polynomial's taken where |x| < 0.55; x's sign copied. */
+    public static DoubleVector tanh(DoubleVector x) {
+        DoubleVector a = x.lanewise(VectorOperators.ABS);
+        DoubleVector z = a.mul(a), z2 = z.mul(z), z4 = z2.mul(z2);
+        double[] c = Exp.TANH_Q;
+        DoubleVector lo = z.mul(c[9]).add(c[10]).add(z2.mul(z.mul(c[7]).add(c[8])));
+        DoubleVector mid = z.mul(c[5]).add(c[6]).add(z2.mul(z.mul(c[3]).add(c[4])));
+        DoubleVector hi = z.mul(c[1]).add(c[2]).add(z2.mul(c[0]));
+        DoubleVector q = lo.add(z4.mul(mid.add(z4.mul(hi))));
+        DoubleVector small = a.add(a.mul(z).mul(q));
+        DoubleVector t = exp(a.mul(-2));
+        DoubleVector large = DoubleVector.broadcast(x.species(), 1).sub(t).div(t.add(1));
+        DoubleVector r = large.blend(small, a.compare(VectorOperators.LT, Exp.TANH_SMALL));
+        var bits = r.reinterpretAsLongs().lanewise(VectorOperators.AND, ~SIGN)
+                .lanewise(VectorOperators.OR, x.reinterpretAsLongs().lanewise(VectorOperators.AND, SIGN));
+        return bits.reinterpretAsDoubles();
+    }
 }

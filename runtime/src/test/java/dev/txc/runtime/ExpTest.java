@@ -79,4 +79,38 @@ class ExpTest {
             for (int j = 0; j < out.length; j++) assertEquals(Exp.exp(f[i + j]), out[j], "exp(" + f[i + j] + ")");
         }
     }
+
+    @Test
+    void tanhWithinThreeUlpsOfStrictMath() {
+        var r = new Random(4);
+        double worst = 0;
+        for (int i = 0; i < 2_000_000; i++) {
+            double x = (r.nextBoolean() ? 1 : -1) * (i % 2 == 0 ? 25 * r.nextDouble() : r.nextDouble());
+            worst = Math.max(worst, ulps(StrictMath.tanh(x), Exp.tanh(x)));
+        }
+        for (double x = 0.5; x < 0.6; x += 1e-6) worst = Math.max(worst, ulps(StrictMath.tanh(x), Exp.tanh(x)));
+        for (double x = 1e-300; x < 1e-3; x *= 1.01) worst = Math.max(worst, ulps(StrictMath.tanh(x), Exp.tanh(x)));
+        assertTrue(worst <= 3, "max ulp error " + worst);
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Exp.tanh(-0.0)));
+        assertEquals(1.0, Exp.tanh(Double.POSITIVE_INFINITY));
+        assertEquals(-1.0, Exp.tanh(-30.0));
+        assertEquals(Double.MIN_VALUE, Exp.tanh(Double.MIN_VALUE));
+        assertTrue(Double.isNaN(Exp.tanh(Double.NaN)));
+        assertEquals((float) StrictMath.tanh(0.3f), Exp.tanh(0.3f), Math.ulp(0.29f));
+    }
+
+    @Test
+    void vectorTanhGivesTheScalarBits() {
+        var r = new Random(5);
+        var ds = DoubleVector.SPECIES_PREFERRED;
+        double[] d = new double[ds.length() * 5000];
+        for (int i = 0; i < d.length; i++)
+            d[i] = i % 89 == 0 ? new double[] {Double.NaN, -0.0, 0.55, -0.55, Double.NEGATIVE_INFINITY}[i % 5] : (r.nextDouble() - 0.5) * (i % 3 == 0 ? 2 : 40);
+        double[] out = new double[ds.length()];
+        for (int i = 0; i < d.length; i += ds.length()) {
+            VectorMath.tanh(DoubleVector.fromArray(ds, d, i)).intoArray(out, 0);
+            for (int j = 0; j < out.length; j++)
+                assertEquals(Double.doubleToLongBits(Exp.tanh(d[i + j])), Double.doubleToLongBits(out[j]), "tanh(" + d[i + j] + ")");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.txc.ir.kernel;
 
 import dev.txc.ir.Op;
+import dev.txc.types.DType;
 
 /**
  * The scalar semantics of every elementwise op, declared once for the backends that render kernels: how the JVM
@@ -48,8 +49,8 @@ public final class ElementwiseOps {
         /** {@code compare(VectorOperators.<name>, b)}, giving a mask. */
         record Compare(String comparison) implements Vec {}
 
-        /** A static method of runtime.VectorMath on a vector, overloaded on the vector type. */
-        record Call(String method) implements Vec {}
+        /** A static method of runtime.VectorMath on a vector, for the float dtypes it has an overload for. */
+        record Call(String method, java.util.Set<DType> dtypes) implements Vec {}
 
         /** A short sequence of vector ops that each renderer spells out. */
         record Composite(Form form) implements Vec {}
@@ -60,8 +61,16 @@ public final class ElementwiseOps {
 
     /** One row of the table. */
     public record Entry(Jvm jvm, Vec vec) {
-        public boolean vectorizable() {
-            return !(vec instanceof Vec.None);
+        /** Whether a kernel computing in float dtype {@code t} can take this op's vector form. */
+        public boolean vectorizable(DType t) {
+            return switch (vec) {
+                case Vec.None n -> false;
+                case Vec.Call c -> c.dtypes().contains(t);
+                case Vec.Identity i -> true;
+                case Vec.Lanewise l -> true;
+                case Vec.Compare c -> true;
+                case Vec.Composite c -> true;
+            };
         }
 
         public boolean elementwise() {
@@ -101,7 +110,8 @@ public final class ElementwiseOps {
             case NEG -> arith(Jvm.Kind.NEG, "NEG");
             case ABS -> lanewise(op, "ABS");
             case SQRT -> lanewise(op, "SQRT");
-            case EXP, SIGMOID -> call(op.spelling(), new Vec.Call(op.spelling()));
+            case EXP, SIGMOID -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64, DType.F32)));
+            case TANH -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64)));
             case MAXIMUM -> lanewise(op, "MAX");
             case MINIMUM -> lanewise(op, "MIN");
             case RELU -> call(op.spelling(), new Vec.Composite(Vec.Form.RELU));
@@ -115,7 +125,7 @@ public final class ElementwiseOps {
             case GE -> compare(op, "GE");
             case STOP_GRADIENT, BROADCAST_TO -> new Entry(new Jvm.Identity(), new Vec.Identity());
             case CAST -> new Entry(new Jvm.Convert(), new Vec.Identity());
-            case SIGN, FLOOR, CEIL, ROUND, EXP2, EXPM1, LOG, LOG1P, LOG10, LOG2, SIN, COS, TAN, TANH, ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH, SOFTPLUS,
+            case SIGN, FLOOR, CEIL, ROUND, EXP2, EXPM1, LOG, LOG1P, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH, SOFTPLUS,
                  ERF, ERFC, ISNAN, ISINF, NOT, FLOORDIV, MOD, POW, ATAN2, AND, OR, XOR -> scalarOnly(op);
             case PARAM, SHARED, CONST, REGION_PARAM, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP,
                  SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,

@@ -50,7 +50,7 @@ public record Kernel(List<Operand> operands, int shapes, List<Instr> body) {
         for (Instr i : body) {
             if (i instanceof Instr.Lit c && c.dtype() != t) return null;
             if (!(i instanceof Instr.Apply a)) continue;
-            if (!ElementwiseOps.of(a.op()).vectorizable()) return null;
+            if (!ElementwiseOps.of(a.op()).vectorizable(t)) return null;
             if (a.dtype() != t && a.dtype() != DType.BOOL) return null;
             if (a.dtype() == DType.BOOL && !ElementwiseOps.isComparison(a.op())) return null;
             if (a.op() == Op.CAST && dtypeOf(a.args().getFirst()) != t) return null;
