@@ -487,6 +487,10 @@ final class FunctionEmitter {
             return kernels.size() - 1;
         });
         DType outType = kernel.operands().getFirst().dtype();
+        if (kernel.reduction() != null) {
+            reductionKernel(low, id);
+            return;
+        }
         array(low.inputs());
         if (target == null) poolLoad(new DType[] {outType}, "[Ldev/txc/types/DType;");
         else poolLoad(outType, "dev/txc/types/DType");
@@ -508,6 +512,28 @@ final class FunctionEmitter {
         mv.visitVarInsn(ALOAD, loop);
         mv.visitInsn(ICONST_0);
         mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "output", "(I)" + ND_DESC, false);
+    }
+
+    /** A reduction kernel: its loop accumulates one partial per row, which Loop.reduced turns into the result. */
+    private void reductionKernel(Lowering.Lowered low, int id) {
+        var red = low.kernel().reduction();
+        array(low.inputs());
+        if (low.shapes().isEmpty()) mv.visitInsn(ACONST_NULL);
+        else array(low.shapes());
+        push(mv, red.all() ? 1 : 0);
+        mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareReduce", "([" + ND_DESC + "[" + ND_DESC + "Z)L" + KernelEmitter.LOOP + ";", false);
+        int loop = next++;
+        mv.visitVarInsn(ASTORE, loop);
+        mv.visitVarInsn(ALOAD, loop);
+        mv.visitVarInsn(ALOAD, 0);
+        push(mv, id);
+        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;I)V", false);
+        mv.visitVarInsn(ALOAD, loop);
+        poolLoad(low.kernel().operands().getFirst().dtype(), "dev/txc/types/DType");
+        push(mv, red.all() ? 1 : 0);
+        push(mv, red.mean() ? 1 : 0);
+        push(mv, red.keepdims() ? 1 : 0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "reduced", "(Ldev/txc/types/DType;ZZZ)" + ND_DESC, false);
     }
 
     /**

@@ -37,6 +37,8 @@ final class KernelEmitter {
     private final ElementEmitter scalar;
     private final VectorEmitter vector;
     private final int species;
+    /** For a reduction kernel: the row's double accumulator and the vector loop's accumulator; else -1. */
+    private final int acc, accV;
 
     private KernelEmitter(ClassWriter cw, Spec spec, boolean vectors) {
         this.k = spec.kernel();
@@ -48,7 +50,10 @@ final class KernelEmitter {
         this.streamed = new boolean[n];
         this.scalar = new ElementEmitter(mv, k, this::take);
         this.species = vectors && k.vector() ? take(1) : -1;
-        this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species) : null;
+        boolean reduce = k.reduction() != null;
+        this.acc = reduce ? take(2) : -1;
+        this.accV = reduce && species >= 0 ? take(1) : -1;
+        this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV) : null;
     }
 
     static void emit(ClassWriter cw, Spec spec, boolean vectors) {
@@ -65,7 +70,9 @@ final class KernelEmitter {
         mv.visitCode();
         long mask = 0;
         for (int o = 0; o < n; o++) {
-            streamed[o] = k.operands().get(o).role() == Role.OUT || !k.operands().get(o).scalar();
+            boolean out = k.operands().get(o).role() == Role.OUT;
+            // A reduction's output is not touched by the loop: each row's sum goes to loop.partials.
+            streamed[o] = out ? acc < 0 : !k.operands().get(o).scalar();
             if (streamed[o]) mask |= 1L << o;
         }
         hoist();
@@ -92,12 +99,25 @@ final class KernelEmitter {
         }
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, j);
+        if (acc >= 0) {
+            mv.visitInsn(DCONST_0);
+            mv.visitVarInsn(DSTORE, acc);
+        }
+        Label rowDone = acc >= 0 ? new Label() : nextRow;
         mv.visitVarInsn(ILOAD, unit);
         mv.visitJumpInsn(IFEQ, strided);
         if (vector != null) vectorLoop(j, len);
-        scalarLoop(j, len, nextRow, true);
+        scalarLoop(j, len, rowDone, true);
         mv.visitLabel(strided);
-        scalarLoop(j, len, nextRow, false);
+        scalarLoop(j, len, rowDone, false);
+        if (acc >= 0) {
+            mv.visitLabel(rowDone);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, LOOP, "partials", "[D");
+            mv.visitVarInsn(ILOAD, row);
+            mv.visitVarInsn(DLOAD, acc);
+            mv.visitInsn(DASTORE);
+        }
         mv.visitLabel(nextRow);
         mv.visitIincInsn(row, 1);
         mv.visitJumpInsn(GOTO, rowLoop);
@@ -111,6 +131,7 @@ final class KernelEmitter {
     private void hoist() {
         if (species >= 0) VectorEmitter.loadSpecies(mv, k, species);
         for (int o = 0; o < n; o++) {
+            if (acc >= 0 && k.operands().get(o).role() == Role.OUT) continue;
             loadArray(o);
             if (streamed[o]) {
                 arr[o] = take(1);
@@ -172,6 +193,11 @@ final class KernelEmitter {
         mv.visitVarInsn(ALOAD, species);
         mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
         mv.visitVarInsn(ISTORE, step);
+        if (accV >= 0) {
+            mv.visitVarInsn(ALOAD, species);
+            mv.visitMethodInsn(INVOKESTATIC, "jdk/incubator/vector/DoubleVector", "zero", "(" + VectorEmitter.SPECIES + ")Ljdk/incubator/vector/DoubleVector;", false);
+            mv.visitVarInsn(ASTORE, accV);
+        }
         Label head = new Label(), done = new Label();
         mv.visitLabel(head);
         mv.visitVarInsn(ILOAD, j);
@@ -182,6 +208,28 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, step);
         mv.visitInsn(IADD);
         mv.visitVarInsn(ISTORE, j);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(done);
+        if (accV >= 0) addLanes(step);
+    }
+
+    /** acc += lane 0, lane 1, ... of the vector accumulator, in that order (reduceLanes leaves the order open). */
+    private void addLanes(int step) {
+        int i = take(1);
+        Label head = new Label(), done = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitVarInsn(ILOAD, step);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        mv.visitVarInsn(DLOAD, acc);
+        mv.visitVarInsn(ALOAD, accV);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitMethodInsn(INVOKEVIRTUAL, "jdk/incubator/vector/DoubleVector", "lane", "(I)D", false);
+        mv.visitInsn(DADD);
+        mv.visitVarInsn(DSTORE, acc);
+        mv.visitIincInsn(i, 1);
         mv.visitJumpInsn(GOTO, head);
         mv.visitLabel(done);
     }
@@ -202,12 +250,20 @@ final class KernelEmitter {
 
             @Override
             public void beforeStore(int o) {
-                index(o, j, unit);
+                if (acc < 0) index(o, j, unit);
             }
 
             @Override
             public void store(int o) {
-                CType.arrayStore(mv, k.operands().get(o).dtype());
+                DType t = k.operands().get(o).dtype();
+                if (acc < 0) {
+                    CType.arrayStore(mv, t);
+                    return;
+                }
+                if (t == DType.F32) mv.visitInsn(F2D);
+                mv.visitVarInsn(DLOAD, acc);
+                mv.visitInsn(DADD);
+                mv.visitVarInsn(DSTORE, acc);
             }
         });
         if (!unit) {

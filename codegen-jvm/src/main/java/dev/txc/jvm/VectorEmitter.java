@@ -27,8 +27,11 @@ final class VectorEmitter {
     private final int[] slots;
     private final ElementEmitter.IntAllocator locals;
     private final int species;
+    /** For a reduction kernel, the local of the vector accumulator stores add into; else -1. */
+    private final int acc;
 
-    VectorEmitter(MethodVisitor mv, Kernel k, ElementEmitter.IntAllocator locals, int species) {
+    VectorEmitter(MethodVisitor mv, Kernel k, ElementEmitter.IntAllocator locals, int species, int acc) {
+        this.acc = acc;
         this.mv = mv;
         this.k = k;
         DType t = k.vectorType();
@@ -71,6 +74,12 @@ final class VectorEmitter {
                 }
                 case Instr.Lit c -> { }
                 case Instr.Apply a -> apply(id, a);
+                case Instr.Store s when acc >= 0 -> {
+                    mv.visitVarInsn(ALOAD, acc);
+                    mv.visitVarInsn(ALOAD, slots[s.arg()]);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, cls, "add", "(" + VECTOR + ")" + vdesc, false);
+                    mv.visitVarInsn(ASTORE, acc);
+                }
                 case Instr.Store s -> {
                     mv.visitVarInsn(ALOAD, slots[s.arg()]);
                     index.accept(s.operand());

@@ -47,7 +47,8 @@ public final class Verifier {
         Region r = n.region();
         var captures = new LinkedHashSet<Node>();
         for (Node b : new Schedule().block(r.results(), r.level(), captures)) {
-            boolean ok = b.op() == Op.REGION_PARAM || b.op().isElementwise() || b.op() == Op.BROADCAST_TO;
+            boolean ok = b.op() == Op.REGION_PARAM || b.op().isElementwise() || b.op() == Op.BROADCAST_TO
+                    || (b == r.results().getFirst() && dev.txc.ir.kernel.Lowering.reducible(b));
             if (!ok) fail(f, "fused body holds " + b.op().spelling());
         }
         for (Node c : captures)

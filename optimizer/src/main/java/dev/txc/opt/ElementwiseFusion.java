@@ -7,6 +7,7 @@ import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
+import dev.txc.ir.kernel.Lowering;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ import java.util.Set;
 
 /**
  * Groups elementwise ops into {@code fused} kernels, one loop each. A group grows from a root (an elementwise
- * op) toward its producers, taking a producer when it is elementwise (or a broadcast of a group input), has the
+ * op, or a sum or mean that {@link Lowering#reducible} can end a kernel with) toward its producers, taking a producer when it is elementwise (or a broadcast of a group input), has the
  * root's shape, lives in the same block, and all its users are already in the group. So every value computed in
  * a kernel is needed only there: no work is duplicated across kernels and nothing but the root is written to
  * memory. Values with users elsewhere stay materialized (recomputing them would trade memory traffic for
@@ -74,7 +75,7 @@ public final class ElementwiseFusion implements Pass {
         var groups = new java.util.LinkedHashMap<Node, Set<Node>>();
         for (int i = order.size() - 1; i >= 0; i--) {
             Node root = order.get(i);
-            if (!root.op().isElementwise() || grouped.contains(root)) continue;
+            if (!(root.op().isElementwise() || Lowering.reducible(root)) || grouped.contains(root)) continue;
             Set<Node> group = grow(root, users, grouped);
             group = dependent(root, group);
             if (group.size() < 2) continue;
@@ -89,12 +90,14 @@ public final class ElementwiseFusion implements Pass {
      * each kernel within the JVM's 64 KB method limit; the rest of a long chain forms groups of its own.
      */
     private static Set<Node> grow(Node root, Map<Node, List<Node>> users, Set<Node> grouped) {
+        // A reduction's producers have its input's shape: the kernel's loop runs over that index space.
+        var dims = root.op().isElementwise() ? root.tt().dims() : root.input(0).tt().dims();
         var group = new LinkedHashSet<Node>(List.of(root));
         var work = new ArrayDeque<Node>(List.of(root));
         while (!work.isEmpty() && group.size() < MAX_NODES) {
             for (Node m : work.poll().inputs()) {
                 if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
-                if (!m.tt().dims().equals(root.tt().dims())) continue;
+                if (!m.tt().dims().equals(dims)) continue;
                 if (!group.containsAll(users.get(m))) continue;
                 group.add(m);
                 work.add(m);

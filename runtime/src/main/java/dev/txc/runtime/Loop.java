@@ -17,6 +17,10 @@ public final class Loop {
 
     public final Object[] data;
     public final int[] innerStride;
+    /** For a reduction kernel: one accumulated value per row, written by the kernel. */
+    public final double[] partials;
+    /** The broadcast shape of the index space (before dims were dropped or merged). */
+    private final int[] space;
     private final NDArray[] outputs;
     private final int[] offset;
     private final int[][] outerStrides;
@@ -25,8 +29,9 @@ public final class Loop {
     private final int rows;
     private final int lastLength;
 
-    private Loop(NDArray[] operands, int nOut, int[] dims, int[][] strides) {
+    private Loop(NDArray[] operands, int nOut, int[] dims, int[][] strides, int[] space, boolean reduce, boolean wholeRows) {
         int n = operands.length, r = dims.length;
+        this.space = space;
         this.outputs = java.util.Arrays.copyOf(operands, nOut);
         this.data = new Object[n];
         this.offset = new int[n];
@@ -42,7 +47,7 @@ public final class Loop {
         int[][] os = new int[n][];
         for (int k = 0; k < n; k++) os[k] = java.util.Arrays.copyOf(strides[k], outerRank);
         int last = innerLen;
-        if (outerRank == 0 && innerLen > BLOCK) {
+        if (outerRank == 0 && innerLen > BLOCK && !wholeRows) {
             // One long run: cut it into blocks, an outer dim of stride BLOCK * inner stride.
             od = new int[] {(innerLen + BLOCK - 1) / BLOCK};
             for (int k = 0; k < n; k++) os[k] = new int[] {BLOCK * innerSt[k]};
@@ -57,6 +62,7 @@ public final class Loop {
         int rw = 1;
         for (int d : od) rw *= d;
         this.rows = Shapes.size(dims) == 0 ? 0 : rw;
+        this.partials = reduce ? new double[rows] : null;
     }
 
     /**
@@ -68,7 +74,7 @@ public final class Loop {
         var ops = new NDArray[outDtypes.length + inputs.length];
         for (int k = 0; k < outDtypes.length; k++) ops[k] = NDArray.zeros(outDtypes[k], shape);
         System.arraycopy(inputs, 0, ops, outDtypes.length, inputs.length);
-        return build(ops, outDtypes.length, shape);
+        return build(ops, outDtypes.length, shape, false, false);
     }
 
     /**
@@ -86,7 +92,55 @@ public final class Loop {
         var ops = new NDArray[inputs.length + 1];
         ops[0] = target;
         System.arraycopy(inputs, 0, ops, 1, inputs.length);
-        return build(ops, 1, shape);
+        return build(ops, 1, shape, false, false);
+    }
+
+    /**
+     * The loop of a reduction kernel over the broadcast space of {@code inputs} (and {@code shapes}): each row
+     * accumulates into {@link #partials}. With {@code all} the rows are whatever the loop makes of the space (long
+     * rows cut into blocks) and {@link #reduced} adds the partials; otherwise the last axis is kept as the row
+     * (never merged with the others nor cut), so each row is one element of the result. Operand 0 stands for the
+     * output and is never read or written.
+     */
+    public static Loop prepareReduce(NDArray[] inputs, NDArray[] shapes, boolean all) {
+        int[] shape = broadcastShape(inputs, shapes);
+        var ops = new NDArray[inputs.length + 1];
+        ops[0] = NDArray.zeros(DType.F64);
+        System.arraycopy(inputs, 0, ops, 1, inputs.length);
+        return build(ops, 1, shape, true, !all);
+    }
+
+    /**
+     * The result of a reduction kernel: the partials added in row order with Neumaier's compensation (all axes) or
+     * taken one per row (last axis), divided by the count for a mean, as {@code dtype} with the reduced axes dropped
+     * or, with {@code keepdims}, kept as 1.
+     */
+    public NDArray reduced(DType dtype, boolean all, boolean mean, boolean keepdims) {
+        int r = space.length;
+        int[] shape = all ? new int[keepdims ? r : 0] : java.util.Arrays.copyOf(space, keepdims ? r : r - 1);
+        if (keepdims) {
+            if (all) java.util.Arrays.fill(shape, 1);
+            else shape[r - 1] = 1;
+        }
+        double count = all ? Shapes.size(space) : space[r - 1];
+        double[] v;
+        if (all) {
+            double sum = 0, c = 0;
+            for (double p : partials) {
+                double t = sum + p;
+                c += Math.abs(sum) >= Math.abs(p) ? (sum - t) + p : (p - t) + sum;
+                sum = t;
+            }
+            v = new double[] {sum + c};
+        } else {
+            // An empty space has no rows; each of its (possibly many) results is a sum of nothing.
+            v = partials.length == Shapes.size(shape) ? partials : new double[Shapes.size(shape)];
+        }
+        if (mean) for (int i = 0; i < v.length; i++) v[i] /= count;
+        if (dtype == DType.F64) return NDArray.wrap(DType.F64, v, shape);
+        float[] f = new float[v.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
+        return NDArray.wrap(DType.F32, f, shape);
     }
 
     /** The broadcast of every input and shape vector; an error names each of their shapes, not a partial result. */
@@ -103,10 +157,11 @@ public final class Loop {
         return Shapes.broadcastAll(all.toArray(new int[0][]));
     }
 
-    private static Loop build(NDArray[] ops, int nOut, int[] fullShape) {
+    private static Loop build(NDArray[] ops, int nOut, int[] fullShape, boolean reduce, boolean keepLast) {
         int n = ops.length;
-        // Dims of size 1 do not move any operand: drop them.
-        int[] keep = java.util.stream.IntStream.range(0, fullShape.length).filter(d -> fullShape[d] != 1).toArray();
+        int last = fullShape.length - 1;
+        // Dims of size 1 do not move any operand: drop them (except a kept last axis, which is the row).
+        int[] keep = java.util.stream.IntStream.range(0, fullShape.length).filter(d -> fullShape[d] != 1 || (keepLast && d == last)).toArray();
         int r = keep.length;
         int[] shape = new int[r];
         for (int d = 0; d < r; d++) shape[d] = fullShape[keep[d]];
@@ -122,7 +177,7 @@ public final class Loop {
         // Merge dim d into d+1 when every operand steps across the pair as across one dim.
         int[] dims = shape.clone();
         int m = r;
-        for (int d = r - 2; d >= 0; d--) {
+        for (int d = keepLast ? r - 3 : r - 2; d >= 0; d--) {
             boolean ok = true;
             for (int k = 0; k < n && ok; k++) ok = st[k][d] == st[k][d + 1] * dims[d + 1];
             if (!ok) continue;
@@ -137,7 +192,7 @@ public final class Loop {
         int[] md = java.util.Arrays.copyOf(dims, m);
         int[][] ms = new int[n][];
         for (int k = 0; k < n; k++) ms[k] = java.util.Arrays.copyOf(st[k], m);
-        return new Loop(ops, nOut, md, ms);
+        return new Loop(ops, nOut, md, ms, fullShape, reduce, keepLast);
     }
 
     /** True when every operand whose bit is set in {@code mask} walks its inner run with stride 1. */

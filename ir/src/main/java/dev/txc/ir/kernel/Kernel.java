@@ -12,17 +12,34 @@ import java.util.List;
  * that every operand steps across as one are merged at run time; the merged outer dims form {@code rows}, the
  * parallel axis split across cores; the innermost dim is the row, run by a vector loop with a scalar tail when
  * {@link #vector()} is set and every streamed operand steps through the row with stride 1, else by a scalar loop
- * that adds each operand's row stride. Scalar operands (rank 0) and literals are loop-invariant: loaded once.
+ * that adds each operand's row stride. Scalar operands (rank 0) and literals are loop-invariant: loaded once. A
+ * kernel with a {@link Reduction} accumulates its stored values instead of writing them.
  *
  * @param operands outputs first, then inputs, in the order the backend binds them
  * @param shapes   how many shape vectors (i64[r], from broadcasts inside the body) widen the index space
  * @param body     instructions in dependency order; each {@link Instr.Store} writes one output operand
  */
-public record Kernel(List<Operand> operands, int shapes, List<Instr> body) {
+public record Kernel(List<Operand> operands, int shapes, List<Instr> body, Reduction reduction) {
     public Kernel {
         operands = List.copyOf(operands);
         body = List.copyOf(body);
-        KernelVerifier.verify(operands, shapes, body);
+        KernelVerifier.verify(operands, shapes, body, reduction);
+    }
+
+    /** An elementwise kernel. */
+    public Kernel(List<Operand> operands, int shapes, List<Instr> body) {
+        this(operands, shapes, body, null);
+    }
+
+    /**
+     * A reduction epilogue: the one output accumulates its stored values in double precision over the last axis of
+     * the index space (each row to one element) or over all of it ({@code all}; each row to a partial, the partials
+     * added in row order with compensation), then divided by the count for a mean.
+     */
+    public record Reduction(boolean mean, boolean all, boolean keepdims) {
+        public String spelling() {
+            return (mean ? "mean" : "sum") + "(" + (all ? "all" : "last") + (keepdims ? ", keepdims" : "") + ")";
+        }
     }
 
     /** An operand: an output written at every index or an input read there; rank 0 inputs are loop-invariant. */
@@ -40,6 +57,7 @@ public record Kernel(List<Operand> operands, int shapes, List<Instr> body) {
      * {@link ElementwiseOps}.
      */
     public DType vectorType() {
+        if (reduction != null && operands.getFirst().dtype() != DType.F64) return null;
         DType t = null;
         for (Operand o : operands) {
             if (o.dtype() == DType.BOOL) return null;

@@ -50,7 +50,9 @@ public final class KernelText {
             sb.append(operandName(ops, i)).append(": ").append(o.dtype().spelling()).append(' ')
                     .append(o.role() == Role.OUT ? "out" : "in").append(o.scalar() ? " scalar" : "");
         }
-        sb.append(") shapes ").append(k.shapes()).append(" {\n");
+        sb.append(") shapes ").append(k.shapes());
+        if (k.reduction() != null) sb.append(' ').append(k.reduction().spelling());
+        sb.append(" {\n");
         var inner = new StringBuilder();
         for (int id = 0; id < k.body().size(); id++) {
             Instr in = k.body().get(id);
@@ -63,9 +65,14 @@ public final class KernelText {
             (invariant ? sb.append("  ") : inner.append("      ")).append(line(k, id)).append('\n');
         }
         DType v = k.vectorType();
-        sb.append("  for r in rows parallel {\n    for j in row ").append(v == null ? "scalar" : "vector(" + v.spelling() + ")")
-                .append(" {\n").append(inner).append("    }\n  }\n}\n");
-        return sb.toString();
+        var red = k.reduction();
+        sb.append("  for r in rows parallel {\n");
+        if (red != null) sb.append("    acc = 0.0\n");
+        sb.append("    for j in row ").append(v == null ? "scalar" : "vector(" + v.spelling() + ")").append(" {\n").append(inner).append("    }\n");
+        if (red != null) sb.append(red.all() ? "    partial[r] = acc\n" : "    o0[r] = acc" + (red.mean() ? " / len(row)" : "") + "\n");
+        sb.append("  }\n");
+        if (red != null && red.all()) sb.append("  o0[] = sum(partial)").append(red.mean() ? " / size" : "").append('\n');
+        return sb.append("}\n").toString();
     }
 
     private static String line(Kernel k, int id) {
@@ -78,7 +85,8 @@ public final class KernelText {
                 for (int i = 0; i < a.args().size(); i++) sb.append(i == 0 ? " %" : ", %").append(a.args().get(i));
                 yield sb.append(" : ").append(a.dtype().spelling()).toString();
             }
-            case Instr.Store s -> "store " + operandName(ops, s.operand()) + (ops.get(s.operand()).scalar() ? "[]" : "[r, j]") + ", %" + s.arg();
+            case Instr.Store s -> k.reduction() != null ? "acc += %" + s.arg()
+                    : "store " + operandName(ops, s.operand()) + (ops.get(s.operand()).scalar() ? "[]" : "[r, j]") + ", %" + s.arg();
         };
     }
 
@@ -87,7 +95,8 @@ public final class KernelText {
         return c.dtype().isFloat() ? Double.toString(c.f()) : Long.toString(c.i());
     }
 
-    private static final Pattern HEADER = Pattern.compile("kernel @(\\w+)\\((.*)\\) shapes (\\d+) \\{");
+    private static final Pattern HEADER = Pattern.compile("kernel @(\\w+)\\((.*)\\) shapes (\\d+)(?: (sum|mean)\\((all|last)(, keepdims)?\\))? \\{");
+    private static final Pattern ACC = Pattern.compile("acc \\+= %(\\d+)");
     private static final Pattern OPERAND = Pattern.compile("([oa])(\\d+): (\\w+) (out|in)( scalar)?");
     private static final Pattern VALUE = Pattern.compile("%(\\d+) = (\\w+) (.*?)(?: : (\\w+))?");
     private static final Pattern STORE = Pattern.compile("store ([oa]\\d+)\\[[^\\]]*\\], %(\\d+)");
@@ -113,7 +122,12 @@ public final class KernelText {
         var values = new java.util.TreeMap<Integer, Instr>();
         var stores = new ArrayList<Instr>();
         for (String l : lines.subList(1, lines.size())) {
-            if (l.startsWith("for ") || l.equals("}")) continue;
+            if (l.startsWith("for ") || l.equals("}") || l.startsWith("acc = ") || l.startsWith("partial[") || l.startsWith("o0[")) continue;
+            Matcher acc = ACC.matcher(l);
+            if (acc.matches()) {
+                stores.add(new Instr.Store(0, Integer.parseInt(acc.group(1))));
+                continue;
+            }
             Matcher s = STORE.matcher(l);
             if (s.matches()) {
                 stores.add(new Instr.Store(operand(names, s.group(1)), Integer.parseInt(s.group(2))));
@@ -129,7 +143,8 @@ public final class KernelText {
             body.add(e.getValue());
         }
         body.addAll(stores);
-        return new Named(h.group(1), new Kernel(operands, Integer.parseInt(h.group(3)), body));
+        var red = h.group(4) == null ? null : new Kernel.Reduction(h.group(4).equals("mean"), h.group(5).equals("all"), h.group(6) != null);
+        return new Named(h.group(1), new Kernel(operands, Integer.parseInt(h.group(3)), body, red));
     }
 
     private static Instr value(Matcher v, List<String> names) {

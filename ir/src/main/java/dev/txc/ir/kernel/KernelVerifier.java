@@ -13,7 +13,7 @@ import java.util.List;
 final class KernelVerifier {
     private KernelVerifier() {}
 
-    static void verify(List<Operand> operands, int shapes, List<Instr> body) {
+    static void verify(List<Operand> operands, int shapes, List<Instr> body, Kernel.Reduction reduction) {
         int nOut = 0;
         for (Operand o : operands) {
             if (o.role() == Role.OUT) {
@@ -23,6 +23,9 @@ final class KernelVerifier {
         }
         check(nOut > 0, "a kernel needs an output");
         check(shapes >= 0, "negative shape count");
+        if (reduction != null) {
+            check(nOut == 1 && operands.getFirst().dtype().isFloat(), "a reduction kernel has one float output");
+        }
         boolean[] stored = new boolean[operands.size()];
         boolean storing = false;
         for (int id = 0; id < body.size(); id++) {

@@ -34,6 +34,19 @@ public final class Lowering {
         return n.op() == Op.FUSED || (n.op() != Op.BROADCAST_TO && ElementwiseOps.of(n.op()).elementwise());
     }
 
+    /**
+     * Whether a reduction can end a kernel (its epilogue): a float sum or mean over all axes or over the last one.
+     * Fusion takes such a reduction together with the elementwise producers of its input.
+     */
+    public static boolean reducible(Node n) {
+        if ((n.op() != Op.SUM && n.op() != Op.MEAN) || !n.dtype().isFloat()) return false;
+        int rank = n.input(0).rank();
+        var axes = n.attrs().longs("axes");
+        if (rank == 0 || axes.isEmpty()) return false;
+        boolean all = axes.size() == rank, last = axes.size() == 1 && axes.getFirst() == rank - 1;
+        return all || last;
+    }
+
     /** Scalar constants are inlined into kernels as literals rather than bound as operands. */
     public static boolean inlined(Node n) {
         return n.op() == Op.CONST && n.tt().isScalar();
@@ -44,7 +57,7 @@ public final class Lowering {
         if (!lowers(n)) throw new IllegalArgumentException("not a kernel: " + n.op().spelling());
         var inputs = new ArrayList<Node>();
         for (Node in : n.inputs()) if (!inlined(in) && !inputs.contains(in)) inputs.add(in);
-        return new Lowered(build(inputs, List.of(n), n, 0), inputs, List.of());
+        return new Lowered(build(inputs, List.of(n), n, 0, null), inputs, List.of());
     }
 
     /** A fused node: its body's params stand for the operands; params used only as a broadcast's shape widen the space. */
@@ -65,11 +78,16 @@ public final class Lowering {
                 inputs.add(n.input(k));
             }
         }
-        return new Lowered(build(params, body, r.results().getFirst(), shapes.size()), inputs, shapes);
+        Node result = r.results().getFirst();
+        if (!reducible(result)) return new Lowered(build(params, body, result, shapes.size(), null), inputs, shapes);
+        body.remove(result);
+        var red = new Kernel.Reduction(result.op() == Op.MEAN, result.attrs().longs("axes").size() == result.input(0).rank(),
+                result.attrs().bool("keepdims"));
+        return new Lowered(build(params, body, result.input(0), shapes.size(), red), inputs, shapes);
     }
 
     /** The kernel computing {@code out} from {@code body} over operands {@code params} (one load each). */
-    private static Kernel build(List<Node> params, List<Node> body, Node out, int shapes) {
+    private static Kernel build(List<Node> params, List<Node> body, Node out, int shapes, Kernel.Reduction red) {
         var operands = new ArrayList<Operand>();
         operands.add(new Operand(Role.OUT, out.dtype(), out.tt().isScalar()));
         var instrs = new ArrayList<Instr>();
@@ -87,7 +105,7 @@ public final class Lowering {
             instrs.add(new Instr.Apply(b.op(), b.dtype(), args));
         }
         instrs.add(new Instr.Store(0, value(out, ids, lits, instrs)));
-        return new Kernel(operands, shapes, instrs);
+        return new Kernel(operands, shapes, instrs, red);
     }
 
     private static int value(Node in, Map<Node, Integer> ids, Map<Node, Integer> lits, List<Instr> instrs) {
