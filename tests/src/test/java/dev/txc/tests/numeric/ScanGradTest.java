@@ -128,6 +128,46 @@ class ScanGradTest {
         });
     }
 
+    /**
+     * A scan of zero steps: the RNN's stacked states are empty, so grad and lop give zeros for W, U and h0 and an empty
+     * gradient for the sequence, and rop an empty tangent; a loss of the final carry (the initial value stacked above
+     * the states, last row) gets its gradient on h0 passed straight through, zeros on W and U. Interpreter, -O0 and
+     * -O2 JVM, plain and checkpointed.
+     */
+    @Test
+    void zeroStepScanGradients() {
+        String last = """
+            fn lastLoss(W: f64[H, H], U: f64[H, I], xs: f64[T, I, B], h0: f64[H, B], v: f64[H, B]) =
+                sum(concatenate([expand_dims(h0, 0), scan x_t in xs carry h = h0 { tanh(W @ h + U @ x_t) }], axis=0)[-1] * v)
+            fn gl(W: f64[H, H], U: f64[H, I], xs: f64[T, I, B], h0: f64[H, B], v: f64[H, B]) = grad(lastLoss(W, U, xs, h0, v), [W, U, h0])
+            """;
+        int hid = 3, in = 2, b = 2;
+        var rnd = new Random(9);
+        Tensor wt = f64(sh(hid, hid), Harness.uniform(rnd, 9, -0.6, 0.6)), ut = f64(sh(hid, in), Harness.uniform(rnd, 6, -0.6, 0.6));
+        Tensor xs = f64(sh(0, in, b)), h0 = f64(sh(hid, b), Harness.uniform(rnd, 6, -0.5, 0.5)), w = f64(sh(0, hid, b));
+        double[] v = Harness.randn(rnd, hid * b);
+        for (String opt : List.of("", "(checkpoint=3)")) {
+            var c = compile((RNN + last).replace("scan x_t in xs", "scan" + opt + " x_t in xs"));
+            for (String fn : List.of("g", "l")) {
+                List<Tensor> g = run(c, fn, wt, ut, xs, h0, w);
+                String what = fn + opt + " over zero steps";
+                check(g.get(0), F64, sh(hid, hid), new double[hid * hid], what + ", W");
+                check(g.get(1), F64, sh(hid, in), new double[hid * in], what + ", U");
+                check(g.get(2), F64, sh(0, in, b), new double[0], what + ", xs");
+                check(g.get(3), F64, sh(hid, b), new double[hid * b], what + ", h0");
+            }
+            Tensor r = run1(c, "r", wt, ut, xs, h0, wt, ut, xs, h0);
+            check(r, F64, sh(0, hid, b), new double[0], "rop" + opt + " over zero steps");
+            List<Tensor> gl = run(c, "gl", wt, ut, xs, h0, f64(sh(hid, b), v));
+            check(gl.get(0), F64, sh(hid, hid), new double[hid * hid], "final-carry loss" + opt + ", W");
+            check(gl.get(1), F64, sh(hid, in), new double[hid * in], "final-carry loss" + opt + ", U");
+            check(gl.get(2), F64, sh(hid, b), v, "final-carry loss" + opt + ", h0 passed straight through");
+        }
+        // Second order through a zero-step scan: sum(s) is empty, so every derivative is 0.
+        var c = compile("fn gg(xs: f64[N], a: f64) = grad(grad(sum(scan x in xs carry s = 1.0 { s * a + x }), a), a)");
+        check(run1(c, "gg", f64(sh(0)), scalar(2)), F64, sh(), new double[] {0}, "grad of grad over zero steps");
+    }
+
     private static double loss(Harness.Compiled c, Tensor[] args, int k, Tensor replaced) {
         Tensor[] a = args.clone();
         a[k] = replaced;
