@@ -54,6 +54,17 @@ final class ScanDiff {
         }
         int cotAt = seqs.size();
         for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
+        // The body's results computed in the body are read from the forward scan's stacks rather than recomputed (the
+        // stacks exist anyway: the carries' are the previous carries shifted by one step); with checkpoints they are not
+        // stored, and the step is recomputed.
+        int storedAt = seqs.size();
+        var stored = new ArrayList<Integer>();
+        for (int j = 0; j < nres && every == 1; j++) {
+            Node res = r.results().get(j);
+            if (res.level() < r.level() || res.op() == Op.REGION_PARAM || !Derivs.differentiable(res)) continue;
+            stored.add(j);
+            seqs.add(reversed(Ir.tupleGet(scan, j)));
+        }
         // Carries: the cotangent of each float carry.
         var lamInits = new ArrayList<Node>();
         var lamIdx = new ArrayList<Integer>();
@@ -110,6 +121,9 @@ final class ScanDiff {
         for (int j : lamIdx) xs.add(prev.get(j));
         xs.addAll(z);
         List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
+        var fromStack = new HashMap<Node, Node>();
+        for (int a = 0; a < stored.size(); a++) fromStack.put(results.get(stored.get(a)), params.get(storedAt + a));
+        gs = substitute(gs, fromStack);
         // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
         // the sequence elements.
         var body = new ArrayList<Node>();
