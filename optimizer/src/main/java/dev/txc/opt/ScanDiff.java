@@ -37,17 +37,25 @@ final class ScanDiff {
 
     static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
         if (reduced(scan)) return vjpOfReduced(scan, cots, relevant);
+        List<Node> z = captures(scan, relevant);
+        if (checkpoint(scan) > 1) return segmented(scan, cots, relevant, z, checkpoint(scan));
+        return backward(scan, cots, relevant, z, null, null);
+    }
+
+    /**
+     * The backward scan of a plain (fully stacked) scan: it walks the steps from the last, reading the previous carries
+     * and the body's results from the forward scan's stacks, and carries the carries' cotangents (starting at
+     * {@code lamStart}, zeros when null) and the captured values' gradients ({@code accStart}, zeros when null).
+     */
+    private static Vjp backward(Node scan, Node[] cots, Predicate<Node> relevant, List<Node> z, List<Node> lamStart, List<Node> accStart) {
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
-        List<Node> z = captures(scan, relevant);
         // Sequences of the backward scan, walked from the last step: elements, previous carries, output cotangents.
         var seqs = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
         var params = new ArrayList<Node>();
-        int every = checkpoint(scan);
         for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
-        if (every > 1) seqs.add(reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, dev.txc.ir.DType.I64), steps(scan), Ir.scalarLong(1, dev.txc.ir.DType.I64))));
-        else for (int j = 0; j < k; j++) {
+        for (int j = 0; j < k; j++) {
             Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
             Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
             seqs.add(reversed(sliceLeading(withInit, 0, -1)));
@@ -55,11 +63,10 @@ final class ScanDiff {
         int cotAt = seqs.size();
         for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
         // The body's results computed in the body are read from the forward scan's stacks rather than recomputed (the
-        // stacks exist anyway: the carries' are the previous carries shifted by one step); with checkpoints they are not
-        // stored, and the step is recomputed.
+        // stacks exist anyway: the carries' are the previous carries shifted by one step).
         int storedAt = seqs.size();
         var stored = new ArrayList<Integer>();
-        for (int j = 0; j < nres && every == 1; j++) {
+        for (int j = 0; j < nres; j++) {
             Node res = r.results().get(j);
             if (res.level() < r.level() || res.op() == Op.REGION_PARAM || !Derivs.differentiable(res)) continue;
             stored.add(j);
@@ -70,17 +77,18 @@ final class ScanDiff {
         var lamIdx = new ArrayList<Integer>();
         for (int j = 0; j < k; j++) {
             if (!Derivs.differentiable(scan.input(m + j))) continue;
+            lamInits.add(lamStart != null ? lamStart.get(lamIdx.size()) : Ir.zerosLike(scan.input(m + j)));
             lamIdx.add(j);
-            lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
-        List<Node> checkpoints = every > 1 ? checkpoints(scan, every) : List.of();
-        var captured = new ArrayList<>(z);
-        captured.addAll(checkpoints);
-        int level = levelFor(r, seqs, lamInits, captured);
+        // Accumulators of the captured values' gradients: carries whose final value alone is kept.
+        var accInits = new ArrayList<Node>();
+        for (int a = 0; a < z.size(); a++) accInits.add(accStart != null ? accStart.get(a) : Ir.zerosLike(z.get(a)));
+        var carryInits = new ArrayList<>(lamInits);
+        carryInits.addAll(accInits);
+        int level = levelFor(r, seqs, carryInits, z);
         for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
         for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
-        // The carries before each step: stored, or recomputed from the last checkpoint at or before the step.
-        List<Node> prev = every > 1 ? recomputed(scan, checkpoints, params.get(m), every, level) : List.copyOf(params.subList(m, m + k));
+        List<Node> prev = List.copyOf(params.subList(m, m + k));
         for (int j = 0; j < k; j++) subst.put(r.params().get(m + j), prev.get(j));
         var lam = new ArrayList<Node>();
         for (Node li : lamInits) {
@@ -88,13 +96,9 @@ final class ScanDiff {
             params.add(p);
             lam.add(p);
         }
-        // Accumulators of the captured values' gradients: carries whose final value alone is kept.
-        var accInits = new ArrayList<Node>();
         var acc = new ArrayList<Node>();
-        for (Node c : z) {
-            Node init = Ir.zerosLike(c);
-            accInits.add(init);
-            Node p = Ir.regionParam(level, params.size(), init.tt());
+        for (Node ai : accInits) {
+            Node p = Ir.regionParam(level, params.size(), ai.tt());
             params.add(p);
             acc.add(p);
         }
@@ -131,8 +135,6 @@ final class ScanDiff {
         for (int a = 0; a < nl; a++) body.add(gs.get(ns + a));
         for (int a = 0; a < nz; a++) body.add(Ir.add(acc.get(a), gs.get(ns + nl + a)));
         for (int a = 0; a < ns; a++) body.add(gs.get(a));
-        var carryInits = new ArrayList<>(lamInits);
-        carryInits.addAll(accInits);
         var last = new ArrayList<Long>();
         for (int a = 0; a < nl + nz; a++) last.add((long) a);
         Node back = Ir.scan(new Region(level, params, body), seqs, carryInits, last);
@@ -169,35 +171,103 @@ final class ScanDiff {
     }
 
     /**
-     * The carries before step t (a param of the backward body at {@code level}): a scan at the level above runs the
-     * forward body over steps t - t % K .. t from checkpoint t / K, keeping only the final carries.
+     * Reverse mode with checkpoints every K steps, segment by segment from the last: a scan over the segments
+     * (max(ceil(steps / K), 1) of them, so that it never has zero steps) carries the carries' cotangents and the captured
+     * values' gradients; its body recomputes the segment's steps once from the segment's checkpoint (a plain scan that
+     * stacks the segment's carries) and runs that scan's backward scan ({@link #backward}). Each segment's sequence
+     * cotangents are padded to K rows; the stacked blocks, in step order, are cut to the steps.
      */
-    private static List<Node> recomputed(Node scan, List<Node> checkpoints, Node t, int every, int level) {
+    private static Vjp segmented(Node scan, Node[] cots, Predicate<Node> relevant, List<Node> z, int every) {
         Region r = scan.region();
-        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, inner = level + 1;
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
         var i64 = dev.txc.ir.DType.I64;
-        Node kk = Ir.scalarLong(every, i64), seg = Ir.op(Op.FLOORDIV, t, kk);
-        Node from = Ir.mul(seg, kk);
+        Node kk = Ir.scalarLong(every, i64), steps = steps(scan);
+        Node nseg = Ir.op(Op.MAXIMUM, Ir.op(Op.FLOORDIV, Ir.add(steps, Ir.scalarLong(every - 1, i64)), kk), Ir.scalarLong(1, i64));
+        Node segs = reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, i64), nseg, Ir.scalarLong(1, i64)));
+        List<Node> checkpoints = checkpoints(scan, every);
+        var lamIdx = new ArrayList<Integer>();
+        var inits = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) if (Derivs.differentiable(scan.input(m + j))) {
+            lamIdx.add(j);
+            inits.add(Ir.zerosLike(scan.input(m + j)));
+        }
+        for (Node c : z) inits.add(Ir.zerosLike(c));
+        var captured = new ArrayList<Node>(z);
+        captured.addAll(checkpoints);
+        captured.addAll(scan.inputs());
+        for (Node c : cots) if (c != null) captured.add(c);
+        int level = levelFor(r, List.of(segs), inits, captured);
+        var params = new ArrayList<Node>();
+        Node s = Ir.regionParam(level, 0, TensorType.scalar(i64));
+        params.add(s);
+        for (Node init : inits) params.add(Ir.regionParam(level, params.size(), init.tt()));
+        int nl = lamIdx.size(), nz = z.size();
+        // The segment's steps from .. to, and the plain scan over them from the segment's checkpoint.
+        Node from = Ir.mul(s, kk), to = Ir.op(Op.MINIMUM, Ir.add(from, kk), steps);
+        var segIns = new ArrayList<Node>();
+        var original = new HashMap<Node, Node>();
+        for (int i = 0; i < m; i++) {
+            Node part = rows(scan.input(i), from, to);
+            segIns.add(part);
+            original.put(part, scan.input(i));
+        }
+        for (int j = 0; j < k; j++) segIns.add(Ir.index(checkpoints.get(j), s, 0));
+        Node seg = plainScanAt(scan, segIns, level + 1);
+        Node[] segCots = new Node[cots.length];
+        for (int j = 0; j < cots.length; j++) segCots[j] = cots[j] == null ? null : rows(cots[j], from, to);
+        Predicate<Node> segRelevant = x -> relevant.test(original.getOrDefault(x, x));
+        Vjp v = backward(seg, segCots, segRelevant, z, params.subList(1, 1 + nl), params.subList(1 + nl, 1 + nl + nz));
+        var body = new ArrayList<Node>();
+        for (int j : lamIdx) body.add(v.inputs().get(m + j));
+        for (Node c : z) body.add(v.captures().get(c));
+        var seqIdx = new ArrayList<Integer>();
+        for (int i = 0; i < m; i++) if (v.inputs().get(i) != null) {
+            seqIdx.add(i);
+            body.add(padRows(v.inputs().get(i), every, Ir.sub(to, from)));
+        }
+        var last = new ArrayList<Long>();
+        for (int a = 0; a < nl + nz; a++) last.add((long) a);
+        Node outer = Ir.scan(new Region(level, params, body), List.of(segs), inits, last);
+        var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
+        for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(outer, a));
+        var caps = new LinkedHashMap<Node, Node>();
+        for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(outer, nl + a));
+        for (int b = 0; b < seqIdx.size(); b++) {
+            Node xs = scan.input(seqIdx.get(b)), blocks = reversed(Ir.tupleGet(outer, nl + nz + b));
+            Node merged = Ir.reshape(blocks, Ir.concat(List.of(Ir.longs(-1), sliceLeading(Ir.shape(xs), 1, Op.NONE)), 0));
+            inputs.set(seqIdx.get(b), Ir.reshape(rows(merged, Ir.scalarLong(0, i64), steps), Ir.shape(xs)));
+        }
+        return new Vjp(inputs, caps);
+    }
+
+    /** x[from:to] along the leading axis, for run-time bounds. */
+    private static Node rows(Node x, Node from, Node to) {
+        return Node.make(Op.DYN_SLICE, List.of(x, from, to), dev.txc.ir.Attrs.of("axis", 0L, "step", 1L));
+    }
+
+    /** A block of n rows followed by zero rows up to k rows. */
+    private static Node padRows(Node block, int k, Node n) {
+        Node inner = sliceLeading(Ir.shape(block), 1, Op.NONE);
+        Node count = Ir.expandDims(Ir.sub(Ir.scalarLong(k, dev.txc.ir.DType.I64), n), Ir.axes(0));
+        Node zeros = Ir.op(Op.BROADCAST_TO, Ir.scalar(0, block.dtype()), Ir.concat(List.of(count, inner), 0));
+        return Ir.concat(List.of(block, zeros), 0);
+    }
+
+    /** The scan's body as a plain scan (no checkpoint, every or last) over {@code ins}, its body moved to {@code level}. */
+    private static Node plainScanAt(Node scan, List<Node> ins, int level) {
+        Region r = scan.region();
         var params = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
-        Node i = Ir.regionParam(inner, 0, TensorType.scalar(i64));
-        params.add(i);
-        for (int a = 0; a < m; a++) subst.put(r.params().get(a), Ir.index(scan.input(a), i, 0));
-        var inits = new ArrayList<Node>();
-        for (int j = 0; j < k; j++) {
-            Node p = Ir.regionParam(inner, params.size(), scan.input(m + j).tt());
-            params.add(p);
-            subst.put(r.params().get(m + j), p);
-            inits.add(Ir.index(checkpoints.get(j), seg, 0));
+        for (Node p : r.params()) {
+            Node q = Ir.regionParam(level, params.size(), p.tt());
+            params.add(q);
+            subst.put(p, q);
         }
-        List<Node> results = relevel(r.results(), subst, r.level(), inner - r.level());
-        var last = new ArrayList<Long>();
-        for (int j = 0; j < k; j++) last.add((long) j);
-        Node range = Ir.op(Op.ARANGE, from, t, Ir.scalarLong(1, i64));
-        Node fwd = Ir.scan(new Region(inner, params, results), List.of(range), inits, last);
-        var out = new ArrayList<Node>();
-        for (int j = 0; j < k; j++) out.add(Ir.tupleGet(fwd, j));
-        return out;
+        List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
+        var attrs = new java.util.TreeMap<>(stacked(scan).attrs().asMap());
+        attrs.remove("checkpoint");
+        attrs.put("body", new Region(level, params, results));
+        return Node.make(Op.SCAN, ins, dev.txc.ir.Attrs.of(attrs));
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.List;
  * Moves the matrix products of a loop-invariant matrix and a scan's sequence element out of the loop: one batched
  * product over the whole sequence before the scan becomes a new sequence of it, whose element replaces the per-step
  * product ({@code scan x in xs { U @ x ... }} => {@code scan ux in U @ xs { ux ... }}). The products are the same
- * per step, computed in one call instead of one per step.
+ * per step, computed in one call instead of one per step. Scans that keep only every K-th carry (checkpoints) are left
+ * as they are, since the product is as large as the stored carries.
  */
 public final class ScanHoist implements Pass {
     @Override
@@ -30,6 +31,9 @@ public final class ScanHoist implements Pass {
     }
 
     private static Node hoisted(Node scan) {
+        // A scan that keeps every K-th carry stores checkpoints to save memory: a product over the whole sequence would
+        // store as much as the carries it leaves out.
+        if (Ir.every(scan) > 1) return scan;
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
         var found = new ArrayList<Node>();
