@@ -208,6 +208,45 @@ class ScanGradTest {
         check(run1(c, "r6", xs, scalar(0.5)), F64, sh(3), new double[] {6, 12, 18}, "nested rop");
     }
 
+    /**
+     * Second order through a checkpointed scan (segments that do not divide the steps): grad of grad and a
+     * Hessian-vector product (rop of grad) of scalar recurrences, hand-derived; and the Hessian-vector product of the
+     * RNN loss with respect to W (rop of the checkpointed grad) against central differences of the plain gradient.
+     */
+    @Test
+    void secondOrderThroughCheckpoints() {
+        var c = compile("""
+            fn gg(xs: f64[N], a: f64) = grad(grad(sum(scan(checkpoint=2) x in xs carry s = 1.0 { s * a + x }), a), a)
+            fn hv(xs: f64[N], a: f64[M], v: f64[M]) =
+                rop(grad(sum(scan(checkpoint=2) x in xs carry s = 0 { s * a[0] + x * a[1] ** 2 }), a), a, v)
+            fn hs(xs: f64[N], a: f64[M]) = hessian(sum(scan(checkpoint=2) x in xs carry s = 0 { s * a[0] + x * a[1] ** 2 }), a)
+            """);
+        Tensor xs = f64(sh(3), 1, 2, 3);
+        // sum(s) = a^3 + 2a^2 + 4a + 6 from s = 1 (xs = 1, 2, 3): the second derivative is 6a + 4.
+        check(run1(c, "gg", xs, scalar(2)), F64, sh(), new double[] {16}, "grad of grad through checkpoints");
+        // F = b^2 (a^2 + 3a + 6): H = [[2b^2, 2b(2a + 3)], [2b(2a + 3), 2(a^2 + 3a + 6)]] = [[2, 14], [14, 32]] at (2, 1).
+        check(run1(c, "hv", xs, f64(sh(2), 2, 1), f64(sh(2), 1, -1)), F64, sh(2), new double[] {-12, -18}, "Hessian-vector product through checkpoints");
+        check(run1(c, "hs", xs, f64(sh(2), 2, 1)), F64, sh(2, 2), new double[] {2, 14, 14, 32}, "hessian through checkpoints");
+        String rnn = RNN + """
+            fn gw(W: f64[H, H], U: f64[H, I], xs: f64[T, I, B], h0: f64[H, B], w: f64[T, H, B]) = grad(loss(W, U, xs, h0, w), W)
+            fn hvp(W: f64[H, H], U: f64[H, I], xs: f64[T, I, B], h0: f64[H, B], w: f64[T, H, B], v: f64[H, H]) =
+                rop(grad(loss(W, U, xs, h0, w), W), W, v)
+            """;
+        var plain = compile(rnn);
+        var ck = compile(rnn.replace("scan x_t in xs", "scan(checkpoint=3) x_t in xs"));
+        var rnd = new Random(11);
+        int hid = 3, in = 2, b = 2, t = 10;
+        Tensor W = f64(sh(hid, hid), Harness.uniform(rnd, 9, -0.6, 0.6)), U = f64(sh(hid, in), Harness.uniform(rnd, 6, -0.6, 0.6));
+        Tensor x = f64(sh(t, in, b), Harness.uniform(rnd, t * in * b, -1, 1)), h0 = f64(sh(hid, b), Harness.uniform(rnd, 6, -0.5, 0.5));
+        Tensor w = f64(sh(t, hid, b), Harness.randn(rnd, t * hid * b));
+        double[] v = Harness.randn(rnd, 9);
+        double[] gp = interp(plain, "gw", f64(sh(hid, hid), GradCheckTest.shifted(W.toDoubles(), v, H)), U, x, h0, w).getFirst().toDoubles();
+        double[] gm = interp(plain, "gw", f64(sh(hid, hid), GradCheckTest.shifted(W.toDoubles(), v, -H)), U, x, h0, w).getFirst().toDoubles();
+        double[] fd = new double[9];
+        for (int i = 0; i < 9; i++) fd[i] = (gp[i] - gm[i]) / (2 * H);
+        GradCheckTest.compare(run1(ck, "hvp", W, U, x, h0, w, f64(sh(hid, hid), v)), sh(hid, hid), fd, 1e-7, "RNN Hessian-vector product through checkpoints");
+    }
+
     /** The backward scan keeps only the final value of its cotangent carries and gradient accumulators; its IR text round-trips. */
     @Test
     void backwardScanIrRoundTrips() {
