@@ -83,9 +83,9 @@ final class ScanDiff {
         // Accumulators of the captured values' gradients: carries whose final value alone is kept.
         var accInits = new ArrayList<Node>();
         for (int a = 0; a < z.size(); a++) accInits.add(accStart != null ? accStart.get(a) : Ir.zerosLike(z.get(a)));
-        var carryInits = new ArrayList<>(lamInits);
-        carryInits.addAll(accInits);
-        int level = levelFor(r, seqs, carryInits, z);
+        var starts = new ArrayList<>(lamInits);
+        starts.addAll(accInits);
+        int level = levelFor(r, seqs, starts, z);
         for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
         for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
         List<Node> prev = List.copyOf(params.subList(m, m + k));
@@ -95,12 +95,6 @@ final class ScanDiff {
             Node p = Ir.regionParam(level, params.size(), li.tt());
             params.add(p);
             lam.add(p);
-        }
-        var acc = new ArrayList<Node>();
-        for (Node ai : accInits) {
-            Node p = Ir.regionParam(level, params.size(), ai.tt());
-            params.add(p);
-            acc.add(p);
         }
         List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var us = new ArrayList<Node>();
@@ -128,22 +122,71 @@ final class ScanDiff {
         var fromStack = new HashMap<Node, Node>();
         for (int a = 0; a < stored.size(); a++) fromStack.put(results.get(stored.get(a)), params.get(storedAt + a));
         gs = substitute(gs, fromStack);
-        // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
-        // the sequence elements.
-        var body = new ArrayList<Node>();
         int ns = seqIdx.size(), nl = lamIdx.size(), nz = z.size();
+        // A captured value's per-step gradient P_t @ Q_t^T with Q_t a sequence element (an RNN's dW and dU) is summed
+        // over the steps by one product after the loop, of P stacked and Q's sequence, instead of one per step into an
+        // accumulator; the other gradients accumulate in carries that keep their final value only.
+        var outer = new ArrayList<Integer>();
+        var accumulated = new ArrayList<Integer>();
+        for (int a = 0; a < nz; a++) (outerFactor(gs.get(ns + nl + a), params, seqs.size(), level) >= 0 ? outer : accumulated).add(a);
+        var body = new ArrayList<Node>();
         for (int a = 0; a < nl; a++) body.add(gs.get(ns + a));
-        for (int a = 0; a < nz; a++) body.add(Ir.add(acc.get(a), gs.get(ns + nl + a)));
+        var carryInits = new ArrayList<>(lamInits);
+        for (int a : accumulated) {
+            Node p = Ir.regionParam(level, params.size(), accInits.get(a).tt());
+            params.add(p);
+            body.add(Ir.add(p, gs.get(ns + nl + a)));
+            carryInits.add(accInits.get(a));
+        }
+        int nc = carryInits.size();
         for (int a = 0; a < ns; a++) body.add(gs.get(a));
+        var factors = new ArrayList<Node>();
+        for (int a : outer) if (!factors.contains(gs.get(ns + nl + a).input(0))) factors.add(gs.get(ns + nl + a).input(0));
+        body.addAll(factors);
         var last = new ArrayList<Long>();
-        for (int a = 0; a < nl + nz; a++) last.add((long) a);
+        for (int a = 0; a < nc; a++) last.add((long) a);
         Node back = Ir.scan(new Region(level, params, body), seqs, carryInits, last);
         var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
         for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(back, a));
         var caps = new LinkedHashMap<Node, Node>();
-        for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(back, nl + a));
-        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nl + nz + a)));
+        for (int a = 0; a < nz; a++) {
+            int at = accumulated.indexOf(a), o = factors.indexOf(gs.get(ns + nl + a).input(0));
+            if (at >= 0) {
+                caps.put(z.get(a), Ir.tupleGet(back, nl + at));
+                continue;
+            }
+            Node qs = seqs.get(outerFactor(gs.get(ns + nl + a), params, seqs.size(), level));
+            caps.put(z.get(a), Ir.add(accInits.get(a), Ir.reshape(stepSum(Ir.tupleGet(back, nc + ns + o), qs), Ir.shape(z.get(a)))));
+        }
+        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nc + a)));
         return new Vjp(inputs, caps);
+    }
+
+    /**
+     * For a per-step value g = P @ Q^T (P a matrix computed in the step, Q a matrix element of sequence q of a scan
+     * with {@code nseq} sequences at {@code level}), q; else -1.
+     */
+    private static int outerFactor(Node g, List<Node> params, int nseq, int level) {
+        if (g.op() != Op.MATMUL || g.input(1).op() != Op.TRANSPOSE || !g.input(1).attrs().longs("perm").equals(List.of(1L, 0L))) return -1;
+        Node p = g.input(0), q = g.input(1).input(0);
+        int at = params.indexOf(q);
+        return at >= 0 && at < nseq && p.level() == level && p.rank() == 2 && q.rank() == 2 ? at : -1;
+    }
+
+    /**
+     * sum over t of ps[t] @ qs[t]^T for stacks ps [T, R, C] and qs [T, S, C]: one product of ps as [R, T * C] and qs
+     * as [T * C, S].
+     */
+    private static Node stepSum(Node ps, Node qs) {
+        Node rows = dim(ps, 1), cols = dim(qs, 1), n = Ir.expandDims(Ir.mul(dim(ps, 0), dim(ps, 2)), Ir.axes(0));
+        Node pm = Ir.reshape(Ir.transpose(ps, 1, 0, 2), Ir.concat(List.of(Ir.expandDims(rows, Ir.axes(0)), n), 0));
+        Node qm = Ir.reshape(Ir.transpose(qs, 0, 2, 1), Ir.concat(List.of(n, Ir.expandDims(cols, Ir.axes(0))), 0));
+        return Ir.matmul(pm, qm);
+    }
+
+    /** The run-time size of x's axis d, an i64 scalar. */
+    private static Node dim(Node x, int d) {
+        return Ir.index(Ir.shape(x), Ir.scalarLong(d, dev.txc.ir.DType.I64), 0);
     }
 
     /** The checkpoint interval of a scan ({@code scan(checkpoint=K)}, attribute {@code checkpoint}; 1 when absent). */
@@ -153,7 +196,7 @@ final class ScanDiff {
 
     /** The number of steps of a scan, an i64 scalar: the leading dim of its first sequence. */
     private static Node steps(Node scan) {
-        return Ir.index(Ir.op(Op.SHAPE, scan.input(0)), Ir.scalarLong(0, dev.txc.ir.DType.I64), 0);
+        return dim(scan.input(0), 0);
     }
 
     /**
