@@ -163,14 +163,16 @@ final class ScanDiff {
     }
 
     /**
-     * For a per-step value g = P @ Q^T (P a matrix computed in the step, Q a matrix element of sequence q of a scan
-     * with {@code nseq} sequences at {@code level}), q; else -1.
+     * For a per-step value g = P @ Q^T (P a matrix computed in the step with no '?' size, Q a matrix element of
+     * sequence q of a scan with {@code nseq} sequences at {@code level}), q; else -1.
      */
     private static int outerFactor(Node g, List<Node> params, int nseq, int level) {
         if (g.op() != Op.MATMUL || g.input(1).op() != Op.TRANSPOSE || !g.input(1).attrs().longs("perm").equals(List.of(1L, 0L))) return -1;
         Node p = g.input(0), q = g.input(1).input(0);
         int at = params.indexOf(q);
-        return at >= 0 && at < nseq && p.level() == level && p.rank() == 2 && q.rank() == 2 ? at : -1;
+        // P's stack must have a known inner shape at zero steps (sizes or dim variables; a '?' keeps the accumulator).
+        boolean shaped = !p.tt().dims().contains(dev.txc.ir.Dim.ANY);
+        return at >= 0 && at < nseq && p.level() == level && p.rank() == 2 && q.rank() == 2 && shaped ? at : -1;
     }
 
     /**

@@ -163,6 +163,15 @@ class ScanGradTest {
             check(gl.get(1), F64, sh(hid, in), new double[hid * in], "final-carry loss" + opt + ", U");
             check(gl.get(2), F64, sh(hid, b), v, "final-carry loss" + opt + ", h0 passed straight through");
         }
+        // Sizes known only at run time ('?'): the gradients of W accumulate in a carry (no stack whose shape zero steps
+        // could not tell); d/dh0 of the final-carry loss is v passed straight through.
+        var any = compile("""
+            fn q(W: f64[3, 3], xs: f64[?, 3, ?], h0: f64[3, ?], v: f64[3, ?]) =
+                grad(sum(concatenate([expand_dims(h0, 0), scan x_t in xs carry h = h0 { tanh(W @ h + x_t) }], axis=0)[-1] * v), [W, h0])
+            """);
+        List<Tensor> q = run(any, "q", wt, f64(sh(0, 3, 2)), h0, f64(sh(hid, b), v));
+        check(q.get(0), F64, sh(3, 3), new double[9], "zero steps, '?' sizes, W");
+        check(q.get(1), F64, sh(3, 2), v, "zero steps, '?' sizes, h0");
         // Second order through a zero-step scan: sum(s) is empty, so every derivative is 0.
         var c = compile("fn gg(xs: f64[N], a: f64) = grad(grad(sum(scan x in xs carry s = 1.0 { s * a + x }), a), a)");
         check(run1(c, "gg", f64(sh(0)), scalar(2)), F64, sh(), new double[] {0}, "grad of grad over zero steps");
