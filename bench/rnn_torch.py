@@ -50,13 +50,18 @@ def main():
     for _ in range(a.warmup):
         g = step()
     ms = []
+    cpu0 = time.process_time()
     for _ in range(a.calls):
         t0 = time.perf_counter()
         g = step()
         ms.append((time.perf_counter() - t0) * 1e3)
+    # Process CPU time (all threads), as a mean over the calls like RnnBench's, is less disturbed than wall time on a
+    # shared machine.
+    cpu = (time.process_time() - cpu0) * 1e3 / a.calls
     ms.sort()
     print(f"torch {torch.__version__} rnn {a.dtype} H={H} I={I} B={B} T={T} forward+backward: median {ms[len(ms) // 2]:.2f} ms, "
-          f"min {ms[0]:.2f}, max {ms[-1]:.2f} ({a.calls} calls after {a.warmup} warm-up, {torch.get_num_threads()} threads)")
+          f"min {ms[0]:.2f}, max {ms[-1]:.2f}; process CPU time {cpu:.2f} ms per call "
+          f"({a.calls} calls after {a.warmup} warm-up, {torch.get_num_threads()} threads)")
     for name, v in zip(["dW", "dU", "dh0"], g):
         print(f"  sum({name}) = {v.double().sum().item():.6e}")
 

@@ -17,7 +17,7 @@ import java.util.List;
  * compiles it at -O2. Hidden 64, input 64, batch 32, 100 steps by default, f32; the same inputs (the LCG of
  * {@link Workload#input}) as {@code bench/rnn_torch.py}, so the gradient sums printed by both must agree.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.txc.bench.RnnBench [--dtype f32|f64] [--calls N] [--warmup N]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.txc.bench.RnnBench [--dtype f32|f64] [--calls N] [--warmup N] [--checkpoint K]</pre>
  */
 public final class RnnBench {
     private RnnBench() {}
@@ -32,35 +32,47 @@ public final class RnnBench {
 
     public static void main(String[] args) {
         String dt = "f32";
-        int calls = 30, warmup = 20;
+        int calls = 30, warmup = 20, checkpoint = 1;
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
                 case "--dtype" -> dt = args[++k];
                 case "--calls" -> calls = Integer.parseInt(args[++k]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++k]);
+                case "--checkpoint" -> checkpoint = Integer.parseInt(args[++k]);
                 default -> throw new IllegalArgumentException("unknown option " + args[k]);
             }
         }
-        CompiledFunction fn = compile(dt, 2);
-        NDArray[] in = inputs(dt.equals("f32") ? DType.F32 : DType.F64);
+        CompiledFunction fn = compile(dt, 2, checkpoint);
+        NDArray[] in = inputs(dt.equals("f32") ? dev.txc.types.DType.F32 : dev.txc.types.DType.F64);
         NDArray[] out = null;
         for (int k = 0; k < warmup; k++) out = fn.call(in, new NDArray[0]);
         double[] ms = new double[calls];
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         for (int k = 0; k < calls; k++) {
             long t0 = System.nanoTime();
             out = fn.call(in, new NDArray[0]);
             ms[k] = (System.nanoTime() - t0) / 1e6;
         }
+        // Process CPU time (all threads, JIT and GC included; counted in ticks, so per call only as a mean over the calls)
+        // is less disturbed than wall time on a shared machine.
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e6 / calls;
         Arrays.sort(ms);
-        System.out.printf("txc rnn %s H=%d I=%d B=%d T=%d forward+backward: median %.2f ms, min %.2f, max %.2f (%d calls after %d warm-up)%n",
-                dt, HIDDEN, INPUT, BATCH, STEPS, ms[calls / 2], ms[0], ms[calls - 1], calls, warmup);
+        System.out.printf("txc rnn %s%s H=%d I=%d B=%d T=%d forward+backward: median %.2f ms, min %.2f, max %.2f; process CPU time %.2f ms per call (%d calls after %d warm-up)%n",
+                dt, checkpoint > 1 ? " checkpoint=" + checkpoint : "", HIDDEN, INPUT, BATCH, STEPS, ms[calls / 2], ms[0], ms[calls - 1], cpu, calls, warmup);
         String[] names = {"dW", "dU", "dh0"};
         for (int k = 0; k < 3; k++) System.out.printf("  sum(%s) = %.6e%n", names[k], sum(out[k]));
     }
 
     /** The gradient function g, frontend to lowered at {@code optLevel}, JVM backend. */
     static CompiledFunction compile(String dt, int optLevel) {
-        var c = Frontend.compileText("rnn.tx", SOURCE.replace("DT", dt), new Frontend.Options(DType.F64));
+        return compile(dt, optLevel, 1);
+    }
+
+    /** The same with {@code scan(checkpoint=K)} when K > 1. */
+    static CompiledFunction compile(String dt, int optLevel, int checkpoint) {
+        String src = SOURCE.replace("DT", dt).replace("scan x_t", checkpoint > 1 ? "scan(checkpoint=" + checkpoint + ") x_t" : "scan x_t");
+        var c = Frontend.compileText("rnn.tx", src, new Frontend.Options(DType.F64));
         if (!c.ok()) throw new IllegalStateException("rnn does not compile: " + c.diagnostics());
         var cx = new PassContext(optLevel, DType.F64);
         Function f = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, cx).function("g");

@@ -59,6 +59,8 @@ final class FunctionEmitter {
     private Map<Node, Integer> inPlace = Map.of();
     private MethodVisitor mv;
     private int next;
+    /** The function being emitted (its parameters bind the dim variables). */
+    private Function fn;
 
     private FunctionEmitter(String className, List<String> sharedNames, boolean vectors) {
         this.vectors = vectors;
@@ -162,6 +164,7 @@ final class FunctionEmitter {
      * the function; values cross parts through the frame.
      */
     private void call(Function f) {
+        fn = f;
         for (Node p : f.params()) frame.put(p, frame.size());
         var roots = new ArrayList<Node>();
         f.outputs().forEach(o -> roots.add(o.value()));
@@ -650,12 +653,53 @@ final class FunctionEmitter {
             if (k < ncarry) {
                 load(n.input(nseq + k));
                 mv.visitMethodInsn(INVOKEVIRTUAL, ND, "shape", "()[I", false);
-            } else if (tt.dims().subList(1, tt.rank()).stream().allMatch(Dim::isKnown)) {
-                ints(tt.dims().subList(1, tt.rank()).stream().mapToInt(x -> (int) x.size()).toArray());
-            } else mv.visitInsn(ACONST_NULL);
+            } else pushInner(tt.dims().subList(1, tt.rank()));
             opsCall("stackDone", "(" + ND_DESC + "Ldev/txc/types/DType;[I)" + ND_DESC);
             mv.visitInsn(AASTORE);
         }
+    }
+
+    /**
+     * Pushes the sizes of {@code dims} as an int[] (known sizes, dim variables read from the argument they are bound
+     * by), or null when some size is known only at run time: the inner shape of a scan's empty stack.
+     */
+    private void pushInner(List<Dim> dims) {
+        int[][] from = new int[dims.size()][];
+        for (int d = 0; d < dims.size(); d++) {
+            from[d] = switch (dims.get(d)) {
+                case Dim.Known(long size) -> new int[] {-1, (int) size};
+                case Dim.Sym(String name) -> boundBy(name);
+                case Dim.Any() -> null;
+            };
+            if (from[d] == null) {
+                mv.visitInsn(ACONST_NULL);
+                return;
+            }
+        }
+        push(mv, dims.size());
+        mv.visitIntInsn(NEWARRAY, T_INT);
+        for (int d = 0; d < dims.size(); d++) {
+            mv.visitInsn(DUP);
+            push(mv, d);
+            if (from[d][0] < 0) push(mv, from[d][1]);
+            else {
+                mv.visitVarInsn(ALOAD, 1);
+                push(mv, from[d][0]);
+                mv.visitInsn(AALOAD);
+                push(mv, from[d][1]);
+                mv.visitMethodInsn(INVOKEVIRTUAL, ND, "dim", "(I)I", false);
+            }
+            mv.visitInsn(IASTORE);
+        }
+    }
+
+    /** The parameter index and axis that bind dim variable {@code name}, or null. */
+    private int[] boundBy(String name) {
+        for (int k = 0; k < fn.params().size(); k++) {
+            TensorType t = fn.params().get(k).tt();
+            for (int d = 0; d < t.rank(); d++) if (t.dim(d) instanceof Dim.Sym(String s) && s.equals(name)) return new int[] {k, d};
+        }
+        return null;
     }
 
     /**

@@ -24,6 +24,8 @@ public final class Interpreter {
     private final List<Map<Node, Object>> frames = new ArrayList<>();
     private final Schedule schedule = new Schedule();
     private final Map<Region, List<Node>> bodies = new IdentityHashMap<>();
+    /** Dim variables bound by the arguments: they give the inner shape of a zero-step scan's empty stacks. */
+    private final Map<String, Long> dims = new HashMap<>();
 
     private Interpreter(java.util.function.Function<String, Tensor> shared) {
         this.shared = shared;
@@ -33,7 +35,7 @@ public final class Interpreter {
     /** Calls {@code f} with arguments by parameter name; missing ones take their defaults. */
     public static Result run(Function f, Map<String, Tensor> args, java.util.function.Function<String, Tensor> shared) {
         var it = new Interpreter(shared);
-        var dims = new HashMap<String, Long>();
+        var dims = it.dims;
         var dimSource = new HashMap<String, String>();
         for (int k = 0; k < f.params().size(); k++) {
             Node p = f.params().get(k);
@@ -339,12 +341,26 @@ public final class Interpreter {
         return out;
     }
 
-    private static Tensor stack(List<Tensor> parts, TensorType type, Tensor carryInit) {
+    /** The sizes of a stacked output's inner dims (known, or dim variables bound by the arguments). */
+    private int[] innerShape(TensorType type) {
+        int[] inner = new int[type.rank() - 1];
+        for (int d = 1; d < type.rank(); d++) {
+            Long n = switch (type.dim(d)) {
+                case Dim.Known(long size) -> size;
+                case Dim.Sym(String name) -> dims.get(name);
+                case Dim.Any() -> null;
+            };
+            if (n == null) throw new EvalException("scan with zero steps cannot tell the shape of its output " + type);
+            inner[d - 1] = Math.toIntExact(n);
+        }
+        return inner;
+    }
+
+    private Tensor stack(List<Tensor> parts, TensorType type, Tensor carryInit) {
         int[] inner;
         if (!parts.isEmpty()) inner = parts.getFirst().shape();
         else if (carryInit != null) inner = carryInit.shape();
-        else if (type.withDims(type.dims().subList(1, type.rank())).isStatic()) inner = Math2.toInts(type.dims().subList(1, type.rank()).stream().mapToLong(Dim::size).toArray());
-        else throw new EvalException("scan with zero steps cannot tell the shape of its output " + type);
+        else inner = innerShape(type);
         int[] shape = new int[inner.length + 1];
         shape[0] = parts.size();
         System.arraycopy(inner, 0, shape, 1, inner.length);

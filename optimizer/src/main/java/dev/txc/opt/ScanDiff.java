@@ -37,55 +37,64 @@ final class ScanDiff {
 
     static Vjp vjp(Node scan, Node[] cots, Predicate<Node> relevant) {
         if (reduced(scan)) return vjpOfReduced(scan, cots, relevant);
+        List<Node> z = captures(scan, relevant);
+        if (checkpoint(scan) > 1) return segmented(scan, cots, relevant, z, checkpoint(scan));
+        return backward(scan, cots, relevant, z, null, null);
+    }
+
+    /**
+     * The backward scan of a plain (fully stacked) scan: it walks the steps from the last, reading the previous carries
+     * and the body's results from the forward scan's stacks, and carries the carries' cotangents (starting at
+     * {@code lamStart}, zeros when null) and the captured values' gradients ({@code accStart}, zeros when null).
+     */
+    private static Vjp backward(Node scan, Node[] cots, Predicate<Node> relevant, List<Node> z, List<Node> lamStart, List<Node> accStart) {
         Region r = scan.region();
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, nres = r.results().size();
-        List<Node> z = captures(scan, relevant);
         // Sequences of the backward scan, walked from the last step: elements, previous carries, output cotangents.
         var seqs = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
         var params = new ArrayList<Node>();
-        int every = checkpoint(scan);
         for (int i = 0; i < m; i++) seqs.add(reversed(scan.input(i)));
-        if (every > 1) seqs.add(reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, dev.txc.types.DType.I64), steps(scan), Ir.scalarLong(1, dev.txc.types.DType.I64))));
-        else for (int j = 0; j < k; j++) {
+        for (int j = 0; j < k; j++) {
             Node init = scan.input(m + j), ys = Ir.tupleGet(scan, j);
             Node withInit = Ir.concat(List.of(Ir.expandDims(init, Ir.axes(0)), ys), 0);
             seqs.add(reversed(sliceLeading(withInit, 0, -1)));
         }
         int cotAt = seqs.size();
         for (int j = 0; j < nres; j++) seqs.add(reversed(cots[j] != null ? cots[j] : Ir.zerosLike(Ir.tupleGet(scan, j))));
+        // The body's results computed in the body are read from the forward scan's stacks rather than recomputed (the
+        // stacks exist anyway: the carries' are the previous carries shifted by one step).
+        int storedAt = seqs.size();
+        var stored = new ArrayList<Integer>();
+        for (int j = 0; j < nres; j++) {
+            Node res = r.results().get(j);
+            if (res.level() < r.level() || res.op() == Op.REGION_PARAM || !DerivativeRules.differentiable(res)) continue;
+            stored.add(j);
+            seqs.add(reversed(Ir.tupleGet(scan, j)));
+        }
         // Carries: the cotangent of each float carry.
         var lamInits = new ArrayList<Node>();
         var lamIdx = new ArrayList<Integer>();
         for (int j = 0; j < k; j++) {
             if (!DerivativeRules.differentiable(scan.input(m + j))) continue;
+            lamInits.add(lamStart != null ? lamStart.get(lamIdx.size()) : Ir.zerosLike(scan.input(m + j)));
             lamIdx.add(j);
-            lamInits.add(Ir.zerosLike(scan.input(m + j)));
         }
-        List<Node> checkpoints = every > 1 ? checkpoints(scan, every) : List.of();
-        var captured = new ArrayList<>(z);
-        captured.addAll(checkpoints);
-        int level = levelFor(r, seqs, lamInits, captured);
+        // Accumulators of the captured values' gradients: carries whose final value alone is kept.
+        var accInits = new ArrayList<Node>();
+        for (int a = 0; a < z.size(); a++) accInits.add(accStart != null ? accStart.get(a) : Ir.zerosLike(z.get(a)));
+        var starts = new ArrayList<>(lamInits);
+        starts.addAll(accInits);
+        int level = levelFor(r, seqs, starts, z);
         for (Node s : seqs) params.add(Ir.regionParam(level, params.size(), element(s)));
         for (int i = 0; i < m; i++) subst.put(r.params().get(i), params.get(i));
-        // The carries before each step: stored, or recomputed from the last checkpoint at or before the step.
-        List<Node> prev = every > 1 ? recomputed(scan, checkpoints, params.get(m), every, level) : List.copyOf(params.subList(m, m + k));
+        List<Node> prev = List.copyOf(params.subList(m, m + k));
         for (int j = 0; j < k; j++) subst.put(r.params().get(m + j), prev.get(j));
         var lam = new ArrayList<Node>();
         for (Node li : lamInits) {
             Node p = Ir.regionParam(level, params.size(), li.tt());
             params.add(p);
             lam.add(p);
-        }
-        // Accumulators of the captured values' gradients: carries whose final value alone is kept.
-        var accInits = new ArrayList<Node>();
-        var acc = new ArrayList<Node>();
-        for (Node c : z) {
-            Node init = Ir.zerosLike(c);
-            accInits.add(init);
-            Node p = Ir.regionParam(level, params.size(), init.tt());
-            params.add(p);
-            acc.add(p);
         }
         List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
         var us = new ArrayList<Node>();
@@ -110,24 +119,76 @@ final class ScanDiff {
         for (int j : lamIdx) xs.add(prev.get(j));
         xs.addAll(z);
         List<Node> gs = ys.isEmpty() ? xs.stream().map(Ir::zerosLike).toList() : Autodiff.lopCut(ys, ysUs, xs);
-        // Body results: the new cotangent carries and accumulators (final values only), then the per-step cotangents of
-        // the sequence elements.
-        var body = new ArrayList<Node>();
+        var fromStack = new HashMap<Node, Node>();
+        for (int a = 0; a < stored.size(); a++) fromStack.put(results.get(stored.get(a)), params.get(storedAt + a));
+        gs = substitute(gs, fromStack);
         int ns = seqIdx.size(), nl = lamIdx.size(), nz = z.size();
+        // A captured value's per-step gradient P_t @ Q_t^T with Q_t a sequence element (an RNN's dW and dU) is summed
+        // over the steps by one product after the loop, of P stacked and Q's sequence, instead of one per step into an
+        // accumulator; the other gradients accumulate in carries that keep their final value only.
+        var outer = new ArrayList<Integer>();
+        var accumulated = new ArrayList<Integer>();
+        for (int a = 0; a < nz; a++) (outerFactor(gs.get(ns + nl + a), params, seqs.size(), level) >= 0 ? outer : accumulated).add(a);
+        var body = new ArrayList<Node>();
         for (int a = 0; a < nl; a++) body.add(gs.get(ns + a));
-        for (int a = 0; a < nz; a++) body.add(Ir.add(acc.get(a), gs.get(ns + nl + a)));
-        for (int a = 0; a < ns; a++) body.add(gs.get(a));
         var carryInits = new ArrayList<>(lamInits);
-        carryInits.addAll(accInits);
+        for (int a : accumulated) {
+            Node p = Ir.regionParam(level, params.size(), accInits.get(a).tt());
+            params.add(p);
+            body.add(Ir.add(p, gs.get(ns + nl + a)));
+            carryInits.add(accInits.get(a));
+        }
+        int nc = carryInits.size();
+        for (int a = 0; a < ns; a++) body.add(gs.get(a));
+        var factors = new ArrayList<Node>();
+        for (int a : outer) if (!factors.contains(gs.get(ns + nl + a).input(0))) factors.add(gs.get(ns + nl + a).input(0));
+        body.addAll(factors);
         var last = new ArrayList<Long>();
-        for (int a = 0; a < nl + nz; a++) last.add((long) a);
+        for (int a = 0; a < nc; a++) last.add((long) a);
         Node back = Ir.scan(new Region(level, params, body), seqs, carryInits, last);
         var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
         for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(back, a));
         var caps = new LinkedHashMap<Node, Node>();
-        for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(back, nl + a));
-        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nl + nz + a)));
+        for (int a = 0; a < nz; a++) {
+            int at = accumulated.indexOf(a), o = factors.indexOf(gs.get(ns + nl + a).input(0));
+            if (at >= 0) {
+                caps.put(z.get(a), Ir.tupleGet(back, nl + at));
+                continue;
+            }
+            Node qs = seqs.get(outerFactor(gs.get(ns + nl + a), params, seqs.size(), level));
+            caps.put(z.get(a), Ir.add(accInits.get(a), Ir.reshape(stepSum(Ir.tupleGet(back, nc + ns + o), qs), Ir.shape(z.get(a)))));
+        }
+        for (int a = 0; a < ns; a++) inputs.set(seqIdx.get(a), reversed(Ir.tupleGet(back, nc + a)));
         return new Vjp(inputs, caps);
+    }
+
+    /**
+     * For a per-step value g = P @ Q^T (P a matrix computed in the step with no '?' size, Q a matrix element of
+     * sequence q of a scan with {@code nseq} sequences at {@code level}), q; else -1.
+     */
+    private static int outerFactor(Node g, List<Node> params, int nseq, int level) {
+        if (g.op() != Op.MATMUL || g.input(1).op() != Op.TRANSPOSE || !g.input(1).attrs().longs("perm").equals(List.of(1L, 0L))) return -1;
+        Node p = g.input(0), q = g.input(1).input(0);
+        int at = params.indexOf(q);
+        // P's stack must have a known inner shape at zero steps (sizes or dim variables; a '?' keeps the accumulator).
+        boolean shaped = !p.tt().dims().contains(dev.txc.types.Dim.ANY);
+        return at >= 0 && at < nseq && p.level() == level && p.rank() == 2 && q.rank() == 2 && shaped ? at : -1;
+    }
+
+    /**
+     * sum over t of ps[t] @ qs[t]^T for stacks ps [T, R, C] and qs [T, S, C]: one product of ps as [R, T * C] and qs
+     * as [T * C, S].
+     */
+    private static Node stepSum(Node ps, Node qs) {
+        Node rows = dim(ps, 1), cols = dim(qs, 1), n = Ir.expandDims(Ir.mul(dim(ps, 0), dim(ps, 2)), Ir.axes(0));
+        Node pm = Ir.reshape(Ir.transpose(ps, 1, 0, 2), Ir.concat(List.of(Ir.expandDims(rows, Ir.axes(0)), n), 0));
+        Node qm = Ir.reshape(Ir.transpose(qs, 0, 2, 1), Ir.concat(List.of(n, Ir.expandDims(cols, Ir.axes(0))), 0));
+        return Ir.matmul(pm, qm);
+    }
+
+    /** The run-time size of x's axis d, an i64 scalar. */
+    private static Node dim(Node x, int d) {
+        return Ir.index(Ir.shape(x), Ir.scalarLong(d, dev.txc.types.DType.I64), 0);
     }
 
     /** The checkpoint interval of a scan ({@code scan(checkpoint=K)}, attribute {@code checkpoint}; 1 when absent). */
@@ -137,7 +198,7 @@ final class ScanDiff {
 
     /** The number of steps of a scan, an i64 scalar: the leading dim of its first sequence. */
     private static Node steps(Node scan) {
-        return Ir.index(Ir.op(Op.SHAPE, scan.input(0)), Ir.scalarLong(0, dev.txc.types.DType.I64), 0);
+        return dim(scan.input(0), 0);
     }
 
     /**
@@ -155,35 +216,103 @@ final class ScanDiff {
     }
 
     /**
-     * The carries before step t (a param of the backward body at {@code level}): a scan at the level above runs the
-     * forward body over steps t - t % K .. t from checkpoint t / K, keeping only the final carries.
+     * Reverse mode with checkpoints every K steps, segment by segment from the last: a scan over the segments
+     * (max(ceil(steps / K), 1) of them, so that it never has zero steps) carries the carries' cotangents and the captured
+     * values' gradients; its body recomputes the segment's steps once from the segment's checkpoint (a plain scan that
+     * stacks the segment's carries) and runs that scan's backward scan ({@link #backward}). Each segment's sequence
+     * cotangents are padded to K rows; the stacked blocks, in step order, are cut to the steps.
      */
-    private static List<Node> recomputed(Node scan, List<Node> checkpoints, Node t, int every, int level) {
+    private static Vjp segmented(Node scan, Node[] cots, Predicate<Node> relevant, List<Node> z, int every) {
         Region r = scan.region();
-        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m, inner = level + 1;
+        int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
         var i64 = dev.txc.types.DType.I64;
-        Node kk = Ir.scalarLong(every, i64), seg = Ir.op(Op.FLOORDIV, t, kk);
-        Node from = Ir.mul(seg, kk);
+        Node kk = Ir.scalarLong(every, i64), steps = steps(scan);
+        Node nseg = Ir.op(Op.MAXIMUM, Ir.op(Op.FLOORDIV, Ir.add(steps, Ir.scalarLong(every - 1, i64)), kk), Ir.scalarLong(1, i64));
+        Node segs = reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, i64), nseg, Ir.scalarLong(1, i64)));
+        List<Node> checkpoints = checkpoints(scan, every);
+        var lamIdx = new ArrayList<Integer>();
+        var inits = new ArrayList<Node>();
+        for (int j = 0; j < k; j++) if (DerivativeRules.differentiable(scan.input(m + j))) {
+            lamIdx.add(j);
+            inits.add(Ir.zerosLike(scan.input(m + j)));
+        }
+        for (Node c : z) inits.add(Ir.zerosLike(c));
+        var captured = new ArrayList<Node>(z);
+        captured.addAll(checkpoints);
+        captured.addAll(scan.inputs());
+        for (Node c : cots) if (c != null) captured.add(c);
+        int level = levelFor(r, List.of(segs), inits, captured);
+        var params = new ArrayList<Node>();
+        Node s = Ir.regionParam(level, 0, TensorType.scalar(i64));
+        params.add(s);
+        for (Node init : inits) params.add(Ir.regionParam(level, params.size(), init.tt()));
+        int nl = lamIdx.size(), nz = z.size();
+        // The segment's steps from .. to, and the plain scan over them from the segment's checkpoint.
+        Node from = Ir.mul(s, kk), to = Ir.op(Op.MINIMUM, Ir.add(from, kk), steps);
+        var segIns = new ArrayList<Node>();
+        var original = new HashMap<Node, Node>();
+        for (int i = 0; i < m; i++) {
+            Node part = rows(scan.input(i), from, to);
+            segIns.add(part);
+            original.put(part, scan.input(i));
+        }
+        for (int j = 0; j < k; j++) segIns.add(Ir.index(checkpoints.get(j), s, 0));
+        Node seg = plainScanAt(scan, segIns, level + 1);
+        Node[] segCots = new Node[cots.length];
+        for (int j = 0; j < cots.length; j++) segCots[j] = cots[j] == null ? null : rows(cots[j], from, to);
+        Predicate<Node> segRelevant = x -> relevant.test(original.getOrDefault(x, x));
+        Vjp v = backward(seg, segCots, segRelevant, z, params.subList(1, 1 + nl), params.subList(1 + nl, 1 + nl + nz));
+        var body = new ArrayList<Node>();
+        for (int j : lamIdx) body.add(v.inputs().get(m + j));
+        for (Node c : z) body.add(v.captures().get(c));
+        var seqIdx = new ArrayList<Integer>();
+        for (int i = 0; i < m; i++) if (v.inputs().get(i) != null) {
+            seqIdx.add(i);
+            body.add(padRows(v.inputs().get(i), every, Ir.sub(to, from)));
+        }
+        var last = new ArrayList<Long>();
+        for (int a = 0; a < nl + nz; a++) last.add((long) a);
+        Node outer = Ir.scan(new Region(level, params, body), List.of(segs), inits, last);
+        var inputs = new ArrayList<Node>(Collections.nCopies(m + k, (Node) null));
+        for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(outer, a));
+        var caps = new LinkedHashMap<Node, Node>();
+        for (int a = 0; a < nz; a++) caps.put(z.get(a), Ir.tupleGet(outer, nl + a));
+        for (int b = 0; b < seqIdx.size(); b++) {
+            Node xs = scan.input(seqIdx.get(b)), blocks = reversed(Ir.tupleGet(outer, nl + nz + b));
+            Node merged = Ir.reshape(blocks, Ir.concat(List.of(Ir.longs(-1), sliceLeading(Ir.shape(xs), 1, Op.NONE)), 0));
+            inputs.set(seqIdx.get(b), Ir.reshape(rows(merged, Ir.scalarLong(0, i64), steps), Ir.shape(xs)));
+        }
+        return new Vjp(inputs, caps);
+    }
+
+    /** x[from:to] along the leading axis, for run-time bounds. */
+    private static Node rows(Node x, Node from, Node to) {
+        return Node.make(Op.DYN_SLICE, List.of(x, from, to), dev.txc.ir.Attrs.of("axis", 0L, "step", 1L));
+    }
+
+    /** A block of n rows followed by zero rows up to k rows. */
+    private static Node padRows(Node block, int k, Node n) {
+        Node inner = sliceLeading(Ir.shape(block), 1, Op.NONE);
+        Node count = Ir.expandDims(Ir.sub(Ir.scalarLong(k, dev.txc.types.DType.I64), n), Ir.axes(0));
+        Node zeros = Ir.op(Op.BROADCAST_TO, Ir.scalar(0, block.dtype()), Ir.concat(List.of(count, inner), 0));
+        return Ir.concat(List.of(block, zeros), 0);
+    }
+
+    /** The scan's body as a plain scan (no checkpoint, every or last) over {@code ins}, its body moved to {@code level}. */
+    private static Node plainScanAt(Node scan, List<Node> ins, int level) {
+        Region r = scan.region();
         var params = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
-        Node i = Ir.regionParam(inner, 0, TensorType.scalar(i64));
-        params.add(i);
-        for (int a = 0; a < m; a++) subst.put(r.params().get(a), Ir.index(scan.input(a), i, 0));
-        var inits = new ArrayList<Node>();
-        for (int j = 0; j < k; j++) {
-            Node p = Ir.regionParam(inner, params.size(), scan.input(m + j).tt());
-            params.add(p);
-            subst.put(r.params().get(m + j), p);
-            inits.add(Ir.index(checkpoints.get(j), seg, 0));
+        for (Node p : r.params()) {
+            Node q = Ir.regionParam(level, params.size(), p.tt());
+            params.add(q);
+            subst.put(p, q);
         }
-        List<Node> results = relevel(r.results(), subst, r.level(), inner - r.level());
-        var last = new ArrayList<Long>();
-        for (int j = 0; j < k; j++) last.add((long) j);
-        Node range = Ir.op(Op.ARANGE, from, t, Ir.scalarLong(1, i64));
-        Node fwd = Ir.scan(new Region(inner, params, results), List.of(range), inits, last);
-        var out = new ArrayList<Node>();
-        for (int j = 0; j < k; j++) out.add(Ir.tupleGet(fwd, j));
-        return out;
+        List<Node> results = relevel(r.results(), subst, r.level(), level - r.level());
+        var attrs = new java.util.TreeMap<>(stacked(scan).attrs().asMap());
+        attrs.remove("checkpoint");
+        attrs.put("body", new Region(level, params, results));
+        return Node.make(Op.SCAN, ins, dev.txc.ir.Attrs.of(attrs));
     }
 
     /**

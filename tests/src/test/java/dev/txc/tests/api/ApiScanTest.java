@@ -56,6 +56,32 @@ class ApiScanTest {
         assertSameIr("rnn_grad_ckpt", function("rnn_grad_ckpt", List.of(W, U, xs, h0), fn -> grad(sum(ckpt), List.of(W, h0))));
     }
 
+    /**
+     * The API's RNN gradient over a zero-length sequence, plain and checkpointed: the loss is the final carry (h0 above
+     * the stacked states, last row) weighted by v, so d/dh0 = v passed straight through, d/dW = d/dU = 0 and d/dxs is
+     * empty (hand-derived).
+     */
+    @Test
+    void zeroStepGradient() {
+        Expr W = tensor("W", DType.F64, "H", "H"), U = tensor("U", DType.F64, "H", "I"), xs = tensor("xs", DType.F64, "T", "I"),
+                h0 = tensor("h0", DType.F64, "H"), v = tensor("v", DType.F64, "H");
+        double[] vs = {0.5, -2, 3};
+        var w = dev.txc.runtime.NDArray.ofDoubles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, 3, 3);
+        var u = dev.txc.runtime.NDArray.ofDoubles(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        var x = dev.txc.runtime.NDArray.zeros(dev.txc.types.DType.F64, 0, 2);
+        var h = dev.txc.runtime.NDArray.ofDoubles(new double[] {1, -1, 2}, 3);
+        for (int k : new int[] {1, 3}) {
+            Expr hs = scan(List.of(xs), List.of(h0), false, k, (xt, c) -> tanh(W.matmul(c.get(0)).plus(U.matmul(xt.get(0))))).getFirst();
+            Expr hT = concatenate(List.of(expandDims(h0, 0), hs), 0).get(-1);
+            var g = function("g", List.of(W, U, xs, h0, v), fn -> grad(sum(hT.times(v)), List.of(W, U, h0, xs)))
+                    .invoke(w, u, x, h, dev.txc.runtime.NDArray.ofDoubles(vs, 3));
+            assertArrayEquals(new double[9], g.get(0).toDoubleArray(), "dW, checkpoint " + k);
+            assertArrayEquals(new double[6], g.get(1).toDoubleArray(), "dU, checkpoint " + k);
+            assertArrayEquals(vs, g.get(2).toDoubleArray(), "dh0, checkpoint " + k);
+            assertArrayEquals(new int[] {0, 2}, g.get(3).shape(), "dxs is empty, checkpoint " + k);
+        }
+    }
+
     @Test
     void checkpointMustBePositive() {
         Expr xs = tensor("xs", DType.F64, "N");

@@ -7,6 +7,7 @@ import static dev.txc.types.DType.I64;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.txc.ir.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,50 @@ class ScanTest {
         var c = compile("fn jac(x: f64[N]) { y = x ** 2; return scan i in 0..shape(y)[0] { grad(y[i], x) } }");
         check(run1(c, "jac", f64(sh(2), 4, 4)), F64, sh(2, 2), new double[] {8, 0, 0, 8}, "jac([4, 4])");
         check(run1(c, "jac", f64(sh(3), 1, -2, 3)), F64, sh(3, 3), new double[] {2, 0, 0, 0, -4, 0, 0, 0, 6}, "jac([1, -2, 3])");
+    }
+
+    /**
+     * Products of a loop-invariant matrix and a sequence element, which -O1 and -O2 compute for all steps before the
+     * loop (scan-hoist): vector and matrix elements, both operand orders, zero steps; against plain Java loops.
+     */
+    @Test
+    void invariantMatrixTimesElement() {
+        var c = compile("""
+            fn v(A: f64[2, 3], C: f64[3, 2], xs: f64[T, 3]) = scan x in xs { (A @ x) * (x @ C) }
+            fn m(A: f64[2, 3], C: f64[2, 2], xs: f64[T, 3, 2]) = scan x in xs carry h = zeros([2, 2]) { h + A @ x + (A @ x) @ C }
+            """);
+        double[] a = {1, -2, 0.5, 3, 0.25, -1}, cm = {2, -1, 0.5, 1, -3, 4}, c2 = {1, 2, -1, 0.5};
+        double[] xs = {0.1, 0.2, 0.3, -0.4, 0.5, -0.6, 0.7, 0.8, -0.9, 1.0, 0.0, 0.2};
+        // v: row t = (A x_t) * (x_t C) for x_t = xs[t] of length 3 (4 steps).
+        double[] ev = new double[8];
+        for (int t = 0; t < 4; t++)
+            for (int h = 0; h < 2; h++) {
+                double ax = 0, xc = 0;
+                for (int i = 0; i < 3; i++) {
+                    ax += a[h * 3 + i] * xs[t * 3 + i];
+                    xc += xs[t * 3 + i] * cm[i * 2 + h];
+                }
+                ev[t * 2 + h] = ax * xc;
+            }
+        Tensor A = f64(sh(2, 3), a);
+        check(run1(c, "v", A, f64(sh(3, 2), cm), f64(sh(4, 3), xs)), F64, sh(4, 2), ev, "invariant matrix times a vector element");
+        check(run1(c, "v", A, f64(sh(3, 2), cm), f64(sh(0, 3))), F64, sh(0, 2), new double[0], "zero steps");
+        // m: h_t = h_(t-1) + P_t + P_t C with P_t = A x_t, x_t = xs[t] of shape [3, 2] (2 steps).
+        double[] em = new double[8], h = new double[4];
+        for (int t = 0; t < 2; t++) {
+            double[] pt = new double[4];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++)
+                    for (int q = 0; q < 3; q++) pt[i * 2 + j] += a[i * 3 + q] * xs[t * 6 + q * 2 + j];
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 2; j++) {
+                    double pc = 0;
+                    for (int q = 0; q < 2; q++) pc += pt[i * 2 + q] * c2[q * 2 + j];
+                    h[i * 2 + j] += pt[i * 2 + j] + pc;
+                    em[t * 4 + i * 2 + j] = h[i * 2 + j];
+                }
+        }
+        check(run1(c, "m", A, f64(sh(2, 2), c2), f64(sh(2, 3, 2), xs)), F64, sh(2, 2, 2), em, "invariant matrix times a matrix element");
     }
 
     @Test
