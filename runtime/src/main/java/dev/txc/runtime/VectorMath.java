@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Exp}'s functions on vectors, lane by lane the same operations in the same order (so the same bits), for
@@ -80,5 +81,22 @@ public final class VectorMath {
         var bits = r.reinterpretAsLongs().lanewise(VectorOperators.AND, ~SIGN)
                 .lanewise(VectorOperators.OR, x.reinterpretAsLongs().lanewise(VectorOperators.AND, SIGN));
         return bits.reinterpretAsDoubles();
+    }
+
+    /**
+     * f32 tanh as Exp.tanh(float) computes it, the f64 tanh rounded: the lanes widened to doubles in two halves (or
+     * as many parts as the shapes need), each through {@link #tanh(DoubleVector)}, narrowed back and merged.
+     */
+    public static FloatVector tanh(FloatVector x) {
+        var fs = x.species();
+        var ds = VectorSpecies.of(double.class, fs.vectorShape());
+        int parts = fs.length() / ds.length();
+        IntVector bits = IntVector.zero(VectorSpecies.of(int.class, fs.vectorShape()));
+        for (int p = 0; p < parts; p++) {
+            var d = (DoubleVector) x.convertShape(VectorOperators.F2D, ds, p);
+            var f = (FloatVector) tanh(d).convertShape(VectorOperators.D2F, fs, -p);
+            bits = bits.lanewise(VectorOperators.OR, f.reinterpretAsInts());
+        }
+        return bits.reinterpretAsFloats();
     }
 }

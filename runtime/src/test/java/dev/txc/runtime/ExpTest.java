@@ -112,5 +112,14 @@ class ExpTest {
             for (int j = 0; j < out.length; j++)
                 assertEquals(Double.doubleToLongBits(Exp.tanh(d[i + j])), Double.doubleToLongBits(out[j]), "tanh(" + d[i + j] + ")");
         }
+        var fs = FloatVector.SPECIES_PREFERRED;
+        float[] f = new float[fs.length() * 3000];
+        for (int i = 0; i < f.length; i++) f[i] = (float) d[i % d.length];
+        float[] fout = new float[fs.length()];
+        for (int i = 0; i < f.length; i += fs.length()) {
+            VectorMath.tanh(FloatVector.fromArray(fs, f, i)).intoArray(fout, 0);
+            for (int j = 0; j < fout.length; j++)
+                assertEquals(Float.floatToIntBits(Exp.tanh(f[i + j])), Float.floatToIntBits(fout[j]), "f32 tanh(" + f[i + j] + ")");
+        }
     }
 }

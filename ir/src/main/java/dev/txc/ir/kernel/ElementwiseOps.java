@@ -111,7 +111,7 @@ public final class ElementwiseOps {
             case ABS -> lanewise(op, "ABS");
             case SQRT -> lanewise(op, "SQRT");
             case EXP, SIGMOID -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64, DType.F32)));
-            case TANH -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64)));
+            case TANH -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64, DType.F32)));
             case MAXIMUM -> lanewise(op, "MAX");
             case MINIMUM -> lanewise(op, "MIN");
             case RELU -> call(op.spelling(), new Vec.Composite(Vec.Form.RELU));
