@@ -9,6 +9,10 @@ import dev.txc.types.DType;
  */
 public record HeapBuffer(DType dtype, Object array) implements Buffer {
     public HeapBuffer {
+        if (array instanceof Buffer b) {
+            // NDArray.wrap(DType, Object, ...) given a buffer: the overload taking a Buffer was meant
+            throw new IllegalArgumentException(b + " is a buffer, not a primitive array: wrap it with NDArray.wrap(Buffer, shape)");
+        }
         if (!Buffers.holds(dtype, array)) {
             throw new IllegalArgumentException("storage " + (array == null ? "null" : array.getClass().getSimpleName())
                     + " does not hold " + dtype.spelling());

@@ -209,6 +209,15 @@ class BufferTest {
     }
 
     @Test
+    void aBufferPassedAsAHeapArrayIsNamed() {
+        Object nat = NativeBuffer.allocate(DType.F64, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> NDArray.wrap(DType.F64, nat, new int[] {2}));
+        assertEquals("NativeBuffer[f64 x 2] is a buffer, not a primitive array: wrap it with NDArray.wrap(Buffer, shape)", e.getMessage());
+        var f = assertThrows(IllegalArgumentException.class, () -> NDArray.wrap(DType.F32, new double[2], new int[] {2}));
+        assertEquals("storage double[] does not hold f32", f.getMessage());
+    }
+
+    @Test
     void nativeMemoryOfAClosedArenaFailsOnAccess() {
         NDArray a;
         try (Arena arena = Arena.ofConfined()) {
