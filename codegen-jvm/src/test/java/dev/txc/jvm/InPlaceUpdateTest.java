@@ -69,14 +69,14 @@ class InPlaceUpdateTest {
         NDArray[] out = step.call(new NDArray[] {vec(1, 1, 1)}, shared, shared);
         assertEquals(NDArray.scalar(6.0), out[0], "the output sees the old w");
         assertEquals(vec(0.5, 1.5, 2.5), out[1], "the update");
-        assertSame(w.data(), out[1].data(), "written into w's own buffer");
+        assertSame(w.heapArray(), out[1].heapArray(), "written into w's own buffer");
         // Returning w itself: the update is not in place, and the returned old value is a copy.
         NDArray w2 = vec(1, 2, 3).copy();
         NDArray[] shared2 = {w2, vec(0, 0, 0)};
         out = load(m, "stepReturningW").call(new NDArray[] {vec(1, 1, 1)}, shared2, shared2);
         assertEquals(vec(1, 2, 3), out[0]);
         assertEquals(vec(0.5, 1.5, 2.5), out[1]);
-        assertNotSame(w2.data(), out[0].data());
+        assertNotSame(w2.heapArray(), out[0].heapArray());
         assertEquals(vec(1, 2, 3), w2, "the caller's w is untouched");
     }
 
@@ -88,7 +88,7 @@ class InPlaceUpdateTest {
         NDArray[] out = load(m, "swap").call(new NDArray[0], sv, sv);
         assertEquals(vec(4, 5, 6), out[0]);
         assertEquals(vec(1, 2, 3), out[1]);
-        assertNotSame(w.data(), out[1].data(), "v's new value does not share w's buffer");
+        assertNotSame(w.heapArray(), out[1].heapArray(), "v's new value does not share w's buffer");
         NDArray[] sb = {vec(1, 2, 3), vec(0, 0, 0)};
         out = load(m, "both").call(new NDArray[] {vec(1, 1, 1)}, sb, sb);
         assertEquals(vec(3, 5, 7), out[0]);

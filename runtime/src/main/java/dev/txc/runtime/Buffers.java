@@ -1,8 +1,12 @@
 package dev.txc.runtime;
 
 import dev.txc.types.DType;
+import java.util.Arrays;
 
-/** Typed access to the primitive storage arrays of each dtype; converts as NumPy's astype does. */
+/**
+ * Typed access to the primitive storage arrays of each dtype (what a {@link HeapBuffer} holds), and copies between
+ * any two {@link Buffer}s; converts as NumPy's astype does.
+ */
 final class Buffers {
     private Buffers() {}
 
@@ -104,6 +108,53 @@ final class Buffers {
             case I64 -> ((long[]) data)[p] = v;
             case F32 -> ((float[]) data)[p] = (float) v;
             case F64 -> ((double[]) data)[p] = v;
+        }
+    }
+
+    /** Every element of the storage array set to {@code v} converted to {@code t} as {@link #setDouble} does. */
+    static void fill(Object data, DType t, double v) {
+        switch (data) {
+            case double[] a -> Arrays.fill(a, v);
+            case float[] a -> Arrays.fill(a, (float) v);
+            default -> {
+                int n = length(data);
+                for (int i = 0; i < n; i++) setDouble(data, t, i, v);
+            }
+        }
+    }
+
+    /**
+     * Copies {@code n} elements, each side with its own stride, between buffers of one dtype in any memory: heap
+     * arrays directly, unit-stride runs to or from the heap in bulk, anything else element by element.
+     */
+    static void copyRun(Buffer src, int sp, int ss, Buffer dst, int dp, int ds, int n) {
+        if (src.dtype() != dst.dtype()) {
+            throw new IllegalArgumentException("copy from " + src.dtype().spelling() + " to " + dst.dtype().spelling());
+        }
+        if (src instanceof HeapBuffer s && dst instanceof HeapBuffer d) {
+            copyRun(s.array(), sp, ss, d.array(), dp, ds, n);
+        } else if (ss == 1 && ds == 1 && dst instanceof HeapBuffer d) {
+            src.copyToHeap(sp, d.array(), dp, n);
+        } else if (ss == 1 && ds == 1 && src instanceof HeapBuffer s) {
+            dst.copyFromHeap(s.array(), sp, dp, n);
+        } else if (ss == 1 && ds == 1 && src instanceof NativeBuffer s && dst instanceof NativeBuffer d) {
+            long w = s.dtype().itemSize();
+            java.lang.foreign.MemorySegment.copy(s.segment(), sp * w, d.segment(), dp * w, n * w);
+        } else {
+            convertRun(src, sp, ss, dst, dp, ds, n);
+        }
+    }
+
+    /** Converts {@code n} elements between buffers in any memory with astype semantics, element by element. */
+    static void convertRun(Buffer src, int sp, int ss, Buffer dst, int dp, int ds, int n) {
+        if (src instanceof HeapBuffer s && dst instanceof HeapBuffer d && ds == 1) {
+            convertRun(s.array(), s.dtype(), sp, ss, d.array(), d.dtype(), dp, n);
+        } else if (src.dtype().isFloat()) {
+            for (int i = 0; i < n; i++) dst.setDouble(dp + i * ds, src.getDouble(sp + i * ss));
+        } else if (dst.dtype() == DType.BOOL) {
+            for (int i = 0; i < n; i++) dst.setLong(dp + i * ds, src.getBoolean(sp + i * ss) ? 1 : 0);
+        } else {
+            for (int i = 0; i < n; i++) dst.setLong(dp + i * ds, src.getLong(sp + i * ss));
         }
     }
 

@@ -29,8 +29,8 @@ public final class Format {
     public static String text(NDArray a) {
         boolean summarize = a.size() > SUMMARY_THRESHOLD;
         Element e = switch (a.dtype()) {
-            case BOOL -> p -> Buffers.getBoolean(a.data(), a.dtype(), p) ? "True" : "False";
-            case I8, I16, I32, I64, U8 -> p -> Long.toString(Buffers.getLong(a.data(), a.dtype(), p));
+            case BOOL -> p -> a.buffer().getBoolean(p) ? "True" : "False";
+            case I8, I16, I32, I64, U8 -> p -> Long.toString(a.buffer().getLong(p));
             case F32, F64 -> floatElement(a, summarize);
         };
         StringBuilder sb = new StringBuilder();
@@ -43,7 +43,7 @@ public final class Format {
         double[] range = {Double.POSITIVE_INFINITY, 0};
         int[] digits = {0, 2};
         nest(new StringBuilder(), a, 0, a.offset(), summarize, p -> {
-            double v = Buffers.getDouble(a.data(), a.dtype(), p);
+            double v = a.buffer().getDouble(p);
             if (Double.isFinite(v)) {
                 double m = Math.abs(v);
                 if (m != 0) {
@@ -62,9 +62,9 @@ public final class Format {
         boolean scientific = a.rank() == 0
                 ? any && (min < 1e-4 || max >= 1e16)
                 : any && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
-        if (!scientific) return p -> positional(Buffers.getDouble(a.data(), a.dtype(), p), f32);
-        if (a.rank() == 0) return p -> scientific(Buffers.getDouble(a.data(), a.dtype(), p), f32);
-        return p -> padded(scientific(Buffers.getDouble(a.data(), a.dtype(), p), f32), digits[0], digits[1]);
+        if (!scientific) return p -> positional(a.buffer().getDouble(p), f32);
+        if (a.rank() == 0) return p -> scientific(a.buffer().getDouble(p), f32);
+        return p -> padded(scientific(a.buffer().getDouble(p), f32), digits[0], digits[1]);
     }
 
     /** A scientific string with exactly {@code frac} mantissa digits after a kept point and {@code exp} exponent digits. */
@@ -156,10 +156,10 @@ public final class Format {
      */
     public static String json(NDArray a) {
         Element e = switch (a.dtype()) {
-            case BOOL -> p -> Boolean.toString(Buffers.getBoolean(a.data(), a.dtype(), p));
-            case I8, I16, I32, I64, U8 -> p -> Long.toString(Buffers.getLong(a.data(), a.dtype(), p));
-            case F32 -> p -> jsonFloat(((float[]) a.data())[p]);
-            case F64 -> p -> jsonDouble(((double[]) a.data())[p]);
+            case BOOL -> p -> Boolean.toString(a.buffer().getBoolean(p));
+            case I8, I16, I32, I64, U8 -> p -> Long.toString(a.buffer().getLong(p));
+            case F32 -> p -> jsonFloat((float) a.buffer().getDouble(p));
+            case F64 -> p -> jsonDouble(a.buffer().getDouble(p));
         };
         StringBuilder sb = new StringBuilder();
         nest(sb, a, 0, a.offset(), false, e);

@@ -145,23 +145,23 @@ public final class JvmOps {
     private static final int[] SCALAR = new int[0];
 
     public static double scalarD(NDArray x) {
-        return Buffers.getDouble(x.data(), x.dtype(), x.offset());
+        return x.buffer().getDouble(x.offset());
     }
 
     public static float scalarF(NDArray x) {
-        return (float) Buffers.getDouble(x.data(), x.dtype(), x.offset());
+        return (float) x.buffer().getDouble(x.offset());
     }
 
     public static long scalarJ(NDArray x) {
-        return Buffers.getLong(x.data(), x.dtype(), x.offset());
+        return x.buffer().getLong(x.offset());
     }
 
     public static int scalarI(NDArray x) {
-        return (int) Buffers.getLong(x.data(), x.dtype(), x.offset());
+        return (int) x.buffer().getLong(x.offset());
     }
 
     public static boolean scalarZ(NDArray x) {
-        return Buffers.getBoolean(x.data(), x.dtype(), x.offset());
+        return x.buffer().getBoolean(x.offset());
     }
 
     public static NDArray boxD(double v, DType t) {
@@ -217,7 +217,7 @@ public final class JvmOps {
                     + Shapes.format(java.util.Arrays.copyOfRange(out.shape(), 1, out.rank())));
         }
         int n = part.size();
-        if (part.dtype() == dtype && part.isContiguous()) Buffers.copyRun(part.data(), part.offset(), 1, out.data(), t * n, 1, n);
+        if (part.dtype() == dtype && part.isContiguous()) Buffers.copyRun(part.buffer(), part.offset(), 1, out.buffer(), t * n, 1, n);
         else out.index(0, t).assign(part);
         return out;
     }

@@ -41,7 +41,7 @@ public final class Kernels {
             throw new TxRuntimeException("diagonal: expected a matrix (rank 2), got shape " + Shapes.format(m.shape()));
         }
         int n = Math.min(m.dim(0), m.dim(1));
-        return NDArray.strided(m.dtype(), m.data(), new int[] {n}, new int[] {m.stride(0) + m.stride(1)}, m.offset()).copy();
+        return NDArray.strided(m.buffer(), new int[] {n}, new int[] {m.stride(0) + m.stride(1)}, m.offset()).copy();
     }
 
     /** The square matrix with {@code v} on its diagonal and zeros elsewhere. */
@@ -52,7 +52,7 @@ public final class Kernels {
                     + " does not fit a matrix of shape " + Shapes.format(shape));
         }
         NDArray out = NDArray.zeros(v.dtype(), shape);
-        NDArray.strided(v.dtype(), out.data(), new int[] {v.dim(0)}, new int[] {shape[1] + 1}, 0).assign(v);
+        NDArray.strided(out.buffer(), new int[] {v.dim(0)}, new int[] {shape[1] + 1}, 0).assign(v);
         return out;
     }
 

@@ -36,7 +36,7 @@ public final class Loop {
         this.data = new Object[n];
         this.offset = new int[n];
         for (int k = 0; k < n; k++) {
-            data[k] = operands[k].data();
+            data[k] = operands[k].heapArray();
             offset[k] = operands[k].offset();
         }
         int innerLen = r == 0 ? 1 : dims[r - 1];
@@ -87,7 +87,7 @@ public final class Loop {
         if (target == null) return prepare(inputs, new DType[] {outDtype}, shapes);
         int[] shape = broadcastShape(inputs, shapes);
         boolean fits = target.dtype() == outDtype && java.util.Arrays.equals(target.shape(), shape) && target.isContiguous()
-                && target.offset() == 0 && Buffers.length(target.data()) == target.size();
+                && target.offset() == 0 && target.isOnHeap() && target.buffer().length() == target.size();
         if (!fits) return prepare(inputs, new DType[] {outDtype}, shapes);
         var ops = new NDArray[inputs.length + 1];
         ops[0] = target;

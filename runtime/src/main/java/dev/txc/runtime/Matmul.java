@@ -132,11 +132,11 @@ final class Matmul {
     private static Matrix rowMajor(NDArray v, int pos, int rows, int cols) {
         int r = v.rank();
         if (v.stride(r - 1) == 1 || cols == 1) {
-            return new Matrix(v.data(), pos, rows == 1 ? cols : v.stride(r - 2));
+            return new Matrix(v.heapArray(), pos, rows == 1 ? cols : v.stride(r - 2));
         }
-        NDArray packed = NDArray.strided(v.dtype(), v.data(), new int[] {rows, cols},
+        NDArray packed = NDArray.strided(v.dtype(), v.heapArray(), new int[] {rows, cols},
                 new int[] {v.stride(r - 2), v.stride(r - 1)}, pos).copy();
-        return new Matrix(packed.data(), 0, cols);
+        return new Matrix(packed.heapArray(), 0, cols);
     }
 
     // C[i, :] += A[i, :] B for rows [from, to); B is walked in KB x NB blocks, four rows of B per pass over C

@@ -4,19 +4,22 @@ import dev.txc.types.DType;
 import java.util.Arrays;
 
 /**
- * An n-dimensional array: element {@code [i0, ..., ik]} lives at {@code data[offset + sum(i_d * strides[d])]}, and
- * every such position is inside {@code data}. Instances never change after they are handed out; views share data.
+ * An n-dimensional array: element {@code [i0, ..., ik]} lives at position {@code offset + sum(i_d * strides[d])} of
+ * its {@link Buffer}, and every such position is inside the buffer. Instances never change after they are handed
+ * out; views share the buffer. The buffer may be a heap array ({@link HeapBuffer}), where every operation runs, or
+ * native memory ({@link NativeBuffer}), where views, element access, copies, conversion, comparison, printing and
+ * {@code .npy} I/O run and anything needing a primitive array fails until {@link #toHeap()} is called.
  */
 public final class NDArray {
     private final DType dtype;
-    private final Object data;
+    private final Buffer data;
     private final int[] shape;
     private final int[] strides;
     private final int offset;
     private final int size;
 
     // trusted: callers guarantee the class invariant
-    private NDArray(DType dtype, Object data, int[] shape, int[] strides, int offset) {
+    private NDArray(DType dtype, Buffer data, int[] shape, int[] strides, int offset) {
         this.dtype = dtype;
         this.data = data;
         this.shape = shape;
@@ -27,9 +30,13 @@ public final class NDArray {
 
     // ---------------------------------------------------------------- factories
 
-    /** A view over {@code data} with explicit strides (in elements) and offset; checks every position is in range. */
+    /** A view over the heap array {@code data} with explicit strides (in elements) and offset. */
     public static NDArray strided(DType dtype, Object data, int[] shape, int[] strides, int offset) {
-        checkStorage(dtype, data);
+        return strided(new HeapBuffer(dtype, data), shape, strides, offset);
+    }
+
+    /** A view over {@code data} with explicit strides (in elements) and offset; checks every position is in range. */
+    public static NDArray strided(Buffer data, int[] shape, int[] strides, int offset) {
         if (shape.length != strides.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " and strides "
                     + Arrays.toString(strides) + " differ in rank");
@@ -43,48 +50,44 @@ public final class NDArray {
                 lo += Math.min(0, span);
                 hi += Math.max(0, span);
             }
-            if (lo < 0 || hi >= Buffers.length(data)) {
+            if (lo < 0 || hi >= data.length()) {
                 throw new IllegalArgumentException("view of shape " + Arrays.toString(shape) + ", strides "
                         + Arrays.toString(strides) + ", offset " + offset + " reaches outside data of length "
-                        + Buffers.length(data));
+                        + data.length());
             }
         }
-        return new NDArray(dtype, data, shape.clone(), strides.clone(), offset);
+        return new NDArray(data.dtype(), data, shape.clone(), strides.clone(), offset);
+    }
+
+    /** A contiguous array owning the heap array {@code data} (not copied: the caller must not change it afterwards). */
+    public static NDArray wrap(DType dtype, Object data, int[] shape) {
+        return wrap(new HeapBuffer(dtype, data), shape);
     }
 
     /** A contiguous array owning {@code data} (not copied: the caller must not change it afterwards). */
-    public static NDArray wrap(DType dtype, Object data, int[] shape) {
-        checkStorage(dtype, data);
+    public static NDArray wrap(Buffer data, int[] shape) {
         int n = Shapes.size(shape);
-        if (Buffers.length(data) != n) {
-            throw new IllegalArgumentException("data of length " + Buffers.length(data) + " does not match shape "
+        if (data.length() != n) {
+            throw new IllegalArgumentException("data of length " + data.length() + " does not match shape "
                     + Shapes.format(shape));
         }
-        return new NDArray(dtype, data, shape.clone(), Shapes.contiguousStrides(shape), 0);
-    }
-
-    private static void checkStorage(DType dtype, Object data) {
-        if (!Buffers.holds(dtype, data)) {
-            throw new IllegalArgumentException("storage " + data.getClass().getSimpleName() + " does not hold " + dtype.spelling());
-        }
+        return new NDArray(data.dtype(), data, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
     public static NDArray zeros(DType dtype, int... shape) {
-        return wrap(dtype, Buffers.allocate(dtype, Shapes.size(shape)), shape);
+        return zeros(Buffer.Allocator.HEAP, dtype, shape);
+    }
+
+    /** Zeros of {@code shape} in the memory {@code memory} allocates. */
+    public static NDArray zeros(Buffer.Allocator memory, DType dtype, int... shape) {
+        return wrap(memory.allocate(dtype, Shapes.size(shape)), shape);
     }
 
     /** An array of {@code shape} filled with {@code value} converted to {@code dtype} as astype does. */
     public static NDArray full(DType dtype, double value, int... shape) {
-        int n = Shapes.size(shape);
-        Object data = Buffers.allocate(dtype, n);
-        switch (data) {
-            case double[] a -> Arrays.fill(a, value);
-            case float[] a -> Arrays.fill(a, (float) value);
-            default -> {
-                for (int i = 0; i < n; i++) Buffers.setDouble(data, dtype, i, value);
-            }
-        }
-        return wrap(dtype, data, shape);
+        NDArray a = zeros(dtype, shape);
+        a.data.fill(value);
+        return a;
     }
 
     /** A copy of {@code data} with {@code shape}; no shape means rank 1. */
@@ -130,9 +133,41 @@ public final class NDArray {
         return dtype;
     }
 
-    /** The backing storage array, shared with views; only the code that created a fresh array may write to it. */
-    public Object data() {
+    /** The buffer holding the elements, shared with views; only the code that created a fresh array may write to it. */
+    public Buffer buffer() {
         return data;
+    }
+
+    /** Whether the elements are in a primitive array on the JVM heap. */
+    public boolean isOnHeap() {
+        return data instanceof HeapBuffer;
+    }
+
+    /**
+     * The backing primitive array ({@code double[]} for f64, ...), shared with views, for code that runs on heap
+     * arrays (generated kernels, the runtime's loops); only the code that created a fresh array may write to it.
+     *
+     * @throws TxRuntimeException when the elements are not on the heap (copy them with {@link #toHeap()})
+     */
+    public Object heapArray() {
+        return switch (data) {
+            case HeapBuffer h -> h.array();
+            case NativeBuffer n -> throw new TxRuntimeException("array of " + dtype.spelling() + Arrays.toString(shape)
+                    + " is in native memory; this operation runs on the JVM heap: copy it there with toHeap()");
+        };
+    }
+
+    /** This array if its elements are on the heap, otherwise a contiguous copy of them there. */
+    public NDArray toHeap() {
+        return isOnHeap() ? this : to(Buffer.Allocator.HEAP);
+    }
+
+    /** A fresh C-contiguous copy in the memory {@code memory} allocates. */
+    public NDArray to(Buffer.Allocator memory) {
+        Buffer out = memory.allocate(dtype, size);
+        Strided.rows(shape, new int[][] {strides, Shapes.contiguousStrides(shape)}, new int[] {offset, 0},
+                (pos, step, n) -> Buffers.copyRun(data, pos[0], step[0], out, pos[1], step[1], n));
+        return new NDArray(dtype, out, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
     public int offset() {
@@ -183,15 +218,15 @@ public final class NDArray {
     // ---------------------------------------------------------------- element access
 
     public double getDouble(int... idx) {
-        return Buffers.getDouble(data, dtype, position(idx));
+        return data.getDouble(position(idx));
     }
 
     public long getLong(int... idx) {
-        return Buffers.getLong(data, dtype, position(idx));
+        return data.getLong(position(idx));
     }
 
     public boolean getBoolean(int... idx) {
-        return Buffers.getBoolean(data, dtype, position(idx));
+        return data.getBoolean(position(idx));
     }
 
     /** The element at C-order index {@code i} of the logical array. */
@@ -199,7 +234,7 @@ public final class NDArray {
         if (i < 0 || i >= size) {
             throw new TxRuntimeException("index " + i + " is out of bounds for size " + size);
         }
-        return Buffers.getDouble(data, dtype, flatPosition(i));
+        return data.getDouble(flatPosition(i));
     }
 
     int flatPosition(int i) {
@@ -232,12 +267,12 @@ public final class NDArray {
 
     /** The elements in C order as doubles. */
     public double[] toDoubleArray() {
-        return (double[]) convert(DType.F64).data;
+        return (double[]) convert(DType.F64, Buffer.Allocator.HEAP).heapArray();
     }
 
     /** The elements in C order as longs (floats truncate toward zero). */
     public long[] toLongArray() {
-        return (long[]) convert(DType.I64).data;
+        return (long[]) convert(DType.I64, Buffer.Allocator.HEAP).heapArray();
     }
 
     // ---------------------------------------------------------------- views
@@ -427,17 +462,14 @@ public final class NDArray {
 
     // ---------------------------------------------------------------- copies
 
-    /** A fresh C-contiguous copy with offset 0. */
+    /** A fresh C-contiguous copy with offset 0, in the memory this array is in. */
     public NDArray copy() {
-        Object out = Buffers.allocate(dtype, size);
-        Strided.rows(shape, new int[][] {strides, Shapes.contiguousStrides(shape)}, new int[] {offset, 0},
-                (pos, step, n) -> Buffers.copyRun(data, pos[0], step[0], out, pos[1], step[1], n));
-        return new NDArray(dtype, out, shape.clone(), Shapes.contiguousStrides(shape), 0);
+        return to(data.allocator());
     }
 
     /** This array if it is contiguous, starts at 0 and fills its data exactly; otherwise a copy. */
     public NDArray contiguous() {
-        return isContiguous() && offset == 0 && Buffers.length(data) == size ? this : copy();
+        return isContiguous() && offset == 0 && data.length() == size ? this : copy();
     }
 
     /** The same elements in C order with a new shape (one dim may be -1); a view when this array is contiguous. */
@@ -472,16 +504,19 @@ public final class NDArray {
         return target;
     }
 
-    /** The elements converted to {@code to} as NumPy's astype: float to int truncates, ints wrap, to bool is != 0. */
+    /**
+     * The elements converted to {@code to} as NumPy's astype: float to int truncates, ints wrap, to bool is != 0; in
+     * the memory this array is in.
+     */
     public NDArray astype(DType to) {
-        return to == dtype ? this : convert(to);
+        return to == dtype ? this : convert(to, data.allocator());
     }
 
     // always a fresh contiguous array
-    private NDArray convert(DType to) {
-        Object out = Buffers.allocate(to, size);
+    private NDArray convert(DType to, Buffer.Allocator memory) {
+        Buffer out = memory.allocate(to, size);
         Strided.rows(shape, new int[][] {strides, Shapes.contiguousStrides(shape)}, new int[] {offset, 0},
-                (pos, step, n) -> Buffers.convertRun(data, dtype, pos[0], step[0], out, to, pos[1], n));
+                (pos, step, n) -> Buffers.convertRun(data, pos[0], step[0], out, pos[1], 1, n));
         return new NDArray(to, out, shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 
@@ -522,7 +557,7 @@ public final class NDArray {
     // floats compare by bits (NaN equals NaN), as Arrays.equals does
     private long elementBits(int i) {
         int p = flatPosition(i);
-        return dtype.isFloat() ? Double.doubleToLongBits(Buffers.getDouble(data, dtype, p)) : Buffers.getLong(data, dtype, p);
+        return dtype.isFloat() ? Double.doubleToLongBits(data.getDouble(p)) : data.getLong(p);
     }
 
     /** NumPy-style text, see {@link Format#text}. */

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -37,13 +39,18 @@ public final class Npy {
     // ---------------------------------------------------------------- read
 
     public static NDArray read(Path file) {
+        return read(file, Buffer.Allocator.HEAP);
+    }
+
+    /** Reads a file into the memory {@code memory} allocates. */
+    public static NDArray read(Path file, Buffer.Allocator memory) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new TxRuntimeException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
-        return readBytes(bytes, file.toString());
+        return readBytes(bytes, file.toString(), memory);
     }
 
     /** Reads a whole stream; {@code name} is used in error messages. */
@@ -57,6 +64,11 @@ public final class Npy {
 
     /** Decodes the bytes of a .npy file; {@code name} is used in error messages. */
     public static NDArray readBytes(byte[] bytes, String name) {
+        return readBytes(bytes, name, Buffer.Allocator.HEAP);
+    }
+
+    /** Decodes the bytes of a .npy file into the memory {@code memory} allocates. */
+    public static NDArray readBytes(byte[] bytes, String name, Buffer.Allocator memory) {
         Header h = header(bytes, name);
         int n = Shapes.size(h.shape);
         long need = h.dataStart + (long) n * h.dtype.itemSize();
@@ -65,18 +77,21 @@ public final class Npy {
                     + h.dtype.spelling() + Shapes.format(h.shape) + ", found " + (bytes.length - h.dataStart));
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataStart, (int) (need - h.dataStart)).slice().order(ByteOrder.LITTLE_ENDIAN);
-        Object data = decode(buf, h.dtype, n);
+        Buffer data = memory.allocate(h.dtype, n);
+        switch (data) {
+            case HeapBuffer b -> decode(buf, b.array(), n);
+            case NativeBuffer b -> decode(buf, b, n);
+        }
         if (!h.fortran) {
-            return NDArray.wrap(h.dtype, data, h.shape);
+            return NDArray.wrap(data, h.shape);
         }
         // Fortran order is C order of the reversed shape
         int[] reversed = new int[h.shape.length];
         for (int i = 0; i < reversed.length; i++) reversed[i] = h.shape[h.shape.length - 1 - i];
-        return NDArray.wrap(h.dtype, data, reversed).transpose().copy();
+        return NDArray.wrap(data, reversed).transpose().copy();
     }
 
-    private static Object decode(ByteBuffer buf, DType t, int n) {
-        Object data = Buffers.allocate(t, n);
+    private static void decode(ByteBuffer buf, Object data, int n) {
         switch (data) {
             case boolean[] a -> { for (int i = 0; i < n; i++) a[i] = buf.get(i) != 0; }
             case byte[] a -> buf.get(a);
@@ -87,7 +102,16 @@ public final class Npy {
             case double[] a -> buf.asDoubleBuffer().get(a);
             default -> throw new IllegalStateException();
         }
-        return data;
+    }
+
+    // little-endian file order to the platform's order; a bool is any nonzero byte, stored as 1
+    private static void decode(ByteBuffer buf, NativeBuffer b, int n) {
+        if (b.dtype() == DType.BOOL) {
+            for (int i = 0; i < n; i++) b.setLong(i, buf.get(i));
+            return;
+        }
+        ValueLayout platform = NativeBuffer.layout(b.dtype());
+        MemorySegment.copy(MemorySegment.ofBuffer(buf), platform.withOrder(ByteOrder.LITTLE_ENDIAN), 0, b.segment(), platform, 0, n);
     }
 
     private static Header header(byte[] b, String name) {
@@ -381,9 +405,26 @@ public final class Npy {
     }
 
     private static byte[] encode(NDArray c) {
-        int n = c.size();
-        ByteBuffer buf = ByteBuffer.allocate(n * c.dtype().itemSize()).order(ByteOrder.LITTLE_ENDIAN);
-        switch (c.data()) {
+        return switch (c.buffer()) {
+            case HeapBuffer b -> encode(b.array(), c.size(), c.dtype());
+            case NativeBuffer b -> encode(b, c.size());
+        };
+    }
+
+    private static byte[] encode(NativeBuffer b, int n) {
+        byte[] out = new byte[n * b.dtype().itemSize()];
+        if (b.dtype() == DType.BOOL) {
+            for (int i = 0; i < n; i++) out[i] = (byte) (b.getBoolean(i) ? 1 : 0);
+            return out;
+        }
+        ValueLayout platform = NativeBuffer.layout(b.dtype());
+        MemorySegment.copy(b.segment(), platform, 0, MemorySegment.ofArray(out), platform.withOrder(ByteOrder.LITTLE_ENDIAN), 0, n);
+        return out;
+    }
+
+    private static byte[] encode(Object data, int n, DType t) {
+        ByteBuffer buf = ByteBuffer.allocate(n * t.itemSize()).order(ByteOrder.LITTLE_ENDIAN);
+        switch (data) {
             case boolean[] a -> { for (boolean v : a) buf.put((byte) (v ? 1 : 0)); }
             case byte[] a -> buf.put(a);
             case short[] a -> buf.asShortBuffer().put(a);

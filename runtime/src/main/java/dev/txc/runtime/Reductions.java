@@ -65,7 +65,7 @@ final class Reductions {
             for (int c = from; c < to; c++) {
                 int lo = (int) ((long) cols * c / chunks);
                 int hi = (int) ((long) cols * (c + 1) / chunks);
-                new ColumnSummer(x.data(), x.offset() + lo, cols, hi - lo).sum(0, n, acc, lo, 0);
+                new ColumnSummer(x.heapArray(), x.offset() + lo, cols, hi - lo).sum(0, n, acc, lo, 0);
             }
         });
         Object out = Buffers.allocate(x.dtype(), cols);

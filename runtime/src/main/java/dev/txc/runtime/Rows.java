@@ -23,7 +23,7 @@ record Rows(Object data, int offset, int outer, int inner, int[] perm, int[] per
         for (int d = 0; d < rank - axes.length; d++) outerSize *= t.dim(d);
         int innerSize = 1;
         for (int d = rank - axes.length; d < rank; d++) innerSize *= t.dim(d);
-        return new Rows(c.data(), c.offset(), outerSize, innerSize, perm, t.shape());
+        return new Rows(c.heapArray(), c.offset(), outerSize, innerSize, perm, t.shape());
     }
 
     /** A result laid out like these rows (shape {@code permutedShape}), returned in the original axis order. */

@@ -22,7 +22,7 @@ class NDArrayTest {
         assertArrayEquals(new int[] {3, 1}, z.strides());
         assertEquals(6, z.size());
         assertEquals(2, z.rank());
-        assertInstanceOf(int[].class, z.data());
+        assertInstanceOf(int[].class, z.heapArray());
         NDArray f = NDArray.full(DType.I8, 3.9, 2);
         assertArrayEquals(new long[] {3, 3}, f.toLongArray());
         assertEquals(0, NDArray.scalar(2.5).rank());
@@ -75,7 +75,7 @@ class NDArrayTest {
     void transposeIsAView() {
         NDArray a = range(6, 2, 3);
         NDArray t = a.transpose();
-        assertSame(a.data(), t.data());
+        assertSame(a.heapArray(), t.heapArray());
         assertArrayEquals(new int[] {3, 2}, t.shape());
         assertFalse(t.isContiguous());
         assertArrayEquals(new double[] {0, 3, 1, 4, 2, 5}, t.toDoubleArray());
@@ -193,7 +193,7 @@ class NDArrayTest {
     void reshapeViewsOrCopies() {
         NDArray a = range(6);
         NDArray r = a.reshape(2, -1);
-        assertSame(a.data(), r.data());
+        assertSame(a.heapArray(), r.heapArray());
         assertArrayEquals(new int[] {2, 3}, r.shape());
         NDArray t = r.transpose().reshape(6);
         assertArrayEquals(new double[] {0, 3, 1, 4, 2, 5}, t.toDoubleArray());
@@ -218,10 +218,10 @@ class NDArrayTest {
         NDArray big = NDArray.ofLongs(new long[] {(1L << 40) + 3, -129});
         assertArrayEquals(new long[] {3, 127}, big.astype(DType.I8).toLongArray());
         assertArrayEquals(new long[] {3, -129}, big.astype(DType.I16).toLongArray());
-        assertEquals((float) ((1L << 40) + 3), ((float[]) big.astype(DType.F32).data())[0]);
+        assertEquals((float) ((1L << 40) + 3), ((float[]) big.astype(DType.F32).heapArray())[0]);
         assertSame(f, f.astype(DType.F64));
         NDArray view = f.slice(0, 6, -1, -2).astype(DType.F32);
-        assertArrayEquals(new float[] {Float.NaN, 0, 300, 2.7f}, (float[]) view.data());
+        assertArrayEquals(new float[] {Float.NaN, 0, 300, 2.7f}, (float[]) view.heapArray());
         assertEquals(Long.MAX_VALUE, NDArray.ofLongs(new long[] {Long.MAX_VALUE}).astype(DType.I64).getLong(0));
         assertArrayEquals(new long[] {1, 0}, NDArray.ofBooleans(new boolean[] {true, false}).astype(DType.I32).toLongArray());
     }

@@ -209,7 +209,7 @@ class ReduceTest {
         assertEquals(exact, got, Math.abs(exact) * 1e-14);
         NDArray f = x.astype(DType.F32);
         double fexact = 0;
-        for (float v : (float[]) f.data()) fexact += v;
+        for (float v : (float[]) f.heapArray()) fexact += v;
         assertEquals((float) fexact, (float) Kernels.reduce(ReduceOp.SUM, f, new int[] {0}, false).getDouble(), Math.ulp((float) fexact));
     }
 

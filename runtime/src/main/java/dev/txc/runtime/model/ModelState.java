@@ -1,5 +1,6 @@
 package dev.txc.runtime.model;
 
+import dev.txc.runtime.Buffer;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Npy;
 import dev.txc.runtime.Shapes;
@@ -120,6 +121,11 @@ public final class ModelState {
 
     /** Reads every variable from {@code dir/NAME.npy}; nothing changes unless every file is present and fits. */
     public void load(Path dir) {
+        load(dir, Buffer.Allocator.HEAP);
+    }
+
+    /** {@link #load(Path)} into the memory {@code memory} allocates. */
+    public void load(Path dir, Buffer.Allocator memory) {
         if (!Files.isDirectory(dir)) throw new TxRuntimeException("cannot load state: " + dir + " is not a directory");
         StateDir.recover(dir);
         var loaded = new LinkedHashMap<String, NDArray>();
@@ -135,7 +141,7 @@ public final class ModelState {
             }
             NDArray a;
             try {
-                a = Npy.read(file);
+                a = Npy.read(file, memory);
             } catch (TxRuntimeException e) {
                 throw new TxRuntimeException("cannot load shared variable " + name + ": " + e.getMessage(), e);
             }
