@@ -11,7 +11,7 @@ import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Lowering;
-import dev.txc.opt.BufferReuse;
+import dev.txc.ir.kernel.BufferReuse;
 import dev.txc.runtime.ReduceOp;
 import dev.txc.types.DType;
 import dev.txc.types.Dim;

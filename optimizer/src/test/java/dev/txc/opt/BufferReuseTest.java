@@ -2,6 +2,7 @@ package dev.txc.opt;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.txc.ir.kernel.BufferReuse;
 import dev.txc.frontend.Frontend;
 import dev.txc.ir.Function;
 import dev.txc.ir.Module;

@@ -1,4 +1,4 @@
-package dev.txc.opt;
+package dev.txc.ir.kernel;
 
 import dev.txc.ir.Function;
 import dev.txc.ir.Node;
