@@ -509,6 +509,13 @@ final class FunctionEmitter {
             push(mv, target);
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/types/DType;[" + ND_DESC + "[" + ND_DESC + "I)L" + KernelEmitter.LOOP + ";", false);
         }
+        runLoop(id);
+        mv.visitInsn(ICONST_0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "output", "(I)" + ND_DESC, false);
+    }
+
+    /** Runs kernel {@code id} over the Loop on the stack, leaving the Loop on the stack. */
+    private void runLoop(int id) {
         int loop = next++;
         mv.visitVarInsn(ASTORE, loop);
         mv.visitVarInsn(ALOAD, loop);
@@ -516,8 +523,6 @@ final class FunctionEmitter {
         push(mv, id);
         mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;I)V", false);
         mv.visitVarInsn(ALOAD, loop);
-        mv.visitInsn(ICONST_0);
-        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "output", "(I)" + ND_DESC, false);
     }
 
     /** A reduction kernel: its loop accumulates one partial per row, which Loop.reduced turns into the result. */
@@ -528,13 +533,7 @@ final class FunctionEmitter {
         else array(low.shapes());
         push(mv, red.all() ? 1 : 0);
         mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareReduce", "([" + ND_DESC + "[" + ND_DESC + "Z)L" + KernelEmitter.LOOP + ";", false);
-        int loop = next++;
-        mv.visitVarInsn(ASTORE, loop);
-        mv.visitVarInsn(ALOAD, loop);
-        mv.visitVarInsn(ALOAD, 0);
-        push(mv, id);
-        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;I)V", false);
-        mv.visitVarInsn(ALOAD, loop);
+        runLoop(id);
         poolLoad(low.kernel().operands().getFirst().dtype(), "dev/txc/types/DType");
         push(mv, red.all() ? 1 : 0);
         push(mv, red.mean() ? 1 : 0);
