@@ -12,7 +12,7 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * Bytecode computing one vector of a kernel's elements with the JDK Vector API (jdk.incubator.vector): loads are
  * {@code fromArray}, each op its {@link ElementwiseOps} vector form ({@code lanewise}, {@code compare} to a mask,
- * or a short composite), stores {@code intoArray}. Emitted only for kernels with a {@link Kernel#vectorType()} and
+ * a short composite, or txc's exp/sigmoid/tanh spelled out by VectorMathEmitter), stores {@code intoArray}. Emitted only for kernels with a {@link Kernel#vectorType()} and
  * only when the module is in the compiling JVM; C2 turns the calls into SIMD instructions (SVML for exp, log, tanh).
  */
 final class VectorEmitter {
@@ -115,9 +115,15 @@ final class VectorEmitter {
                 mv.visitMethodInsn(INVOKEVIRTUAL, cls, "compare", "(L" + PKG + "VectorOperators$Comparison;" + VECTOR + ")" + MASK, false);
             }
             case ElementwiseOps.Vec.Composite c -> composite(c.form(), args);
-            case ElementwiseOps.Vec.Call c -> {
-                load(args.getFirst());
-                mv.visitMethodInsn(INVOKESTATIC, "dev/txc/runtime/VectorMath", c.method(), "(" + vdesc + ")" + vdesc, false);
+            case ElementwiseOps.Vec.Math m -> {
+                var math = new VectorMathEmitter(mv, locals, species, k.vectorType());
+                int x = slots[args.getFirst()];
+                slots[id] = switch (m.fn()) {
+                    case EXP -> math.exp(x);
+                    case SIGMOID -> math.sigmoid(x);
+                    case TANH -> math.tanh(x);
+                };
+                return;
             }
         }
         slots[id] = local();
@@ -182,7 +188,7 @@ final class VectorEmitter {
         mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", name, "L" + fieldType(name).getName().replace('.', '/') + ";");
     }
 
-    private static Class<?> fieldType(String name) {
+    static Class<?> fieldType(String name) {
         try {
             return Class.forName("jdk.incubator.vector.VectorOperators").getField(name).getType();
         } catch (ReflectiveOperationException e) {

@@ -2,7 +2,7 @@ package dev.txc.runtime;
 
 /**
  * The exponential txc computes, in one sequence of correctly rounded IEEE operations (no fused multiply-add, no
- * table) that {@link VectorMath} repeats lane by lane, so a kernel's vector loop, its scalar tail and its scalar
+ * table) that codegen-jvm's VectorMathEmitter repeats lane by lane in generated vector loops, so a kernel's vector loop, its scalar tail and its scalar
  * loop give the same bits for the same input, whatever the JIT has compiled.
  *
  * <p>x = k ln 2 + r with k = rint(x / ln 2) (found by adding 1.5 * 2^52, whose low mantissa bits then hold k) and
@@ -14,14 +14,14 @@ package dev.txc.runtime;
 public final class Exp {
     private Exp() {}
 
-    static final double LOG2E = 1.4426950408889634;
-    static final double LN2_HI = 0.6931471803691238;
-    static final double LN2_LO = 1.9082149292705877e-10;
-    static final double SHIFTER = 0x1.8p52;
+    public static final double LOG2E = 1.4426950408889634;
+    public static final double LN2_HI = 0.6931471803691238;
+    public static final double LN2_LO = 1.9082149292705877e-10;
+    public static final double SHIFTER = 0x1.8p52;
     /** Arguments are clamped to [LO, HI]: beyond them e^x is 0 or infinite, and k stays within two halves' range. */
-    static final double LO = -746, HI = 710;
+    public static final double LO = -746, HI = 710;
     /** 1/13!, 1/12!, ..., 1/2! (Horner order): e^r = 1 + (r + r^2 q(r)), so the last rounding is the 1 + p. */
-    static final double[] C = {
+    public static final double[] C = {
         1.6059043836821613e-10, 2.08767569878681e-9, 2.505210838544172e-8, 2.755731922398589e-7, 2.7557319223985893e-6,
         2.48015873015873e-5, 1.984126984126984e-4, 1.3888888888888889e-3, 8.333333333333333e-3, 4.1666666666666664e-2,
         0.16666666666666666, 0.5};
@@ -32,7 +32,7 @@ public final class Exp {
         double k = t - SHIFTER;
         double r = xc - k * LN2_HI - k * LN2_LO;
         double r2 = r * r, r4 = r2 * r2;
-        // q(r) = C[11] + C[10] r + ... + C[0] r^11 by Estrin's scheme: short dependency chains, the same order as VectorMath.
+        // q(r) = C[11] + C[10] r + ... + C[0] r^11 by Estrin's scheme: short dependency chains, the same order as VectorMathEmitter.
         double a = C[10] * r + C[11], b = C[8] * r + C[9], c = C[6] * r + C[7], d = C[4] * r + C[5], e = C[2] * r + C[3], f = C[0] * r + C[1];
         double q = (b * r2 + a) + r4 * ((d * r2 + c) + r4 * (f * r2 + e));
         double p = 1 + (r + r2 * q);
@@ -41,13 +41,13 @@ public final class Exp {
         return p * Double.longBitsToDouble((k1 + 1023) << 52) * Double.longBitsToDouble((k2 + 1023) << 52);
     }
 
-    static final float LOG2E_F = 1.442695f;
-    static final float LN2_HI_F = 0.693145751953125f;
-    static final float LN2_LO_F = 1.428606765330187e-6f;
-    static final float SHIFTER_F = 0x1.8p23f;
-    static final float LO_F = -105, HI_F = 89;
+    public static final float LOG2E_F = 1.442695f;
+    public static final float LN2_HI_F = 0.693145751953125f;
+    public static final float LN2_LO_F = 1.428606765330187e-6f;
+    public static final float SHIFTER_F = 0x1.8p23f;
+    public static final float LO_F = -105, HI_F = 89;
     /** 1/7!, ..., 1/2!. */
-    static final float[] C_F = {1.984127e-4f, 1.3888889e-3f, 8.333334e-3f, 4.1666668e-2f, 0.16666667f, 0.5f};
+    public static final float[] C_F = {1.984127e-4f, 1.3888889e-3f, 8.333334e-3f, 4.1666668e-2f, 0.16666667f, 0.5f};
 
     public static float exp(float x) {
         float xc = Math.min(Math.max(x, LO_F), HI_F);
@@ -62,7 +62,7 @@ public final class Exp {
         return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
     }
 
-    /** 1 / (1 + e^-x) as ScalarOps.sigmoid computes it, on this exponential (VectorMath.sigmoid lane by lane). */
+    /** 1 / (1 + e^-x) as ScalarOps.sigmoid computes it, on this exponential (VectorMathEmitter's lane by lane). */
     public static double sigmoid(double x) {
         double e = exp(-Math.abs(x));
         double r = 1 / (1 + e);
@@ -76,19 +76,19 @@ public final class Exp {
     }
 
     /** tanh's polynomial branch ends here: below, tanh(x) = x + x z Q(z), z = x^2; above, (1 - t) / (1 + t), t = e^-2|x|. */
-    static final double TANH_SMALL = 0.55;
+    public static final double TANH_SMALL = 0.55;
     /**
      * Q(z) = (tanh(x) / x - 1) / z on [0, 0.55^2], highest degree first: the Chebyshev fit of degree 10 (error 8e-18,
      * so below 3e-18 relative in tanh), by mpmath at 50 digits.
      */
-    static final double[] TANH_Q = {
+    public static final double[] TANH_Q = {
         -2.060276537636634e-05, 8.511313685577672e-05, -0.0002346347410887237, 0.0005889360520074057,
         -0.001455661830100716, 0.003592110378689024, -0.008863234397814355, 0.021869488493666944,
         -0.053968253967434016, 0.13333333333332714, -0.3333333333333333};
 
     /**
      * tanh on this exponential: within 3 ulps of fdlibm (ExpTest; the roundings of (1 - t) / (1 + t) add up near
-     * the branch point). Lanes of VectorMath.tanh repeat it operation by
+     * the branch point). Vector lanes (VectorMathEmitter) repeat it operation by
      * operation (both branches, selected by |x| < 0.55); the sign is copied from x, so tanh(-0) = -0.
      */
     public static double tanh(double x) {

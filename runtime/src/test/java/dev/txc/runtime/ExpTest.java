@@ -3,11 +3,9 @@ package dev.txc.runtime;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
-/** txc's exponential against StrictMath (fdlibm) and against itself on vectors. */
+/** txc's exp and tanh against StrictMath (fdlibm); codegen-jvm's TranscendentalKernelTest checks their vector forms. */
 class ExpTest {
     private static double ulps(double want, double got) {
         if (want == got) return 0;
@@ -58,29 +56,6 @@ class ExpTest {
     }
 
     @Test
-    void vectorsGiveTheScalarBits() {
-        var r = new Random(3);
-        var ds = DoubleVector.SPECIES_PREFERRED;
-        var fs = FloatVector.SPECIES_PREFERRED;
-        double[] d = new double[ds.length() * 4000];
-        float[] f = new float[fs.length() * 4000];
-        for (int i = 0; i < d.length; i++) d[i] = i % 97 == 0 ? new double[] {Double.NaN, 1e300, -1e300, -0.0}[i % 4] : -800 + 1600 * r.nextDouble();
-        for (int i = 0; i < f.length; i++) f[i] = (float) (-120 + 240 * r.nextDouble());
-        for (int i = 0; i < d.length; i += ds.length()) {
-            double[] out = new double[ds.length()];
-            VectorMath.exp(DoubleVector.fromArray(ds, d, i)).intoArray(out, 0);
-            for (int j = 0; j < out.length; j++) assertEquals(Exp.exp(d[i + j]), out[j], "exp(" + d[i + j] + ")");
-            VectorMath.sigmoid(DoubleVector.fromArray(ds, d, i)).intoArray(out, 0);
-            for (int j = 0; j < out.length; j++) assertEquals(Exp.sigmoid(d[i + j]), out[j], "sigmoid(" + d[i + j] + ")");
-        }
-        for (int i = 0; i < f.length; i += fs.length()) {
-            float[] out = new float[fs.length()];
-            VectorMath.exp(FloatVector.fromArray(fs, f, i)).intoArray(out, 0);
-            for (int j = 0; j < out.length; j++) assertEquals(Exp.exp(f[i + j]), out[j], "exp(" + f[i + j] + ")");
-        }
-    }
-
-    @Test
     void tanhWithinThreeUlpsOfStrictMath() {
         var r = new Random(4);
         double worst = 0;
@@ -99,27 +74,4 @@ class ExpTest {
         assertEquals((float) StrictMath.tanh(0.3f), Exp.tanh(0.3f), Math.ulp(0.29f));
     }
 
-    @Test
-    void vectorTanhGivesTheScalarBits() {
-        var r = new Random(5);
-        var ds = DoubleVector.SPECIES_PREFERRED;
-        double[] d = new double[ds.length() * 5000];
-        for (int i = 0; i < d.length; i++)
-            d[i] = i % 89 == 0 ? new double[] {Double.NaN, -0.0, 0.55, -0.55, Double.NEGATIVE_INFINITY}[i % 5] : (r.nextDouble() - 0.5) * (i % 3 == 0 ? 2 : 40);
-        double[] out = new double[ds.length()];
-        for (int i = 0; i < d.length; i += ds.length()) {
-            VectorMath.tanh(DoubleVector.fromArray(ds, d, i)).intoArray(out, 0);
-            for (int j = 0; j < out.length; j++)
-                assertEquals(Double.doubleToLongBits(Exp.tanh(d[i + j])), Double.doubleToLongBits(out[j]), "tanh(" + d[i + j] + ")");
-        }
-        var fs = FloatVector.SPECIES_PREFERRED;
-        float[] f = new float[fs.length() * 3000];
-        for (int i = 0; i < f.length; i++) f[i] = (float) d[i % d.length];
-        float[] fout = new float[fs.length()];
-        for (int i = 0; i < f.length; i += fs.length()) {
-            VectorMath.tanh(FloatVector.fromArray(fs, f, i)).intoArray(fout, 0);
-            for (int j = 0; j < fout.length; j++)
-                assertEquals(Float.floatToIntBits(Exp.tanh(f[i + j])), Float.floatToIntBits(fout[j]), "f32 tanh(" + f[i + j] + ")");
-        }
-    }
 }

@@ -6,7 +6,7 @@ import dev.txc.types.DType;
 /**
  * The scalar semantics of every elementwise op, declared once for the backends that render kernels: how the JVM
  * computes one element ({@link Jvm}) and, where it has one, one vector of elements ({@link Vec}). A vector form must
- * give the scalar form's bits lane by lane (correctly rounded IEEE operations, or runtime.VectorMath repeating
+ * give the scalar form's bits lane by lane (correctly rounded IEEE operations, or codegen's spelled-out forms of
  * runtime.Exp), so that results never depend on which loop computed an element or on what the JIT has compiled;
  * the JDK's own vector exp/log/tanh (SVML when compiled, Math's when interpreted) do not, and are not used.
  * The switch is exhaustive, so a new op does not compile until it has a row here. The reference semantics is the
@@ -49,8 +49,14 @@ public final class ElementwiseOps {
         /** {@code compare(VectorOperators.<name>, b)}, giving a mask. */
         record Compare(String comparison) implements Vec {}
 
-        /** A static method of runtime.VectorMath on a vector, for the float dtypes it has an overload for. */
-        record Call(String method, java.util.Set<DType> dtypes) implements Vec {}
+        /**
+         * One of txc's own functions (runtime.Exp), which renderers spell out in vector operations in the scalar
+         * function's order, for the float dtypes listed.
+         */
+        record Math(Fn fn, java.util.Set<DType> dtypes) implements Vec {}
+
+        /** The functions with bit-exact vector forms. */
+        enum Fn { EXP, SIGMOID, TANH }
 
         /** A short sequence of vector ops that each renderer spells out. */
         record Composite(Form form) implements Vec {}
@@ -65,7 +71,7 @@ public final class ElementwiseOps {
         public boolean vectorizable(DType t) {
             return switch (vec) {
                 case Vec.None n -> false;
-                case Vec.Call c -> c.dtypes().contains(t);
+                case Vec.Math m -> m.dtypes().contains(t);
                 case Vec.Identity i -> true;
                 case Vec.Lanewise l -> true;
                 case Vec.Compare c -> true;
@@ -110,8 +116,9 @@ public final class ElementwiseOps {
             case NEG -> arith(Jvm.Kind.NEG, "NEG");
             case ABS -> lanewise(op, "ABS");
             case SQRT -> lanewise(op, "SQRT");
-            case EXP, SIGMOID -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64, DType.F32)));
-            case TANH -> call(op.spelling(), new Vec.Call(op.spelling(), java.util.Set.of(DType.F64, DType.F32)));
+            case EXP -> call(op.spelling(), new Vec.Math(Vec.Fn.EXP, java.util.Set.of(DType.F64, DType.F32)));
+            case SIGMOID -> call(op.spelling(), new Vec.Math(Vec.Fn.SIGMOID, java.util.Set.of(DType.F64, DType.F32)));
+            case TANH -> call(op.spelling(), new Vec.Math(Vec.Fn.TANH, java.util.Set.of(DType.F64)));
             case MAXIMUM -> lanewise(op, "MAX");
             case MINIMUM -> lanewise(op, "MIN");
             case RELU -> call(op.spelling(), new Vec.Composite(Vec.Form.RELU));

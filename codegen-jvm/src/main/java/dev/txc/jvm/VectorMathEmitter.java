@@ -1,0 +1,186 @@
+package dev.txc.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.txc.runtime.Exp;
+import dev.txc.types.DType;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Bytecode for txc's exp, sigmoid and tanh on a vector: runtime.Exp's operations, in its order, lane by lane, so a
+ * vector lane gives the bits the scalar loop gives. Spelled out in the kernel rather than called: a call would be
+ * inlined only while the JIT's size limits allow, and a vector method that is not inlined falls back to the Vector
+ * API's boxed Java code, a hundred times slower. Every value lives in a local (an int slot number here).
+ */
+final class VectorMathEmitter {
+    private static final String PKG = "jdk/incubator/vector/";
+
+    private final MethodVisitor mv;
+    private final ElementEmitter.IntAllocator locals;
+    private final int species;
+    private final boolean f64;
+    private final String cls, vdesc, prim, bitsCls, bitsDesc, bitsPrim;
+
+    VectorMathEmitter(MethodVisitor mv, ElementEmitter.IntAllocator locals, int species, DType t) {
+        this.mv = mv;
+        this.locals = locals;
+        this.species = species;
+        this.f64 = t == DType.F64;
+        this.cls = PKG + (f64 ? "DoubleVector" : "FloatVector");
+        this.vdesc = "L" + cls + ";";
+        this.prim = f64 ? "D" : "F";
+        this.bitsCls = PKG + (f64 ? "LongVector" : "IntVector");
+        this.bitsDesc = "L" + bitsCls + ";";
+        this.bitsPrim = f64 ? "J" : "I";
+    }
+
+    /** exp(x) as runtime.Exp.exp: clamp, k = rint(x / ln 2), r, the Estrin polynomial, 2^k in two halves. */
+    int exp(int x) {
+        double[] c = Exp.C;
+        int xc = c(c(x, "MAX", f64 ? Exp.LO : Exp.LO_F), "MIN", f64 ? Exp.HI : Exp.HI_F);
+        double shifter = f64 ? Exp.SHIFTER : Exp.SHIFTER_F;
+        int t = c(c(xc, "MUL", f64 ? Exp.LOG2E : Exp.LOG2E_F), "ADD", shifter);
+        int k = c(t, "SUB", shifter);
+        int r = v(v(xc, "SUB", c(k, "MUL", f64 ? Exp.LN2_HI : Exp.LN2_HI_F)), "SUB", c(k, "MUL", f64 ? Exp.LN2_LO : Exp.LN2_LO_F));
+        int r2 = v(r, "MUL", r);
+        int q;
+        if (f64) {
+            int r4 = v(r2, "MUL", r2);
+            int a = c(c(r, "MUL", c[10]), "ADD", c[11]), b = c(c(r, "MUL", c[8]), "ADD", c[9]), cc = c(c(r, "MUL", c[6]), "ADD", c[7]);
+            int d = c(c(r, "MUL", c[4]), "ADD", c[5]), e = c(c(r, "MUL", c[2]), "ADD", c[3]), f = c(c(r, "MUL", c[0]), "ADD", c[1]);
+            // q = (b r2 + a) + r4 ((d r2 + cc) + r4 (f r2 + e))
+            q = v(v(v(b, "MUL", r2), "ADD", a), "ADD", v(r4, "MUL", v(v(v(d, "MUL", r2), "ADD", cc), "ADD", v(r4, "MUL", v(v(f, "MUL", r2), "ADD", e)))));
+        } else {
+            float[] cf = Exp.C_F;
+            // q = (c4 r + c5) + r2 ((c2 r + c3) + r2 (c0 r + c1))
+            q = v(c(c(r, "MUL", cf[4]), "ADD", cf[5]), "ADD", v(r2, "MUL", v(c(c(r, "MUL", cf[2]), "ADD", cf[3]), "ADD", v(r2, "MUL", c(c(r, "MUL", cf[0]), "ADD", cf[1])))));
+        }
+        int p = c(v(r, "ADD", v(r2, "MUL", q)), "ADD", 1);
+        int ki = bitsC(asBits(t), "SUB", f64 ? Double.doubleToRawLongBits(Exp.SHIFTER) : Float.floatToRawIntBits(Exp.SHIFTER_F));
+        int k1 = bitsC(ki, "ASHR", 1), k2 = bitsV(ki, "SUB", k1);
+        int s1 = fromBits(bitsC(bitsC(k1, "ADD", f64 ? 1023 : 127), "LSHL", f64 ? 52 : 23));
+        int s2 = fromBits(bitsC(bitsC(k2, "ADD", f64 ? 1023 : 127), "LSHL", f64 ? 52 : 23));
+        return v(v(p, "MUL", s1), "MUL", s2);
+    }
+
+    /** As runtime.Exp.sigmoid: e = exp(-|x|), r = 1 / (1 + e); e r where x < 0, else r. */
+    int sigmoid(int x) {
+        int e = exp(unary(unary(x, "ABS"), "NEG"));
+        int r = v(broadcast(1), "DIV", c(e, "ADD", 1));
+        return blend(r, v(r, "MUL", e), compare(x, "LT", 0));
+    }
+
+    /** As runtime.Exp.tanh (f64): both branches, the polynomial's taken where |x| < 0.55, then x's sign. */
+    int tanh(int x) {
+        double[] c = Exp.TANH_Q;
+        int a = unary(x, "ABS");
+        int z = v(a, "MUL", a), z2 = v(z, "MUL", z), z4 = v(z2, "MUL", z2);
+        int lo = v(c(c(z, "MUL", c[9]), "ADD", c[10]), "ADD", v(z2, "MUL", c(c(z, "MUL", c[7]), "ADD", c[8])));
+        int mid = v(c(c(z, "MUL", c[5]), "ADD", c[6]), "ADD", v(z2, "MUL", c(c(z, "MUL", c[3]), "ADD", c[4])));
+        int hi = v(c(c(z, "MUL", c[1]), "ADD", c[2]), "ADD", c(z2, "MUL", c[0]));
+        int q = v(lo, "ADD", v(z4, "MUL", v(mid, "ADD", v(z4, "MUL", hi))));
+        int small = v(a, "ADD", v(v(a, "MUL", z), "MUL", q));
+        int t = exp(c(a, "MUL", -2));
+        int large = v(v(broadcast(1), "SUB", t), "DIV", c(t, "ADD", 1));
+        int r = blend(large, small, compare(a, "LT", Exp.TANH_SMALL));
+        int bits = bitsV(bitsC(asBits(r), "AND", Long.MAX_VALUE), "OR", bitsC(asBits(x), "AND", Long.MIN_VALUE));
+        return fromBits(bits);
+    }
+
+    // ---- one operation each: operands from locals, the result into a new local
+
+    private int store() {
+        int s = locals.take(1);
+        mv.visitVarInsn(ASTORE, s);
+        return s;
+    }
+
+    private void op(String name) {
+        mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", name, "L" + VectorEmitter.fieldType(name).getName().replace('.', '/') + ";");
+    }
+
+    private void constant(double value) {
+        if (f64) mv.visitLdcInsn(value);
+        else mv.visitLdcInsn((float) value);
+    }
+
+    /** a.lanewise(op, b) */
+    private int v(int a, String name, int b) {
+        mv.visitVarInsn(ALOAD, a);
+        op(name);
+        mv.visitVarInsn(ALOAD, b);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Binary;L" + PKG + "Vector;)" + vdesc, false);
+        return store();
+    }
+
+    /** a.lanewise(op, constant) */
+    private int c(int a, String name, double value) {
+        mv.visitVarInsn(ALOAD, a);
+        op(name);
+        constant(value);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Binary;" + prim + ")" + vdesc, false);
+        return store();
+    }
+
+    private int unary(int a, String name) {
+        mv.visitVarInsn(ALOAD, a);
+        op(name);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Unary;)" + vdesc, false);
+        return store();
+    }
+
+    private int broadcast(double value) {
+        mv.visitVarInsn(ALOAD, species);
+        constant(value);
+        mv.visitMethodInsn(INVOKESTATIC, cls, "broadcast", "(" + VectorEmitter.SPECIES + prim + ")" + vdesc, false);
+        return store();
+    }
+
+    /** a.compare(op, constant), a mask */
+    private int compare(int a, String name, double value) {
+        mv.visitVarInsn(ALOAD, a);
+        op(name);
+        constant(value);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "compare", "(L" + PKG + "VectorOperators$Comparison;" + prim + ")L" + PKG + "VectorMask;", false);
+        return store();
+    }
+
+    /** where(mask, b, a): a.blend(b, mask) */
+    private int blend(int a, int b, int mask) {
+        mv.visitVarInsn(ALOAD, a);
+        mv.visitVarInsn(ALOAD, b);
+        mv.visitVarInsn(ALOAD, mask);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "blend", "(L" + PKG + "Vector;L" + PKG + "VectorMask;)" + vdesc, false);
+        return store();
+    }
+
+    private int asBits(int a) {
+        mv.visitVarInsn(ALOAD, a);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, f64 ? "reinterpretAsLongs" : "reinterpretAsInts", "()" + bitsDesc, false);
+        return store();
+    }
+
+    private int fromBits(int a) {
+        mv.visitVarInsn(ALOAD, a);
+        mv.visitMethodInsn(INVOKEVIRTUAL, bitsCls, f64 ? "reinterpretAsDoubles" : "reinterpretAsFloats", "()" + vdesc, false);
+        return store();
+    }
+
+    /** integer lanes: a.lanewise(op, constant) (a long constant for f64's long lanes, an int one for f32's) */
+    private int bitsC(int a, String name, long value) {
+        mv.visitVarInsn(ALOAD, a);
+        op(name);
+        if (f64) mv.visitLdcInsn(value);
+        else mv.visitLdcInsn((int) (name.equals("AND") ? (value == Long.MAX_VALUE ? Integer.MAX_VALUE : value == Long.MIN_VALUE ? Integer.MIN_VALUE : value) : value));
+        mv.visitMethodInsn(INVOKEVIRTUAL, bitsCls, "lanewise", "(L" + PKG + "VectorOperators$Binary;" + bitsPrim + ")" + bitsDesc, false);
+        return store();
+    }
+
+    private int bitsV(int a, String name, int b) {
+        mv.visitVarInsn(ALOAD, a);
+        op(name);
+        mv.visitVarInsn(ALOAD, b);
+        mv.visitMethodInsn(INVOKEVIRTUAL, bitsCls, "lanewise", "(L" + PKG + "VectorOperators$Binary;L" + PKG + "Vector;)" + bitsDesc, false);
+        return store();
+    }
+}
