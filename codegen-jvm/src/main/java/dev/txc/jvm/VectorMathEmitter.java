@@ -70,8 +70,40 @@ final class VectorMathEmitter {
         return blend(r, v(r, "MUL", e), compare(x, "LT", 0));
     }
 
-    /** As runtime.Exp.tanh (f64): both branches, the polynomial's taken where |x| < 0.55, then x's sign. */
+    /**
+     * As runtime.Exp.tanh: f64 lanes by {@link #tanh64}; f32 lanes (Exp.tanh(float) is the f64 one rounded) widened
+     * to f64 in two halves (a double vector of the same shape has half the lanes), each through tanh64, narrowed back
+     * and merged by OR-ing their bits (narrowing fills the other half's lanes with +0, whose bits are zero).
+     */
     int tanh(int x) {
+        if (f64) return tanh64(x);
+        int ds = locals.take(1);
+        mv.visitFieldInsn(GETSTATIC, PKG + "DoubleVector", "SPECIES_PREFERRED", VectorEmitter.SPECIES);
+        mv.visitVarInsn(ASTORE, ds);
+        var wide = new VectorMathEmitter(mv, locals, ds, DType.F64);
+        int bits = -1;
+        for (int part = 0; part < 2; part++) {
+            mv.visitVarInsn(ALOAD, x);
+            op("F2D");
+            mv.visitVarInsn(ALOAD, ds);
+            mv.visitLdcInsn(part);
+            mv.visitMethodInsn(INVOKEVIRTUAL, cls, "convertShape", "(L" + PKG + "VectorOperators$Conversion;" + VectorEmitter.SPECIES + "I)L" + PKG + "Vector;", false);
+            mv.visitTypeInsn(CHECKCAST, PKG + "DoubleVector");
+            int t = wide.tanh64(store());
+            mv.visitVarInsn(ALOAD, t);
+            op("D2F");
+            mv.visitVarInsn(ALOAD, species);
+            mv.visitLdcInsn(-part);
+            mv.visitMethodInsn(INVOKEVIRTUAL, PKG + "DoubleVector", "convertShape", "(L" + PKG + "VectorOperators$Conversion;" + VectorEmitter.SPECIES + "I)L" + PKG + "Vector;", false);
+            mv.visitTypeInsn(CHECKCAST, cls);
+            int half = asBits(store());
+            bits = bits < 0 ? half : bitsV(bits, "OR", half);
+        }
+        return fromBits(bits);
+    }
+
+    /** As runtime.Exp.tanh (f64): both branches, the polynomial's taken where |x| < 0.55, then x's sign. */
+    private int tanh64(int x) {
         double[] c = Exp.TANH_Q;
         int a = unary(x, "ABS");
         int z = v(a, "MUL", a), z2 = v(z, "MUL", z), z4 = v(z2, "MUL", z2);

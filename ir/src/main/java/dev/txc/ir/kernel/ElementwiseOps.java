@@ -118,7 +118,7 @@ public final class ElementwiseOps {
             case SQRT -> lanewise(op, "SQRT");
             case EXP -> call(op.spelling(), new Vec.Math(Vec.Fn.EXP, java.util.Set.of(DType.F64, DType.F32)));
             case SIGMOID -> call(op.spelling(), new Vec.Math(Vec.Fn.SIGMOID, java.util.Set.of(DType.F64, DType.F32)));
-            case TANH -> call(op.spelling(), new Vec.Math(Vec.Fn.TANH, java.util.Set.of(DType.F64)));
+            case TANH -> call(op.spelling(), new Vec.Math(Vec.Fn.TANH, java.util.Set.of(DType.F64, DType.F32)));
             case MAXIMUM -> lanewise(op, "MAX");
             case MINIMUM -> lanewise(op, "MIN");
             case RELU -> call(op.spelling(), new Vec.Composite(Vec.Form.RELU));
