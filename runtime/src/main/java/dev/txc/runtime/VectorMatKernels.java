@@ -1,0 +1,341 @@
+package dev.txc.runtime;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The matmul kernels on the JDK Vector API (reached only when {@link VectorSupport#available()}): GEMV as row dot
+ * products or as sums of scaled rows, and GEMM over packed panels with an MR x (2 vectors) register-blocked
+ * microkernel, KC x NC blocks of B and MC x KC blocks of A (BLIS's loop order). f32 operands are widened to double
+ * lanes as they are read or packed, so every sum accumulates in double.
+ */
+final class VectorMatKernels implements MatKernels {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** The float species with as many lanes as D: one load widens into one double vector. */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+    /** Rows of C per microkernel tile. */
+    static final int MR = 4;
+    /** Columns of C per microkernel tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
+    private static final int KC = 256;
+    /** Rows of A per packed block (a multiple of MR): an MC x KC block of A stays in L2. */
+    private static final int MC = 128;
+    /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
+    private static final int NC = 2048;
+    /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
+    private static final long PARALLEL_MIN = 1 << 18;
+
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    private VectorMatKernels() {}
+
+    /** The kernels; declared as the interface so that callers link this class only when they run this method. */
+    static MatKernels create() {
+        return new VectorMatKernels();
+    }
+
+    // ---------------------------------------------------------------- GEMV: dot products of rows
+
+    @Override
+    public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        int kv = D.loopBound(k);
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
+                s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
+                s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
+                s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
+                s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+        }
+        for (; i < to; i++) {
+            int r = ao + i * lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+            int t = 0;
+            for (; t + 2 * L <= kv; t += 2 * L) {
+                s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
+                s1 = DoubleVector.fromArray(D, a, r + t + L).fma(DoubleVector.fromArray(D, x, xo + t + L), s1);
+            }
+            for (; t < kv; t += L) s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
+            double d = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; t < k; t++) d += a[r + t] * x[xo + t];
+            y[yo + i] = d;
+        }
+    }
+
+    @Override
+    public void dotRows(float[] a, int ao, int lda, float[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        int kv = FH.loopBound(k);
+        int i = from;
+        for (; i + 4 <= to; i += 4) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = widen(x, xo + t);
+                s0 = widen(a, r0 + t).fma(xv, s0);
+                s1 = widen(a, r1 + t).fma(xv, s1);
+                s2 = widen(a, r2 + t).fma(xv, s2);
+                s3 = widen(a, r3 + t).fma(xv, s3);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+        }
+        for (; i < to; i++) {
+            int r = ao + i * lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+            int t = 0;
+            for (; t + 2 * L <= kv; t += 2 * L) {
+                s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
+                s1 = widen(a, r + t + L).fma(widen(x, xo + t + L), s1);
+            }
+            for (; t < kv; t += L) s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
+            double d = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; t < k; t++) d += (double) a[r + t] * x[xo + t];
+            y[yo + i] = d;
+        }
+    }
+
+    // L floats from a[i], widened to double lanes
+    private static DoubleVector widen(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(FH, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    // ---------------------------------------------------------------- GEMV: sums of scaled rows
+
+    @Override
+    public void axpyRows(double[] a, int ao, int lda, double[] x, int xo, int incx, double[] y, int yo, int m, int from, int to) {
+        int mv = D.loopBound(m);
+        int t = from;
+        for (; t + 4 <= to; t += 4) {
+            int p0 = ao + t * lda, p1 = p0 + lda, p2 = p1 + lda, p3 = p2 + lda;
+            double x0 = x[xo + t * incx], x1 = x[xo + (t + 1) * incx], x2 = x[xo + (t + 2) * incx], x3 = x[xo + (t + 3) * incx];
+            DoubleVector v0 = DoubleVector.broadcast(D, x0), v1 = DoubleVector.broadcast(D, x1);
+            DoubleVector v2 = DoubleVector.broadcast(D, x2), v3 = DoubleVector.broadcast(D, x3);
+            for (int j = 0; j < mv; j += L) {
+                DoubleVector s = DoubleVector.fromArray(D, y, yo + j);
+                s = DoubleVector.fromArray(D, a, p0 + j).fma(v0, s);
+                s = DoubleVector.fromArray(D, a, p1 + j).fma(v1, s);
+                s = DoubleVector.fromArray(D, a, p2 + j).fma(v2, s);
+                s = DoubleVector.fromArray(D, a, p3 + j).fma(v3, s);
+                s.intoArray(y, yo + j);
+            }
+            for (int j = mv; j < m; j++) y[yo + j] += x0 * a[p0 + j] + x1 * a[p1 + j] + x2 * a[p2 + j] + x3 * a[p3 + j];
+        }
+        for (; t < to; t++) {
+            int p = ao + t * lda;
+            double xt = x[xo + t * incx];
+            DoubleVector v = DoubleVector.broadcast(D, xt);
+            for (int j = 0; j < mv; j += L) {
+                DoubleVector.fromArray(D, a, p + j).fma(v, DoubleVector.fromArray(D, y, yo + j)).intoArray(y, yo + j);
+            }
+            for (int j = mv; j < m; j++) y[yo + j] += xt * a[p + j];
+        }
+    }
+
+    @Override
+    public void axpyRows(float[] a, int ao, int lda, float[] x, int xo, int incx, double[] y, int yo, int m, int from, int to) {
+        int mv = FH.loopBound(m);
+        int t = from;
+        for (; t + 4 <= to; t += 4) {
+            int p0 = ao + t * lda, p1 = p0 + lda, p2 = p1 + lda, p3 = p2 + lda;
+            double x0 = x[xo + t * incx], x1 = x[xo + (t + 1) * incx], x2 = x[xo + (t + 2) * incx], x3 = x[xo + (t + 3) * incx];
+            DoubleVector v0 = DoubleVector.broadcast(D, x0), v1 = DoubleVector.broadcast(D, x1);
+            DoubleVector v2 = DoubleVector.broadcast(D, x2), v3 = DoubleVector.broadcast(D, x3);
+            for (int j = 0; j < mv; j += L) {
+                DoubleVector s = DoubleVector.fromArray(D, y, yo + j);
+                s = widen(a, p0 + j).fma(v0, s);
+                s = widen(a, p1 + j).fma(v1, s);
+                s = widen(a, p2 + j).fma(v2, s);
+                s = widen(a, p3 + j).fma(v3, s);
+                s.intoArray(y, yo + j);
+            }
+            for (int j = mv; j < m; j++) y[yo + j] += x0 * a[p0 + j] + x1 * a[p1 + j] + x2 * a[p2 + j] + x3 * a[p3 + j];
+        }
+        for (; t < to; t++) {
+            int p = ao + t * lda;
+            double xt = x[xo + t * incx];
+            DoubleVector v = DoubleVector.broadcast(D, xt);
+            for (int j = 0; j < mv; j += L) widen(a, p + j).fma(v, DoubleVector.fromArray(D, y, yo + j)).intoArray(y, yo + j);
+            for (int j = mv; j < m; j++) y[yo + j] += xt * a[p + j];
+        }
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                     int m, int n, int k, boolean parallel) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean par = parallel && cores > 1 && m > MR && (long) m * n * k >= PARALLEL_MIN;
+        // rows per block: MC, or fewer so that every core gets a block
+        int mc = par ? Math.min(MC, roundUp((m + cores - 1) / cores, MR)) : MC;
+        int blocks = (m + mc - 1) / mc;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int bSize = kc * roundUp(nc, NR);
+                // a parallel caller may run other tasks while it waits, so its B block is not a reusable buffer
+                double[] bp = par ? new double[bSize] : buffer(1, bSize);
+                packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+                int aOff = ao + pc * acs, cOff = co + jc;
+                Parallel.Range body = (from, to) -> {
+                    for (int ib = from; ib < to; ib++) {
+                        int i0 = ib * mc;
+                        block(a, aOff + i0 * ars, ars, acs, Math.min(mc, m - i0), kc, bp, nc, c, cOff + i0 * n, n);
+                    }
+                };
+                if (par && blocks > 1) Parallel.forRange(blocks, Long.MAX_VALUE, body);
+                else body.run(0, blocks);
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+
+    // this thread's scratch array {@code which} (0: A blocks, 1: B blocks), grown to at least n
+    private static double[] buffer(int which, int n) {
+        double[][] bufs = BUFFERS.get();
+        if (bufs[which].length < n) bufs[which] = new double[n];
+        return bufs[which];
+    }
+
+    // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
+    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int nc,
+                              double[] c, int cOff, int ldc) {
+        double[] ap = buffer(0, roundUp(mc, MR) * kc);
+        if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
+        else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int cols = Math.min(NR, nc - j0), bo = j0 * kc;
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                kernel(kc, ap, i0 * kc, bp, bo, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols);
+            }
+        }
+    }
+
+    // ap[(i0 + r) * kc ... ]: panel p holds rows p*MR..p*MR+MR-1 interleaved, ap[p*MR*kc + t*MR + r]; missing rows are zero
+    private static void packA(double[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int base = i0 * kc;
+            for (int r = 0; r < MR; r++) {
+                if (i0 + r < mc) {
+                    int src = off + (i0 + r) * rs;
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = a[src + t * cs];
+                } else {
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = 0;
+                }
+            }
+        }
+    }
+
+    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int base = i0 * kc;
+            for (int r = 0; r < MR; r++) {
+                if (i0 + r < mc) {
+                    int src = off + (i0 + r) * rs;
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = a[src + t * cs];
+                } else {
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = 0;
+                }
+            }
+        }
+    }
+
+    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[q*NR*kc + t*NR + j]; missing columns are zero
+    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int w = Math.min(NR, nc - j0), base = j0 * kc;
+            for (int t = 0; t < kc; t++) {
+                int src = off + t * rs + j0 * cs, dst = base + t * NR;
+                if (b instanceof double[] bd) {
+                    if (cs == 1 && w == NR) System.arraycopy(bd, src, bp, dst, NR);
+                    else for (int j = 0; j < w; j++) bp[dst + j] = bd[src + j * cs];
+                } else {
+                    float[] bf = (float[]) b;
+                    for (int j = 0; j < w; j++) bp[dst + j] = bf[src + j * cs];
+                }
+                for (int j = w; j < NR; j++) bp[dst + j] = 0;
+            }
+        }
+    }
+
+    // C[rows x cols tile at co] += Apanel(MR x kc) Bpanel(kc x NR), accumulated in 2*MR vector registers
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, int rows, int cols) {
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int t = 0; t < kc; t++) {
+            int pb = bo + t * NR, pa = ao + t * MR;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (cols == NR) {
+            addRow(c, co, c00, c01);
+            if (rows > 1) addRow(c, co + ldc, c10, c11);
+            if (rows > 2) addRow(c, co + 2 * ldc, c20, c21);
+            if (rows > 3) addRow(c, co + 3 * ldc, c30, c31);
+        } else {
+            VectorMask<Double> m0 = D.indexInRange(0, cols), m1 = D.indexInRange(L, cols);
+            addRow(c, co, c00, c01, m0, m1);
+            if (rows > 1) addRow(c, co + ldc, c10, c11, m0, m1);
+            if (rows > 2) addRow(c, co + 2 * ldc, c20, c21, m0, m1);
+            if (rows > 3) addRow(c, co + 3 * ldc, c30, c31, m0, m1);
+        }
+    }
+
+    private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
+        DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
+        DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
+    }
+
+    private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1, VectorMask<Double> m0, VectorMask<Double> m1) {
+        DoubleVector.fromArray(D, c, o, m0).add(v0).intoArray(c, o, m0);
+        DoubleVector.fromArray(D, c, o + L, m1).add(v1).intoArray(c, o + L, m1);
+    }
+}
