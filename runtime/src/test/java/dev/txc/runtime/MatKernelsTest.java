@@ -2,6 +2,7 @@ package dev.txc.runtime;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,6 +33,31 @@ class MatKernelsTest {
         assertEquals(VectorSupport.available(), MatKernels.INSTANCE.getClass().getSimpleName().equals("VectorMatKernels"));
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty() || VectorSupport.available()
                 || "false".equals(System.getProperty("txc.vector")));
+    }
+
+    /** Run by {@link #aJvmWithoutTheModuleRunsThePlainKernels} in a JVM without jdk.incubator.vector. */
+    public static void main(String[] args) {
+        Random r = new Random(9);
+        for (int[] s : new int[][] {{37, 1, 19}, {1, 37, 19}, {33, 15, 64}}) {
+            for (boolean f32 : new boolean[] {false, true}) {
+                for (Operand a : layouts(r, f32, s[0], s[2])) {
+                    for (Operand b : layouts(r, f32, s[2], s[1])) check(MatKernels.INSTANCE, a, b, s[0], s[1], s[2], true);
+                }
+            }
+        }
+        NDArray x = NDArray.ofDoubles(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        System.out.println(MatKernels.INSTANCE.getClass().getSimpleName() + " " + Kernels.matmul(x, x.transpose()));
+    }
+
+    @Test
+    void aJvmWithoutTheModuleRunsThePlainKernels() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), MatKernelsTest.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "timed out: " + out);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("ScalarMatKernels [[14.0, 32.0], [32.0, 77.0]]", out.strip());
     }
 
     // the layouts of a rows x cols operand: row-major, column-major (a transpose), every other element of a wider
