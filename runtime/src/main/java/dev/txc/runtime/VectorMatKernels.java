@@ -2,7 +2,6 @@ package dev.txc.runtime;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,7 +30,7 @@ final class VectorMatKernels implements MatKernels {
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
     private static final long PARALLEL_MIN = 1 << 18;
 
-    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[2][0]);
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[3][0]);
 
     private VectorMatKernels() {}
 
@@ -199,27 +198,34 @@ final class VectorMatKernels implements MatKernels {
     public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                      int m, int n, int k, boolean parallel) {
         int cores = Runtime.getRuntime().availableProcessors();
-        boolean par = parallel && cores > 1 && m > MR && (long) m * n * k >= PARALLEL_MIN;
-        // rows per block: MC, or fewer so that every core gets a block
-        int mc = par ? Math.min(MC, roundUp((m + cores - 1) / cores, MR)) : MC;
-        int blocks = (m + mc - 1) / mc;
+        if (!parallel || cores < 2 || m <= MR || (long) m * n * k < PARALLEL_MIN) {
+            rows(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
+            return;
+        }
+        // one fork/join per product: bands of rows, four per core so that a core slowed by other work takes fewer;
+        // each band packs B for itself (k*n copies against band*k*n multiply-adds)
+        int bands = Math.min(4 * cores, (m + MR - 1) / MR);
+        int band = roundUp((m + bands - 1) / bands, MR);
+        Parallel.forRange((m + band - 1) / band, Long.MAX_VALUE, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                int i0 = q * band;
+                rows(a, ao + i0 * ars, ars, acs, b, bo, brs, bcs, c, co + i0 * n, Math.min(band, m - i0), n, k);
+            }
+        });
+    }
+
+    // C[0:m, 0:n] += A B on this thread: KC x NC blocks of B packed once each, then MC-row blocks of A against them
+    private static void rows(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                             int m, int n, int k) {
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                int bSize = kc * roundUp(nc, NR);
-                // a parallel caller may run other tasks while it waits, so its B block is not a reusable buffer
-                double[] bp = par ? new double[bSize] : buffer(1, bSize);
+                double[] bp = buffer(1, kc * roundUp(nc, NR));
                 packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
-                int aOff = ao + pc * acs, cOff = co + jc;
-                Parallel.Range body = (from, to) -> {
-                    for (int ib = from; ib < to; ib++) {
-                        int i0 = ib * mc;
-                        block(a, aOff + i0 * ars, ars, acs, Math.min(mc, m - i0), kc, bp, nc, c, cOff + i0 * n, n);
-                    }
-                };
-                if (par && blocks > 1) Parallel.forRange(blocks, Long.MAX_VALUE, body);
-                else body.run(0, blocks);
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    block(a, ao + pc * acs + i0 * ars, ars, acs, Math.min(MC, m - i0), kc, bp, nc, c, co + jc + i0 * n, n);
+                }
             }
         }
     }
@@ -228,7 +234,7 @@ final class VectorMatKernels implements MatKernels {
         return (x + unit - 1) / unit * unit;
     }
 
-    // this thread's scratch array {@code which} (0: A blocks, 1: B blocks), grown to at least n
+    // this thread's scratch array {@code which} (0: A blocks, 1: B blocks, 2: an edge tile), grown to at least n
     private static double[] buffer(int which, int n) {
         double[][] bufs = BUFFERS.get();
         if (bufs[which].length < n) bufs[which] = new double[n];
@@ -238,13 +244,13 @@ final class VectorMatKernels implements MatKernels {
     // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
     private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int nc,
                               double[] c, int cOff, int ldc) {
-        double[] ap = buffer(0, roundUp(mc, MR) * kc);
+        double[] ap = buffer(0, roundUp(mc, MR) * kc), edge = buffer(2, MR * NR);
         if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
         else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int cols = Math.min(NR, nc - j0), bo = j0 * kc;
             for (int i0 = 0; i0 < mc; i0 += MR) {
-                kernel(kc, ap, i0 * kc, bp, bo, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols);
+                kernel(kc, ap, i0 * kc, bp, bo, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
             }
         }
     }
@@ -296,8 +302,10 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C[rows x cols tile at co] += Apanel(MR x kc) Bpanel(kc x NR), accumulated in 2*MR vector registers
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, int rows, int cols) {
+    // C[rows x cols tile at co] += Apanel(MR x kc) Bpanel(kc x NR), accumulated in 2*MR vector registers; a partial
+    // tile goes through the scratch array edge (masked loads and stores near the end of c are not intrinsified)
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, int rows, int cols,
+                               double[] edge) {
         DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int t = 0; t < kc; t++) {
             int pb = bo + t * NR, pa = ao + t * MR;
@@ -315,27 +323,28 @@ final class VectorMatKernels implements MatKernels {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        if (cols == NR) {
+        if (rows == MR && cols == NR) {
             addRow(c, co, c00, c01);
-            if (rows > 1) addRow(c, co + ldc, c10, c11);
-            if (rows > 2) addRow(c, co + 2 * ldc, c20, c21);
-            if (rows > 3) addRow(c, co + 3 * ldc, c30, c31);
-        } else {
-            VectorMask<Double> m0 = D.indexInRange(0, cols), m1 = D.indexInRange(L, cols);
-            addRow(c, co, c00, c01, m0, m1);
-            if (rows > 1) addRow(c, co + ldc, c10, c11, m0, m1);
-            if (rows > 2) addRow(c, co + 2 * ldc, c20, c21, m0, m1);
-            if (rows > 3) addRow(c, co + 3 * ldc, c30, c31, m0, m1);
+            addRow(c, co + ldc, c10, c11);
+            addRow(c, co + 2 * ldc, c20, c21);
+            addRow(c, co + 3 * ldc, c30, c31);
+            return;
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += edge[r * NR + j];
         }
     }
 
     private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
         DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
         DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
-    }
-
-    private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1, VectorMask<Double> m0, VectorMask<Double> m1) {
-        DoubleVector.fromArray(D, c, o, m0).add(v0).intoArray(c, o, m0);
-        DoubleVector.fromArray(D, c, o + L, m1).add(v1).intoArray(c, o + L, m1);
     }
 }
