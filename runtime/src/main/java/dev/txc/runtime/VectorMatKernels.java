@@ -27,6 +27,8 @@ final class VectorMatKernels implements MatKernels {
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
     private static final int NC = 2048;
+    /** Elements of a KC x NC block of row-major f64 B up to which it is read in place, not packed (it fits L2). */
+    private static final long DIRECT_B = 1 << 15;
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
     private static final long PARALLEL_MIN = 1 << 18;
 
@@ -221,10 +223,14 @@ final class VectorMatKernels implements MatKernels {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                double[] bp = buffer(1, kc * roundUp(nc, NR));
-                packB(b, bo + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+                int bOff = bo + pc * brs + jc * bcs;
+                // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
+                boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
+                double[] bp = direct ? (double[]) b : buffer(1, kc * roundUp(nc, NR));
+                if (!direct) packB(b, bOff, brs, bcs, kc, nc, bp);
                 for (int i0 = 0; i0 < m; i0 += MC) {
-                    block(a, ao + pc * acs + i0 * ars, ars, acs, Math.min(MC, m - i0), kc, bp, nc, c, co + jc + i0 * n, n);
+                    block(a, ao + pc * acs + i0 * ars, ars, acs, Math.min(MC, m - i0), kc, bp, direct ? bOff : -1, brs, nc,
+                            c, co + jc + i0 * n, n);
                 }
             }
         }
@@ -242,15 +248,16 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
-    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int nc,
+    // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
+    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int nc,
                               double[] c, int cOff, int ldc) {
         double[] ap = buffer(0, roundUp(mc, MR) * kc), edge = buffer(2, MR * NR);
         if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
         else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
         for (int j0 = 0; j0 < nc; j0 += NR) {
-            int cols = Math.min(NR, nc - j0), bo = j0 * kc;
+            int cols = Math.min(NR, nc - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
             for (int i0 = 0; i0 < mc; i0 += MR) {
-                kernel(kc, ap, i0 * kc, bp, bo, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
+                kernel(kc, ap, i0 * kc, bp, bo, bStep, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
             }
         }
     }
@@ -302,13 +309,13 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C[rows x cols tile at co] += Apanel(MR x kc) Bpanel(kc x NR), accumulated in 2*MR vector registers; a partial
-    // tile goes through the scratch array edge (masked loads and stores near the end of c are not intrinsified)
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, int rows, int cols,
+    // C[rows x cols tile at co] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated in 2*MR
+    // vector registers; a partial tile goes through the scratch array edge (masked loads and stores near the end of c are not intrinsified)
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] c, int co, int ldc, int rows, int cols,
                                double[] edge) {
         DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         for (int t = 0; t < kc; t++) {
-            int pb = bo + t * NR, pa = ao + t * MR;
+            int pb = bo + t * bStep, pa = ao + t * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
             c00 = x.fma(b0, c00);
