@@ -42,11 +42,50 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // ---------------------------------------------------------------- GEMV: dot products of rows
+    // eight rows share each load of x and keep eight loads in flight; then four, then one
 
     @Override
     public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
         int kv = D.loopBound(k);
         int i = from;
+        for (; i + 8 <= to; i += 8) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
+                s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
+                s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
+                s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
+                s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
+                s4 = DoubleVector.fromArray(D, a, r4 + t).fma(xv, s4);
+                s5 = DoubleVector.fromArray(D, a, r5 + t).fma(xv, s5);
+                s6 = DoubleVector.fromArray(D, a, r6 + t).fma(xv, s6);
+                s7 = DoubleVector.fromArray(D, a, r7 + t).fma(xv, s7);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d4 = s4.reduceLanes(VectorOperators.ADD), d5 = s5.reduceLanes(VectorOperators.ADD);
+            double d6 = s6.reduceLanes(VectorOperators.ADD), d7 = s7.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+                d4 += a[r4 + t] * xt;
+                d5 += a[r5 + t] * xt;
+                d6 += a[r6 + t] * xt;
+                d7 += a[r7 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+            y[yo + i + 4] = d4;
+            y[yo + i + 5] = d5;
+            y[yo + i + 6] = d6;
+            y[yo + i + 7] = d7;
+        }
         for (; i + 4 <= to; i += 4) {
             int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
             DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
@@ -90,6 +129,44 @@ final class VectorMatKernels implements MatKernels {
     public void dotRows(float[] a, int ao, int lda, float[] x, int xo, double[] y, int yo, int k, int from, int to) {
         int kv = FH.loopBound(k);
         int i = from;
+        for (; i + 8 <= to; i += 8) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = widen(x, xo + t);
+                s0 = widen(a, r0 + t).fma(xv, s0);
+                s1 = widen(a, r1 + t).fma(xv, s1);
+                s2 = widen(a, r2 + t).fma(xv, s2);
+                s3 = widen(a, r3 + t).fma(xv, s3);
+                s4 = widen(a, r4 + t).fma(xv, s4);
+                s5 = widen(a, r5 + t).fma(xv, s5);
+                s6 = widen(a, r6 + t).fma(xv, s6);
+                s7 = widen(a, r7 + t).fma(xv, s7);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d4 = s4.reduceLanes(VectorOperators.ADD), d5 = s5.reduceLanes(VectorOperators.ADD);
+            double d6 = s6.reduceLanes(VectorOperators.ADD), d7 = s7.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+                d4 += a[r4 + t] * xt;
+                d5 += a[r5 + t] * xt;
+                d6 += a[r6 + t] * xt;
+                d7 += a[r7 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+            y[yo + i + 4] = d4;
+            y[yo + i + 5] = d5;
+            y[yo + i + 6] = d6;
+            y[yo + i + 7] = d7;
+        }
         for (; i + 4 <= to; i += 4) {
             int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
             DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
