@@ -43,8 +43,23 @@ final class Jars {
         return Files.isExecutable(temurin) ? temurin : Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** Runs {@code java ARGS} in {@code dir} with no inherited class path or JVM options; waits at most 120 s. */
+    /** The JVM option every child gets, as bin/txc and the tests' own JVM do: the Vector API, so kernels match txc run's. */
+    static final String VECTORS = "--add-modules=jdk.incubator.vector";
+    private static final String VECTORS_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector\n";
+
+    /**
+     * Runs {@code java ARGS} in {@code dir} with the Vector API module and no inherited class path or JVM options
+     * (the module's start-up warning left out of stderr, as bin/txc leaves it out); waits at most 120 s.
+     */
     static Cli child(Path dir, List<String> args) throws IOException, InterruptedException {
+        var all = new ArrayList<>(List.of(VECTORS));
+        all.addAll(args);
+        Cli c = plainChild(dir, all);
+        return new Cli(c.status(), c.out(), c.err().replace(VECTORS_WARNING, ""));
+    }
+
+    /** Runs {@code java ARGS} in {@code dir} with no inherited class path or JVM options (so without the Vector API). */
+    static Cli plainChild(Path dir, List<String> args) throws IOException, InterruptedException {
         var cmd = new ArrayList<String>();
         cmd.add(java().toString());
         cmd.addAll(args);

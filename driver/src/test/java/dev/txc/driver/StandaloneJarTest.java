@@ -110,6 +110,27 @@ class StandaloneJarTest {
     }
 
     @Test
+    void runsWithoutTheVectorModuleToWithinRounding() throws IOException, InterruptedException {
+        // a JVM without jdk.incubator.vector runs the plain-loop kernels: the same numbers up to the order of additions
+        Path cwd = emptyDir("plain");
+        String[] args = {"train", "--repeat", "300", "--print-every", "100", "--format", "json"};
+        Cli expected = Cli.run(("run " + source + " --fn " + String.join(" ", args)).split(" "));
+        Cli plain = Jars.plainChild(cwd, List.of("-jar", jar.toString(), String.join(" ", args)).stream()
+                .flatMap(a -> List.of(a.split(" ")).stream()).toList());
+        assertEquals(0, plain.status(), plain::toString);
+        assertEquals("", plain.err());
+        var number = java.util.regex.Pattern.compile("-?[0-9][0-9.eE+-]*");
+        List<String> want = number.matcher(expected.out()).results().map(java.util.regex.MatchResult::group).toList();
+        List<String> got = number.matcher(plain.out()).results().map(java.util.regex.MatchResult::group).toList();
+        assertEquals(expected.out().replaceAll(number.pattern(), "#"), plain.out().replaceAll(number.pattern(), "#"));
+        assertFalse(want.isEmpty());
+        for (int k = 0; k < want.size(); k++) {
+            double e = Double.parseDouble(want.get(k));
+            assertEquals(e, Double.parseDouble(got.get(k)), 1e-12 * Math.max(1, Math.abs(e)), expected.out() + "\n" + plain.out());
+        }
+    }
+
+    @Test
     void stateSavedByTheJarIsTheStateTxcRunSaves() throws IOException, InterruptedException {
         Path cwd = emptyDir("state");
         Path byTxc = tmp.resolve("state-txc");

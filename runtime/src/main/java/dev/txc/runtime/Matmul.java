@@ -5,9 +5,6 @@ import java.util.Arrays;
 
 /** np.matmul over NDArrays: blocked, row-parallel kernels over contiguous rows for f64 and f32, long accumulation for integers. */
 final class Matmul {
-    /** Columns of B per block: a KB x NB block of B stays in L2 while every row of A streams past it. */
-    private static final int NB = 256;
-    private static final int KB = 128;
     /** Per-batch flop count below which whole matrices, not rows, are spread across cores. */
     private static final long SMALL_PROBLEM = 1 << 22;
     private static final String SIGNATURE = "gufunc core with signature (n?,k),(k,m?)->(n?,m?)";
@@ -109,23 +106,86 @@ final class Matmul {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
-        Matrix a = rowMajor(ab, aPos, m, k);
-        Matrix b = rowMajor(bb, bPos, k, n);
-        long work = parallel ? 2L * m * n * k >> 4 : 0;
-        if (c instanceof float[] cf) {
-            // f32 products accumulate in double and round once, so long inner products keep f32 accuracy.
-            double[] acc = new double[m * n];
-            Parallel.forRange(m, work, (from, to) -> gemm((float[]) a.data, a.offset, a.ld, (float[]) b.data, b.offset, b.ld, acc, n, k, from, to));
-            for (int i = 0; i < acc.length; i++) cf[cOff + i] = (float) acc[i];
+        int ra = ab.rank(), rb = bb.rank();
+        int ars = ab.stride(ra - 2), acs = ab.stride(ra - 1), brs = bb.stride(rb - 2), bcs = bb.stride(rb - 1);
+        if (c instanceof long[] cl) {
+            Matrix a = rowMajor(ab, aPos, m, k);
+            Matrix b = rowMajor(bb, bPos, k, n);
+            Parallel.forRange(m, parallel ? 2L * m * n * k >> 4 : 0,
+                    (from, to) -> gemm((long[]) a.data, a.offset, a.ld, (long[]) b.data, b.offset, b.ld, cl, cOff, n, k, from, to));
             return;
         }
-        Parallel.forRange(m, work, (from, to) -> {
-            switch (c) {
-                case double[] cd -> gemm((double[]) a.data, a.offset, a.ld, (double[]) b.data, b.offset, b.ld, cd, cOff, n, k, from, to);
-                case long[] cl -> gemm((long[]) a.data, a.offset, a.ld, (long[]) b.data, b.offset, b.ld, cl, cOff, n, k, from, to);
-                default -> throw new IllegalStateException("no matmul kernel for " + c.getClass());
+        // f32 products accumulate in double and round once, so long inner products keep f32 accuracy.
+        double[] acc = c instanceof double[] cd ? cd : new double[m * n];
+        int accOff = c instanceof double[] ? cOff : 0;
+        product(MatKernels.INSTANCE, ab.heapArray(), aPos, ars, acs, bb.heapArray(), bPos, brs, bcs, acc, accOff, m, n, k, parallel);
+        if (c instanceof float[] cf) {
+            for (int i = 0; i < acc.length; i++) cf[cOff + i] = (float) acc[i];
+        }
+    }
+
+    /**
+     * {@code c[co + i*n + j] += sum_t A(i, t) B(t, j)} over f64 or f32 operands with any strides (the operands of
+     * {@link MatKernels#gemm}): a matrix times a vector, or a vector times a matrix, runs as GEMV in whichever form
+     * reads the matrix along its rows; everything else as GEMM. Visible for tests, which pass the scalar kernels.
+     */
+    static void product(MatKernels kx, Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs,
+                        double[] c, int co, int m, int n, int k, boolean parallel) {
+        if (n == 1) {
+            gemv(kx, a, ao, ars, acs, b, bo, brs, c, co, m, k, parallel);
+        } else if (m == 1) {
+            // c^T = B^T a^T: the rows of B^T are the columns of B
+            gemv(kx, b, bo, bcs, brs, a, ao, acs, c, co, n, k, parallel);
+        } else {
+            kx.gemm(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, parallel);
+        }
+    }
+
+    // y[yo + i] += sum_t A(i, t) x(t) for i < rows, A(i, t) = a[ao + i*rs + t*cs], x(t) = x[xo + t*xs]
+    private static void gemv(MatKernels kx, Object a, int ao, int rs, int cs, Object x, int xo, int xs,
+                             double[] y, int yo, int rows, int k, boolean parallel) {
+        long work = parallel ? (long) rows * k : 0;
+        if (cs == 1 || k == 1) {
+            // each row of A is contiguous: a dot product per row, rows split across cores
+            Object xc = contiguous(x, xo, xs, k);
+            int xco = xc == x ? xo : 0;
+            Parallel.forRange(rows, work, (from, to) -> {
+                if (a instanceof double[] ad) kx.dotRows(ad, ao, rs, (double[]) xc, xco, y, yo, k, from, to);
+                else kx.dotRows((float[]) a, ao, rs, (float[]) xc, xco, y, yo, k, from, to);
+            });
+        } else if (rs == 1 || rows == 1) {
+            // A is the transpose of a matrix whose k rows are contiguous: sum those rows scaled by x; each core sums a
+            // share of them into its own partial, and the partials are added
+            int parts = Parallel.parts(k, work);
+            double[][] partial = new double[parts][];
+            Parallel.forRange(parts, parts > 1 ? Long.MAX_VALUE : 0, (from, to) -> {
+                for (int p = from; p < to; p++) {
+                    double[] part = p == 0 ? y : new double[rows];
+                    int po = p == 0 ? yo : 0, t0 = (int) ((long) k * p / parts), t1 = (int) ((long) k * (p + 1) / parts);
+                    if (a instanceof double[] ad) kx.axpyRows(ad, ao, cs, (double[]) x, xo, xs, part, po, rows, t0, t1);
+                    else kx.axpyRows((float[]) a, ao, cs, (float[]) x, xo, xs, part, po, rows, t0, t1);
+                    partial[p] = part;
+                }
+            });
+            for (int p = 1; p < parts; p++) {
+                for (int i = 0; i < rows; i++) y[yo + i] += partial[p][i];
             }
-        });
+        } else {
+            kx.gemm(a, ao, rs, cs, x, xo, xs, 0, y, yo, rows, 1, k, parallel);
+        }
+    }
+
+    // the k elements x[xo + t*xs] as a contiguous array: x itself when xs is 1, else a copy
+    private static Object contiguous(Object x, int xo, int xs, int k) {
+        if (xs == 1 || k == 1) return x;
+        if (x instanceof double[] xd) {
+            double[] out = new double[k];
+            for (int t = 0; t < k; t++) out[t] = xd[xo + t * xs];
+            return out;
+        }
+        float[] xf = (float[]) x, out = new float[k];
+        for (int t = 0; t < k; t++) out[t] = xf[xo + t * xs];
+        return out;
     }
 
     // the matrix at pos as rows with unit column stride, packed into a fresh array when the view has another layout
@@ -137,62 +197,6 @@ final class Matmul {
         NDArray packed = NDArray.strided(v.dtype(), v.heapArray(), new int[] {rows, cols},
                 new int[] {v.stride(r - 2), v.stride(r - 1)}, pos).copy();
         return new Matrix(packed.heapArray(), 0, cols);
-    }
-
-    // C[i, :] += A[i, :] B for rows [from, to); B is walked in KB x NB blocks, four rows of B per pass over C
-    private static void gemm(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff,
-                             int n, int k, int from, int to) {
-        for (int jb = 0; jb < n; jb += NB) {
-            int nb = Math.min(NB, n - jb);
-            for (int kb = 0; kb < k; kb += KB) {
-                int kEnd = Math.min(k, kb + KB);
-                for (int i = from; i < to; i++) {
-                    int ci = cOff + i * n + jb;
-                    int ai = aOff + i * lda;
-                    int kk = kb;
-                    for (; kk + 4 <= kEnd; kk += 4) {
-                        double a0 = a[ai + kk], a1 = a[ai + kk + 1], a2 = a[ai + kk + 2], a3 = a[ai + kk + 3];
-                        int b0 = bOff + kk * ldb + jb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-                        for (int j = 0; j < nb; j++) {
-                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                        }
-                    }
-                    for (; kk < kEnd; kk++) {
-                        double a0 = a[ai + kk];
-                        int b0 = bOff + kk * ldb + jb;
-                        for (int j = 0; j < nb; j++) c[ci + j] += a0 * b[b0 + j];
-                    }
-                }
-            }
-        }
-    }
-
-    private static void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, double[] c,
-                             int n, int k, int from, int to) {
-        int cOff = 0;
-        for (int jb = 0; jb < n; jb += NB) {
-            int nb = Math.min(NB, n - jb);
-            for (int kb = 0; kb < k; kb += KB) {
-                int kEnd = Math.min(k, kb + KB);
-                for (int i = from; i < to; i++) {
-                    int ci = cOff + i * n + jb;
-                    int ai = aOff + i * lda;
-                    int kk = kb;
-                    for (; kk + 4 <= kEnd; kk += 4) {
-                        double a0 = a[ai + kk], a1 = a[ai + kk + 1], a2 = a[ai + kk + 2], a3 = a[ai + kk + 3];
-                        int b0 = bOff + kk * ldb + jb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-                        for (int j = 0; j < nb; j++) {
-                            c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                        }
-                    }
-                    for (; kk < kEnd; kk++) {
-                        double a0 = a[ai + kk];
-                        int b0 = bOff + kk * ldb + jb;
-                        for (int j = 0; j < nb; j++) c[ci + j] += a0 * b[b0 + j];
-                    }
-                }
-            }
-        }
     }
 
     // integers wrap in long, as NumPy's integer matmul does in its accumulator type

@@ -15,6 +15,12 @@ final class Parallel {
         void run(int from, int to);
     }
 
+    /** Into how many parts to cut {@code n} items of {@code work} element-operations: two per core when it pays, else one. */
+    static int parts(int n, long work) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return work < THRESHOLD || n < 2 || cores < 2 ? 1 : Math.min(n, 2 * cores);
+    }
+
     /** Runs {@code body} over {@code [0, n)}, in chunks on several cores when {@code work} exceeds the threshold. */
     static void forRange(int n, long work, Range body) {
         int cores = Runtime.getRuntime().availableProcessors();

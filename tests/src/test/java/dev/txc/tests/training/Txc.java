@@ -38,8 +38,13 @@ record Txc(int status, String out, String err) {
 
     /** {@code java -cp <this test's class path> MAIN ARGS}, without inheriting anything but the environment. */
     static ProcessBuilder javaProcess(String mainClass, String... args) {
+        return javaProcess(List.of(), mainClass, args);
+    }
+
+    private static ProcessBuilder javaProcess(List<String> jvmOptions, String mainClass, String... args) {
         var cmd = new ArrayList<String>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(mainClass);
@@ -47,9 +52,12 @@ record Txc(int status, String out, String err) {
         return new ProcessBuilder(cmd);
     }
 
-    /** {@code txc ARGS} in a child JVM; waits at most {@code timeoutSeconds}. */
+    /**
+     * {@code txc ARGS} in a child JVM with the Vector API module, as bin/txc starts it (and as this JVM runs), its
+     * start-up warning left out of stderr as bin/txc leaves it out; waits at most {@code timeoutSeconds}.
+     */
     static Txc child(long timeoutSeconds, String... args) throws IOException, InterruptedException {
-        Process p = javaProcess(Main.class.getName(), args).start();
+        Process p = javaProcess(List.of("--add-modules=jdk.incubator.vector"), Main.class.getName(), args).start();
         // small outputs only: read both streams after the exit would risk a full pipe, so read them concurrently
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
@@ -61,7 +69,8 @@ record Txc(int status, String out, String err) {
         }
         t1.join();
         t2.join();
-        return new Txc(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        String errText = err.toString(StandardCharsets.UTF_8).replace("WARNING: Using incubator modules: jdk.incubator.vector\n", "");
+        return new Txc(p.exitValue(), out.toString(StandardCharsets.UTF_8), errText);
     }
 
     private static void copy(java.io.InputStream in, ByteArrayOutputStream to) {

@@ -1,0 +1,30 @@
+package dev.txc.runtime;
+
+/**
+ * The floating-point inner loops of matmul, accumulating in double: products of f32 operands are exact in double and
+ * their sums round once, when the caller stores the result. {@link #INSTANCE} uses the Vector API when
+ * {@link VectorSupport#available()}, else plain loops; the vector class is linked only in the first case.
+ */
+interface MatKernels {
+    MatKernels INSTANCE = VectorSupport.available() ? VectorMatKernels.create() : new ScalarMatKernels();
+
+    /** {@code y[yo + i] = sum_t a[ao + i*lda + t] * x[xo + t]} for rows i in [from, to): dot products of rows with x. */
+    void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to);
+
+    /** As the f64 form, over f32 operands. */
+    void dotRows(float[] a, int ao, int lda, float[] x, int xo, double[] y, int yo, int k, int from, int to);
+
+    /** {@code y[yo + j] += sum_{t in [from, to)} x[xo + t*incx] * a[ao + t*lda + j]} for j in [0, m): rows of a scaled by x, summed. */
+    void axpyRows(double[] a, int ao, int lda, double[] x, int xo, int incx, double[] y, int yo, int m, int from, int to);
+
+    /** As the f64 form, over f32 operands. */
+    void axpyRows(float[] a, int ao, int lda, float[] x, int xo, int incx, double[] y, int yo, int m, int from, int to);
+
+    /**
+     * {@code c[co + i*n + j] += sum_t A(i, t) B(t, j)} with {@code A(i, t) = a[ao + i*ars + t*acs]} and
+     * {@code B(t, j) = b[bo + t*brs + j*bcs]}; a and b are both double[] or both float[]; strides may be anything
+     * (transposed, broadcast, reversed). Uses several cores when {@code parallel} and the problem is large.
+     */
+    void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+              int m, int n, int k, boolean parallel);
+}

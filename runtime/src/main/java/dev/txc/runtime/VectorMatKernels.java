@@ -1,0 +1,434 @@
+package dev.txc.runtime;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The matmul kernels on the JDK Vector API (reached only when {@link VectorSupport#available()}): GEMV as row dot
+ * products or as sums of scaled rows, and GEMM over packed panels with an MR x (2 vectors) register-blocked
+ * microkernel, KC x NC blocks of B and MC x KC blocks of A (BLIS's loop order). f32 operands are widened to double
+ * lanes as they are read or packed, so every sum accumulates in double.
+ */
+final class VectorMatKernels implements MatKernels {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** The float species with as many lanes as D: one load widens into one double vector. */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+    /** Rows of C per microkernel tile. */
+    static final int MR = 4;
+    /** Columns of C per microkernel tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
+    private static final int KC = 256;
+    /** Rows of A per packed block (a multiple of MR): an MC x KC block of A stays in L2. */
+    private static final int MC = 128;
+    /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
+    private static final int NC = 2048;
+    /** Elements of a KC x NC block of row-major f64 B up to which it is read in place, not packed (it fits L2). */
+    private static final long DIRECT_B = 1 << 15;
+    /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
+    private static final long PARALLEL_MIN = 1 << 18;
+
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[3][0]);
+
+    private VectorMatKernels() {}
+
+    /** The kernels; declared as the interface so that callers link this class only when they run this method. */
+    static MatKernels create() {
+        return new VectorMatKernels();
+    }
+
+    // ---------------------------------------------------------------- GEMV: dot products of rows
+    // eight rows share each load of x and keep eight loads in flight; then four, then one
+
+    @Override
+    public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        int kv = D.loopBound(k);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
+                s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
+                s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
+                s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
+                s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
+                s4 = DoubleVector.fromArray(D, a, r4 + t).fma(xv, s4);
+                s5 = DoubleVector.fromArray(D, a, r5 + t).fma(xv, s5);
+                s6 = DoubleVector.fromArray(D, a, r6 + t).fma(xv, s6);
+                s7 = DoubleVector.fromArray(D, a, r7 + t).fma(xv, s7);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d4 = s4.reduceLanes(VectorOperators.ADD), d5 = s5.reduceLanes(VectorOperators.ADD);
+            double d6 = s6.reduceLanes(VectorOperators.ADD), d7 = s7.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+                d4 += a[r4 + t] * xt;
+                d5 += a[r5 + t] * xt;
+                d6 += a[r6 + t] * xt;
+                d7 += a[r7 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+            y[yo + i + 4] = d4;
+            y[yo + i + 5] = d5;
+            y[yo + i + 6] = d6;
+            y[yo + i + 7] = d7;
+        }
+        for (; i + 4 <= to; i += 4) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
+                s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
+                s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
+                s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
+                s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+        }
+        for (; i < to; i++) {
+            int r = ao + i * lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+            int t = 0;
+            for (; t + 2 * L <= kv; t += 2 * L) {
+                s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
+                s1 = DoubleVector.fromArray(D, a, r + t + L).fma(DoubleVector.fromArray(D, x, xo + t + L), s1);
+            }
+            for (; t < kv; t += L) s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
+            double d = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; t < k; t++) d += a[r + t] * x[xo + t];
+            y[yo + i] = d;
+        }
+    }
+
+    @Override
+    public void dotRows(float[] a, int ao, int lda, float[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        int kv = FH.loopBound(k);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = widen(x, xo + t);
+                s0 = widen(a, r0 + t).fma(xv, s0);
+                s1 = widen(a, r1 + t).fma(xv, s1);
+                s2 = widen(a, r2 + t).fma(xv, s2);
+                s3 = widen(a, r3 + t).fma(xv, s3);
+                s4 = widen(a, r4 + t).fma(xv, s4);
+                s5 = widen(a, r5 + t).fma(xv, s5);
+                s6 = widen(a, r6 + t).fma(xv, s6);
+                s7 = widen(a, r7 + t).fma(xv, s7);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d4 = s4.reduceLanes(VectorOperators.ADD), d5 = s5.reduceLanes(VectorOperators.ADD);
+            double d6 = s6.reduceLanes(VectorOperators.ADD), d7 = s7.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+                d4 += a[r4 + t] * xt;
+                d5 += a[r5 + t] * xt;
+                d6 += a[r6 + t] * xt;
+                d7 += a[r7 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+            y[yo + i + 4] = d4;
+            y[yo + i + 5] = d5;
+            y[yo + i + 6] = d6;
+            y[yo + i + 7] = d7;
+        }
+        for (; i + 4 <= to; i += 4) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+            for (int t = 0; t < kv; t += L) {
+                DoubleVector xv = widen(x, xo + t);
+                s0 = widen(a, r0 + t).fma(xv, s0);
+                s1 = widen(a, r1 + t).fma(xv, s1);
+                s2 = widen(a, r2 + t).fma(xv, s2);
+                s3 = widen(a, r3 + t).fma(xv, s3);
+            }
+            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int t = kv; t < k; t++) {
+                double xt = x[xo + t];
+                d0 += a[r0 + t] * xt;
+                d1 += a[r1 + t] * xt;
+                d2 += a[r2 + t] * xt;
+                d3 += a[r3 + t] * xt;
+            }
+            y[yo + i] = d0;
+            y[yo + i + 1] = d1;
+            y[yo + i + 2] = d2;
+            y[yo + i + 3] = d3;
+        }
+        for (; i < to; i++) {
+            int r = ao + i * lda;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+            int t = 0;
+            for (; t + 2 * L <= kv; t += 2 * L) {
+                s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
+                s1 = widen(a, r + t + L).fma(widen(x, xo + t + L), s1);
+            }
+            for (; t < kv; t += L) s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
+            double d = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; t < k; t++) d += (double) a[r + t] * x[xo + t];
+            y[yo + i] = d;
+        }
+    }
+
+    // L floats from a[i], widened to double lanes
+    private static DoubleVector widen(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(FH, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    // ---------------------------------------------------------------- GEMV: sums of scaled rows
+
+    @Override
+    public void axpyRows(double[] a, int ao, int lda, double[] x, int xo, int incx, double[] y, int yo, int m, int from, int to) {
+        int mv = D.loopBound(m);
+        int t = from;
+        for (; t + 4 <= to; t += 4) {
+            int p0 = ao + t * lda, p1 = p0 + lda, p2 = p1 + lda, p3 = p2 + lda;
+            double x0 = x[xo + t * incx], x1 = x[xo + (t + 1) * incx], x2 = x[xo + (t + 2) * incx], x3 = x[xo + (t + 3) * incx];
+            DoubleVector v0 = DoubleVector.broadcast(D, x0), v1 = DoubleVector.broadcast(D, x1);
+            DoubleVector v2 = DoubleVector.broadcast(D, x2), v3 = DoubleVector.broadcast(D, x3);
+            for (int j = 0; j < mv; j += L) {
+                DoubleVector s = DoubleVector.fromArray(D, y, yo + j);
+                s = DoubleVector.fromArray(D, a, p0 + j).fma(v0, s);
+                s = DoubleVector.fromArray(D, a, p1 + j).fma(v1, s);
+                s = DoubleVector.fromArray(D, a, p2 + j).fma(v2, s);
+                s = DoubleVector.fromArray(D, a, p3 + j).fma(v3, s);
+                s.intoArray(y, yo + j);
+            }
+            for (int j = mv; j < m; j++) y[yo + j] += x0 * a[p0 + j] + x1 * a[p1 + j] + x2 * a[p2 + j] + x3 * a[p3 + j];
+        }
+        for (; t < to; t++) {
+            int p = ao + t * lda;
+            double xt = x[xo + t * incx];
+            DoubleVector v = DoubleVector.broadcast(D, xt);
+            for (int j = 0; j < mv; j += L) {
+                DoubleVector.fromArray(D, a, p + j).fma(v, DoubleVector.fromArray(D, y, yo + j)).intoArray(y, yo + j);
+            }
+            for (int j = mv; j < m; j++) y[yo + j] += xt * a[p + j];
+        }
+    }
+
+    @Override
+    public void axpyRows(float[] a, int ao, int lda, float[] x, int xo, int incx, double[] y, int yo, int m, int from, int to) {
+        int mv = FH.loopBound(m);
+        int t = from;
+        for (; t + 4 <= to; t += 4) {
+            int p0 = ao + t * lda, p1 = p0 + lda, p2 = p1 + lda, p3 = p2 + lda;
+            double x0 = x[xo + t * incx], x1 = x[xo + (t + 1) * incx], x2 = x[xo + (t + 2) * incx], x3 = x[xo + (t + 3) * incx];
+            DoubleVector v0 = DoubleVector.broadcast(D, x0), v1 = DoubleVector.broadcast(D, x1);
+            DoubleVector v2 = DoubleVector.broadcast(D, x2), v3 = DoubleVector.broadcast(D, x3);
+            for (int j = 0; j < mv; j += L) {
+                DoubleVector s = DoubleVector.fromArray(D, y, yo + j);
+                s = widen(a, p0 + j).fma(v0, s);
+                s = widen(a, p1 + j).fma(v1, s);
+                s = widen(a, p2 + j).fma(v2, s);
+                s = widen(a, p3 + j).fma(v3, s);
+                s.intoArray(y, yo + j);
+            }
+            for (int j = mv; j < m; j++) y[yo + j] += x0 * a[p0 + j] + x1 * a[p1 + j] + x2 * a[p2 + j] + x3 * a[p3 + j];
+        }
+        for (; t < to; t++) {
+            int p = ao + t * lda;
+            double xt = x[xo + t * incx];
+            DoubleVector v = DoubleVector.broadcast(D, xt);
+            for (int j = 0; j < mv; j += L) widen(a, p + j).fma(v, DoubleVector.fromArray(D, y, yo + j)).intoArray(y, yo + j);
+            for (int j = mv; j < m; j++) y[yo + j] += xt * a[p + j];
+        }
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                     int m, int n, int k, boolean parallel) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (!parallel || cores < 2 || m <= MR || (long) m * n * k < PARALLEL_MIN) {
+            rows(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
+            return;
+        }
+        // one fork/join per product: bands of rows, four per core so that a core slowed by other work takes fewer;
+        // each band packs B for itself (k*n copies against band*k*n multiply-adds)
+        int bands = Math.min(4 * cores, (m + MR - 1) / MR);
+        int band = roundUp((m + bands - 1) / bands, MR);
+        Parallel.forRange((m + band - 1) / band, Long.MAX_VALUE, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                int i0 = q * band;
+                rows(a, ao + i0 * ars, ars, acs, b, bo, brs, bcs, c, co + i0 * n, Math.min(band, m - i0), n, k);
+            }
+        });
+    }
+
+    // C[0:m, 0:n] += A B on this thread: KC x NC blocks of B packed once each, then MC-row blocks of A against them
+    private static void rows(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                             int m, int n, int k) {
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int bOff = bo + pc * brs + jc * bcs;
+                // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
+                boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
+                double[] bp = direct ? (double[]) b : buffer(1, kc * roundUp(nc, NR));
+                if (!direct) packB(b, bOff, brs, bcs, kc, nc, bp);
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    block(a, ao + pc * acs + i0 * ars, ars, acs, Math.min(MC, m - i0), kc, bp, direct ? bOff : -1, brs, nc,
+                            c, co + jc + i0 * n, n);
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+
+    // this thread's scratch array {@code which} (0: A blocks, 1: B blocks, 2: an edge tile), grown to at least n
+    private static double[] buffer(int which, int n) {
+        double[][] bufs = BUFFERS.get();
+        if (bufs[which].length < n) bufs[which] = new double[n];
+        return bufs[which];
+    }
+
+    // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
+    // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
+    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int nc,
+                              double[] c, int cOff, int ldc) {
+        double[] ap = buffer(0, roundUp(mc, MR) * kc), edge = buffer(2, MR * NR);
+        if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
+        else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int cols = Math.min(NR, nc - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                kernel(kc, ap, i0 * kc, bp, bo, bStep, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
+            }
+        }
+    }
+
+    // ap[(i0 + r) * kc ... ]: panel p holds rows p*MR..p*MR+MR-1 interleaved, ap[p*MR*kc + t*MR + r]; missing rows are zero
+    private static void packA(double[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int base = i0 * kc;
+            for (int r = 0; r < MR; r++) {
+                if (i0 + r < mc) {
+                    int src = off + (i0 + r) * rs;
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = a[src + t * cs];
+                } else {
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = 0;
+                }
+            }
+        }
+    }
+
+    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int base = i0 * kc;
+            for (int r = 0; r < MR; r++) {
+                if (i0 + r < mc) {
+                    int src = off + (i0 + r) * rs;
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = a[src + t * cs];
+                } else {
+                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = 0;
+                }
+            }
+        }
+    }
+
+    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[q*NR*kc + t*NR + j]; missing columns are zero
+    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp) {
+        for (int j0 = 0; j0 < nc; j0 += NR) {
+            int w = Math.min(NR, nc - j0), base = j0 * kc;
+            for (int t = 0; t < kc; t++) {
+                int src = off + t * rs + j0 * cs, dst = base + t * NR;
+                if (b instanceof double[] bd) {
+                    if (cs == 1 && w == NR) System.arraycopy(bd, src, bp, dst, NR);
+                    else for (int j = 0; j < w; j++) bp[dst + j] = bd[src + j * cs];
+                } else {
+                    float[] bf = (float[]) b;
+                    for (int j = 0; j < w; j++) bp[dst + j] = bf[src + j * cs];
+                }
+                for (int j = w; j < NR; j++) bp[dst + j] = 0;
+            }
+        }
+    }
+
+    // C[rows x cols tile at co] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated in 2*MR
+    // vector registers; a partial tile goes through the scratch array edge (masked loads and stores near the end of c are not intrinsified)
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] c, int co, int ldc, int rows, int cols,
+                               double[] edge) {
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int t = 0; t < kc; t++) {
+            int pb = bo + t * bStep, pa = ao + t * MR;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        if (rows == MR && cols == NR) {
+            addRow(c, co, c00, c01);
+            addRow(c, co + ldc, c10, c11);
+            addRow(c, co + 2 * ldc, c20, c21);
+            addRow(c, co + 3 * ldc, c30, c31);
+            return;
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += edge[r * NR + j];
+        }
+    }
+
+    private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
+        DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
+        DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
+    }
+}
