@@ -138,7 +138,8 @@ final class CommandLine {
         var flags = new ArrayList<Flag>();
         flags.add(FN);
         for (RunOptions.Flag f : RunOptions.FLAGS) flags.add(shared(f));
-        flags.addAll(List.of(DEVICE, FLOATX, OPT_LEVEL, ENGINE));
+        flags.addAll(List.of(DEVICE, FLOATX, OPT_LEVEL, ENGINE,
+                sw("timings", "print where the time went (frontend, each optimizer pass, bytecode, first call) in ms to stderr")));
         return List.copyOf(flags);
     }
 

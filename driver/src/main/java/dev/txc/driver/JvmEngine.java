@@ -19,6 +19,13 @@ import java.util.Map;
  * compiled once per load and called many times through the runtime's {@link CompiledModel}.
  */
 public final class JvmEngine implements Engine {
+    /** Nanoseconds spent defining and instantiating generated classes so far (for {@code --timings}). */
+    private final java.util.concurrent.atomic.AtomicLong classLoadNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    long classLoadNanos() {
+        return classLoadNanos.get();
+    }
+
     @Override
     public Pipeline.Stage stage() {
         return Pipeline.Stage.LOWERED;
@@ -28,7 +35,12 @@ public final class JvmEngine implements Engine {
     public Program load(Module m) {
         Map<String, JvmCompiler.Unit> units = new HashMap<>();
         for (JvmCompiler.Unit u : compile(m, dev.txc.runtime.VectorSupport.available())) units.put(binaryName(u), u);
-        return new CompiledModel(ModelSpecs.of(m, "module"), name -> JvmCompiler.load(units.get(name)));
+        return new CompiledModel(ModelSpecs.of(m, "module"), name -> {
+            long t0 = System.nanoTime();
+            var f = JvmCompiler.load(units.get(name));
+            classLoadNanos.addAndGet(System.nanoTime() - t0);
+            return f;
+        });
     }
 
     /**

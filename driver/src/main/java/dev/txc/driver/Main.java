@@ -238,15 +238,39 @@ public final class Main {
         Engine engine = engine(p);
         checkDevice(p);
 
+        Timings t = p.has("timings") ? new Timings() : null;
+        double untilCommand = t == null ? -1 : t.untilMain();
         Compiler c = open(p);
         Compiler.function(c.parsed(), fnName, p.file());
-        Module m = c.upTo(engine.stage());
+        if (t != null) t.mark("frontend (read, parse, check, to IR)");
+        Module m = c.upTo(engine.stage(), t == null ? (pass, f) -> { } : (pass, f) -> t.mark("pass " + pass + " (" + f.name() + ")"));
         Compiler.function(m, fnName, p.file());
         if (verbose && engine instanceof JvmEngine) err.println("txc: kernels: " + dev.txc.runtime.VectorSupport.describe());
         ModelSpec spec = ModelSpecs.of(m, p.file());
         ModelState state = InitialState.of(m, c.sources());
-        Runner.run(spec, load(engine, m, c), state, options, out, err, terminal);
+        if (t != null) t.mark("initial state (shared variables)");
+        dev.txc.runtime.model.Program program = load(engine, m, c);
+        if (t != null) t.mark("lowering and bytecode (" + engine.getClass().getSimpleName() + ")");
+        Runner.run(spec, t == null ? program : timed(program, engine, t), state, options, out, err, terminal);
+        if (t != null) {
+            t.mark("after the first call (the other calls, printing)");
+            t.print(err, untilCommand);
+        }
         return 0;
+    }
+
+    /** {@code program}, its first call timed as a stage of {@code t} (class loading, for compiled code, included). */
+    private static dev.txc.runtime.model.Program timed(dev.txc.runtime.model.Program program, Engine engine, Timings t) {
+        boolean[] first = {true};
+        return (fn, args, state) -> {
+            var r = program.call(fn, args, state);
+            if (first[0]) {
+                first[0] = false;
+                t.mark("first call (" + fn + ")");
+                if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+            }
+            return r;
+        };
     }
 
     // ---- bench ----

@@ -1,0 +1,62 @@
+package dev.txc.driver;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+
+/**
+ * Prints the whole class path of a jar: the jar, then every jar its manifest's {@code Class-Path} names (transitively,
+ * each once, in the order the JVM's application class loader searches them), absolute and separated by the platform's
+ * path separator. bin/txc runs this once per build: a JDK AOT cache records only classes from jars named on
+ * {@code -cp}, not from those reached through a manifest, so the CLI starts with this list when it uses the cache.
+ * Entries that do not exist are left out, as the class loader skips them.
+ */
+public final class LaunchClassPath {
+    private LaunchClassPath() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: LaunchClassPath JAR");
+            System.exit(2);
+        }
+        System.out.println(String.join(java.io.File.pathSeparator, of(Path.of(args[0])).stream().map(Path::toString).toList()));
+    }
+
+    /** The jar and what its manifest reaches, absolute, each once. */
+    static List<Path> of(Path jar) throws IOException {
+        Set<Path> seen = new LinkedHashSet<>();
+        Deque<Path> todo = new ArrayDeque<>(List.of(jar.toAbsolutePath().normalize()));
+        while (!todo.isEmpty()) {
+            Path p = todo.removeFirst();
+            if (!Files.isRegularFile(p) || !seen.add(p)) continue;
+            List<Path> next = manifestClassPath(p);
+            for (int k = next.size() - 1; k >= 0; k--) todo.addFirst(next.get(k));
+        }
+        return new ArrayList<>(seen);
+    }
+
+    /** The entries of {@code jar}'s Class-Path attribute, resolved against the jar's folder (none without one). */
+    private static List<Path> manifestClassPath(Path jar) throws IOException {
+        try (var f = new JarFile(jar.toFile())) {
+            var m = f.getManifest();
+            String cp = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+            if (cp == null || cp.isBlank()) return List.of();
+            URI base = jar.getParent().toUri();
+            var out = new ArrayList<Path>();
+            for (String e : cp.trim().split("\\s+")) {
+                URI u = base.resolve(e);
+                if ("file".equals(u.getScheme())) out.add(Path.of(u).normalize());
+            }
+            return out;
+        }
+    }
+}
