@@ -63,6 +63,8 @@ public class DLogisticBench {
 
         Workload.Compiled fn;
         NDArray x;
+        /** The previous output, handed back by {@code txcInto}. */
+        NDArray last;
 
         @Setup(Level.Trial)
         public void setup(Input in) {
@@ -81,6 +83,14 @@ public class DLogisticBench {
     @Benchmark
     public NDArray txc(Input in, Txc t) {
         return t.fn.call(t.x);
+    }
+
+    /** The same, computing into the previous call's output (CompiledFunction.callInto, NumPy's out=), as the C loop does. */
+    @Benchmark
+    public NDArray txcInto(Input in, Txc t) {
+        NDArray out = t.fn.fn().callInto(new NDArray[] {t.x}, new NDArray[0], new NDArray[] {t.last})[0];
+        t.last = out;
+        return out;
     }
 
     /** The textbook loop on the calling thread, as bench-peers' "plain Java". */

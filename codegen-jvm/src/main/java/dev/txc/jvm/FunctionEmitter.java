@@ -175,6 +175,11 @@ final class FunctionEmitter {
         var aliases = reuse.stateAliases();
         inPlace = new HashMap<>();
         reuse.targets().forEach((n, shared) -> inPlace.put(n, sharedNames.indexOf(shared)));
+        // Output k may be computed into targets[shared + k], a buffer the caller hands over (CompiledFunction.callInto).
+        for (int k = 0; k < f.outputs().size(); k++) {
+            Node out = f.outputs().get(k).value();
+            if (!out.tt().isScalar()) inPlace.putIfAbsent(out, sharedNames.size() + k);
+        }
         for (Node n : order) for (Node d : schedule.deps(n)) lastUse.put(d, n);
         roots.forEach(lastUse::remove);
         slots.push(new HashMap<>());

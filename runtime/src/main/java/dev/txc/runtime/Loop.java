@@ -83,7 +83,7 @@ public final class Loop {
      * reads the target's old values after this loop, and that the kernel reads it only at the element it writes.
      */
     public static Loop prepareInto(NDArray[] inputs, DType outDtype, NDArray[] shapes, NDArray[] targets, int k) {
-        NDArray target = targets == null ? null : targets[k];
+        NDArray target = targets == null || k >= targets.length ? null : targets[k];
         if (target == null) return prepare(inputs, new DType[] {outDtype}, shapes);
         int[] shape = broadcastShape(inputs, shapes);
         boolean fits = target.dtype() == outDtype && java.util.Arrays.equals(target.shape(), shape) && target.isContiguous()
