@@ -39,23 +39,22 @@ final class VectorMathEmitter {
         double[] c = Exp.C;
         int xc = c(c(x, "MAX", f64 ? Exp.LO : Exp.LO_F), "MIN", f64 ? Exp.HI : Exp.HI_F);
         double shifter = f64 ? Exp.SHIFTER : Exp.SHIFTER_F;
-        int t = c(c(xc, "MUL", f64 ? Exp.LOG2E : Exp.LOG2E_F), "ADD", shifter);
+        int t = fmaC(xc, f64 ? Exp.LOG2E : Exp.LOG2E_F, shifter);
         int k = c(t, "SUB", shifter);
-        int r = v(v(xc, "SUB", c(k, "MUL", f64 ? Exp.LN2_HI : Exp.LN2_HI_F)), "SUB", c(k, "MUL", f64 ? Exp.LN2_LO : Exp.LN2_LO_F));
+        int r = fmaCV(k, f64 ? -Exp.LN2_LO : -Exp.LN2_LO_F, fmaCV(k, f64 ? -Exp.LN2_HI : -Exp.LN2_HI_F, xc));
         int r2 = v(r, "MUL", r);
         int q;
         if (f64) {
             int r4 = v(r2, "MUL", r2);
-            int a = c(c(r, "MUL", c[10]), "ADD", c[11]), b = c(c(r, "MUL", c[8]), "ADD", c[9]), cc = c(c(r, "MUL", c[6]), "ADD", c[7]);
-            int d = c(c(r, "MUL", c[4]), "ADD", c[5]), e = c(c(r, "MUL", c[2]), "ADD", c[3]), f = c(c(r, "MUL", c[0]), "ADD", c[1]);
-            // q = (b r2 + a) + r4 ((d r2 + cc) + r4 (f r2 + e))
-            q = v(v(v(b, "MUL", r2), "ADD", a), "ADD", v(r4, "MUL", v(v(v(d, "MUL", r2), "ADD", cc), "ADD", v(r4, "MUL", v(v(f, "MUL", r2), "ADD", e)))));
+            int a = fmaC(r, c[10], c[11]), b = fmaC(r, c[8], c[9]), cc = fmaC(r, c[6], c[7]);
+            int d = fmaC(r, c[4], c[5]), e = fmaC(r, c[2], c[3]), f = fmaC(r, c[0], c[1]);
+            // q = fma(r4, fma(r4, fma(f, r2, e), fma(d, r2, cc)), fma(b, r2, a))
+            q = fmaV(r4, fmaV(r4, fmaV(f, r2, e), fmaV(d, r2, cc)), fmaV(b, r2, a));
         } else {
             float[] cf = Exp.C_F;
-            // q = (c4 r + c5) + r2 ((c2 r + c3) + r2 (c0 r + c1))
-            q = v(c(c(r, "MUL", cf[4]), "ADD", cf[5]), "ADD", v(r2, "MUL", v(c(c(r, "MUL", cf[2]), "ADD", cf[3]), "ADD", v(r2, "MUL", c(c(r, "MUL", cf[0]), "ADD", cf[1])))));
+            q = fmaV(r2, fmaV(r2, fmaC(r, cf[0], cf[1]), fmaC(r, cf[2], cf[3])), fmaC(r, cf[4], cf[5]));
         }
-        int p = c(v(r, "ADD", v(r2, "MUL", q)), "ADD", 1);
+        int p = c(fmaV(r2, q, r), "ADD", 1);
         int ki = bitsC(asBits(t), "SUB", f64 ? Double.doubleToRawLongBits(Exp.SHIFTER) : Float.floatToRawIntBits(Exp.SHIFTER_F));
         int k1 = bitsC(ki, "ASHR", 1), k2 = bitsV(ki, "SUB", k1);
         int s1 = fromBits(bitsC(bitsC(k1, "ADD", f64 ? 1023 : 127), "LSHL", f64 ? 52 : 23));
@@ -142,6 +141,34 @@ final class VectorMathEmitter {
         op(name);
         mv.visitVarInsn(ALOAD, b);
         mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Binary;L" + PKG + "Vector;)" + vdesc, false);
+        return store();
+    }
+
+    /** a * b + c, one rounding: a.fma(b, c) with constants b, c */
+    private int fmaC(int a, double b, double c) {
+        mv.visitVarInsn(ALOAD, a);
+        constant(b);
+        constant(c);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "fma", "(" + prim + prim + ")" + vdesc, false);
+        return store();
+    }
+
+    /** a * b + c with a constant b: a.lanewise(FMA, b, c) */
+    private int fmaCV(int a, double b, int c) {
+        mv.visitVarInsn(ALOAD, a);
+        op("FMA");
+        constant(b);
+        mv.visitVarInsn(ALOAD, c);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "lanewise", "(L" + PKG + "VectorOperators$Ternary;" + prim + "L" + PKG + "Vector;)" + vdesc, false);
+        return store();
+    }
+
+    /** a * b + c on vectors: a.fma(b, c) */
+    private int fmaV(int a, int b, int c) {
+        mv.visitVarInsn(ALOAD, a);
+        mv.visitVarInsn(ALOAD, b);
+        mv.visitVarInsn(ALOAD, c);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "fma", "(L" + PKG + "Vector;L" + PKG + "Vector;)" + vdesc, false);
         return store();
     }
 
