@@ -52,6 +52,12 @@ class ReductionFusionTest {
                 check(m.function("t"), Map.of("x", x), d + " t " + s[0] + "x" + s[1]);
             }
             for (int n : new int[] {0, 1, 7, 100_003}) check(m.function("v"), Map.of("x", random(r, d, n)), d + " v " + n);
+            // Infinite terms: the sum is infinite (not the NaN of a compensation inf - inf), or NaN for inf - inf.
+            var v = m.function("v");
+            check(v, Map.of("x", Tensor.fromDoubles(d, new int[] {3}, new double[] {Double.POSITIVE_INFINITY, 1, 2})), d + " inf");
+            check(v, Map.of("x", Tensor.fromDoubles(d, new int[] {2}, new double[] {1e200, 1e200})), d + " overflow");
+            check(m.function("f"), Map.of("x", Tensor.fromDoubles(d, new int[] {1, 2}, new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}),
+                    "y", Tensor.fromDoubles(d, new int[] {2}, new double[] {1, 1})), d + " inf - inf");
             var withNan = random(r, d, 2, 9).toDoubles();
             withNan[10] = Double.NaN;
             check(m.function("t"), Map.of("x", Tensor.fromDoubles(d, new int[] {2, 9}, withNan)), d + " NaN");

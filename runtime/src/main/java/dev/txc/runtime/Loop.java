@@ -131,7 +131,8 @@ public final class Loop {
                 c += Math.abs(sum) >= Math.abs(p) ? (sum - t) + p : (p - t) + sum;
                 sum = t;
             }
-            v = new double[] {sum + c};
+            // An infinite or NaN sum is the answer; its compensation would be inf - inf = NaN.
+            v = new double[] {Double.isFinite(sum) ? sum + c : sum};
         } else {
             // An empty space has no rows; each of its (possibly many) results is a sum of nothing.
             v = partials.length == Shapes.size(shape) ? partials : new double[Shapes.size(shape)];
