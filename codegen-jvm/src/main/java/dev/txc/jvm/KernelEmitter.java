@@ -39,6 +39,8 @@ final class KernelEmitter {
     private final int species;
     /** For a reduction kernel: the row's double accumulator and the vector loop's accumulator; else -1. */
     private final int acc, accV;
+    /** Kahan compensation of acc and of accV, and scratch doubles for the compensated add. */
+    private final int comp, compV, y, t;
 
     private KernelEmitter(ClassWriter cw, Spec spec, boolean vectors) {
         this.k = spec.kernel();
@@ -53,7 +55,11 @@ final class KernelEmitter {
         boolean reduce = k.reduction() != null;
         this.acc = reduce ? take(2) : -1;
         this.accV = reduce && species >= 0 ? take(1) : -1;
-        this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV) : null;
+        this.comp = reduce ? take(2) : -1;
+        this.compV = reduce && species >= 0 ? take(1) : -1;
+        this.y = reduce ? take(2) : -1;
+        this.t = reduce ? take(2) : -1;
+        this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV, compV) : null;
     }
 
     static void emit(ClassWriter cw, Spec spec, boolean vectors) {
@@ -102,6 +108,8 @@ final class KernelEmitter {
         if (acc >= 0) {
             mv.visitInsn(DCONST_0);
             mv.visitVarInsn(DSTORE, acc);
+            mv.visitInsn(DCONST_0);
+            mv.visitVarInsn(DSTORE, comp);
         }
         Label rowDone = acc >= 0 ? new Label() : nextRow;
         mv.visitVarInsn(ILOAD, unit);
@@ -116,6 +124,8 @@ final class KernelEmitter {
             mv.visitFieldInsn(GETFIELD, LOOP, "partials", "[D");
             mv.visitVarInsn(ILOAD, row);
             mv.visitVarInsn(DLOAD, acc);
+            mv.visitVarInsn(DLOAD, comp);
+            mv.visitInsn(DSUB);
             mv.visitInsn(DASTORE);
         }
         mv.visitLabel(nextRow);
@@ -197,6 +207,9 @@ final class KernelEmitter {
             mv.visitVarInsn(ALOAD, species);
             mv.visitMethodInsn(INVOKESTATIC, "jdk/incubator/vector/DoubleVector", "zero", "(" + VectorEmitter.SPECIES + ")Ljdk/incubator/vector/DoubleVector;", false);
             mv.visitVarInsn(ASTORE, accV);
+            mv.visitVarInsn(ALOAD, species);
+            mv.visitMethodInsn(INVOKESTATIC, "jdk/incubator/vector/DoubleVector", "zero", "(" + VectorEmitter.SPECIES + ")Ljdk/incubator/vector/DoubleVector;", false);
+            mv.visitVarInsn(ASTORE, compV);
         }
         Label head = new Label(), done = new Label();
         mv.visitLabel(head);
@@ -213,7 +226,10 @@ final class KernelEmitter {
         if (accV >= 0) addLanes(step);
     }
 
-    /** acc += lane 0, lane 1, ... of the vector accumulator, in that order (reduceLanes leaves the order open). */
+    /**
+     * Adds the vector accumulator's lanes into acc in lane order (reduceLanes leaves the order open), each lane's sum
+     * and then its negated compensation, by {@link #kahanAdd}.
+     */
     private void addLanes(int step) {
         int i = take(1);
         Label head = new Label(), done = new Label();
@@ -223,12 +239,15 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, i);
         mv.visitVarInsn(ILOAD, step);
         mv.visitJumpInsn(IF_ICMPGE, done);
-        mv.visitVarInsn(DLOAD, acc);
         mv.visitVarInsn(ALOAD, accV);
         mv.visitVarInsn(ILOAD, i);
         mv.visitMethodInsn(INVOKEVIRTUAL, "jdk/incubator/vector/DoubleVector", "lane", "(I)D", false);
-        mv.visitInsn(DADD);
-        mv.visitVarInsn(DSTORE, acc);
+        kahanAdd();
+        mv.visitVarInsn(ALOAD, compV);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitMethodInsn(INVOKEVIRTUAL, "jdk/incubator/vector/DoubleVector", "lane", "(I)D", false);
+        mv.visitInsn(DNEG);
+        kahanAdd();
         mv.visitIincInsn(i, 1);
         mv.visitJumpInsn(GOTO, head);
         mv.visitLabel(done);
@@ -261,9 +280,7 @@ final class KernelEmitter {
                     return;
                 }
                 if (t == DType.F32) mv.visitInsn(F2D);
-                mv.visitVarInsn(DLOAD, acc);
-                mv.visitInsn(DADD);
-                mv.visitVarInsn(DSTORE, acc);
+                kahanAdd();
             }
         });
         if (!unit) {
@@ -277,6 +294,37 @@ final class KernelEmitter {
         }
         mv.visitIincInsn(j, 1);
         mv.visitJumpInsn(GOTO, head);
+    }
+
+    /**
+     * Kahan's compensated acc += x for the double x on the stack: y = x - comp; t = acc + y; comp = (t - acc) - y (0 where
+     * that is NaN: an infinite t); acc = t. A NaN x still makes acc NaN.
+     */
+    private void kahanAdd() {
+        mv.visitVarInsn(DLOAD, comp);
+        mv.visitInsn(DSUB);
+        mv.visitVarInsn(DSTORE, y);
+        mv.visitVarInsn(DLOAD, acc);
+        mv.visitVarInsn(DLOAD, y);
+        mv.visitInsn(DADD);
+        mv.visitVarInsn(DSTORE, t);
+        mv.visitVarInsn(DLOAD, t);
+        mv.visitVarInsn(DLOAD, acc);
+        mv.visitInsn(DSUB);
+        mv.visitVarInsn(DLOAD, y);
+        mv.visitInsn(DSUB);
+        // An infinite sum has no rounding error to carry: its compensation (inf - inf = NaN) is dropped.
+        Label keep = new Label();
+        mv.visitInsn(DUP2);
+        mv.visitInsn(DUP2);
+        mv.visitInsn(DCMPL);
+        mv.visitJumpInsn(IFEQ, keep);
+        mv.visitInsn(POP2);
+        mv.visitInsn(DCONST_0);
+        mv.visitLabel(keep);
+        mv.visitVarInsn(DSTORE, comp);
+        mv.visitVarInsn(DLOAD, t);
+        mv.visitVarInsn(DSTORE, acc);
     }
 
     private void index(int o, int j, boolean unit) {

@@ -27,11 +27,12 @@ final class VectorEmitter {
     private final int[] slots;
     private final ElementEmitter.IntAllocator locals;
     private final int species;
-    /** For a reduction kernel, the local of the vector accumulator stores add into; else -1. */
-    private final int acc;
+    /** For a reduction kernel, the locals of the vector accumulator stores add into and of its Kahan compensation. */
+    private final int acc, comp;
 
-    VectorEmitter(MethodVisitor mv, Kernel k, ElementEmitter.IntAllocator locals, int species, int acc) {
+    VectorEmitter(MethodVisitor mv, Kernel k, ElementEmitter.IntAllocator locals, int species, int acc, int comp) {
         this.acc = acc;
+        this.comp = comp;
         this.mv = mv;
         this.k = k;
         DType t = k.vectorType();
@@ -74,12 +75,7 @@ final class VectorEmitter {
                 }
                 case Instr.Lit c -> { }
                 case Instr.Apply a -> apply(id, a);
-                case Instr.Store s when acc >= 0 -> {
-                    mv.visitVarInsn(ALOAD, acc);
-                    mv.visitVarInsn(ALOAD, slots[s.arg()]);
-                    mv.visitMethodInsn(INVOKEVIRTUAL, cls, "add", "(" + VECTOR + ")" + vdesc, false);
-                    mv.visitVarInsn(ASTORE, acc);
-                }
+                case Instr.Store s when acc >= 0 -> kahanAdd(slots[s.arg()]);
                 case Instr.Store s -> {
                     mv.visitVarInsn(ALOAD, slots[s.arg()]);
                     index.accept(s.operand());
@@ -88,6 +84,35 @@ final class VectorEmitter {
             }
         }
         System.arraycopy(saved, 0, slots, 0, slots.length);
+    }
+
+    /** Lane by lane, Kahan's acc += x: y = x - comp; t = acc + y; comp = (t - acc) - y; acc = t. */
+    private void kahanAdd(int x) {
+        mv.visitVarInsn(ALOAD, x);
+        mv.visitVarInsn(ALOAD, comp);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "sub", "(" + VECTOR + ")" + vdesc, false);
+        int y = local();
+        mv.visitVarInsn(ALOAD, acc);
+        mv.visitVarInsn(ALOAD, y);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "add", "(" + VECTOR + ")" + vdesc, false);
+        int t = local();
+        mv.visitVarInsn(ALOAD, t);
+        mv.visitVarInsn(ALOAD, acc);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "sub", "(" + VECTOR + ")" + vdesc, false);
+        mv.visitVarInsn(ALOAD, y);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "sub", "(" + VECTOR + ")" + vdesc, false);
+        int c = local();
+        // NaN compensations (an infinite t) become 0, as in the scalar loop.
+        mv.visitVarInsn(ALOAD, c);
+        mv.visitInsn(k.vectorType() == dev.txc.types.DType.F64 ? DCONST_0 : FCONST_0);
+        mv.visitVarInsn(ALOAD, c);
+        operator("NE");
+        mv.visitVarInsn(ALOAD, c);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "compare", "(L" + PKG + "VectorOperators$Comparison;" + VECTOR + ")" + MASK, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, cls, "blend", "(" + prim + MASK + ")" + vdesc, false);
+        mv.visitVarInsn(ASTORE, comp);
+        mv.visitVarInsn(ALOAD, t);
+        mv.visitVarInsn(ASTORE, acc);
     }
 
     private int local() {
