@@ -31,7 +31,7 @@ public final class JvmCompiler {
      * only a JVM with that module can load: classes for standalone jars are compiled without them.
      */
     public static Unit compile(Function f, List<String> sharedNames, boolean vectors) {
-        String name = PACKAGE + "Fn_" + f.name();
+        String name = className(f.name());
         try {
             var out = FunctionEmitter.emit(f, name, sharedNames, vectors);
             return new Unit(name, out.bytes(), out.pool());
@@ -40,6 +40,23 @@ public final class JvmCompiler {
             var at = f.outputs().isEmpty() ? null : f.locs().get(f.outputs().getFirst().value());
             throw new dev.txc.ir.CompileException(dev.txc.ir.Diagnostic.error(at,
                     "function " + f.name() + " is too large for the JVM backend (" + e.getMessage() + "); split it into smaller functions"));
+        }
+    }
+
+    /** Names longer than this are shortened in class names (the JVM's constant pool holds at most 65,535 bytes). */
+    private static final int MAX_NAME = 200;
+
+    /**
+     * The internal name of the class generated for the function (or default) named {@code fn}: {@code Fn_<fn>}, or for
+     * a very long name its first characters and a SHA-256 digest of the whole, so that distinct names stay distinct.
+     */
+    public static String className(String fn) {
+        if (fn.length() <= MAX_NAME) return PACKAGE + "Fn_" + fn;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(fn.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return PACKAGE + "Fn_" + fn.substring(0, 100) + "$" + java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
     }
 

@@ -79,7 +79,7 @@ public final class JvmEngine implements Engine {
 
     /** The binary name of the class {@link JvmCompiler#compile} generates for the function named {@code fn}. */
     static String className(String fn) {
-        return (JvmCompiler.PACKAGE + "Fn_" + fn).replace('/', '.');
+        return JvmCompiler.className(fn).replace('/', '.');
     }
 
     private static String binaryName(JvmCompiler.Unit u) {

@@ -18,6 +18,6 @@ public final class VectorSupport {
 
     /** "vector" or "scalar", for {@code --verbose} reports. */
     public static String describe() {
-        return AVAILABLE ? "vector (jdk.incubator.vector)" : "scalar (jdk.incubator.vector is not in the JVM; add --add-modules jdk.incubator.vector)";
+        return AVAILABLE ? "vector (jdk.incubator.vector)" : "scalar (jdk.incubator.vector is not in this JVM, or -Dtxc.vector=false)";
     }
 }
