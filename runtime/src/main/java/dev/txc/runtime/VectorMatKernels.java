@@ -62,10 +62,10 @@ final class VectorMatKernels implements MatKernels {
                 s6 = DoubleVector.fromArray(D, a, r6 + t).fma(xv, s6);
                 s7 = DoubleVector.fromArray(D, a, r7 + t).fma(xv, s7);
             }
-            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
-            double d4 = s4.reduceLanes(VectorOperators.ADD), d5 = s5.reduceLanes(VectorOperators.ADD);
-            double d6 = s6.reduceLanes(VectorOperators.ADD), d7 = s7.reduceLanes(VectorOperators.ADD);
+            double d0 = sum(s0), d1 = sum(s1);
+            double d2 = sum(s2), d3 = sum(s3);
+            double d4 = sum(s4), d5 = sum(s5);
+            double d6 = sum(s6), d7 = sum(s7);
             for (int t = kv; t < k; t++) {
                 double xt = x[xo + t];
                 d0 += a[r0 + t] * xt;
@@ -96,8 +96,8 @@ final class VectorMatKernels implements MatKernels {
                 s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
                 s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
             }
-            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d0 = sum(s0), d1 = sum(s1);
+            double d2 = sum(s2), d3 = sum(s3);
             for (int t = kv; t < k; t++) {
                 double xt = x[xo + t];
                 d0 += a[r0 + t] * xt;
@@ -119,7 +119,7 @@ final class VectorMatKernels implements MatKernels {
                 s1 = DoubleVector.fromArray(D, a, r + t + L).fma(DoubleVector.fromArray(D, x, xo + t + L), s1);
             }
             for (; t < kv; t += L) s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
-            double d = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            double d = sum(s0.add(s1));
             for (; t < k; t++) d += a[r + t] * x[xo + t];
             y[yo + i] = d;
         }
@@ -143,10 +143,10 @@ final class VectorMatKernels implements MatKernels {
                 s6 = widen(a, r6 + t).fma(xv, s6);
                 s7 = widen(a, r7 + t).fma(xv, s7);
             }
-            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
-            double d4 = s4.reduceLanes(VectorOperators.ADD), d5 = s5.reduceLanes(VectorOperators.ADD);
-            double d6 = s6.reduceLanes(VectorOperators.ADD), d7 = s7.reduceLanes(VectorOperators.ADD);
+            double d0 = sum(s0), d1 = sum(s1);
+            double d2 = sum(s2), d3 = sum(s3);
+            double d4 = sum(s4), d5 = sum(s5);
+            double d6 = sum(s6), d7 = sum(s7);
             for (int t = kv; t < k; t++) {
                 double xt = x[xo + t];
                 d0 += a[r0 + t] * xt;
@@ -177,8 +177,8 @@ final class VectorMatKernels implements MatKernels {
                 s2 = widen(a, r2 + t).fma(xv, s2);
                 s3 = widen(a, r3 + t).fma(xv, s3);
             }
-            double d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-            double d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+            double d0 = sum(s0), d1 = sum(s1);
+            double d2 = sum(s2), d3 = sum(s3);
             for (int t = kv; t < k; t++) {
                 double xt = x[xo + t];
                 d0 += a[r0 + t] * xt;
@@ -200,7 +200,7 @@ final class VectorMatKernels implements MatKernels {
                 s1 = widen(a, r + t + L).fma(widen(x, xo + t + L), s1);
             }
             for (; t < kv; t += L) s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
-            double d = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            double d = sum(s0.add(s1));
             for (; t < k; t++) d += (double) a[r + t] * x[xo + t];
             y[yo + i] = d;
         }
@@ -430,5 +430,15 @@ final class VectorMatKernels implements MatKernels {
     private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
         DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
         DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
+    }
+
+    /**
+     * The lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order open, so its result could
+     * change once the JIT compiles the loop; this keeps a product's bits the same on every call.
+     */
+    private static double sum(DoubleVector v) {
+        double s = v.lane(0);
+        for (int i = 1; i < v.length(); i++) s += v.lane(i);
+        return s;
     }
 }
