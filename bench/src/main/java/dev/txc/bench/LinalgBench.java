@@ -22,7 +22,8 @@ import java.util.Random;
  * products alone ({@code x @ w}, {@code x.T @ g}), and square matmul (1024, 2048; f64, f32).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.txc.bench.LinalgBench [--reps R] [WORKLOAD...]</pre>
- * Workloads: {@code logreg gemv matmul small} (default: all). Each row: 3 warm-up calls, then R timed calls (default 7).
+ * Workloads: {@code logreg gemv matmul small} (default: all). Each row: warm-up calls for 2 s (at least 3), then R timed
+ * calls (default 7). {@code TXC_SERIES=1} prints each row's timed calls in order on stderr.
  */
 public final class LinalgBench {
     private LinalgBench() {}
@@ -99,14 +100,19 @@ public final class LinalgBench {
         });
     }
 
+    /** Warm-up: at least 3 calls and 2 s, so that the JIT has compiled the vector kernels (JMH warms up longer). */
+    static final long WARMUP_NANOS = Long.getLong("txc.warmup.ms", 2000) * 1_000_000L;
+
     static void row(String name, int reps, Runnable body) {
-        for (int k = 0; k < 3; k++) body.run();
+        long start = System.nanoTime();
+        for (int k = 0; k < 3 || System.nanoTime() - start < WARMUP_NANOS; k++) body.run();
         double[] ms = new double[reps];
         for (int k = 0; k < reps; k++) {
             long t0 = System.nanoTime();
             body.run();
             ms[k] = (System.nanoTime() - t0) / 1e6;
         }
+        if (System.getenv("TXC_SERIES") != null) System.err.println(name + " " + Arrays.toString(ms));
         Arrays.sort(ms);
         System.out.printf(java.util.Locale.ROOT, "%s\t%.3f\t%.3f%n", name, ms[reps / 2], ms[0]);
     }

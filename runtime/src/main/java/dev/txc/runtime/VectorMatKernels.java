@@ -42,168 +42,193 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // ---------------------------------------------------------------- GEMV: dot products of rows
-    // eight rows share each load of x and keep eight loads in flight; then four, then one
+    // Eight rows share each load of x and keep eight loads in flight; then four, then one. Each block is its own
+    // method and lane sums go through an array (intoArray is an intrinsic): one method holding all three blocks
+    // exceeded C2's inlining budget (NodeCountInliningCutoff), so that a lane-sum call was left out of line, its
+    // vector argument boxed, and x @ w ran 3x slower in some JVMs than in others.
 
     @Override
     public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
-        int kv = D.loopBound(k);
+        double[] buf = new double[8 * L];
         int i = from;
-        for (; i + 8 <= to; i += 8) {
-            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
-            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-            for (int t = 0; t < kv; t += L) {
-                DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
-                s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
-                s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
-                s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
-                s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
-                s4 = DoubleVector.fromArray(D, a, r4 + t).fma(xv, s4);
-                s5 = DoubleVector.fromArray(D, a, r5 + t).fma(xv, s5);
-                s6 = DoubleVector.fromArray(D, a, r6 + t).fma(xv, s6);
-                s7 = DoubleVector.fromArray(D, a, r7 + t).fma(xv, s7);
-            }
-            double d0 = sum(s0), d1 = sum(s1);
-            double d2 = sum(s2), d3 = sum(s3);
-            double d4 = sum(s4), d5 = sum(s5);
-            double d6 = sum(s6), d7 = sum(s7);
-            for (int t = kv; t < k; t++) {
-                double xt = x[xo + t];
-                d0 += a[r0 + t] * xt;
-                d1 += a[r1 + t] * xt;
-                d2 += a[r2 + t] * xt;
-                d3 += a[r3 + t] * xt;
-                d4 += a[r4 + t] * xt;
-                d5 += a[r5 + t] * xt;
-                d6 += a[r6 + t] * xt;
-                d7 += a[r7 + t] * xt;
-            }
-            y[yo + i] = d0;
-            y[yo + i + 1] = d1;
-            y[yo + i + 2] = d2;
-            y[yo + i + 3] = d3;
-            y[yo + i + 4] = d4;
-            y[yo + i + 5] = d5;
-            y[yo + i + 6] = d6;
-            y[yo + i + 7] = d7;
+        for (; i + 8 <= to; i += 8) dot8(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
+        for (; i + 4 <= to; i += 4) dot4(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
+        for (; i < to; i++) y[yo + i] = dot1(a, ao + i * lda, x, xo, k, buf);
+    }
+
+    private static void dot8(double[] a, int r0, int lda, double[] x, int xo, double[] y, int yo, int k, double[] buf) {
+        int kv = D.loopBound(k);
+        int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int t = 0; t < kv; t += L) {
+            DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
+            s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
+            s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
+            s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
+            s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
+            s4 = DoubleVector.fromArray(D, a, r4 + t).fma(xv, s4);
+            s5 = DoubleVector.fromArray(D, a, r5 + t).fma(xv, s5);
+            s6 = DoubleVector.fromArray(D, a, r6 + t).fma(xv, s6);
+            s7 = DoubleVector.fromArray(D, a, r7 + t).fma(xv, s7);
         }
-        for (; i + 4 <= to; i += 4) {
-            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
-            for (int t = 0; t < kv; t += L) {
-                DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
-                s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
-                s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
-                s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
-                s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
-            }
-            double d0 = sum(s0), d1 = sum(s1);
-            double d2 = sum(s2), d3 = sum(s3);
-            for (int t = kv; t < k; t++) {
-                double xt = x[xo + t];
-                d0 += a[r0 + t] * xt;
-                d1 += a[r1 + t] * xt;
-                d2 += a[r2 + t] * xt;
-                d3 += a[r3 + t] * xt;
-            }
-            y[yo + i] = d0;
-            y[yo + i + 1] = d1;
-            y[yo + i + 2] = d2;
-            y[yo + i + 3] = d3;
+        s0.intoArray(buf, 0);
+        s1.intoArray(buf, L);
+        s2.intoArray(buf, 2 * L);
+        s3.intoArray(buf, 3 * L);
+        s4.intoArray(buf, 4 * L);
+        s5.intoArray(buf, 5 * L);
+        s6.intoArray(buf, 6 * L);
+        s7.intoArray(buf, 7 * L);
+        lanes(buf, 8, y, yo);
+        for (int t = kv; t < k; t++) {
+            double xt = x[xo + t];
+            y[yo] += a[r0 + t] * xt;
+            y[yo + 1] += a[r1 + t] * xt;
+            y[yo + 2] += a[r2 + t] * xt;
+            y[yo + 3] += a[r3 + t] * xt;
+            y[yo + 4] += a[r4 + t] * xt;
+            y[yo + 5] += a[r5 + t] * xt;
+            y[yo + 6] += a[r6 + t] * xt;
+            y[yo + 7] += a[r7 + t] * xt;
         }
-        for (; i < to; i++) {
-            int r = ao + i * lda;
-            DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
-            int t = 0;
-            for (; t + 2 * L <= kv; t += 2 * L) {
-                s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
-                s1 = DoubleVector.fromArray(D, a, r + t + L).fma(DoubleVector.fromArray(D, x, xo + t + L), s1);
-            }
-            for (; t < kv; t += L) s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
-            double d = sum(s0.add(s1));
-            for (; t < k; t++) d += a[r + t] * x[xo + t];
-            y[yo + i] = d;
+    }
+
+    private static void dot4(double[] a, int r0, int lda, double[] x, int xo, double[] y, int yo, int k, double[] buf) {
+        int kv = D.loopBound(k);
+        int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        for (int t = 0; t < kv; t += L) {
+            DoubleVector xv = DoubleVector.fromArray(D, x, xo + t);
+            s0 = DoubleVector.fromArray(D, a, r0 + t).fma(xv, s0);
+            s1 = DoubleVector.fromArray(D, a, r1 + t).fma(xv, s1);
+            s2 = DoubleVector.fromArray(D, a, r2 + t).fma(xv, s2);
+            s3 = DoubleVector.fromArray(D, a, r3 + t).fma(xv, s3);
         }
+        s0.intoArray(buf, 0);
+        s1.intoArray(buf, L);
+        s2.intoArray(buf, 2 * L);
+        s3.intoArray(buf, 3 * L);
+        lanes(buf, 4, y, yo);
+        for (int t = kv; t < k; t++) {
+            double xt = x[xo + t];
+            y[yo] += a[r0 + t] * xt;
+            y[yo + 1] += a[r1 + t] * xt;
+            y[yo + 2] += a[r2 + t] * xt;
+            y[yo + 3] += a[r3 + t] * xt;
+        }
+    }
+
+    private static double dot1(double[] a, int r, double[] x, int xo, int k, double[] buf) {
+        int kv = D.loopBound(k);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+        int t = 0;
+        for (; t + 2 * L <= kv; t += 2 * L) {
+            s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
+            s1 = DoubleVector.fromArray(D, a, r + t + L).fma(DoubleVector.fromArray(D, x, xo + t + L), s1);
+        }
+        for (; t < kv; t += L) s0 = DoubleVector.fromArray(D, a, r + t).fma(DoubleVector.fromArray(D, x, xo + t), s0);
+        s0.add(s1).intoArray(buf, 0);
+        double d = lane(buf, 0);
+        for (; t < k; t++) d += a[r + t] * x[xo + t];
+        return d;
     }
 
     @Override
     public void dotRows(float[] a, int ao, int lda, float[] x, int xo, double[] y, int yo, int k, int from, int to) {
-        int kv = FH.loopBound(k);
+        double[] buf = new double[8 * L];
         int i = from;
-        for (; i + 8 <= to; i += 8) {
-            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
-            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-            for (int t = 0; t < kv; t += L) {
-                DoubleVector xv = widen(x, xo + t);
-                s0 = widen(a, r0 + t).fma(xv, s0);
-                s1 = widen(a, r1 + t).fma(xv, s1);
-                s2 = widen(a, r2 + t).fma(xv, s2);
-                s3 = widen(a, r3 + t).fma(xv, s3);
-                s4 = widen(a, r4 + t).fma(xv, s4);
-                s5 = widen(a, r5 + t).fma(xv, s5);
-                s6 = widen(a, r6 + t).fma(xv, s6);
-                s7 = widen(a, r7 + t).fma(xv, s7);
-            }
-            double d0 = sum(s0), d1 = sum(s1);
-            double d2 = sum(s2), d3 = sum(s3);
-            double d4 = sum(s4), d5 = sum(s5);
-            double d6 = sum(s6), d7 = sum(s7);
-            for (int t = kv; t < k; t++) {
-                double xt = x[xo + t];
-                d0 += a[r0 + t] * xt;
-                d1 += a[r1 + t] * xt;
-                d2 += a[r2 + t] * xt;
-                d3 += a[r3 + t] * xt;
-                d4 += a[r4 + t] * xt;
-                d5 += a[r5 + t] * xt;
-                d6 += a[r6 + t] * xt;
-                d7 += a[r7 + t] * xt;
-            }
-            y[yo + i] = d0;
-            y[yo + i + 1] = d1;
-            y[yo + i + 2] = d2;
-            y[yo + i + 3] = d3;
-            y[yo + i + 4] = d4;
-            y[yo + i + 5] = d5;
-            y[yo + i + 6] = d6;
-            y[yo + i + 7] = d7;
+        for (; i + 8 <= to; i += 8) dot8(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
+        for (; i + 4 <= to; i += 4) dot4(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
+        for (; i < to; i++) y[yo + i] = dot1(a, ao + i * lda, x, xo, k, buf);
+    }
+
+    private static void dot8(float[] a, int r0, int lda, float[] x, int xo, double[] y, int yo, int k, double[] buf) {
+        int kv = FH.loopBound(k);
+        int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (int t = 0; t < kv; t += L) {
+            DoubleVector xv = widen(x, xo + t);
+            s0 = widen(a, r0 + t).fma(xv, s0);
+            s1 = widen(a, r1 + t).fma(xv, s1);
+            s2 = widen(a, r2 + t).fma(xv, s2);
+            s3 = widen(a, r3 + t).fma(xv, s3);
+            s4 = widen(a, r4 + t).fma(xv, s4);
+            s5 = widen(a, r5 + t).fma(xv, s5);
+            s6 = widen(a, r6 + t).fma(xv, s6);
+            s7 = widen(a, r7 + t).fma(xv, s7);
         }
-        for (; i + 4 <= to; i += 4) {
-            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-            DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
-            for (int t = 0; t < kv; t += L) {
-                DoubleVector xv = widen(x, xo + t);
-                s0 = widen(a, r0 + t).fma(xv, s0);
-                s1 = widen(a, r1 + t).fma(xv, s1);
-                s2 = widen(a, r2 + t).fma(xv, s2);
-                s3 = widen(a, r3 + t).fma(xv, s3);
-            }
-            double d0 = sum(s0), d1 = sum(s1);
-            double d2 = sum(s2), d3 = sum(s3);
-            for (int t = kv; t < k; t++) {
-                double xt = x[xo + t];
-                d0 += a[r0 + t] * xt;
-                d1 += a[r1 + t] * xt;
-                d2 += a[r2 + t] * xt;
-                d3 += a[r3 + t] * xt;
-            }
-            y[yo + i] = d0;
-            y[yo + i + 1] = d1;
-            y[yo + i + 2] = d2;
-            y[yo + i + 3] = d3;
+        s0.intoArray(buf, 0);
+        s1.intoArray(buf, L);
+        s2.intoArray(buf, 2 * L);
+        s3.intoArray(buf, 3 * L);
+        s4.intoArray(buf, 4 * L);
+        s5.intoArray(buf, 5 * L);
+        s6.intoArray(buf, 6 * L);
+        s7.intoArray(buf, 7 * L);
+        lanes(buf, 8, y, yo);
+        for (int t = kv; t < k; t++) {
+            double xt = x[xo + t];
+            y[yo] += a[r0 + t] * xt;
+            y[yo + 1] += a[r1 + t] * xt;
+            y[yo + 2] += a[r2 + t] * xt;
+            y[yo + 3] += a[r3 + t] * xt;
+            y[yo + 4] += a[r4 + t] * xt;
+            y[yo + 5] += a[r5 + t] * xt;
+            y[yo + 6] += a[r6 + t] * xt;
+            y[yo + 7] += a[r7 + t] * xt;
         }
-        for (; i < to; i++) {
-            int r = ao + i * lda;
-            DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
-            int t = 0;
-            for (; t + 2 * L <= kv; t += 2 * L) {
-                s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
-                s1 = widen(a, r + t + L).fma(widen(x, xo + t + L), s1);
-            }
-            for (; t < kv; t += L) s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
-            double d = sum(s0.add(s1));
-            for (; t < k; t++) d += (double) a[r + t] * x[xo + t];
-            y[yo + i] = d;
+    }
+
+    private static void dot4(float[] a, int r0, int lda, float[] x, int xo, double[] y, int yo, int k, double[] buf) {
+        int kv = FH.loopBound(k);
+        int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0;
+        for (int t = 0; t < kv; t += L) {
+            DoubleVector xv = widen(x, xo + t);
+            s0 = widen(a, r0 + t).fma(xv, s0);
+            s1 = widen(a, r1 + t).fma(xv, s1);
+            s2 = widen(a, r2 + t).fma(xv, s2);
+            s3 = widen(a, r3 + t).fma(xv, s3);
         }
+        s0.intoArray(buf, 0);
+        s1.intoArray(buf, L);
+        s2.intoArray(buf, 2 * L);
+        s3.intoArray(buf, 3 * L);
+        lanes(buf, 4, y, yo);
+        for (int t = kv; t < k; t++) {
+            double xt = x[xo + t];
+            y[yo] += a[r0 + t] * xt;
+            y[yo + 1] += a[r1 + t] * xt;
+            y[yo + 2] += a[r2 + t] * xt;
+            y[yo + 3] += a[r3 + t] * xt;
+        }
+    }
+
+    private static double dot1(float[] a, int r, float[] x, int xo, int k, double[] buf) {
+        int kv = FH.loopBound(k);
+        DoubleVector s0 = DoubleVector.zero(D), s1 = s0;
+        int t = 0;
+        for (; t + 2 * L <= kv; t += 2 * L) {
+            s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
+            s1 = widen(a, r + t + L).fma(widen(x, xo + t + L), s1);
+        }
+        for (; t < kv; t += L) s0 = widen(a, r + t).fma(widen(x, xo + t), s0);
+        s0.add(s1).intoArray(buf, 0);
+        double d = lane(buf, 0);
+        for (; t < k; t++) d += (double) a[r + t] * x[xo + t];
+        return d;
+    }
+
+    /** y[yo + j] = the lanes of buf's j-th L-lane group added in lane order, for j < rows. */
+    private static void lanes(double[] buf, int rows, double[] y, int yo) {
+        for (int j = 0; j < rows; j++) y[yo + j] = lane(buf, j * L);
+    }
+
+    /** The L lanes at buf[o] added in lane order (reduceLanes leaves the order open). */
+    private static double lane(double[] buf, int o) {
+        double s = buf[o];
+        for (int i = 1; i < L; i++) s += buf[o + i];
+        return s;
     }
 
     // L floats from a[i], widened to double lanes
@@ -430,15 +455,5 @@ final class VectorMatKernels implements MatKernels {
     private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
         DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
         DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
-    }
-
-    /**
-     * The lanes of {@code v} added in lane order. {@code reduceLanes(ADD)} leaves the order open, so its result could
-     * change once the JIT compiles the loop; this keeps a product's bits the same on every call.
-     */
-    private static double sum(DoubleVector v) {
-        double s = v.lane(0);
-        for (int i = 1; i < v.length(); i++) s += v.lane(i);
-        return s;
     }
 }
