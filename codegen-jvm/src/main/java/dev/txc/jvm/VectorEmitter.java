@@ -147,6 +147,9 @@ final class VectorEmitter {
                     case EXP -> math.exp(x);
                     case SIGMOID -> math.sigmoid(x);
                     case TANH -> math.tanh(x);
+                    case LOG -> math.log(x);
+                    case LOG1P -> math.log1p(x);
+                    case SOFTPLUS -> math.softplus(x);
                 };
                 return;
             }

@@ -7,7 +7,7 @@ import dev.txc.types.DType;
 import org.objectweb.asm.MethodVisitor;
 
 /**
- * Bytecode for txc's exp, sigmoid and tanh on a vector: runtime.Exp's operations, in its order, lane by lane, so a
+ * Bytecode for txc's exp, sigmoid, tanh, log, log1p and softplus on a vector: runtime.Exp's operations, in its order, lane by lane, so a
  * vector lane gives the bits the scalar loop gives. Spelled out in the kernel rather than called: a call would be
  * inlined only while the JIT's size limits allow, and a vector method that is not inlined falls back to the Vector
  * API's boxed Java code, a hundred times slower. Every value lives in a local (an int slot number here).
@@ -69,13 +69,32 @@ final class VectorMathEmitter {
         return blend(r, v(r, "MUL", e), compare(x, "LT", 0));
     }
 
-    /**
-     * As runtime.Exp.tanh: f64 lanes by {@link #tanh64}; f32 lanes (Exp.tanh(float) is the f64 one rounded) widened
-     * to f64 in two halves (a double vector of the same shape has half the lanes), each through tanh64, narrowed back
-     * and merged by OR-ing their bits (narrowing fills the other half's lanes with +0, whose bits are zero).
-     */
+    /** As runtime.Exp.tanh; f32 lanes as {@link #widened} says. */
     int tanh(int x) {
-        if (f64) return tanh64(x);
+        return f64 ? tanh64(x) : widened(x, VectorMathEmitter::tanh64);
+    }
+
+    /** As runtime.Exp.log; f32 lanes as {@link #widened} says. */
+    int log(int x) {
+        return f64 ? log64(x) : widened(x, VectorMathEmitter::log64);
+    }
+
+    /** As runtime.Exp.log1p; f32 lanes as {@link #widened} says. */
+    int log1p(int x) {
+        return f64 ? log1p64(x) : widened(x, VectorMathEmitter::log1p64);
+    }
+
+    /** As runtime.Exp.softplus; f32 lanes as {@link #widened} says. */
+    int softplus(int x) {
+        return f64 ? softplus64(x) : widened(x, VectorMathEmitter::softplus64);
+    }
+
+    /**
+     * An f32 function that runtime.Exp defines as its f64 one rounded: the lanes widened to f64 in two halves (a
+     * double vector of the same shape has half the lanes), each through the f64 function, narrowed back and merged
+     * by OR-ing their bits (narrowing fills the other half's lanes with +0, whose bits are zero).
+     */
+    private int widened(int x, java.util.function.ToIntBiFunction<VectorMathEmitter, Integer> fn) {
         int ds = locals.take(1);
         mv.visitFieldInsn(GETSTATIC, PKG + "DoubleVector", "SPECIES_PREFERRED", VectorEmitter.SPECIES);
         mv.visitVarInsn(ASTORE, ds);
@@ -88,7 +107,7 @@ final class VectorMathEmitter {
             mv.visitLdcInsn(part);
             mv.visitMethodInsn(INVOKEVIRTUAL, cls, "convertShape", "(L" + PKG + "VectorOperators$Conversion;" + VectorEmitter.SPECIES + "I)L" + PKG + "Vector;", false);
             mv.visitTypeInsn(CHECKCAST, PKG + "DoubleVector");
-            int t = wide.tanh64(store());
+            int t = fn.applyAsInt(wide, store());
             mv.visitVarInsn(ALOAD, t);
             op("D2F");
             mv.visitVarInsn(ALOAD, species);
@@ -99,6 +118,61 @@ final class VectorMathEmitter {
             bits = bits < 0 ? half : bitsV(bits, "OR", half);
         }
         return fromBits(bits);
+    }
+
+    /** As runtime.Exp.log (f64): subnormals scaled by 2^54, the core, then the special values selected. */
+    private int log64(int x) {
+        int tiny = compare(x, "LT", Exp.TINY);
+        int xs = blend(x, c(x, "MUL", 0x1p54), tiny);
+        int kOff = blend(broadcast(0), broadcast(-54), tiny);
+        return logSpecial(x, logCore(xs, kOff, -1));
+    }
+
+    /** As runtime.Exp.log1p (f64): the core on u = 1 + x with log1p's correction, the special values, tiny x. */
+    private int log1p64(int x) {
+        int u = c(x, "ADD", 1);
+        int corr = v(v(x, "SUB", c(u, "SUB", 1)), "DIV", u);
+        int r = logSpecial(u, logCore(u, -1, corr));
+        return blend(r, x, compare(unary(x, "ABS"), "LT", 0x1p-54));
+    }
+
+    /** As runtime.Exp.softplus (f64): max(x, 0) + log1p(exp(-|x|)). */
+    private int softplus64(int x) {
+        return v(c(x, "MAX", 0), "ADD", log1p64(exp(unary(unary(x, "ABS"), "NEG"))));
+    }
+
+    /** As runtime.Exp.logCore; kOff and c are locals, or -1 for zero. */
+    private int logCore(int u, int kOff, int corr) {
+        double[] p = Exp.LOG_P;
+        int hu = asBits(u);
+        int k = bitsC(bitsC(hu, "SUB", Exp.SQRT_HALF_BITS), "ASHR", 52);
+        int f = c(fromBits(bitsV(hu, "SUB", bitsC(k, "LSHL", 52))), "SUB", 1);
+        mv.visitVarInsn(ALOAD, k);
+        op("L2D");
+        mv.visitLdcInsn(0);
+        mv.visitMethodInsn(INVOKEVIRTUAL, bitsCls, "convert", "(L" + PKG + "VectorOperators$Conversion;I)L" + PKG + "Vector;", false);
+        mv.visitTypeInsn(CHECKCAST, cls);
+        int kd = store();
+        if (kOff >= 0) kd = v(kd, "ADD", kOff);
+        int s = v(f, "DIV", c(f, "ADD", 2));
+        int z = v(s, "MUL", s), z2 = v(z, "MUL", z), z4 = v(z2, "MUL", z2);
+        // q = fma(z4, fma(z2, p0, fma(z, p1, p2)), fma(z2, fma(z, p3, p4), fma(z, p5, p6)))
+        int q = fmaV(z4, fmaCV(z2, p[0], fmaC(z, p[1], p[2])), fmaV(z2, fmaC(z, p[3], p[4]), fmaC(z, p[5], p[6])));
+        int hfsq = v(c(f, "MUL", 0.5), "MUL", f);
+        int lo = c(kd, "MUL", Exp.LN2_LO);
+        if (corr >= 0) lo = v(lo, "ADD", corr);
+        int inner = v(v(s, "MUL", v(hfsq, "ADD", v(z, "MUL", q))), "ADD", lo);
+        return v(c(kd, "MUL", Exp.LN2_HI), "ADD", v(f, "SUB", v(hfsq, "SUB", inner)));
+    }
+
+    /** As runtime.Exp.logSpecial: r where 0 < x < inf; -inf at 0, +inf at +inf, NaN elsewhere. */
+    private int logSpecial(int x, int r) {
+        int out = blend(broadcast(Double.NaN), broadcast(Double.NEGATIVE_INFINITY), compare(x, "EQ", 0));
+        out = blend(out, broadcast(Double.POSITIVE_INFINITY), compare(x, "EQ", Double.POSITIVE_INFINITY));
+        mv.visitVarInsn(ALOAD, compare(x, "GT", 0));
+        mv.visitVarInsn(ALOAD, compare(x, "LT", Double.POSITIVE_INFINITY));
+        mv.visitMethodInsn(INVOKEVIRTUAL, PKG + "VectorMask", "and", "(L" + PKG + "VectorMask;)L" + PKG + "VectorMask;", false);
+        return blend(out, r, store());
     }
 
     /** As runtime.Exp.tanh (f64): both branches, the polynomial's taken where |x| < 0.55, then x's sign. */

@@ -15,28 +15,30 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector forms of exp, sigmoid and tanh that kernels spell out give runtime.Exp's bits, lane by lane, over a
- * quarter million arguments per function and dtype: the whole range, both sides of tanh's branch point, the clamps,
- * subnormal results, ±0, ±inf and NaN.
+ * The vector forms of exp, sigmoid, tanh, log, log1p and softplus that kernels spell out give runtime.Exp's bits, lane
+ * by lane, over a quarter million arguments per function and dtype: the whole range, both sides of tanh's branch
+ * point, the clamps, subnormal arguments and results, -1 and below for log1p, ±0, ±inf and NaN.
  */
 class TranscendentalKernelTest {
     private static final double[] SPECIAL = {0.0, -0.0, 0.55, -0.55, 0.5499999999999999, 709.78, 710, -745.1, -746, 88.7, -103.9,
-        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-310, -1e-310, 22, -22};
+        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e-310, -1e-310, 22, -22, -1, -1.5, 1, 2, 0.5, Double.MIN_VALUE,
+        Double.MAX_VALUE, 1e-17, -1e-17, 0x1p-1022, 1e-40f, 1.4142135623730951, 0.7071067811865476};
 
     @Test
     void vectorLoopsGiveTheScalarBits() {
         var r = new Random(9);
         int n = 1 << 18;
         for (DType d : List.of(DType.F64, DType.F32)) {
-            for (String op : List.of("exp", "sigmoid", "tanh")) {
+            for (String op : List.of("exp", "sigmoid", "tanh", "log", "log1p", "softplus")) {
                 var c = Frontend.compileText("t.tx", "fn f(x: " + d.spelling() + "[n]) = " + op + "(x)\n", Frontend.Options.defaults());
                 Function f = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64)).function("f");
                 boolean vector = Lowering.kernels(f).values().iterator().next().kernel().vector();
                 assertTrue(vector, op + " " + d + " has a vector form");
                 double[] x = new double[n];
                 for (int i = 0; i < n; i++) {
-                    double scale = switch (i % 4) { case 0 -> 1; case 1 -> 30; case 2 -> 800; default -> 1e-5; };
-                    x[i] = i < SPECIAL.length ? SPECIAL[i] : (2 * r.nextDouble() - 1) * scale;
+                    double scale = switch (i % 5) { case 0 -> 1; case 1 -> 30; case 2 -> 800; case 3 -> 1e-5; default -> 1e300; };
+                    double v = (2 * r.nextDouble() - 1) * scale;
+                    x[i] = i < SPECIAL.length ? SPECIAL[i] : i % 7 == 0 ? Math.abs(v) * Math.pow(2, -r.nextInt(1100)) : v;
                 }
                 NDArray in = d == DType.F64 ? NDArray.ofDoubles(x, n) : NDArray.ofDoubles(x, n).astype(DType.F32);
                 double[] scalar = run(f, in, false), vec = run(f, in, true), in64 = in.astype(DType.F64).toDoubleArray();
@@ -54,7 +56,11 @@ class TranscendentalKernelTest {
         return switch (op) {
             case "exp" -> Exp.exp(x);
             case "sigmoid" -> Exp.sigmoid(x);
-            default -> Exp.tanh(x);
+            case "tanh" -> Exp.tanh(x);
+            case "log" -> Exp.log(x);
+            case "log1p" -> Exp.log1p(x);
+            case "softplus" -> Exp.softplus(x);
+            default -> throw new IllegalArgumentException(op);
         };
     }
 
@@ -62,7 +68,11 @@ class TranscendentalKernelTest {
         return switch (op) {
             case "exp" -> Exp.exp(x);
             case "sigmoid" -> Exp.sigmoid(x);
-            default -> Exp.tanh(x);
+            case "tanh" -> Exp.tanh(x);
+            case "log" -> Exp.log(x);
+            case "log1p" -> Exp.log1p(x);
+            case "softplus" -> Exp.softplus(x);
+            default -> throw new IllegalArgumentException(op);
         };
     }
 

@@ -112,4 +112,80 @@ public final class Exp {
     public static float tanh(float x) {
         return (float) tanh((double) x);
     }
+
+    // ---------------------------------------------------------------- logarithms
+
+    /** The bits of sqrt(2)/2: x's bits minus these give k with x / 2^k in [sqrt(2)/2, sqrt(2)) (see {@link #log}). */
+    public static final long SQRT_HALF_BITS = 0x3fe6a09e667f3bcdL;
+    /** Below this (subnormals, zero, negatives) log scales its argument by 2^54 first. */
+    public static final double TINY = 0x1p-1022;
+    /**
+     * P(z) with R(z) = z P(z) = 2 atanh(s) / s - 2, z = s^2, on [0, 0.02944] (|s| <= (sqrt 2 - 1) / (sqrt 2 + 1)),
+     * highest degree first: the Chebyshev fit of degree 6, error 3.1e-16 relative in P (below 2^-57 in log), by
+     * mpmath at 50 digits.
+     */
+    public static final double[] LOG_P = {
+        0.14616585424888623, 0.15331710618210773, 0.18182889455674947, 0.22222211130259878, 0.2857142862600327,
+        0.39999999999899444, 0.666666666666667};
+
+    /**
+     * log(x): x = 2^k m with m in [sqrt(2)/2, sqrt(2)) taken from the bits, f = m - 1 (exact), s = f / (2 + f), and
+     * log(1 + f) = f - (f^2/2 - s (f^2/2 + R(s^2))), to which k ln 2 is added in two parts. The special values are
+     * selected at the end, so vector lanes (VectorMathEmitter) repeat these operations unchanged. Within 1 ulp of
+     * StrictMath.log (ExpTest).
+     */
+    public static double log(double x) {
+        boolean tiny = x < TINY;
+        double r = logCore(tiny ? x * 0x1p54 : x, tiny ? -54 : 0, 0);
+        return logSpecial(x, r);
+    }
+
+    /** k ln 2 + log(m) + c for u = 2^k m, with kOff added to k; c is a small correction (log1p's). */
+    static double logCore(double u, double kOff, double c) {
+        long hu = Double.doubleToRawLongBits(u);
+        long k = (hu - SQRT_HALF_BITS) >> 52;
+        double f = Double.longBitsToDouble(hu - (k << 52)) - 1;
+        double kd = k + kOff;
+        double s = f / (2 + f);
+        double z = s * s, z2 = z * z, z4 = z2 * z2;
+        double[] p = LOG_P;
+        double q = Math.fma(z4, Math.fma(z2, p[0], Math.fma(z, p[1], p[2])), Math.fma(z2, Math.fma(z, p[3], p[4]), Math.fma(z, p[5], p[6])));
+        double hfsq = 0.5 * f * f;
+        return kd * LN2_HI + (f - (hfsq - (s * (hfsq + z * q) + (kd * LN2_LO + c))));
+    }
+
+    /** r where x is positive and finite, else log's value at x: -inf at 0, +inf at +inf, NaN below 0 and at NaN. */
+    private static double logSpecial(double x, double r) {
+        return x > 0 && x < Double.POSITIVE_INFINITY ? r
+                : x == 0 ? Double.NEGATIVE_INFINITY : x == Double.POSITIVE_INFINITY ? x : Double.NaN;
+    }
+
+    /**
+     * log(1 + x): u = 1 + x rounded, then log(u) with the rounding error (x - (u - 1)) / u added as a correction;
+     * x itself when |x| < 2^-54 (which keeps -0). Within 1 ulp of StrictMath.log1p (ExpTest).
+     */
+    public static double log1p(double x) {
+        double u = 1 + x;
+        double r = logCore(u, 0, (x - (u - 1)) / u);
+        r = logSpecial(u, r);
+        return Math.abs(x) < 0x1p-54 ? x : r;
+    }
+
+    /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), on txc's exp and log1p. */
+    public static double softplus(double x) {
+        return Math.max(x, 0) + log1p(exp(-Math.abs(x)));
+    }
+
+    /** f32 log, log1p and softplus: the f64 ones, rounded. */
+    public static float log(float x) {
+        return (float) log((double) x);
+    }
+
+    public static float log1p(float x) {
+        return (float) log1p((double) x);
+    }
+
+    public static float softplus(float x) {
+        return (float) softplus((double) x);
+    }
 }

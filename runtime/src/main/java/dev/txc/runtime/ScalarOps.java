@@ -29,8 +29,9 @@ public final class ScalarOps {
     public static double expm1(double x) { return Math.expm1(x); }
     public static float expm1(float x) { return (float) Math.expm1(x); }
 
-    public static double log(double x) { return Math.log(x); }
-    public static float log(float x) { return (float) Math.log(x); }
+    /** txc's own log (runtime.Exp), so that vector lanes give the same bits. */
+    public static double log(double x) { return Exp.log(x); }
+    public static float log(float x) { return Exp.log(x); }
 
     /** log base 2, exact for powers of two: the binary exponent is split off and only the mantissa goes through log1p. */
     public static double log2(double x) {
@@ -56,8 +57,8 @@ public final class ScalarOps {
     public static double log10(double x) { return Math.log10(x); }
     public static float log10(float x) { return (float) Math.log10(x); }
 
-    public static double log1p(double x) { return Math.log1p(x); }
-    public static float log1p(float x) { return (float) Math.log1p(x); }
+    public static double log1p(double x) { return Exp.log1p(x); }
+    public static float log1p(float x) { return Exp.log1p(x); }
 
     public static double sqrt(double x) { return Math.sqrt(x); }
     public static float sqrt(float x) { return (float) Math.sqrt(x); }
@@ -140,10 +141,8 @@ public final class ScalarOps {
     public static float sigmoid(float x) { return Exp.sigmoid(x); }
 
     /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), which never overflows. */
-    public static double softplus(double x) {
-        return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-    }
-    public static float softplus(float x) { return (float) softplus((double) x); }
+    public static double softplus(double x) { return Exp.softplus(x); }
+    public static float softplus(float x) { return Exp.softplus(x); }
 
     /** The error function, accurate to about 1e-15 relative on the whole line. */
     public static double erf(double x) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** txc's exp and tanh against StrictMath (fdlibm); codegen-jvm's TranscendentalKernelTest checks their vector forms. */
+/** txc's exp, tanh, log, log1p and softplus against StrictMath (fdlibm); codegen-jvm's TranscendentalKernelTest checks their vector forms. */
 class ExpTest {
     private static double ulps(double want, double got) {
         if (want == got) return 0;
@@ -74,4 +74,61 @@ class ExpTest {
         assertEquals((float) StrictMath.tanh(0.3f), Exp.tanh(0.3f), Math.ulp(0.29f));
     }
 
+    @Test
+    void logAndLog1pWithinOneUlpOfStrictMath() {
+        var r = new Random(5);
+        double worstLog = 0, worstLog1p = 0;
+        for (int i = 0; i < 2_000_000; i++) {
+            // every positive finite double, by its bits (so all exponents and the subnormals)
+            double x = Double.longBitsToDouble(r.nextLong() & 0x7fefffffffffffffL);
+            worstLog = Math.max(worstLog, ulps(StrictMath.log(x), Exp.log(x)));
+            double y = switch (i % 4) {
+                case 0 -> -r.nextDouble();                       // (-1, 0]
+                case 1 -> 1e-3 * (2 * r.nextDouble() - 1);      // near 0, where 1 + y rounds
+                case 2 -> 3 * r.nextDouble();
+                default -> x;
+            };
+            worstLog1p = Math.max(worstLog1p, ulps(StrictMath.log1p(y), Exp.log1p(y)));
+        }
+        for (double x = 0.7; x < 1.42; x += 1e-6) worstLog = Math.max(worstLog, ulps(StrictMath.log(x), Exp.log(x)));
+        assertTrue(worstLog <= 1, "log: max ulp error " + worstLog);
+        assertTrue(worstLog1p <= 1, "log1p: max ulp error " + worstLog1p);
+    }
+
+    @Test
+    void logSpecialValues() {
+        assertEquals(Double.NEGATIVE_INFINITY, Exp.log(0.0));
+        assertEquals(Double.NEGATIVE_INFINITY, Exp.log(-0.0));
+        assertEquals(Double.POSITIVE_INFINITY, Exp.log(Double.POSITIVE_INFINITY));
+        assertTrue(Double.isNaN(Exp.log(-1e-300)));
+        assertTrue(Double.isNaN(Exp.log(Double.NEGATIVE_INFINITY)));
+        assertTrue(Double.isNaN(Exp.log(Double.NaN)));
+        assertEquals(0.0, Exp.log(1.0));
+        assertEquals(StrictMath.log(Double.MIN_VALUE), Exp.log(Double.MIN_VALUE));
+        for (int k = -1074; k <= 1023; k++) assertEquals(StrictMath.log(Math.scalb(1.0, k)), Exp.log(Math.scalb(1.0, k)), "log(2^" + k + ")");
+        assertEquals(Double.NEGATIVE_INFINITY, Exp.log1p(-1.0));
+        assertTrue(Double.isNaN(Exp.log1p(-1.5)));
+        assertEquals(Double.POSITIVE_INFINITY, Exp.log1p(Double.POSITIVE_INFINITY));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Exp.log1p(-0.0)));
+        assertEquals(1e-300, Exp.log1p(1e-300));
+        assertEquals(Float.NEGATIVE_INFINITY, Exp.log(0f));
+        assertEquals((float) StrictMath.log(3f), Exp.log(3f));
+    }
+
+    @Test
+    void softplusWithinTwoUlpsAndFinite() {
+        var r = new Random(6);
+        double worst = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            double x = 80 * (2 * r.nextDouble() - 1);
+            // log(1 + e^x) by fdlibm, arranged so that it does not overflow
+            double want = x > 0 ? x + StrictMath.log1p(StrictMath.exp(-x)) : StrictMath.log1p(StrictMath.exp(x));
+            worst = Math.max(worst, ulps(want, Exp.softplus(x)));
+        }
+        assertTrue(worst <= 2, "softplus: max ulp error " + worst);
+        assertEquals(1e300, Exp.softplus(1e300));
+        assertEquals(0.0, Exp.softplus(Double.NEGATIVE_INFINITY));
+        assertEquals(Double.POSITIVE_INFINITY, Exp.softplus(Double.POSITIVE_INFINITY));
+        assertEquals(StrictMath.log(2), Exp.softplus(0.0), Math.ulp(0.7));
+    }
 }

@@ -56,7 +56,7 @@ public final class ElementwiseOps {
         record Math(Fn fn, java.util.Set<DType> dtypes) implements Vec {}
 
         /** The functions with bit-exact vector forms. */
-        enum Fn { EXP, SIGMOID, TANH }
+        enum Fn { EXP, SIGMOID, TANH, LOG, LOG1P, SOFTPLUS }
 
         /** A short sequence of vector ops that each renderer spells out. */
         record Composite(Form form) implements Vec {}
@@ -119,6 +119,9 @@ public final class ElementwiseOps {
             case EXP -> call(op.spelling(), new Vec.Math(Vec.Fn.EXP, java.util.Set.of(DType.F64, DType.F32)));
             case SIGMOID -> call(op.spelling(), new Vec.Math(Vec.Fn.SIGMOID, java.util.Set.of(DType.F64, DType.F32)));
             case TANH -> call(op.spelling(), new Vec.Math(Vec.Fn.TANH, java.util.Set.of(DType.F64, DType.F32)));
+            case LOG -> call(op.spelling(), new Vec.Math(Vec.Fn.LOG, java.util.Set.of(DType.F64, DType.F32)));
+            case LOG1P -> call(op.spelling(), new Vec.Math(Vec.Fn.LOG1P, java.util.Set.of(DType.F64, DType.F32)));
+            case SOFTPLUS -> call(op.spelling(), new Vec.Math(Vec.Fn.SOFTPLUS, java.util.Set.of(DType.F64, DType.F32)));
             case MAXIMUM -> lanewise(op, "MAX");
             case MINIMUM -> lanewise(op, "MIN");
             case RELU -> call(op.spelling(), new Vec.Composite(Vec.Form.RELU));
@@ -132,7 +135,7 @@ public final class ElementwiseOps {
             case GE -> compare(op, "GE");
             case STOP_GRADIENT, BROADCAST_TO -> new Entry(new Jvm.Identity(), new Vec.Identity());
             case CAST -> new Entry(new Jvm.Convert(), new Vec.Identity());
-            case SIGN, FLOOR, CEIL, ROUND, EXP2, EXPM1, LOG, LOG1P, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH, SOFTPLUS,
+            case SIGN, FLOOR, CEIL, ROUND, EXP2, EXPM1, LOG10, LOG2, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH,
                  ERF, ERFC, ISNAN, ISINF, NOT, FLOORDIV, MOD, POW, ATAN2, AND, OR, XOR -> scalarOnly(op);
             case PARAM, SHARED, CONST, REGION_PARAM, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP,
                  SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,

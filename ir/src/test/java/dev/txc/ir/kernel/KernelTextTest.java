@@ -60,9 +60,9 @@ class KernelTextTest {
         assertNull(k.vectorType());
         assertEquals(k, KernelText.parse(KernelText.print("k1", k)).kernel());
         assertEquals(1, k.shapes());
-        Kernel log = new Kernel(List.of(new Operand(Role.OUT, DType.F32, false), new Operand(Role.IN, DType.F32, false)), 0,
-                List.of(new Instr.Load(1), new Instr.Apply(Op.LOG, DType.F32, List.of(0)), new Instr.Store(0, 1)));
-        assertNull(log.vectorType(), "log has no bit-exact vector form yet");
+        Kernel sin = new Kernel(List.of(new Operand(Role.OUT, DType.F32, false), new Operand(Role.IN, DType.F32, false)), 0,
+                List.of(new Instr.Load(1), new Instr.Apply(Op.SIN, DType.F32, List.of(0)), new Instr.Store(0, 1)));
+        assertNull(sin.vectorType(), "sin has no bit-exact vector form yet");
     }
 
     @Test
