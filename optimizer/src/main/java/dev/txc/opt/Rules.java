@@ -113,9 +113,21 @@ final class Rules {
                 common = s;
             }
             if (ok && common != null) src = common;
+            else if (!ok) src = typedSource(n);
         }
         SHAPE_SOURCES.put(n, src);
         return src;
+    }
+
+    /**
+     * The shape source of an input whose type has n's dims, each known or a dim variable (dim variables are unified
+     * across a call's parameters, so equal types mean equal run-time shapes), or n itself.
+     */
+    private static Node typedSource(Node n) {
+        var dims = n.tt().dims();
+        if (dims.stream().anyMatch(d -> d instanceof Dim.Any)) return n;
+        for (Node in : n.inputs()) if (in.tt().dims().equals(dims)) return shapeSource(in);
+        return n;
     }
 
     /** True when a and b provably have the same run-time shape. */
