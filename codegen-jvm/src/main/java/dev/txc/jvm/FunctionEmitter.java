@@ -62,6 +62,10 @@ final class FunctionEmitter {
     private int next;
     /** The function being emitted (its parameters bind the dim variables). */
     private Function fn;
+    /** Whether each top-level node that does work reports its time to runtime.Profile ({@code -Dtxc.profile=true}). */
+    private final boolean profile = dev.txc.runtime.Profile.enabled();
+    /** For profile labels: value names as the IR text prints them and kernel names as the lowered text does. */
+    private Map<Node, String> valueNames = Map.of(), kernelNames = Map.of();
 
     private FunctionEmitter(String className, List<String> sharedNames, boolean vectors) {
         this.vectors = vectors;
@@ -166,6 +170,10 @@ final class FunctionEmitter {
      */
     private void call(Function f) {
         fn = f;
+        if (profile) {
+            valueNames = dev.txc.ir.IrText.valueNames(f);
+            kernelNames = dev.txc.ir.kernel.LoweredText.kernelNames(dev.txc.ir.kernel.Lowering.kernels(f));
+        }
         for (Node p : f.params()) frame.put(p, frame.size());
         var roots = new ArrayList<Node>();
         f.outputs().forEach(o -> roots.add(o.value()));
@@ -242,11 +250,46 @@ final class FunctionEmitter {
                 endPart();
                 beginPart();
             }
+            String label = top && profile ? profileLabel(n) : null;
+            int t0 = label == null ? -1 : profileStart();
             node(n);
+            if (label != null) profileRecord(n, label, t0);
             if (!top) continue;
             partWeight += weight(n);
             release(n);
         }
+    }
+
+    /** The profile's label of a top-level node that does work ("train %5 = @k1", "train %4 = call gemv.dot"), or null. */
+    private String profileLabel(Node n) {
+        String what = kernelNames.containsKey(n) ? "@" + kernelNames.get(n) : dev.txc.ir.kernel.Calls.of(n);
+        if (what == null || what.startsWith("view")) return null;
+        return fn.name() + " " + valueNames.get(n) + " = " + (kernelNames.containsKey(n) ? what : "call " + what);
+    }
+
+    /** Stores System.nanoTime() in a new long local, returned. */
+    private int profileStart() {
+        int t0 = next;
+        next += 2;
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+        mv.visitVarInsn(LSTORE, t0);
+        return t0;
+    }
+
+    /** Profile.record(label, t0, result, inputs) after node n (bound in the frame). */
+    private void profileRecord(Node n, String label, int t0) {
+        mv.visitLdcInsn(label);
+        mv.visitVarInsn(LLOAD, t0);
+        load(n);
+        push(mv, n.inputs().size());
+        mv.visitTypeInsn(ANEWARRAY, "java/lang/Object");
+        for (int k = 0; k < n.inputs().size(); k++) {
+            mv.visitInsn(DUP);
+            push(mv, k);
+            load(n.input(k));
+            mv.visitInsn(AASTORE);
+        }
+        mv.visitMethodInsn(INVOKESTATIC, "dev/txc/runtime/Profile", "record", "(Ljava/lang/String;JLjava/lang/Object;[Ljava/lang/Object;)V", false);
     }
 
     /** Clears the frame slots of values last used by n, so that the frame keeps no dead array alive during the call. */

@@ -139,7 +139,8 @@ final class CommandLine {
         flags.add(FN);
         for (RunOptions.Flag f : RunOptions.FLAGS) flags.add(shared(f));
         flags.addAll(List.of(DEVICE, FLOATX, OPT_LEVEL, ENGINE,
-                sw("timings", "print where the time went (frontend, each optimizer pass, bytecode, first call) in ms to stderr")));
+                sw("timings", "print where the time went (frontend, each optimizer pass, bytecode, first call) in ms to stderr"),
+                sw("profile", "print the time each kernel and library call took over all calls (calls, ms, share, GB/s) to stderr")));
         return List.copyOf(flags);
     }
 

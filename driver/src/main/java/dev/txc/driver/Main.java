@@ -240,6 +240,20 @@ public final class Main {
 
         Timings t = p.has("timings") ? new Timings() : null;
         double untilCommand = t == null ? -1 : t.untilMain();
+        boolean profile = p.has("profile");
+        if (profile && !(engine instanceof JvmEngine)) throw new UsageException("--profile times compiled code: it needs --engine jvm");
+        if (profile) {
+            dev.txc.runtime.Profile.reset();
+            System.setProperty(dev.txc.runtime.Profile.PROPERTY, "true");
+        }
+        try {
+            return run(p, fnName, options, engine, t, untilCommand, profile);
+        } finally {
+            if (profile) System.clearProperty(dev.txc.runtime.Profile.PROPERTY);
+        }
+    }
+
+    private int run(CommandLine.Parsed p, String fnName, RunOptions options, Engine engine, Timings t, double untilCommand, boolean profile) {
         Compiler c = open(p);
         Compiler.function(c.parsed(), fnName, p.file());
         if (t != null) t.mark("frontend (read, parse, check, to IR)");
@@ -252,6 +266,7 @@ public final class Main {
         dev.txc.runtime.model.Program program = load(engine, m, c);
         if (t != null) t.mark("lowering and bytecode (" + engine.getClass().getSimpleName() + ")");
         Runner.run(spec, t == null ? program : timed(program, engine, t), state, options, out, err, terminal);
+        if (profile) dev.txc.runtime.Profile.print(err);
         if (t != null) {
             t.mark("after the first call (the other calls, printing)");
             t.print(err, untilCommand);
