@@ -57,5 +57,7 @@ final class Evaluator implements MathOps<Double, Boolean> {
     @Override public Boolean or(Boolean a, Boolean b) { return a || b; }
     @Override public Boolean not(Boolean a) { return !a; }
     @Override public Double sel(Boolean p, Double a, Double b) { return p ? a : b; }
-    @Override public Double branch(Boolean p, Supplier<Double> a, Supplier<Double> b) { return p ? a.get() : b.get(); }
+    @Override public java.util.List<Double> branch(Boolean p, Supplier<java.util.List<Double>> a, Supplier<java.util.List<Double>> b) { return p ? a.get() : b.get(); }
+    @Override public Double clearLow(Double a) { return Double.longBitsToDouble(Double.doubleToRawLongBits(a) & 0xFFFFFFFF00000000L); }
+    @Override public Double table(double[] t, Double i) { return k(t[(int) i.doubleValue()]); }
 }

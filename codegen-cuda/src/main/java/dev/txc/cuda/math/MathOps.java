@@ -75,6 +75,12 @@ interface MathOps<V, P> {
     /** p ? a : b (both already computed). */
     V sel(P p, V a, V b);
 
-    /** p ? a.get() : b.get(), computing only the side taken (a branch in PTX). */
-    V branch(P p, Supplier<V> a, Supplier<V> b);
+    /** a with the low 32 bits of its f64 encoding cleared (fdlibm's {@code __LO(a, 0)}); f64 only. */
+    V clearLow(V a);
+
+    /** t[i] for an integer-valued i in [0, t.length) (a chain of selects in PTX). */
+    V table(double[] t, V i);
+
+    /** p ? a.get() : b.get(), computing only the side taken (a branch in PTX); both give as many values. */
+    java.util.List<V> branch(P p, Supplier<java.util.List<V>> a, Supplier<java.util.List<V>> b);
 }

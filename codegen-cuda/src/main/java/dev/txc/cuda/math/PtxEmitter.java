@@ -180,17 +180,33 @@ final class PtxEmitter implements MathOps<String, String> {
 
     @Override public String sel(String p, String a, String b) { return op("selp." + t, a, b, p); }
 
-    @Override public String branch(String p, Supplier<String> a, Supplier<String> b) {
+    @Override public java.util.List<String> branch(String p, Supplier<java.util.List<String>> sa, Supplier<java.util.List<String>> sb) {
         int n = ++labels;
-        String r = freg();
         line("@!" + p + " bra $L__txc_else" + n);
-        String va = a.get();
-        line("mov." + t + " " + r + ", " + va);
+        String[] va = sa.get().toArray(new String[0]);
+        String[] r = new String[va.length];
+        for (int i = 0; i < va.length; i++) {
+            r[i] = freg();
+            line("mov." + t + " " + r[i] + ", " + va[i]);
+        }
         line("bra.uni $L__txc_end" + n);
         body.append("$L__txc_else").append(n).append(":\n");
-        String vb = b.get();
-        line("mov." + t + " " + r + ", " + vb);
+        String[] vb = sb.get().toArray(new String[0]);
+        for (int i = 0; i < vb.length; i++) line("mov." + t + " " + r[i] + ", " + vb[i]);
         body.append("$L__txc_end").append(n).append(":\n");
+        return java.util.List.of(r);
+    }
+
+    @Override public String clearLow(String a) {
+        String i = ireg();
+        line("mov.b64 " + i + ", " + reg(a));
+        line("and.b64 " + i + ", " + i + ", -4294967296"); // 0xFFFFFFFF00000000
+        return op("mov.b64", i);
+    }
+
+    @Override public String table(double[] tab, String i) {
+        String r = k(tab[0]);
+        for (int j = 1; j < tab.length; j++) r = sel(eq(i, k(j)), k(tab[j]), r);
         return r;
     }
 }

@@ -72,6 +72,9 @@ public final class PtxMath {
         def(Op.LOG2, MathAlgorithms::log2, false, 2, 1, "ScalarOps.log2's algorithm on fdlibm's log; exact for powers of 2");
         def(Op.LOG10, MathAlgorithms::log10, false, 2, 1, "fdlibm e_log10.c");
         def(Op.SOFTPLUS, MathAlgorithms::softplus, false, 2, 1, "ScalarOps.softplus's formula on these exp and log1p");
+        def(Op.SIN, MathTrig::sin, false, 1, 1, "fdlibm k_sin.c/k_cos.c on txc's reduction (MathTrig)");
+        def(Op.COS, MathTrig::cos, false, 1, 1, "fdlibm k_sin.c/k_cos.c on txc's reduction (MathTrig)");
+        def(Op.TAN, MathTrig::tan, false, 1, 1, "fdlibm k_tan.c on txc's reduction (MathTrig)");
     }
 
     /** True when txc has a routine for this op in this dtype. */

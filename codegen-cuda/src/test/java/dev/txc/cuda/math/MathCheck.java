@@ -84,6 +84,7 @@ final class MathCheck {
             case LOG1P -> new double[] {0, -0.2929, 0.41422, -1, 1, 0x1p-54, 0x1p53, SQRT2 - 1};
             case EXPM1 -> new double[] {0, 0.3466, -0.3466, 1.0397, -1.0397, -45, 700, 709.78, -37.4, 38.1};
             case EXP2 -> new double[] {0, 0.5, -0.5, 1024, -1022, -1074, 128, -126, -149, 1};
+            case SIN, COS, TAN -> new double[] {0, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 0x1p28, -0x1p28, 0.3, 0.78125, 0.6744, 1e6, 0x1p-27};
             default -> new double[] {0, 1, -1};
         };
     }
@@ -99,6 +100,7 @@ final class MathCheck {
             case LOG1P -> new double[] {-1, 4};
             case EXPM1 -> new double[] {-50, 710};
             case EXP2 -> new double[] {-1080, 1025};
+            case SIN, COS, TAN -> new double[] {-100, 100};
             default -> new double[] {-10, 10};
         };
     }
