@@ -62,6 +62,7 @@ public final class PtxMath {
     }
 
     static {
+        def2(Op.POW, MathPow::pow, 1, 1, "fdlibm e_pow.c; C99's pow(1, y) = 1 and pow(-1, +-inf) = 1");
         def2(Op.ATAN2, MathInverse::atan2, 1, 1, "fdlibm e_atan2.c on this atan");
         def(Op.EXP, MathAlgorithms::exp, true, 1, 2, "runtime.Exp step by step (the JVM backend's bits)");
         def(Op.SIGMOID, MathAlgorithms::sigmoid, true, 2, 3, "runtime.Exp.sigmoid step by step (the JVM backend's bits)");
@@ -84,6 +85,8 @@ public final class PtxMath {
         def(Op.ASINH, MathAlgorithms::asinh, false, 2, 1, "ScalarOps.asinh's formula on these log and log1p");
         def(Op.ACOSH, MathAlgorithms::acosh, false, 2, 1, "ScalarOps.acosh's formula on these log and log1p");
         def(Op.ATANH, MathAlgorithms::atanh, false, 2, 1, "ScalarOps.atanh's formula on this log1p");
+        def(Op.ERF, MathAlgorithms::erf, false, 1, 1, "txc's own: polynomial fits (mpmath Chebyshev), e^-x^2 split");
+        def(Op.ERFC, MathAlgorithms::erfc, false, 4, 1, "txc's own: polynomial fits (mpmath Chebyshev), e^-x^2 split");
     }
 
     /** True when txc has a routine for this op in this dtype. */
