@@ -18,6 +18,7 @@ final class Ptx {
     private final String name;
     private final StringBuilder body = new StringBuilder();
     private final StringBuilder shared = new StringBuilder();
+    private String directives = "";
     private final List<Param> params = new ArrayList<>();
     private final Set<String> routines = new TreeSet<>();
     private int r, rd, f, fd, p, labels;
@@ -142,11 +143,44 @@ final class Ptx {
         }
     }
 
+    /** Emits {@code for (j = from; j < to; j += step) body(j)} (unsigned compare) and returns nothing. */
+    void forRange(String from, String to, String step, java.util.function.Consumer<String> body) {
+        String j = r64(), top = label(), end = label(), p = pred();
+        op("mov.b64 " + j + ", " + from);
+        at(top);
+        op("setp.ge.u64 " + p + ", " + j + ", " + to);
+        braIf(p, end);
+        body.accept(j);
+        op("add.s64 " + j + ", " + j + ", " + step);
+        bra(top);
+        at(end);
+    }
+
+    /**
+     * Makes thread 0's {@code reg} (64 bits) visible to the whole block through shared {@code slot}: a barrier, and
+     * every thread's copy returned. Every thread of the block must reach this code.
+     */
+    String broadcast(String reg, boolean isFloat, String tid, String slot) {
+        String p = pred(), skip = label(), out = isFloat ? f64() : r64(), t = isFloat ? "f64" : "b64";
+        op("setp.ne.s64 " + p + ", " + tid + ", 0");
+        braIf(p, skip);
+        op("st.shared." + t + " [" + slot + "], " + reg);
+        at(skip);
+        op("bar.sync 0");
+        op("ld.shared." + t + " " + out + ", [" + slot + "]");
+        return out;
+    }
+
     /** The global address of element {@code off} (elements of {@code size} bytes) of the array at {@code base}. */
     String address(String base, String off, int size) {
         String a = r64();
         op("mad.lo.s64 " + a + ", " + off + ", " + size + ", " + base);
         return a;
+    }
+
+    /** Performance directives placed between the parameter list and the body (e.g. {@code .maxntid 256, 1, 1}). */
+    void directive(String d) {
+        directives += d + "\n";
     }
 
     /** The entry's text, parameters and launch. */
@@ -156,7 +190,7 @@ final class Ptx {
             Param pa = params.get(i);
             text.append("\t.param ").append(pa.kind().ptx()).append(' ').append(pa.name()).append(i + 1 < params.size() ? ",\n" : "\n");
         }
-        text.append(")\n{\n");
+        text.append(")\n").append(directives).append("{\n");
         decl(text, ".pred", "%p", p);
         decl(text, ".b32", "%r", r);
         decl(text, ".b64", "%rd", rd);

@@ -202,17 +202,12 @@ public final class PtxReduce {
 
         /** Runs {@code body} over this thread's elements of the slice at {@code base}: v widened, j its flat index. */
         private void elements(String base, java.util.function.BiConsumer<String, String> body) {
-            String j = x.r64(), off = x.r64(), top = x.label(), end = x.label(), p = x.pred();
-            x.op("mov.b64 " + j + ", " + tid);
-            x.at(top);
-            x.op("setp.ge.u64 " + p + ", " + j + ", " + inner);
-            x.braIf(p, end);
-            x.op("mov.b64 " + off + ", " + base);
-            x.offset(j, rsize, List.of(rstride), List.of(off));
-            body.accept(x.loadWide(in, x.address(src, off, in.itemSize())), j);
-            x.op("add.s64 " + j + ", " + j + ", " + step);
-            x.bra(top);
-            x.at(end);
+            x.forRange(tid, inner, step, j -> {
+                String off = x.r64();
+                x.op("mov.b64 " + off + ", " + base);
+                x.offset(j, rsize, List.of(rstride), List.of(off));
+                body.accept(x.loadWide(in, x.address(src, off, in.itemSize())), j);
+            });
         }
 
         private void combine(Accumulator acc) {
@@ -221,16 +216,7 @@ public final class PtxReduce {
 
         /** The block's result (in thread 0) made visible to every thread through shared memory; a no-op per thread. */
         private String broadcast(String reg, boolean isFloat) {
-            if (!block) return reg;
-            String p = x.pred(), skip = x.label(), out = isFloat ? x.f64() : x.r64(), slot = smem + "+" + 32 * 2 * 8;
-            String t = isFloat ? "f64" : "b64";
-            x.op("setp.ne.s64 " + p + ", " + tid + ", 0");
-            x.braIf(p, skip);
-            x.op("st.shared." + t + " [" + slot + "], " + reg);
-            x.at(skip);
-            x.op("bar.sync 0");
-            x.op("ld.shared." + t + " " + out + ", [" + slot + "]");
-            return out;
+            return block ? x.broadcast(reg, isFloat, tid, smem + "+" + 32 * 2 * 8) : reg;
         }
 
         private void storeResult(Accumulator acc, String o) {
@@ -290,19 +276,14 @@ public final class PtxReduce {
 
         // mask[j] = (j == best) over this thread's elements of the slice
         private void writeMask(String mbase, String best) {
-            String j = x.r64(), off = x.r64(), top = x.label(), end = x.label(), p = x.pred(), q = x.pred(), b = x.r32();
-            x.op("mov.b64 " + j + ", " + tid);
-            x.at(top);
-            x.op("setp.ge.u64 " + p + ", " + j + ", " + inner);
-            x.braIf(p, end);
-            x.op("mov.b64 " + off + ", " + mbase);
-            x.offset(j, rsize, List.of(rmask), List.of(off));
-            x.op("setp.eq.s64 " + q + ", " + j + ", " + best);
-            x.op("selp.b32 " + b + ", 1, 0, " + q);
-            x.op("st.global.b8 [" + x.address(out, off, 1) + "], " + b);
-            x.op("add.s64 " + j + ", " + j + ", " + step);
-            x.bra(top);
-            x.at(end);
+            x.forRange(tid, inner, step, j -> {
+                String off = x.r64(), q = x.pred(), b = x.r32();
+                x.op("mov.b64 " + off + ", " + mbase);
+                x.offset(j, rsize, List.of(rmask), List.of(off));
+                x.op("setp.eq.s64 " + q + ", " + j + ", " + best);
+                x.op("selp.b32 " + b + ", 1, 0, " + q);
+                x.op("st.global.b8 [" + x.address(out, off, 1) + "], " + b);
+            });
         }
     }
 }
