@@ -76,6 +76,42 @@ public final class PtxReduce {
         return new PtxReduce.Gen(name, r, in, keptRank, reducedRank, schedule, true).build();
     }
 
+    /**
+     * The first pass of a two-pass reduction, for few outputs over a long extent (a full reduction of a large input):
+     * each output's reduced extent is cut into {@code parts} consecutive chunks, one block per (output, chunk), and
+     * each block writes its accumulator (Accumulator components, 8 bytes each: {@link #partialBytes}) to
+     * {@code out[(o * parts + c)]}; {@link #finish} combines them in chunk order. Parameters: as {@link #reduce}
+     * (with {@code out} the scratch of {@code count * parts} records), then {@code parts} (U64) and {@code units}
+     * (U64: {@code count * parts}). Launch: {@link PtxEntry.Launch.Rows}{@code ("units", 256, 0)}. Not for logsumexp.
+     */
+    public static PtxEntry partials(String name, Op op, DType in, int keptRank, int reducedRank) {
+        Reducer r = Reducer.valueOf(op.name());
+        check(r, in);
+        if (r == Reducer.LOGSUMEXP) throw new IllegalArgumentException("logsumexp runs in one pass");
+        var g = new PtxReduce.Gen(name, r, in, keptRank, reducedRank, Schedule.BLOCK, false);
+        g.partial = true;
+        return g.build();
+    }
+
+    /** The bytes of one partial record of {@link #partials}. */
+    public static int partialBytes(Op op, DType in) {
+        return 8 * fold(Reducer.valueOf(op.name()), in).components();
+    }
+
+    /**
+     * The second pass: {@code out[o]} = the partials of output o combined in order, then finished as {@link #reduce}
+     * finishes (the mean's division, the dtype's rounding). Parameters: {@code out} (PTR), {@code partials} (PTR),
+     * {@code count} (U64), {@code inner} (U64: the reduced extent, for the mean), {@code parts} (U64). Launch:
+     * {@link PtxEntry.Launch.Flat}{@code ("count", 256)}: one thread per output.
+     */
+    public static PtxEntry finish(String name, Op op, DType in) {
+        Reducer r = Reducer.valueOf(op.name());
+        check(r, in);
+        if (r == Reducer.LOGSUMEXP) throw new IllegalArgumentException("logsumexp runs in one pass");
+        var g = new PtxReduce.Gen(name, r, in, 0, 0, Schedule.THREAD, false);
+        return g.finish();
+    }
+
     /** The reductions, named as their {@link Op}s. */
     enum Reducer { SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP }
 
@@ -117,6 +153,8 @@ public final class PtxReduce {
         private final DType in;
         private final int kept, reduced;
         private final boolean block, mask;
+        private boolean partial;
+        private String parts, units, lo, hi;
         private final Ptx x;
         private String out, src, count, inner, tid, step, smem;
         private final List<String> ksize = new ArrayList<>(), kstride = new ArrayList<>(), rsize = new ArrayList<>(),
@@ -151,14 +189,47 @@ public final class PtxReduce {
                 step = x.const64(1);
             }
             x.at(top);
-            x.op("setp.ge.u64 " + p + ", " + o + ", " + count);
+            x.op("setp.ge.u64 " + p + ", " + o + ", " + (partial ? units : count));
             x.braIf(p, done);
-            one(o);
+            if (partial) part(o);
+            else one(o);
             x.op("add.s64 " + o + ", " + o + ", " + ostep);
             x.bra(top);
             x.at(done);
-            var launch = block ? new PtxEntry.Launch.Rows("count", BLOCK, 0) : new PtxEntry.Launch.Flat("count", BLOCK);
+            var launch = partial ? new PtxEntry.Launch.Rows("units", BLOCK, 0)
+                    : block ? new PtxEntry.Launch.Rows("count", BLOCK, 0) : new PtxEntry.Launch.Flat("count", BLOCK);
             return x.entry(launch);
+        }
+
+        PtxEntry finish() {
+            Ptx x = this.x;
+            out = x.param("out", Kind.PTR);
+            String partials = x.param("partials", Kind.PTR);
+            count = x.param("count", Kind.U64);
+            inner = x.param("inner", Kind.U64);
+            parts = x.param("parts", Kind.U64);
+            Fold fold = fold(r, in);
+            int comps = fold.components();
+            PtxCopy.gridStride(x, count, o -> {
+                Accumulator acc = Accumulator.identity(x, fold);
+                String one = x.const64(1), zero = x.const64(0), first = x.r64();
+                x.op("mul.lo.s64 " + first + ", " + o + ", " + parts);
+                x.forRange(zero, parts, one, c -> {
+                    String at = x.r64();
+                    x.op("add.s64 " + at + ", " + first + ", " + c);
+                    x.op("mad.lo.s64 " + at + ", " + at + ", " + 8 * comps + ", " + partials);
+                    var other = new ArrayList<String>();
+                    for (int k = 0; k < comps; k++) {
+                        String reg = k == 0 && fold.floatValue() || fold == Fold.FSUM ? x.f64() : x.r64();
+                        x.op("ld.global.b64 " + reg + ", [" + at + "+" + 8 * k + "]");
+                        other.add(reg);
+                    }
+                    acc.merge(other);
+                });
+                tid = x.const64(0);
+                storeResult(acc, o);
+            });
+            return x.entry(new PtxEntry.Launch.Flat("count", BLOCK));
         }
 
         private void params() {
@@ -173,6 +244,10 @@ public final class PtxReduce {
             for (int d = 0; d < reduced; d++) {
                 rsize.add(x.param("rsize" + d, Kind.U64));
                 rstride.add(x.param("rstride" + d, Kind.S64));
+            }
+            if (partial) {
+                parts = x.param("parts", Kind.U64);
+                units = x.param("units", Kind.U64);
             }
             if (mask) {
                 for (int d = 0; d < kept; d++) kmask.add(x.param("kmask" + d, Kind.S64));
@@ -200,9 +275,38 @@ public final class PtxReduce {
             if (block) x.op("bar.sync 0");
         }
 
+        // unit u of the first pass: part c = u % parts of output o = u / parts, its accumulator's components stored
+        private void part(String u) {
+            String o = x.r64(), c = x.r64(), chunk = x.r64(), base = x.const64(0);
+            lo = x.r64();
+            hi = x.r64();
+            x.op("div.u64 " + o + ", " + u + ", " + parts);
+            x.op("rem.u64 " + c + ", " + u + ", " + parts);
+            x.op("add.s64 " + chunk + ", " + inner + ", " + parts);
+            x.op("sub.s64 " + chunk + ", " + chunk + ", 1");
+            x.op("div.u64 " + chunk + ", " + chunk + ", " + parts);
+            x.op("mul.lo.s64 " + lo + ", " + c + ", " + chunk);
+            x.op("min.u64 " + lo + ", " + lo + ", " + inner);
+            x.op("add.s64 " + hi + ", " + lo + ", " + chunk);
+            x.op("min.u64 " + hi + ", " + hi + ", " + inner);
+            x.op("add.s64 " + lo + ", " + lo + ", " + tid);
+            x.offset(o, ksize, List.of(kstride), List.of(base));
+            Accumulator acc = Accumulator.identity(x, fold(r, in));
+            elements(base, (v, j) -> acc.add(v, j));
+            combine(acc);
+            String p = x.pred(), skip = x.label(), at = x.r64();
+            x.op("setp.ne.s64 " + p + ", " + tid + ", 0");
+            x.braIf(p, skip);
+            x.op("mul.lo.s64 " + at + ", " + u + ", " + 8 * acc.fold.components());
+            x.op("add.s64 " + at + ", " + at + ", " + out);
+            for (int k = 0; k < acc.regs.size(); k++) x.op("st.global.b64 [" + at + "+" + 8 * k + "], " + acc.regs.get(k));
+            x.at(skip);
+            x.op("bar.sync 0");
+        }
+
         /** Runs {@code body} over this thread's elements of the slice at {@code base}: v widened, j its flat index. */
         private void elements(String base, java.util.function.BiConsumer<String, String> body) {
-            x.forRange(tid, inner, step, j -> {
+            x.forRange(partial ? lo : tid, partial ? hi : inner, step, j -> {
                 String off = x.r64();
                 x.op("mov.b64 " + off + ", " + base);
                 x.offset(j, rsize, List.of(rstride), List.of(off));
