@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.txc.cuda.PtxEntry;
 import dev.txc.cuda.PtxTarget;
+import dev.txc.cuda.math.PtxMath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,8 @@ import java.util.TreeSet;
 
 /**
  * Assembles library entries with {@code ptxas} (CUDA's assembler, /usr/local/bin/ptxas or on the PATH) for sm_80 and
- * sm_90; tests skip with a message where it is absent. Routines an entry calls are stood in for by placeholder
- * {@code .func}s of the agreed signature (test only: the module assembler supplies the real ones).
+ * sm_90; tests skip with a message where it is absent. The modules carry the {@link PtxMath} routines the entries
+ * call, each once, ahead of the entries.
  */
 final class Ptxas {
     private Ptxas() {}
@@ -31,20 +32,14 @@ final class Ptxas {
         assumeTrue(path() != null, "ptxas not found (install the CUDA toolkit to assemble the emitted PTX)");
     }
 
-    /** A module holding the entries, placeholder routines first. */
+    /** A module holding the entries, the routines they call first. */
     static String module(PtxTarget target, List<PtxEntry> entries) {
         var sb = new StringBuilder(target.header()).append('\n');
         Set<String> routines = new TreeSet<>();
         for (PtxEntry e : entries) routines.addAll(e.routines());
-        for (String r : routines) sb.append(placeholder(r));
+        if (!routines.isEmpty()) sb.append(PtxMath.routines(routines)).append('\n');
         for (PtxEntry e : entries) sb.append(e.text()).append('\n');
         return sb.toString();
-    }
-
-    // a unary routine of the agreed convention that returns its argument
-    private static String placeholder(String routine) {
-        String t = routine.endsWith("_f64") ? ".f64" : ".f32";
-        return ".func (.reg " + t + " %ret) " + routine + " (.reg " + t + " %arg)\n{\n\tmov" + t + " %ret, %arg;\n\tret;\n}\n";
     }
 
     /** Assembles the entries for sm_80 and sm_90 (with -v); fails with ptxas's messages. Returns sm_80's -v output. */
