@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>Operands are strided views: any row and column strides (a transposed operand {@code x.T} is read in place,
  * without a copy), any batch strides (0 for a broadcast batch dim). The result is written contiguously. Accumulation:
- * f64 in f64, integers in i64 (wrapping, as NumPy's accumulator; stored in the dtype, wrapping again), f32 in f32
+ * f64 in f64, integers as in i64 (wrapping, as NumPy's accumulator; stored in the dtype, wrapping again; dtypes
+ * of at most 32 bits accumulate in 32-bit registers, whose wrapped result is the same), f32 in f32
  * with fused multiply-adds in matmul (as cuBLAS and NumPy's BLAS do; the JVM backend accumulates f32 products in
  * double, so f32 results differ from it by rounding, about k * 2^-24 relative at worst) and in f64 in gemv (a
  * bandwidth-bound kernel, where the wider accumulator costs nothing).
@@ -22,14 +23,14 @@ public final class PtxMatmul {
     static final int THREADS = 256;
     static final int TK = 16;
 
-    /** The tile of the result one block computes (rows = columns) for a dtype: 128 for f32, 64 otherwise. */
+    /** The tile of the result one block computes (rows = columns) for a dtype: 128 up to 4-byte dtypes, 64 for 8-byte. */
     public static int tile(DType t) {
         return 16 * micro(t);
     }
 
     // each of the 16x16 threads computes a micro x micro block of the tile
     private static int micro(DType t) {
-        return t == DType.F32 ? 8 : 4;
+        return t.itemSize() <= 4 ? 8 : 4;
     }
 
     /**
@@ -124,7 +125,10 @@ public final class PtxMatmul {
         return switch (t) {
             case F32 -> "f32";
             case F64 -> "f64";
-            case BOOL, I8, I16, I32, I64, U8 -> "s64";
+            case I64 -> "s64";
+            // the low 32 bits of a sum of products depend only on the low 32 bits of the operands: the result,
+            // wrapped to the dtype, is that of the JVM's i64 accumulation
+            case BOOL, I8, I16, I32, U8 -> "s32";
         };
     }
 
@@ -145,7 +149,7 @@ public final class PtxMatmul {
             this.r = micro(dtype);
             this.tm = 16 * r;
             this.ct = ctype(dtype);
-            this.size = dtype == DType.F32 ? 4 : 8;
+            this.size = ct.equals("f32") || ct.equals("s32") ? 4 : 8;
             this.rowStride = tm + 16 / size;
             this.x = new Ptx(name);
         }
@@ -154,6 +158,7 @@ public final class PtxMatmul {
             return switch (ct) {
                 case "f32" -> x.f32();
                 case "f64" -> x.f64();
+                case "s32" -> x.r32();
                 default -> x.r64();
             };
         }
@@ -249,7 +254,7 @@ public final class PtxMatmul {
         }
 
         private String bits() {
-            return ct.equals("f32") ? "b32" : "b64";
+            return size == 4 ? "b32" : "b64";
         }
 
         // the (outer, kk) position of this thread's q-th element of a tm x TK operand tile
@@ -285,6 +290,7 @@ public final class PtxMatmul {
                 String addr = x.address(base, off, dtype.itemSize());
                 switch (ct) {
                     case "f32", "f64" -> x.op("ld.global." + ct + " " + regs[q] + ", [" + addr + "]");
+                    case "s32" -> x.op("ld.global." + Ptx.memType(dtype) + " " + regs[q] + ", [" + addr + "]");
                     default -> x.op("mov.b64 " + regs[q] + ", " + x.loadWide(dtype, addr));
                 }
                 x.at(skip);
@@ -303,7 +309,7 @@ public final class PtxMatmul {
         }
 
         private String sharedType() {
-            return ct.equals("s64") ? "b64" : ct;
+            return ct.equals("s64") ? "b64" : ct.equals("s32") ? "b32" : ct;
         }
 
         /** acc += As[kk][ty*r..] x Bs[kk][tx*r..] over the TK columns of the tiles. */
@@ -327,6 +333,7 @@ public final class PtxMatmul {
                         x.op(switch (ct) {
                             case "f32" -> "fma.rn.f32 " + s + ", " + av[i] + ", " + bv[j] + ", " + s;
                             case "f64" -> "fma.rn.f64 " + s + ", " + av[i] + ", " + bv[j] + ", " + s;
+                            case "s32" -> "mad.lo.s32 " + s + ", " + av[i] + ", " + bv[j] + ", " + s;
                             default -> "mad.lo.s64 " + s + ", " + av[i] + ", " + bv[j] + ", " + s;
                         });
                     }
@@ -367,6 +374,7 @@ public final class PtxMatmul {
                     String addr = x.address(c, off, dtype.itemSize());
                     switch (ct) {
                         case "f32", "f64" -> x.op("st.global." + ct + " [" + addr + "], " + acc[i][j]);
+                        case "s32" -> x.op("st.global." + Ptx.storeType(dtype) + " [" + addr + "], " + acc[i][j]);
                         default -> x.storeWide(dtype, addr, acc[i][j]);
                     }
                     x.at(skip);
