@@ -43,8 +43,7 @@ class KernelsSimTest {
                 a.add(v.strides()[d]);
                 a.add(cs[d]);
             }
-        if (s == Schedule.BLOCK) dev.runOn(2, 64, e, a.toArray());
-        else dev.runOn(1, 32, e, a.toArray());
+        dev.run(s, e, a.toArray());
         // reference: the JVM runtime's algorithm in double, slice by slice
         long[] pos = v.positions();
         double[] want = new double[n];
@@ -149,8 +148,7 @@ class KernelsSimTest {
                         long pa = dev.put(t, a), px = dev.put(t, x), py = dev.alloc(t, m);
                         long ars = trans ? 1 : k, acs = trans ? m : 1;
                         Object[] args = {py, pa, px, (long) m, (long) k, ars, acs, 2L};
-                        if (s == Schedule.BLOCK) dev.runOn(2, 64, e, args);
-                        else dev.runOn(1, 32, e, args);
+                        dev.run(s, e, args);
                         double[] want = new double[m];
                         for (int i = 0; i < m; i++) {
                             double sum = 0;
@@ -237,8 +235,7 @@ class KernelsSimTest {
                 Dev dev = new Dev(e);
                 long in = dev.put(t, g), out = dev.alloc(t, 3);
                 Object[] a = {out, in, 3L, 8L, 1L, 12L, 3L, 4L, 1L, 1L, 2L, 12L, 1L, 4L, 4L, 1L};
-                if (s == Schedule.BLOCK) dev.runOn(2, 64, e, a);
-                else dev.runOn(1, 32, e, a);
+                dev.run(s, e, a);
                 double[] want = new double[3];
                 for (int i = 0; i < 2; i++)
                     for (int j = 0; j < 3; j++)

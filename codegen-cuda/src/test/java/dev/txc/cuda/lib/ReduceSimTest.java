@@ -195,8 +195,7 @@ class ReduceSimTest {
     }
 
     private static void launch(Dev dev, PtxEntry e, Schedule s, List<Object> a) {
-        if (s == Schedule.BLOCK) dev.runOn(2, 64, e, a.toArray());
-        else dev.runOn(1, 32, e, a.toArray());
+        dev.run(s, e, a.toArray());
     }
 
     static List<Object> args(long out, long in, long byteOffset, View v, int[] axes, DType t) {
