@@ -55,6 +55,19 @@ public final class PtxReduce {
         /** One thread per output, folding in order: short extents, or outputs adjacent in memory (columns). */
         THREAD;
 
+        /**
+         * The schedule for a reduction known only by its axes (sizes come at run time): BLOCK when every dim is
+         * reduced (one output; for a large input the host may run {@link #partials} and {@link #finish} instead),
+         * WARP when the innermost dim is reduced (rows: a warp reads consecutive elements), THREAD otherwise (only
+         * outer dims reduced, or none: adjacent threads compute adjacent outputs and read consecutive elements).
+         * Softmax over {@code axis} is the reduction over {@code {axis}}.
+         */
+        public static Schedule forAxes(int rank, int[] axes) {
+            if (axes.length == rank && rank > 0) return BLOCK;
+            for (int a : axes) if (a == rank - 1) return WARP;
+            return THREAD;
+        }
+
         /** The threads of a block. */
         public int threads() {
             return this == WARP ? 32 : BLOCK_THREADS;

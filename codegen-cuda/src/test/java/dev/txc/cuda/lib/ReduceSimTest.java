@@ -162,6 +162,16 @@ class ReduceSimTest {
         }
     }
 
+    @Test
+    void scheduleFollowsWhichDimsAreReduced() {
+        assertEquals(Schedule.BLOCK, Schedule.forAxes(2, new int[] {0, 1}));
+        assertEquals(Schedule.WARP, Schedule.forAxes(3, new int[] {2}));
+        assertEquals(Schedule.WARP, Schedule.forAxes(3, new int[] {0, 2}));
+        assertEquals(Schedule.THREAD, Schedule.forAxes(3, new int[] {0, 1}));
+        assertEquals(Schedule.THREAD, Schedule.forAxes(2, new int[] {}));
+        assertEquals(Schedule.THREAD, Schedule.forAxes(0, new int[] {}));
+    }
+
     // ---- helpers ----
 
     private static boolean hasZero(View v, int[] axes) {
