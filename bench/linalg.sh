@@ -2,7 +2,7 @@
 # bench/linalg.sh — txc against NumPy on the linear-algebra rows of issue 13, in one run on this machine:
 # the logistic step at N=100,000, 100 features (f64), its two GEMVs, square matmul 1024/2048 f64/f32 and a small
 # 32x64 @ 64x64 matmul. Rounds alternate txc (LinalgBench) and NumPy (linalg_numpy.py), so both see the same load;
-# txc warms up for 2 s per row (the JIT compiles the vector kernels), NumPy for 3 calls;
+# txc warms up for 4 s per row (kernels switch to their vector loops and the JIT compiles them), NumPy for 3 calls;
 # the table gives, per row, the median over rounds of each round's median and NumPy/txc (above 1: txc is faster),
 # then the fastest single call of each and their ratio (on a busy shared machine the least disturbed figure).
 # Usage: bench/linalg.sh [ROUNDS (default 3)] [WORKLOAD...]     Needs bench/target/benchmarks.jar

@@ -22,7 +22,7 @@ import java.util.Random;
  * products alone ({@code x @ w}, {@code x.T @ g}), and square matmul (1024, 2048; f64, f32).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.txc.bench.LinalgBench [--reps R] [WORKLOAD...]</pre>
- * Workloads: {@code logreg gemv matmul small} (default: all). Each row: warm-up calls for 2 s (at least 3), then R timed
+ * Workloads: {@code logreg gemv matmul small} (default: all). Each row: warm-up calls for 4 s (at least 3), then R timed
  * calls (default 7). {@code TXC_SERIES=1} prints each row's timed calls in order on stderr.
  */
 public final class LinalgBench {
@@ -100,8 +100,8 @@ public final class LinalgBench {
         });
     }
 
-    /** Warm-up: at least 3 calls and 2 s, so that the JIT has compiled the vector kernels (JMH warms up longer). */
-    static final long WARMUP_NANOS = Long.getLong("txc.warmup.ms", 2000) * 1_000_000L;
+    /** Warm-up: at least 3 calls and 4 s, so that kernels have switched to their vector loops and the JIT has compiled them. */
+    static final long WARMUP_NANOS = Long.getLong("txc.warmup.ms", 4000) * 1_000_000L;
 
     static void row(String name, int reps, Runnable body) {
         long start = System.nanoTime();

@@ -42,7 +42,26 @@ final class KernelEmitter {
     /** Kahan compensation of acc and of accV, and scratch doubles for the compensated add. */
     private final int comp, compV, y, t;
 
-    private KernelEmitter(ClassWriter cw, Spec spec, boolean vectors) {
+    /**
+     * Elements a kernel runs on its scalar loops before its vector loop starts ({@code -Dtxc.vector.warmup=N}; 2^24 by
+     * default). Until the JIT's optimizing compiler has compiled a vector loop, the Vector API runs it as boxed Java
+     * code, tens of times slower than the scalar loop: a short run (the README's 1000 steps over 400 samples) spent
+     * three quarters of its time there. Both loops give the same bits, so where a kernel switches does not show in
+     * its results.
+     */
+    static long warmup = Long.getLong("txc.vector.warmup", 1L << 24);
+
+    /** The generated class, and the static long counting the elements this kernel has run (when it has a vector loop). */
+    private final String owner, counter;
+    /**
+     * Whether the vector loop waits for {@link #warmup} elements: elementwise kernels only. A reduction's vector loop
+     * adds in another order than its scalar loop (per lane, then the lanes), so switching would change its bits.
+     */
+    private final boolean gated;
+
+    private KernelEmitter(ClassWriter cw, String owner, Spec spec, boolean vectors) {
+        this.owner = owner;
+        this.counter = spec.methodName() + "$elements";
         this.k = spec.kernel();
         this.mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, spec.methodName(), DESC, null, null);
         this.n = k.operands().size();
@@ -60,10 +79,12 @@ final class KernelEmitter {
         this.y = reduce ? take(2) : -1;
         this.t = reduce ? take(2) : -1;
         this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV, compV) : null;
+        this.gated = vector != null && warmup > 0 && !reduce;
+        if (gated) cw.visitField(ACC_PRIVATE | ACC_STATIC, counter, "J", null, null).visitEnd();
     }
 
-    static void emit(ClassWriter cw, Spec spec, boolean vectors) {
-        new KernelEmitter(cw, spec, vectors).method();
+    static void emit(ClassWriter cw, String owner, Spec spec, boolean vectors) {
+        new KernelEmitter(cw, owner, spec, vectors).method();
     }
 
     private int take(int slots) {
@@ -98,6 +119,13 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, row);
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "length", "(I)I", false);
         mv.visitVarInsn(ISTORE, len);
+        if (gated) { // counter += len (racy across threads: a count, not a sum that must be exact)
+            mv.visitFieldInsn(GETSTATIC, owner, counter, "J");
+            mv.visitVarInsn(ILOAD, len);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LADD);
+            mv.visitFieldInsn(PUTSTATIC, owner, counter, "J");
+        }
         for (int o = 0; o < n; o++) {
             if (!streamed[o]) continue;
             rowBase(o, row);
@@ -114,7 +142,17 @@ final class KernelEmitter {
         Label rowDone = acc >= 0 ? new Label() : nextRow;
         mv.visitVarInsn(ILOAD, unit);
         mv.visitJumpInsn(IFEQ, strided);
-        if (vector != null) vectorLoop(j, len);
+        if (vector != null) {
+            Label cold = new Label();
+            if (gated) {
+                mv.visitFieldInsn(GETSTATIC, owner, counter, "J");
+                mv.visitLdcInsn(warmup);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLT, cold);
+            }
+            vectorLoop(j, len);
+            mv.visitLabel(cold);
+        }
         scalarLoop(j, len, rowDone, true);
         mv.visitLabel(strided);
         scalarLoop(j, len, rowDone, false);

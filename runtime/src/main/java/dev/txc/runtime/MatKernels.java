@@ -8,6 +8,21 @@ package dev.txc.runtime;
 interface MatKernels {
     MatKernels INSTANCE = VectorSupport.available() ? VectorMatKernels.create() : new ScalarMatKernels();
 
+    /** The plain-loop kernels. */
+    MatKernels SCALAR = INSTANCE instanceof ScalarMatKernels s ? s : new ScalarMatKernels();
+
+    /**
+     * Products of fewer multiply-adds than this run the plain loops: they gain little from vectors, and until the JIT
+     * has compiled the vector kernels the Vector API runs them as boxed Java code, which made a 400 x 5 GEMV take
+     * 100 us per call for the first thousand calls. Chosen by shape, so a product's bits never depend on the call.
+     */
+    long VECTOR_MIN_WORK = 1 << 16;
+
+    /** The kernels for an m x k times k x n product. */
+    static MatKernels forWork(long m, long n, long k) {
+        return m * n * k < VECTOR_MIN_WORK ? SCALAR : INSTANCE;
+    }
+
     /** {@code y[yo + i] = sum_t a[ao + i*lda + t] * x[xo + t]} for rows i in [from, to): dot products of rows with x. */
     void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to);
 

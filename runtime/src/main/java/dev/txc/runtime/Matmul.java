@@ -118,7 +118,7 @@ final class Matmul {
         // f32 products accumulate in double and round once, so long inner products keep f32 accuracy.
         double[] acc = c instanceof double[] cd ? cd : new double[m * n];
         int accOff = c instanceof double[] ? cOff : 0;
-        product(MatKernels.INSTANCE, ab.heapArray(), aPos, ars, acs, bb.heapArray(), bPos, brs, bcs, acc, accOff, m, n, k, parallel);
+        product(MatKernels.forWork(m, n, k), ab.heapArray(), aPos, ars, acs, bb.heapArray(), bPos, brs, bcs, acc, accOff, m, n, k, parallel);
         if (c instanceof float[] cf) {
             for (int i = 0; i < acc.length; i++) cf[cOff + i] = (float) acc[i];
         }
