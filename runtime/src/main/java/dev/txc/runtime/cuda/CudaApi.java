@@ -50,6 +50,12 @@ public interface CudaApi {
     /** {@code cuModuleGetFunction}: the entry named {@code name}; {@link CudaDevice} caches these per module and name. */
     long moduleFunction(long module, String name);
 
+    /**
+     * {@code cuModuleGetGlobal_v2}: the device address of the module's {@code .global} variable {@code name} (such as
+     * the error word {@code txc_error} that kernels set and the host reads after a call).
+     */
+    long moduleGlobal(long module, String name);
+
     /** {@code cuMemAlloc_v2}: {@code bytes} (> 0) of device memory, aligned for any element type. */
     long memAlloc(long bytes);
 

@@ -22,6 +22,11 @@ public final class CudaModule {
         return handle;
     }
 
+    /** The device address of the module's {@code .global} variable {@code name}. */
+    public long global(String name) {
+        return device.api().moduleGlobal(handle, name);
+    }
+
     /** The function handle of entry {@code name}, looked up on first use. */
     public long function(String name) {
         return functions.computeIfAbsent(name, n -> device.api().moduleFunction(handle, n));

@@ -10,7 +10,7 @@ public final class CudaUnavailableException extends TxRuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** How to run without CUDA, the end of every such message. */
-    public static final String ON_CPU = "to run on the CPU, use --device cpu (Device.CPU in the Java API)";
+    public static final String ON_CPU = "run on the CPU with --device cpu (Device.CPU in the Java API)";
 
     private CudaUnavailableException(String message, Throwable cause) {
         super(message, cause);

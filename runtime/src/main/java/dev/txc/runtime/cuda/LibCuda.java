@@ -34,7 +34,7 @@ public final class LibCuda implements CudaApi {
     private final SymbolLookup lib;
     private final MethodHandle cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName, cuDeviceGetAttribute,
             cuDevicePrimaryCtxRetain, cuDevicePrimaryCtxRelease, cuCtxSetCurrent, cuCtxSynchronize, cuModuleLoadDataEx,
-            cuModuleUnload, cuModuleGetFunction, cuMemAlloc, cuMemFree, cuMemsetD8, cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyDtoD,
+            cuModuleUnload, cuModuleGetFunction, cuModuleGetGlobal, cuMemAlloc, cuMemFree, cuMemsetD8, cuMemcpyHtoD, cuMemcpyDtoH, cuMemcpyDtoD,
             cuStreamCreate, cuStreamDestroy, cuStreamSynchronize, cuLaunchKernel, cuGetErrorName, cuGetErrorString;
 
     private LibCuda(SymbolLookup lib) {
@@ -52,6 +52,7 @@ public final class LibCuda implements CudaApi {
         cuModuleLoadDataEx = bind("cuModuleLoadDataEx", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
         cuModuleUnload = bind("cuModuleUnload", JAVA_LONG);
         cuModuleGetFunction = bind("cuModuleGetFunction", ADDRESS, JAVA_LONG, ADDRESS);
+        cuModuleGetGlobal = bind("cuModuleGetGlobal_v2", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
         cuMemAlloc = bind("cuMemAlloc_v2", ADDRESS, JAVA_LONG);
         cuMemFree = bind("cuMemFree_v2", JAVA_LONG);
         cuMemsetD8 = bind("cuMemsetD8_v2", JAVA_LONG, JAVA_BYTE, JAVA_LONG);
@@ -249,6 +250,18 @@ public final class LibCuda implements CudaApi {
             int r = (int) cuModuleGetFunction.invokeExact(f, module, a.allocateFrom(name, StandardCharsets.UTF_8));
             if (r != 0) throw new CudaException("cuModuleGetFunction(" + name + ")", r, errorName(r), errorString(r), null);
             return f.get(ADDRESS, 0).address();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public long moduleGlobal(long module, String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(JAVA_LONG), bytes = a.allocate(JAVA_LONG);
+            int r = (int) cuModuleGetGlobal.invokeExact(p, bytes, module, a.allocateFrom(name, StandardCharsets.UTF_8));
+            if (r != 0) throw new CudaException("cuModuleGetGlobal_v2(" + name + ")", r, errorName(r), errorString(r), null);
+            return p.get(JAVA_LONG, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

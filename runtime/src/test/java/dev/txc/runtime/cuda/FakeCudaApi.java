@@ -112,6 +112,15 @@ class FakeCudaApi implements CudaApi {
     }
 
     @Override
+    public synchronized long moduleGlobal(long module, String name) {
+        if (!modules.containsKey(module) || !modules.get(module).contains(".global .u32 " + name))
+            throw new CudaException("cuModuleGetGlobal_v2(" + name + ")", 500, "CUDA_ERROR_NOT_FOUND", "named symbol not found", null);
+        return globals.computeIfAbsent(name, n -> memAlloc(4));
+    }
+
+    final Map<String, Long> globals = new HashMap<>();
+
+    @Override
     public synchronized long memAlloc(long bytes) {
         needContext();
         MemorySegment s = arena.allocate(bytes, 256);

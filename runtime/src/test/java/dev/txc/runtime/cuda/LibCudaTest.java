@@ -25,7 +25,7 @@ class LibCudaTest {
         assumeFalse(driverPresent(), "libcuda.so.1 is present here; the gpu-tagged tests cover the driver");
         var e = assertThrows(CudaUnavailableException.class, LibCuda::load);
         assertTrue(e.getMessage().startsWith("--device cuda needs the NVIDIA CUDA driver, but libcuda.so.1 cannot be loaded"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("to run on the CPU, use --device cpu (Device.CPU in the Java API)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; install the NVIDIA driver on a machine with a GPU, or run on the CPU with --device cpu (Device.CPU in the Java API)"), e.getMessage());
         assertThrows(CudaUnavailableException.class, Cuda::device);
     }
 
@@ -38,7 +38,7 @@ class LibCudaTest {
             }
         };
         var e = assertThrows(CudaUnavailableException.class, () -> CudaDevice.open(noGpu, 0));
-        assertEquals("--device cuda: the CUDA driver (libcuda.so.1) found no GPU (cuInit: CUDA_ERROR_NO_DEVICE); to run on the CPU, use --device cpu (Device.CPU in the Java API)", e.getMessage());
+        assertEquals("--device cuda: the CUDA driver (libcuda.so.1) found no GPU (cuInit: CUDA_ERROR_NO_DEVICE); run on the CPU with --device cpu (Device.CPU in the Java API)", e.getMessage());
         var none = new FakeCudaApi() {
             @Override
             public int deviceCount() {
