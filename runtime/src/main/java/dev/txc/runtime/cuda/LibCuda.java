@@ -78,7 +78,8 @@ public final class LibCuda implements CudaApi {
         try {
             lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw CudaUnavailableException.noDriver(LIBRARY + " cannot be loaded (" + e.getMessage() + ")");
+            String why = e.getMessage() != null && e.getMessage().startsWith("Cannot open library") ? "the dynamic loader does not find it" : e.getMessage();
+            throw CudaUnavailableException.noDriver(LIBRARY + " cannot be loaded (" + why + ")");
         }
         return new LibCuda(lib);
     }
