@@ -206,11 +206,11 @@ public final class PtxRenderer {
             } else if (!red.all()) {
                 String rows = param("rows", PtxEntry.Kind.U64);
                 lastAxis(rows, red.mean());
-                launch = new PtxEntry.Launch.Rows("rows", BLOCK, WARPS * 8);
+                launch = new PtxEntry.Launch.Rows("rows", BLOCK, 0);
             } else {
                 param("parts", PtxEntry.Kind.U64);
                 allAxes();
-                launch = new PtxEntry.Launch.Rows("parts", BLOCK, WARPS * 8);
+                launch = new PtxEntry.Launch.Rows("parts", BLOCK, 0);
             }
             emit("ret;");
             return new PtxEntry(name, text(red != null), routines, params, launch);
@@ -605,7 +605,7 @@ public final class PtxRenderer {
             storeResult(out, o, acc);
             emit(skip + ":");
             emit("ret;");
-            return new PtxEntry(name, text(true), Set.of(), params, new PtxEntry.Launch.Rows("rows", BLOCK, WARPS * 8));
+            return new PtxEntry(name, text(true), Set.of(), params, new PtxEntry.Launch.Rows("rows", BLOCK, 0));
         }
 
         void divide(String acc, String count) {
