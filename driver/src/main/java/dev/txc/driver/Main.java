@@ -161,7 +161,7 @@ public final class Main {
             case "asm" -> asm(p);
             case "compile" -> compile(p);
             case "bench" -> bench(p);
-            case "ptx" -> throw new UserException(NO_CUDA + ", so txc ptx has no PTX to print (txc asm prints the JVM bytecode)");
+            case "ptx" -> ptx(p);
             default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
         };
     }
@@ -481,6 +481,28 @@ public final class Main {
         Function f = Compiler.function(m, p.require("fn"), p.file());
         var shared = m.shared().stream().map(dev.txc.ir.SharedVar::name).toList();
         out.print(dev.txc.jvm.JvmCompiler.textify(dev.txc.jvm.JvmCompiler.compile(f, shared).bytes()));
+        return 0;
+    }
+
+    // ---- ptx ----
+
+    /** The PTX module of one function (after the optimizer, at the lowered stage) for --cuda-arch (default sm_80). */
+    private int ptx(CommandLine.Parsed p) {
+        dev.txc.cuda.PtxTarget target;
+        try {
+            target = dev.txc.cuda.PtxTarget.parse(p.get("cuda-arch", "sm_80"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cuda-arch: " + e.getMessage());
+        }
+        Compiler c = open(p);
+        Module m = c.upTo(Pipeline.Stage.LOWERED);
+        Function f = Compiler.function(m, p.require("fn"), p.file());
+        var shared = m.shared().stream().map(dev.txc.ir.SharedVar::name).toList();
+        try {
+            out.print(dev.txc.cuda.CudaLowering.lower(f, shared, target).text());
+        } catch (dev.txc.ir.CompileException e) {
+            throw new SourceErrors(e.diagnostics(), c.sources());
+        }
         return 0;
     }
 

@@ -55,12 +55,14 @@ class MessagesTest {
     }
 
     @Test
-    void ptxSaysThatTheBackendIsNotImplemented() throws IOException {
+    void ptxPrintsTheModule() throws IOException {
         String f = write("t.tx", "fn g(x: f64) = x\n");
-        Cli r = fails(1, "ptx", f, "--fn", "g");
-        assertEquals("error: the CUDA backend is not implemented yet, so txc ptx has no PTX to print (txc asm prints the JVM bytecode)\n", r.err());
+        Cli r = ok("ptx", f, "--fn", "g", "--cuda-arch", "sm_90");
+        assertTrue(r.out().startsWith(".version 8.0\n.target sm_90\n.address_size 64\n"), r.out());
+        r = fails(2, "ptx", f, "--fn", "g", "--cuda-arch", "90");
+        assertTrue(r.err().contains("--cuda-arch: a CUDA architecture looks like sm_80 or sm_90, not '90'"), r.err());
         String help = ok("--help").out();
-        assertTrue(help.contains("  ptx                     print the generated CUDA PTX (not implemented yet: txc has no CUDA backend)\n"), help);
+        assertTrue(help.contains("  ptx                     print the generated CUDA PTX module of a function\n"), help);
         assertFalse(help.contains("cuda fails when CUDA is not available"), help);
     }
 
