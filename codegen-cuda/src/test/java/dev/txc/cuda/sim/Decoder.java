@@ -194,6 +194,9 @@ final class Decoder {
         Ctx c = new Ctx();
         ctxs.put(d.name, c);
         f.formals = formals(c, d.params);
+        f.formalTy = d.params.stream().map(Var::ty).toArray(Ty[]::new);
+        f.formalArray = new boolean[d.params.size()];
+        for (int i = 0; i < d.params.size(); i++) f.formalArray[i] = d.params.get(i).array();
         f.rets = formals(c, d.rets);
         for (Var v : d.vars) {
             curLine = v.line();

@@ -345,6 +345,8 @@ public final class PtxSim {
         int nparams; // param-space variables (formals and body declarations)
         int[] paramBytes;
         int[] formals; // for each formal parameter: a register index, or -1 - param index
+        Ty[] formalTy;
+        boolean[] formalArray;
         int[] rets;
         int localBytes;
         Insn[] code;
@@ -492,18 +494,20 @@ public final class PtxSim {
     private static byte[] paramBytes(Fn fn, int i, Object arg) {
         int idx = -1 - fn.formals[i];
         byte[] b = new byte[fn.paramBytes[idx]];
+        Ty ty = fn.formalTy[i];
+        if (fn.formalArray[i] || b.length > 8)
+            throw new PtxSimException("parameter " + i + " of " + fn.name + " is an aggregate, not supported");
         long bits = switch (arg) {
-            case Double d when b.length == 8 -> Double.doubleToRawLongBits(d);
-            case Float f when b.length == 4 -> Float.floatToRawIntBits(f);
-            case Long v -> v;
-            case Integer v -> v;
-            case Short v -> v;
-            case Byte v -> v;
-            case Boolean v -> v ? 1 : 0;
-            default -> throw new PtxSimException("parameter " + i + " of " + fn.name + " (" + b.length
-                    + " bytes) cannot take " + arg + " (" + arg.getClass().getSimpleName() + ")");
+            case Double d when ty == Ty.F64 -> Double.doubleToRawLongBits(d);
+            case Float f when ty == Ty.F32 -> Float.floatToRawIntBits(f);
+            case Long v when ty.isInt() -> v;
+            case Integer v when ty.isInt() -> v;
+            case Short v when ty.isInt() -> v;
+            case Byte v when ty.isInt() -> v;
+            case Boolean v when ty.isInt() -> v ? 1 : 0;
+            default -> throw new PtxSimException("parameter " + i + " of " + fn.name + " (" + ty
+                    + ") cannot take " + arg + " (" + arg.getClass().getSimpleName() + ")");
         };
-        if (b.length > 8) throw new PtxSimException("parameter " + i + " of " + fn.name + " is an aggregate, not supported");
         put(b, 0, b.length, bits);
         return b;
     }
