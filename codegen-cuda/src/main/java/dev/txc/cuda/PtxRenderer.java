@@ -1,5 +1,6 @@
 package dev.txc.cuda;
 
+import dev.txc.cuda.math.PtxMath;
 import dev.txc.ir.Op;
 import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.ElementwiseOps.Ptx;
@@ -46,13 +47,21 @@ public final class PtxRenderer {
         return new Emitter(name, k, rank).entry();
     }
 
-    /** The name of the routine computing float op {@code name} in dtype {@code t}, and whether it is widened. */
+    /**
+     * The routine computing float op {@code name} in dtype {@code t}: PtxMath's, or (where PtxMath has none for f32)
+     * its f64 routine on the widened value. A routine PtxMath lacks altogether is still named (CudaLowering refuses
+     * such kernels with a located error; a relocatable module declares it extern).
+     */
     static String routineName(String name, DType t) {
-        return "txc_" + name + (t == DType.F32 && F32_ROUTINES.contains(name) ? "_f32" : "_f64");
+        Op op = Op.bySpelling(name);
+        if (op != null && PtxMath.has(op, t)) return PtxMath.name(op, t);
+        return "txc_" + name + "_f64";
     }
 
-    /** Routines that PtxMath provides in f32 (others compute f32 values in f64 and round once). */
-    static final Set<String> F32_ROUTINES = Set.of();
+    /** Whether PtxMath has a routine for op in dtype t (in f64 at least). */
+    static boolean hasRoutine(Op op, DType t) {
+        return PtxMath.has(op, t) || PtxMath.has(op, DType.F64);
+    }
 
     /**
      * The second pass of a reduction over all of an index space: one block adds the {@code parts} f64 partials at p1
