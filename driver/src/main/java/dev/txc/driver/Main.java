@@ -7,6 +7,7 @@ import dev.txc.ir.IrText;
 import dev.txc.ir.Module;
 import dev.txc.ir.PrettyPrinter;
 import dev.txc.opt.Pipeline;
+import dev.txc.runtime.Device;
 import dev.txc.runtime.TxRuntimeException;
 import dev.txc.runtime.model.CliUsageException;
 import dev.txc.runtime.model.ExitStatus;
@@ -45,8 +46,11 @@ public final class Main {
 
     /** The selectable engines by {@code --engine} name. */
     static Map<String, Supplier<Engine>> defaultEngines() {
-        return Map.of("interp", InterpreterEngine::new, "jvm", JvmEngine::new);
+        return Map.of("interp", InterpreterEngine::new, "jvm", JvmEngine::new, CUDA_ENGINE, CudaEngine::new);
     }
+
+    /** The engine that {@code --device cuda} selects (not an {@code --engine} choice). */
+    static final String CUDA_ENGINE = "cuda";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -199,16 +203,25 @@ public final class Main {
         return s.spelling();
     }
 
+    /**
+     * The engine that {@code --engine} and {@code --device} select, opened (a GPU that is missing is reported here,
+     * before anything is compiled). {@code --device cuda} runs compiled code on the GPU, so it takes no other engine.
+     */
     private Engine engine(CommandLine.Parsed p) {
         String name = p.get("engine", DEFAULT_ENGINE);
-        Supplier<Engine> e = engines.get(name);
-        if (e == null) throw new UsageException("--engine " + name + " is not available in this build (available: " + String.join(", ", engines.keySet().stream().sorted().toList()) + ")");
-        return e.get();
+        if (Device.parse(p.get("device", Device.CPU.spelling())) == Device.CUDA) {
+            if (!name.equals(DEFAULT_ENGINE)) throw new UsageException("--engine " + name + " runs on the CPU; --device cuda runs the compiled code on the GPU (leave out --engine)");
+            name = CUDA_ENGINE;
+        }
+        Engine engine = engine(name);
+        engine.open();
+        return engine;
     }
 
-    private static void checkDevice(CommandLine.Parsed p) {
-        if (!p.get("device", "cpu").equals("cuda")) return;
-        throw new UserException("--device cuda: " + NO_CUDA + "; run on the CPU with --device cpu");
+    private Engine engine(String name) {
+        Supplier<Engine> e = engines.get(name);
+        if (e == null) throw new UsageException("--engine " + name + " is not available in this build (available: " + String.join(", ", engines.keySet().stream().filter(k -> !k.equals(CUDA_ENGINE)).sorted().toList()) + ")");
+        return e.get();
     }
 
     /** The engine's program for {@code m}, its run-time errors located in the sources of {@code c}. */
@@ -236,7 +249,6 @@ public final class Main {
         String fnName = p.require("fn");
         RunOptions options = RunOptions.of(fnName, p::all);
         Engine engine = engine(p);
-        checkDevice(p);
 
         Timings t = p.has("timings") ? new Timings() : null;
         double untilCommand = t == null ? -1 : t.untilMain();
@@ -281,7 +293,6 @@ public final class Main {
         RunOptions options = RunOptions.of(fnName, p::all);
         int calls = p.integer("calls", 30, 1, 1_000_000), warmup = p.integer("warmup", 10, 0, 1_000_000);
         Engine engine = engine(p);
-        checkDevice(p);
         Compiler c = open(p);
         Compiler.function(c.parsed(), fnName, p.file());
         Module m = c.upTo(engine.stage());

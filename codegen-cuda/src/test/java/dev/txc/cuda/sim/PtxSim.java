@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An interpreter for the subset of PTX that txc emits, so that tests can execute kernels without a GPU.
@@ -83,9 +82,9 @@ public final class PtxSim {
     static final long LOCAL_WINDOW = 0x7d00_0000_0000L;
     static final long WINDOW = 1L << 32;
 
-    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** A grid or block extent. */
     public record Dim(int x, int y, int z) {
@@ -113,18 +112,24 @@ public final class PtxSim {
     final Map<String, Long> sharedSyms = new HashMap<>();
     int staticShared;
     String dynamicSharedName;
-    private final TreeMap<Long, byte[]> allocs = new TreeMap<>();
-    private long nextAddr = GLOBAL_BASE;
+    private final DeviceMemory mem;
     private long stepLimit = 2_000_000_000L;
     private int maxGrid = Integer.MAX_VALUE;
     long steps;
     private long launches;
 
-    private PtxSim() {}
+    private PtxSim(DeviceMemory mem) {
+        this.mem = mem;
+    }
 
-    /** Parses and decodes a PTX module; any unsupported syntax is an error naming its line. */
+    /** Parses and decodes a PTX module with a memory of its own; any unsupported syntax is an error naming its line. */
     public static PtxSim load(String moduleText) {
-        PtxSim sim = new PtxSim();
+        return load(moduleText, new DeviceMemory());
+    }
+
+    /** Parses and decodes a PTX module whose kernels use {@code memory} (as modules of one CUDA context share it). */
+    public static PtxSim load(String moduleText, DeviceMemory memory) {
+        PtxSim sim = new PtxSim(memory);
         PtxParser.ModuleDecl m = PtxParser.parse(moduleText);
         new Decoder(sim, m).build();
         return sim;
@@ -152,116 +157,79 @@ public final class PtxSim {
         return f != null && f.entry;
     }
 
-    // ---------------------------------------------------------------- global memory
+    // ---------------------------------------------------------------- global memory (delegated to the device's)
+
+    /** The global memory this module's kernels read and write (shared by modules loaded onto the same memory). */
+    public DeviceMemory memory() {
+        return mem;
+    }
 
     /** Allocates {@code bytes} of global memory (256-byte aligned), filled with 0xFF bytes. */
     public long alloc(long bytes) {
-        if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
-        long a = nextAddr;
-        byte[] data = new byte[(int) bytes];
-        Arrays.fill(data, (byte) 0xFF);
-        allocs.put(a, data);
-        nextAddr += (Math.max(bytes, 1) + 255 + 256) & ~255L; // a gap, so running off the end faults
-        return a;
+        return mem.alloc(bytes);
     }
 
     public void free(long addr) {
-        if (allocs.remove(addr) == null) throw new IllegalArgumentException("no allocation at 0x" + Long.toHexString(addr));
+        mem.free(addr);
     }
 
     public void write(long addr, byte[] v) {
-        byte[] d = region(addr, v.length);
-        System.arraycopy(v, 0, d, off(addr), v.length);
+        mem.write(addr, v);
     }
 
     public void write(long addr, double[] v) {
-        for (int i = 0; i < v.length; i++) store8(addr + 8L * i, Double.doubleToRawLongBits(v[i]));
+        mem.write(addr, v);
     }
 
     public void write(long addr, float[] v) {
-        for (int i = 0; i < v.length; i++) store4(addr + 4L * i, Float.floatToRawIntBits(v[i]));
+        mem.write(addr, v);
     }
 
     public void write(long addr, long[] v) {
-        for (int i = 0; i < v.length; i++) store8(addr + 8L * i, v[i]);
+        mem.write(addr, v);
     }
 
     public void write(long addr, int[] v) {
-        for (int i = 0; i < v.length; i++) store4(addr + 4L * i, v[i]);
+        mem.write(addr, v);
     }
 
     public byte[] readBytes(long addr, int n) {
-        byte[] d = region(addr, n);
-        return Arrays.copyOfRange(d, off(addr), off(addr) + n);
+        return mem.readBytes(addr, n);
     }
 
     public double[] readDoubles(long addr, int n) {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) out[i] = Double.longBitsToDouble(globalLoad(addr + 8L * i, 8));
-        return out;
+        return mem.readDoubles(addr, n);
     }
 
     public float[] readFloats(long addr, int n) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((int) globalLoad(addr + 4L * i, 4));
-        return out;
+        return mem.readFloats(addr, n);
     }
 
     public long[] readLongs(long addr, int n) {
-        long[] out = new long[n];
-        for (int i = 0; i < n; i++) out[i] = globalLoad(addr + 8L * i, 8);
-        return out;
+        return mem.readLongs(addr, n);
     }
 
     public int[] readInts(long addr, int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = (int) globalLoad(addr + 4L * i, 4);
-        return out;
+        return mem.readInts(addr, n);
     }
 
-    /** Copies {@code n} bytes between global addresses (like cuMemcpyDtoD). */
-    public void copy(long dst, long src, int n) {
-        write(dst, readBytes(src, n));
-    }
-
-    private void store8(long a, long v) {
-        I64.set(region(a, 8), off(a), v);
-    }
-
-    private void store4(long a, int v) {
-        I32.set(region(a, 4), off(a), v);
-    }
-
-    private int lastOff;
-
-    /** The allocation holding [a, a+size); sets lastOff to a's offset in it. */
-    private byte[] region(long a, int size) {
-        var e = allocs.floorEntry(a);
-        if (e == null || a - e.getKey() + size > e.getValue().length || a + size < a)
-            throw new PtxSimException("global address 0x" + Long.toHexString(a) + " (" + size
-                    + " bytes) is outside every allocation");
-        lastOff = (int) (a - e.getKey());
-        return e.getValue();
-    }
-
-    private int off(long a) {
-        return (int) (a - allocs.floorKey(a));
+    /** The address of the module's {@code .global} or {@code .const} variable {@code name}, or null. */
+    public Long global(String name) {
+        return globalSyms.get(name);
     }
 
     long globalLoad(long a, int size) {
-        byte[] d = region(a, size);
-        return get(d, lastOff, size);
+        return mem.load(a, size);
     }
 
     void globalStore(long a, int size, long v) {
-        byte[] d = region(a, size);
-        put(d, lastOff, size, v);
+        mem.store(a, size, v);
     }
 
-    /** Global memory for a module-level variable. */
+    /** Global memory for a module-level variable, zeroed. */
     long allocVar(long bytes, int align) {
-        long a = alloc(Math.max(bytes, 1));
-        Arrays.fill(allocs.get(a), (byte) 0);
+        long a = mem.alloc(Math.max(bytes, 1));
+        mem.fill(a, (byte) 0, Math.max(bytes, 1));
         return a;
     }
 

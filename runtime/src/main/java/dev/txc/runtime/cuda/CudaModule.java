@@ -1,0 +1,34 @@
+package dev.txc.runtime.cuda;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A PTX module loaded into a device's context, with its entries looked up once each ({@code cuModuleGetFunction}). */
+public final class CudaModule {
+    private final CudaDevice device;
+    private final long handle;
+    private final ConcurrentHashMap<String, Long> functions = new ConcurrentHashMap<>();
+
+    CudaModule(CudaDevice device, long handle) {
+        this.device = device;
+        this.handle = handle;
+    }
+
+    public CudaDevice device() {
+        return device;
+    }
+
+    /** The driver's handle. */
+    public long handle() {
+        return handle;
+    }
+
+    /** The device address of the module's {@code .global} variable {@code name}. */
+    public long global(String name) {
+        return device.api().moduleGlobal(handle, name);
+    }
+
+    /** The function handle of entry {@code name}, looked up on first use. */
+    public long function(String name) {
+        return functions.computeIfAbsent(name, n -> device.api().moduleFunction(handle, n));
+    }
+}
