@@ -7,6 +7,7 @@ import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.Tensor;
+import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Lowering;
 import dev.txc.ir.kernel.LoweredText;
@@ -145,8 +146,13 @@ public final class CudaLowering {
     }
 
     private CompileException noKernel(Node n) {
+        return noKernel(n, n.op());
+    }
+
+    /** Op {@code op} (of node n, or inside fused node n) has no CUDA kernel or math routine. */
+    private CompileException noKernel(Node n, Op op) {
         return new CompileException(Diagnostic.error(f.locs().get(n),
-                n.op().spelling() + " has no CUDA kernel yet (in function " + f.name() + "); run it on the CPU (without --device cuda)"));
+                op.spelling() + " has no CUDA kernel yet (in function " + f.name() + "); run it on the CPU (without --device cuda)"));
     }
 
     private static List<Integer> ints(List<Long> l) {
@@ -243,6 +249,10 @@ public final class CudaLowering {
     private void kernel(Node n) {
         var lowered = Lowering.lower(n);
         Kernel k = lowered.kernel();
+        for (var in : k.body())
+            if (in instanceof dev.txc.ir.kernel.Instr.Apply a && ElementwiseOps.of(a.op()).ptx() instanceof ElementwiseOps.Ptx.Routine
+                    && k.dtypeOf(a.args().getFirst()).isFloat() && !PtxRenderer.hasRoutine(a.op(), k.dtypeOf(a.args().getFirst())))
+                throw noKernel(n, a.op());
         var inputs = new ArrayList<Integer>();
         for (Node in : lowered.inputs()) inputs.add(value(in));
         var shapes = new ArrayList<Integer>();

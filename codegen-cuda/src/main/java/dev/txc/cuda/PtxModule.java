@@ -14,6 +14,6 @@ public record PtxModule(PtxTarget target, String text, List<PtxEntry> entries, H
 
     /** The text of routine {@code name} from the math library, or null where it has none. */
     static String routine(String name) {
-        return null;
+        return dev.txc.cuda.math.PtxMath.names().contains(name) ? dev.txc.cuda.math.PtxMath.routine(name) : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.txc.cuda;
 
+import dev.txc.cuda.math.PtxMath;
 import dev.txc.ir.Op;
 import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.ElementwiseOps.Ptx;
@@ -31,8 +32,8 @@ import java.util.regex.Pattern;
  * </ul>
  * Values are held as the JVM holds them: f64, f32 and i64 in registers of their type, narrower integers in 32-bit
  * registers wrapped after each op, bool as predicates (one byte per element in memory, 0 or 1). Sums accumulate in
- * f64: each thread adds its elements in index order, then a fixed warp-shuffle and shared-memory tree adds the
- * threads' sums, so results do not depend on timing.
+ * f64: each thread adds its elements in index order with Neumaier's compensation (as the reference interpreter),
+ * then a fixed warp-shuffle and shared-memory tree adds the threads' sums, so results do not depend on timing.
  */
 public final class PtxRenderer {
     /** Threads per block of every entry rendered here (the block reduction's tree assumes it). */
@@ -46,13 +47,21 @@ public final class PtxRenderer {
         return new Emitter(name, k, rank).entry();
     }
 
-    /** The name of the routine computing float op {@code name} in dtype {@code t}, and whether it is widened. */
+    /**
+     * The routine computing float op {@code name} in dtype {@code t}: PtxMath's, or (where PtxMath has none for f32)
+     * its f64 routine on the widened value. A routine PtxMath lacks altogether is still named (CudaLowering refuses
+     * such kernels with a located error; a relocatable module declares it extern).
+     */
     static String routineName(String name, DType t) {
-        return "txc_" + name + (t == DType.F32 && F32_ROUTINES.contains(name) ? "_f32" : "_f64");
+        Op op = Op.bySpelling(name);
+        if (op != null && PtxMath.has(op, t)) return PtxMath.name(op, t);
+        return "txc_" + name + "_f64";
     }
 
-    /** Routines that PtxMath provides in f32 (others compute f32 values in f64 and round once). */
-    static final Set<String> F32_ROUTINES = Set.of();
+    /** Whether PtxMath has a routine for op in dtype t (in f64 at least). */
+    static boolean hasRoutine(Op op, DType t) {
+        return PtxMath.has(op, t) || PtxMath.has(op, DType.F64);
+    }
 
     /**
      * The second pass of a reduction over all of an index space: one block adds the {@code parts} f64 partials at p1
@@ -506,14 +515,42 @@ public final class PtxRenderer {
             emit("min.s32 " + r + ", " + r + ", " + range[1] + ";");
         }
 
-        /** The stored value as an f64 added to acc. */
-        void accumulate(String acc, String value, DType d) {
+        /**
+         * acc += the stored value as an f64, with Neumaier's compensation in comp (the reference interpreter's sum):
+         * the rounding error of each addition, taken from the operand of smaller magnitude, is added to comp.
+         */
+        void accumulate(String acc, String comp, String value, DType d) {
             String x = value;
             if (d == DType.F32) {
                 x = reg(Reg.FD);
                 emit("cvt.f64.f32 " + x + ", " + value + ";");
             }
-            emit("add.rn.f64 " + acc + ", " + acc + ", " + x + ";");
+            String t = reg(Reg.FD), as = reg(Reg.FD), ax = reg(Reg.FD), e1 = reg(Reg.FD), e2 = reg(Reg.FD), p = reg(Reg.P);
+            emit("add.rn.f64 " + t + ", " + acc + ", " + x + ";");
+            emit("abs.f64 " + as + ", " + acc + ";");
+            emit("abs.f64 " + ax + ", " + x + ";");
+            emit("setp.ge.f64 " + p + ", " + as + ", " + ax + ";");
+            emit("sub.rn.f64 " + e1 + ", " + acc + ", " + t + ";");
+            emit("add.rn.f64 " + e1 + ", " + e1 + ", " + x + ";");
+            emit("sub.rn.f64 " + e2 + ", " + x + ", " + t + ";");
+            emit("add.rn.f64 " + e2 + ", " + e2 + ", " + acc + ";");
+            emit("selp.f64 " + e1 + ", " + e1 + ", " + e2 + ", " + p + ";");
+            emit("add.rn.f64 " + comp + ", " + comp + ", " + e1 + ";");
+            emit("mov.f64 " + acc + ", " + t + ";");
+        }
+
+        /** acc + comp, or acc itself where it is infinite (its compensation is then inf - inf, NaN). */
+        void settle(String acc, String comp) {
+            String p = reg(Reg.P), s = reg(Reg.FD);
+            emit("testp.infinite.f64 " + p + ", " + acc + ";");
+            emit("add.rn.f64 " + s + ", " + acc + ", " + comp + ";");
+            emit("selp.f64 " + acc + ", " + acc + ", " + s + ", " + p + ";");
+        }
+
+        String zero(Reg r) {
+            String z = reg(r);
+            emit("mov.f64 " + z + ", 0d0000000000000000;");
+            return z;
         }
 
         /** One block per row (grid-stride over rows): threads sum the row's elements j = tid, tid + BLOCK, ...; a tree adds them. */
@@ -530,18 +567,18 @@ public final class PtxRenderer {
             emit(rowHead + ":");
             emit("setp.ge.u64 " + p + ", " + row + ", " + rows + ";");
             emit("@" + p + " bra " + rowDone + ";");
-            String acc = reg(Reg.FD), j = reg(Reg.RD), i = reg(Reg.RD);
-            emit("mov.f64 " + acc + ", 0d0000000000000000;");
+            String acc = zero(Reg.FD), comp = zero(Reg.FD), j = reg(Reg.RD), i = reg(Reg.RD);
             emit("mov.u64 " + j + ", " + t64 + ";");
             emit(colHead + ":");
             emit("setp.ge.u64 " + q + ", " + j + ", " + len + ";");
             emit("@" + q + " bra " + colDone + ";");
             emit("mad.lo.s64 " + i + ", " + row + ", " + len + ", " + j + ";");
             offsets(i);
-            accumulate(acc, body(null), k.operands().getFirst().dtype());
+            accumulate(acc, comp, body(null), k.operands().getFirst().dtype());
             emit("add.s64 " + j + ", " + j + ", " + BLOCK + ";");
             emit("bra " + colHead + ";");
             emit(colDone + ":");
+            settle(acc, comp);
             blockSum(acc, tid);
             String last = label(), z = reg(Reg.P);
             emit("setp.ne.u32 " + z + ", " + tid + ", 0;");
@@ -559,17 +596,18 @@ public final class PtxRenderer {
         /** Each block sums its grid-stride share of the index space; thread 0 writes the block's partial to p0[ctaid]. */
         void allAxes() {
             String[] is = globalIndex();
-            String i = is[0], head = label(), done = label(), p = reg(Reg.P), acc = reg(Reg.FD), tid = reg(Reg.R);
+            String i = is[0], head = label(), done = label(), p = reg(Reg.P), tid = reg(Reg.R);
+            String acc = zero(Reg.FD), comp = zero(Reg.FD);
             emit("mov.u32 " + tid + ", %tid.x;");
-            emit("mov.f64 " + acc + ", 0d0000000000000000;");
             emit(head + ":");
             emit("setp.ge.u64 " + p + ", " + i + ", " + n + ";");
             emit("@" + p + " bra " + done + ";");
             offsets(i);
-            accumulate(acc, body(null), k.operands().getFirst().dtype());
+            accumulate(acc, comp, body(null), k.operands().getFirst().dtype());
             emit("add.s64 " + i + ", " + i + ", " + is[1] + ";");
             emit("bra " + head + ";");
             emit(done + ":");
+            settle(acc, comp);
             blockSum(acc, tid);
             String skip = label(), z = reg(Reg.P), c = reg(Reg.R), c64 = reg(Reg.RD);
             emit("setp.ne.u32 " + z + ", " + tid + ", 0;");
@@ -584,19 +622,20 @@ public final class PtxRenderer {
             String o = pointer("p0"), partials = pointer("p1");
             String parts = param("parts", PtxEntry.Kind.U64), count = param("n", PtxEntry.Kind.U64);
             param("rows", PtxEntry.Kind.U64);
-            String tid = reg(Reg.R), j = reg(Reg.RD), acc = reg(Reg.FD), x = reg(Reg.FD), p = reg(Reg.P);
+            String tid = reg(Reg.R), j = reg(Reg.RD), x = reg(Reg.FD), p = reg(Reg.P);
+            String acc = zero(Reg.FD), comp = zero(Reg.FD);
             emit("mov.u32 " + tid + ", %tid.x;");
             emit("cvt.u64.u32 " + j + ", " + tid + ";");
-            emit("mov.f64 " + acc + ", 0d0000000000000000;");
             String head = label(), done = label();
             emit(head + ":");
             emit("setp.ge.u64 " + p + ", " + j + ", " + parts + ";");
             emit("@" + p + " bra " + done + ";");
             emit("ld.global.f64 " + x + ", [" + address(partials, j, DType.F64) + "];");
-            emit("add.rn.f64 " + acc + ", " + acc + ", " + x + ";");
+            accumulate(acc, comp, x, DType.F64);
             emit("add.s64 " + j + ", " + j + ", " + BLOCK + ";");
             emit("bra " + head + ";");
             emit(done + ":");
+            settle(acc, comp);
             blockSum(acc, tid);
             String skip = label(), z = reg(Reg.P);
             emit("setp.ne.u32 " + z + ", " + tid + ", 0;");

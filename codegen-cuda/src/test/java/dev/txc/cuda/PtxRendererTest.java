@@ -96,6 +96,11 @@ class PtxRendererTest {
         assertEquals(new PtxEntry.Launch.Flat("n", PtxRenderer.BLOCK), e.launch());
         assertTrue(e.text().contains("add.rn.f64"), "float adds are not contracted into fmas");
         var exp = PtxRenderer.render("exp", Lowering.lower(node(Op.EXP, DType.F32, DType.F32)).kernel(), 2);
-        assertEquals(java.util.Set.of("txc_exp_f64"), exp.routines());
+        assertEquals(java.util.Set.of("txc_exp_f32"), exp.routines());
+        var erf = PtxRenderer.render("erf", Lowering.lower(node(Op.ERF, DType.F32, DType.F32)).kernel(), 2);
+        if (!dev.txc.cuda.math.PtxMath.has(Op.ERF, DType.F32)) {
+            assertEquals(java.util.Set.of("txc_erf_f64"), erf.routines(), "without an f32 routine, f32 values are widened");
+            assertTrue(erf.text().contains("cvt.f64.f32") && erf.text().contains("cvt.rn.f32.f64"), erf.text());
+        }
     }
 }

@@ -1,0 +1,148 @@
+package dev.txc.cuda.math;
+
+import dev.txc.ir.Op;
+import dev.txc.runtime.Exp;
+import dev.txc.runtime.ScalarOps;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 12 item 4(c): each math routine's Java mirror (the same algorithm the PTX executes) against StrictMath /
+ * commons-math3 on 10^5 arguments per routine and dtype, spread over the whole range, within its documented bound;
+ * the special values exactly as the JVM backend (ScalarOps) gives them; exp, sigmoid and tanh bit for bit as
+ * runtime.Exp.
+ */
+class MathMirrorTest {
+    static final int N = 100_000;
+
+    @TestFactory
+    List<DynamicTest> withinDocumentedUlpBound() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : PtxMath.names()) {
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                Op op = op(name);
+                boolean f32 = name.endsWith("_f32");
+                Random r = new Random(name.hashCode());
+                double max = 0;
+                String worst = "";
+                for (int i = 0; i < N; i++) {
+                    double x = MathCheck.sample(op, r, f32);
+                    double got = f32 ? MathMirror.f32(name, (float) x) : MathMirror.f64(name, x);
+                    double e = MathCheck.ulps(got, MathCheck.ref(op, x), f32);
+                    if (e > max) {
+                        max = e;
+                        worst = "x=" + x + " got " + got + " want " + MathCheck.ref(op, x);
+                    }
+                }
+                assertTrue(max <= PtxMath.ulpBound(name), name + ": " + max + " ulps > " + PtxMath.ulpBound(name) + " at " + worst);
+            }));
+        }
+        return tests;
+    }
+
+    static Op op(String name) {
+        return Op.bySpelling(name.substring(4, name.length() - 4));
+    }
+
+    static final double[] SPECIAL = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0};
+
+    @TestFactory
+    List<DynamicTest> specialValuesAsTheJvmBackend() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : PtxMath.names()) {
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                Op op = op(name);
+                for (double x : SPECIAL) {
+                    if (name.endsWith("_f32")) {
+                        assertEquals(Float.valueOf(jvm(op, (float) x)), Float.valueOf(MathMirror.f32(name, (float) x)), name + "(" + x + ")");
+                    } else {
+                        assertEquals(Double.valueOf(jvm(op, x)), Double.valueOf(MathMirror.f64(name, x)), name + "(" + x + ")");
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
+    @Test
+    void expSigmoidTanhGiveTheJvmBackendsBits() {
+        Random r = new Random(12);
+        for (Op op : List.of(Op.EXP, Op.SIGMOID, Op.TANH)) {
+            for (int i = 0; i < N; i++) {
+                double x = MathCheck.sample(op, r, false);
+                float xf = (float) MathCheck.sample(op, r, true);
+                assertEquals(Double.valueOf(jvm(op, x)), Double.valueOf(MathMirror.f64("txc_" + op.spelling() + "_f64", x)), op + "(" + x + ")");
+                assertEquals(Float.valueOf(jvm(op, xf)), Float.valueOf(MathMirror.f32("txc_" + op.spelling() + "_f32", xf)), op + "(" + xf + "f)");
+            }
+        }
+    }
+
+    @Test
+    void exactWhereTheJvmBackendIsExact() {
+        for (int e = -1074; e <= 1023; e++) {
+            assertEquals(e, MathMirror.f64("txc_log2_f64", Math.scalb(1.0, e)), "log2(2^" + e + ")");
+            assertEquals(Math.scalb(1.0, e), MathMirror.f64("txc_exp2_f64", e), "exp2(" + e + ")");
+        }
+        for (int e = -149; e <= 127; e++) {
+            assertEquals(e, MathMirror.f32("txc_log2_f32", Math.scalb(1.0f, e)), "log2(2^" + e + "f)");
+            assertEquals(Math.scalb(1.0f, e), MathMirror.f32("txc_exp2_f32", e), "exp2(" + e + "f)");
+        }
+        double p = 1;
+        for (int n = 0; n <= 22; n++, p *= 10) assertEquals(n, MathMirror.f64("txc_log10_f64", p), "log10(1e" + n + ")");
+        assertEquals(0.0, MathMirror.f64("txc_log_f64", 1.0));
+        assertEquals(0.0, MathMirror.f64("txc_log1p_f64", 0.0));
+    }
+
+    /** What the JVM backend computes (ScalarOps, which follows NumPy). */
+    static double jvm(Op op, double x) {
+        return switch (op) {
+            case EXP -> ScalarOps.exp(x);
+            case SIGMOID -> ScalarOps.sigmoid(x);
+            case TANH -> ScalarOps.tanh(x);
+            case LOG -> ScalarOps.log(x);
+            case LOG1P -> ScalarOps.log1p(x);
+            case EXPM1 -> ScalarOps.expm1(x);
+            case EXP2 -> ScalarOps.exp2(x);
+            case LOG2 -> ScalarOps.log2(x);
+            case LOG10 -> ScalarOps.log10(x);
+            case SOFTPLUS -> ScalarOps.softplus(x);
+            case SIN -> ScalarOps.sin(x);
+            case COS -> ScalarOps.cos(x);
+            case TAN -> ScalarOps.tan(x);
+            case ASIN -> ScalarOps.asin(x);
+            case ACOS -> ScalarOps.acos(x);
+            case ATAN -> ScalarOps.atan(x);
+            case SINH -> ScalarOps.sinh(x);
+            case COSH -> ScalarOps.cosh(x);
+            case ASINH -> ScalarOps.asinh(x);
+            case ACOSH -> ScalarOps.acosh(x);
+            case ATANH -> ScalarOps.atanh(x);
+            case ERF -> ScalarOps.erf(x);
+            case ERFC -> ScalarOps.erfc(x);
+            default -> throw new IllegalArgumentException(op.spelling());
+        };
+    }
+
+    static float jvm(Op op, float x) {
+        return switch (op) {
+            case EXP -> ScalarOps.exp(x);
+            case SIGMOID -> ScalarOps.sigmoid(x);
+            case TANH -> ScalarOps.tanh(x);
+            default -> (float) jvm(op, (double) x);
+        };
+    }
+
+    @Test
+    void expMirrorIsRuntimeExp() {
+        assertEquals(Exp.exp(1.0), MathMirror.f64("txc_exp_f64", 1.0));
+        assertEquals(Exp.exp(-3.5f), MathMirror.f32("txc_exp_f32", -3.5f));
+    }
+}
