@@ -274,14 +274,22 @@ public final class Main {
     /** {@code program}, its first call timed as a stage of {@code t} (class loading, for compiled code, included). */
     private static dev.txc.runtime.model.Program timed(dev.txc.runtime.model.Program program, Engine engine, Timings t) {
         boolean[] first = {true};
-        return (fn, args, state) -> {
-            var r = program.call(fn, args, state);
-            if (first[0]) {
-                first[0] = false;
-                t.mark("first call (" + fn + ")");
-                if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+        return new dev.txc.runtime.model.Program() {
+            @Override
+            public List<NDArray> call(String fn, List<NDArray> args, ModelState state) {
+                var r = program.call(fn, args, state);
+                if (first[0]) {
+                    first[0] = false;
+                    t.mark("first call (" + fn + ")");
+                    if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+                }
+                return r;
             }
-            return r;
+
+            @Override
+            public void flush(ModelState state) {
+                program.flush(state);
+            }
         };
     }
 
