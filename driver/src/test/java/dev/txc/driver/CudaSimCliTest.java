@@ -156,4 +156,29 @@ class CudaSimCliTest {
         Supplier<String> why = gpu::toString;
         assertTrue(gpu.err().isEmpty(), why);
     }
+
+    @Test
+    void theEmbeddingApiRunsOnTheGpuAndKeepsSharedVariablesCurrent() {
+        // the same training step on the CPU and on the GPU, each with its own shared variable
+        var results = new ArrayList<List<Double>>();
+        for (dev.txc.runtime.Device device : dev.txc.runtime.Device.values()) {
+            var w = dev.txc.driver.api.Tx.shared(new double[] {1, -2, 3, 0.5}, "w");
+            var g = dev.txc.driver.api.Tx.dvector("g");
+            var updates = new java.util.LinkedHashMap<dev.txc.driver.api.Shared, Object>();
+            updates.put(w, w.minus(dev.txc.driver.api.Tx.tanh(w.times(g)).times(0.25)));
+            var f = dev.txc.driver.api.Tx.function(List.of(g), dev.txc.driver.api.Tx.exp(w), updates).on(device);
+            assertEquals(device, f.device());
+            var seen = new ArrayList<Double>();
+            for (int k = 0; k < 3; k++) {
+                for (double v : f.invoke(new double[] {0.5, 1, -1, 2}).get(0).toDoubleArray()) seen.add(v);
+                for (double v : w.get().toDoubleArray()) seen.add(v);
+            }
+            // a value set on the host between calls is what the next call sees
+            w.set(new double[] {0, 0, 0, 0});
+            for (double v : f.invoke(new double[] {1, 1, 1, 1}).get(0).toDoubleArray()) seen.add(v);
+            results.add(seen);
+        }
+        close(results.get(0), results.get(1), "the API's step on the CPU and on the GPU");
+        assertEquals(List.of(1.0, 1.0, 1.0, 1.0), results.get(1).subList(results.get(1).size() - 4, results.get(1).size()));
+    }
 }
