@@ -142,7 +142,14 @@ public final class GpuChecks {
 
     /** Runs the checks and the bandwidth measurement on the real driver; exit status 1 when a check fails. */
     public static void main(String[] args) {
-        CudaDevice device = CudaDevice.open(LibCuda.load(), 0);
+        CudaDevice device;
+        try {
+            device = CudaDevice.open(LibCuda.load(), 0);
+        } catch (CudaUnavailableException e) {
+            System.out.println("SKIPPED: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         try {
             for (String line : check(device)) System.out.println(line);
             for (String line : bandwidth(device, 256L << 20, 20)) System.out.println(line);
