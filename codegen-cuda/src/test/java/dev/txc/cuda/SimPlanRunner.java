@@ -141,6 +141,9 @@ final class SimPlanRunner {
                 vals[w.value()] = new Val(b.addr(), b.dtype(), ints(w.shape()), st, eval(w.offset()));
             }
             case HostPlan.Launch l -> launch(l);
+            case HostPlan.Check c -> {
+                if (eval(c.ok()) == 0) throw new IllegalStateException(c.message());
+            }
             case HostPlan.Shape sh -> {
                 int[] dims = vals[sh.of()].shape();
                 long[] v = Arrays.stream(dims).asLongStream().toArray();
@@ -222,6 +225,8 @@ final class SimPlanRunner {
             case HostPlan.Mul m -> m.terms().stream().mapToLong(this::eval).reduce(1, (a, b) -> a * b);
             case HostPlan.CeilDiv c -> (eval(c.a()) + eval(c.b()) - 1) / eval(c.b());
             case HostPlan.Min m -> Math.min(eval(m.a()), eval(m.b()));
+            case HostPlan.Eq q -> eval(q.a()) == eval(q.b()) ? 1 : 0;
+            case HostPlan.Select c -> eval(c.cond()) != 0 ? eval(c.a()) : eval(c.b());
             case HostPlan.Max m -> Math.max(eval(m.a()), eval(m.b()));
             case HostPlan.Contiguous c -> {
                 long[] dims = c.dims().stream().mapToLong(this::eval).toArray();

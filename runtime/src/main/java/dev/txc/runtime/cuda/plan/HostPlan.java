@@ -12,19 +12,24 @@ import java.util.List;
  * dtype, shape, element strides and an element offset into an array (arguments, shared variables and allocations
  * are C-contiguous at offset 0). After the last step the host reads the module's {@code txc_error} word (a .u32
  * global): nonzero is an error the kernels found (1: "integers to negative integer powers are not allowed"); it
- * clears the word and throws. Outputs and updates that are views are made contiguous by the host.
+ * clears the word and throws. Outputs and updates are C-contiguous (the plan copies views first) and may be
+ * arguments, shared variables or each other.
  *
  * @param function the IR function's name
  * @param module   the PTX text
  * @param params   number of arguments
  * @param shared   number of shared variables
- * @param dtypes   the dtype spelling of every value, by number
+ * @param dtypes   the dtype spelling of every value, by number ({@link #UNUSED} for a shared variable the function
+ *                 does not read)
  * @param steps    what one call does
  * @param outputs  the values returned, in order
  * @param updates  the new values of updated shared variables
  */
 public record HostPlan(String function, String module, int params, int shared, List<String> dtypes, List<Step> steps,
         List<Integer> outputs, List<Update> updates) implements Serializable {
+    /** The dtype entry of a shared variable that the function does not read. */
+    public static final String UNUSED = "unused";
+
     public HostPlan {
         dtypes = List.copyOf(dtypes);
         steps = List.copyOf(steps);
@@ -47,6 +52,9 @@ public record HostPlan(String function, String module, int params, int shared, L
             shape = List.copyOf(shape);
         }
     }
+
+    /** A run-time check: when {@code ok} evaluates to 0 the call fails with {@code message} (as the JVM backend's). */
+    public record Check(Expr ok, String message) implements Step {}
 
     /** Defines {@code value}: the i64 vector of {@code of}'s dims (the host keeps a copy to evaluate {@link Element}). */
     public record Shape(int value, int of) implements Step {}
@@ -156,6 +164,12 @@ public record HostPlan(String function, String module, int params, int shared, L
     public record CeilDiv(Expr a, Expr b) implements Expr {}
 
     public record Min(Expr a, Expr b) implements Expr {}
+
+    /** 1 when a equals b, else 0. */
+    public record Eq(Expr a, Expr b) implements Expr {}
+
+    /** {@code cond != 0 ? a : b}. */
+    public record Select(Expr cond, Expr a, Expr b) implements Expr {}
 
     public record Max(Expr a, Expr b) implements Expr {}
 
