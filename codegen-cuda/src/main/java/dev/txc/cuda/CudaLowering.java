@@ -7,6 +7,7 @@ import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.Tensor;
+import dev.txc.cuda.lib.PtxCopy;
 import dev.txc.cuda.lib.PtxMatmul;
 import dev.txc.cuda.lib.PtxReduce;
 import dev.txc.cuda.lib.PtxSoftmax;
@@ -150,8 +151,17 @@ public final class CudaLowering {
             case SOFTMAX, LOG_SOFTMAX -> softmax(n);
             case MATMUL -> matmul(n);
             case SUM_TO -> sumTo(n);
-            case CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, UNSLICE, UNINDEX, INDEX, WINDOW, UNWINDOW, DYN_SLICE, DYN_UNSLICE,
-                 SCAN, TUPLE_GET -> throw noKernel(n);
+            case INDEX -> index(n);
+            case DIAGONAL -> diagonal(n);
+            case CONCAT -> concat(n);
+            case UNSLICE -> unslice(n);
+            case DIAG_EMBED -> diagEmbed(n);
+            case WINDOW -> {
+                int x = value(n.input(0));
+                window(define(n), x, value(n.input(1)), value(n.input(2)), n.attrs().integer("axis"), n.rank());
+            }
+            case UNWINDOW -> unwindow(n);
+            case ARANGE, UNINDEX, DYN_SLICE, DYN_UNSLICE, SCAN, TUPLE_GET -> throw noKernel(n);
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN ->
                 throw new IllegalStateException(n.op().spelling() + " must be expanded by the grad pass before code generation");
         }
@@ -167,8 +177,9 @@ public final class CudaLowering {
                 op.spelling() + " has no CUDA kernel yet (in function " + f.name() + "); run it on the CPU (without --device cuda)"));
     }
 
+    /** Slice bounds as NDArray.sliceNumpy takes them: absent (Op.NONE) is Integer.MIN_VALUE, others clamped into int. */
     private static List<Integer> ints(List<Long> l) {
-        return l.stream().map(Math::toIntExact).toList();
+        return l.stream().map(v -> v == Op.NONE ? Integer.MIN_VALUE : (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE - 1L, v))).toList();
     }
 
     // ---- the library's kernels (dev.txc.cuda.lib)
@@ -391,6 +402,160 @@ public final class CudaLowering {
         args.addAll(kept);
         args.addAll(reduced);
         launch(e, args);
+    }
+
+    // ---- data movement: views, and the library's strided copy and fill
+
+    private static Expr add(Expr a, Expr b) {
+        return new HostPlan.Add(a, b);
+    }
+
+    private static Expr mul(Expr... terms) {
+        return new HostPlan.Mul(List.of(terms));
+    }
+
+    /** x[i] along axis: a view without the axis, at index i (negative counts from the end), bounds-checked. */
+    private void index(Node n) {
+        int x = value(n.input(0)), i = value(n.input(1)), r = n.input(0).rank();
+        int axis = Math.floorMod(n.attrs().integer("axis"), r);
+        Expr size = new HostPlan.DimOf(x, axis), idx = new HostPlan.Element(i, 0);
+        Expr negative = new HostPlan.Eq(new HostPlan.Min(idx, new HostPlan.Lit(-1)), idx);
+        Expr j = new HostPlan.Select(negative, add(idx, size), idx);
+        Expr inRange = new HostPlan.Eq(new HostPlan.Max(new HostPlan.Min(j, add(size, new HostPlan.Lit(-1))), new HostPlan.Lit(0)), j);
+        steps.add(new HostPlan.Check(mul(inRange, new HostPlan.Min(size, new HostPlan.Lit(1))), "index is out of bounds for axis " + axis));
+        var shape = new ArrayList<Expr>();
+        var strides = new ArrayList<Expr>();
+        for (int d = 0; d < r; d++) {
+            if (d == axis) continue;
+            shape.add(new HostPlan.DimOf(x, d));
+            strides.add(new HostPlan.StrideOf(x, d));
+        }
+        int v = define(n);
+        steps.add(new HostPlan.View(v, x, shape, strides, add(new HostPlan.OffsetOf(x), mul(j, new HostPlan.StrideOf(x, axis)))));
+        if (axis == 0 && contiguous.contains(x)) contiguous.add(v);
+    }
+
+    /** The main diagonal of a matrix: a view with stride (row stride + column stride). */
+    private void diagonal(Node n) {
+        int x = value(n.input(0));
+        Expr len = new HostPlan.Min(new HostPlan.DimOf(x, 0), new HostPlan.DimOf(x, 1));
+        steps.add(new HostPlan.View(define(n), x, List.of(len), List.of(add(new HostPlan.StrideOf(x, 0), new HostPlan.StrideOf(x, 1))),
+                new HostPlan.OffsetOf(x)));
+    }
+
+    /** Each operand copied into its slice of the result along the axis. */
+    private void concat(Node n) {
+        int r = n.rank(), axis = Math.floorMod(n.attrs().integer("axis"), r);
+        var ins = new ArrayList<Integer>();
+        for (Node in : n.inputs()) ins.add(value(in));
+        int first = ins.getFirst();
+        Expr total = new HostPlan.Lit(0);
+        for (int in : ins) {
+            total = add(total, new HostPlan.DimOf(in, axis));
+            for (int d = 0; d < r; d++)
+                if (d != axis) steps.add(new HostPlan.Check(new HostPlan.Eq(new HostPlan.DimOf(in, d), new HostPlan.DimOf(first, d)),
+                        "all the input array dimensions except for the concatenation axis must match exactly"));
+        }
+        var shape = new ArrayList<Expr>(dims(first, r));
+        shape.set(axis, total);
+        int out = alloc(n, shape);
+        Expr start = new HostPlan.Lit(0);
+        for (int in : ins) {
+            int region = region(out, n, dims(in, r), add(new HostPlan.OffsetOf(out), mul(start, new HostPlan.StrideOf(out, axis))));
+            copyInto(region, in, r, n.dtype());
+            start = add(start, new HostPlan.DimOf(in, axis));
+        }
+    }
+
+    /** A view of {@code out} (of node n's type) with the given shape, out's strides and the given offset. */
+    private int region(int out, Node n, List<Expr> shape, Expr offset) {
+        int v = newValue(null);
+        dtypes.set(v, n.dtype().spelling());
+        ranks.put(v, shape.size());
+        var strides = new ArrayList<Expr>();
+        for (int d = 0; d < n.rank(); d++) strides.add(new HostPlan.StrideOf(out, d));
+        steps.add(new HostPlan.View(v, out, shape, strides, offset));
+        return v;
+    }
+
+    /** dst[...] = src[...] over views of the same shape (rank r), by the library's strided copy. */
+    private void copyInto(int dst, int src, int r, DType dt) {
+        String name = "copy_b" + 8 * dt.itemSize() + "_r" + r;
+        PtxEntry e = entry(name, () -> PtxCopy.copy(name, dt, r));
+        var args = new ArrayList<Arg>(List.of(new HostPlan.Ptr(dst), new HostPlan.Ptr(src), new HostPlan.Int(new HostPlan.Mul(dims(src, r)))));
+        for (int d = 0; d < r; d++) {
+            args.add(new HostPlan.Int(new HostPlan.DimOf(src, d)));
+            args.add(new HostPlan.Int(new HostPlan.StrideOf(dst, d)));
+            args.add(new HostPlan.Int(new HostPlan.StrideOf(src, d)));
+        }
+        launch(e, args);
+    }
+
+    /** Zeros of {@code like}'s shape (node n's dtype), by the library's fill. */
+    private int zeros(Node n, int like, int rank) {
+        int out = alloc(n, dims(like, rank));
+        DType dt = n.dtype();
+        String name = "fill_b" + 8 * dt.itemSize();
+        PtxEntry e = entry(name, () -> PtxCopy.fill(name, dt));
+        launch(e, List.of(new HostPlan.Ptr(out), new HostPlan.Int(new HostPlan.SizeOf(out)), new HostPlan.Int(new HostPlan.Lit(0))));
+        return out;
+    }
+
+    /** The adjoint of a slice: zeros of like's shape with g written into the slice region. */
+    private void unslice(Node n) {
+        int g = value(n.input(0)), like = value(n.input(1)), r = n.rank();
+        int out = zeros(n, like, r);
+        var a = n.attrs();
+        int region = newValue(null);
+        dtypes.set(region, n.dtype().spelling());
+        ranks.put(region, r);
+        steps.add(new HostPlan.Slice(region, out, ints(a.longs("starts")), ints(a.longs("stops")), ints(a.longs("steps"))));
+        for (int d = 0; d < r; d++)
+            steps.add(new HostPlan.Check(new HostPlan.Eq(new HostPlan.DimOf(region, d), new HostPlan.DimOf(g, d)),
+                    "unslice: the array does not fit the slice region"));
+        copyInto(region, g, r, n.dtype());
+    }
+
+    /**
+     * Defines v: x[start : start + like.dim(axis)] along axis, a view (start a scalar), range-checked as the JVM's
+     * window.
+     */
+    private void window(int v, int x, int start, int like, int axisAttr, int r) {
+        int axis = Math.floorMod(axisAttr, r);
+        Expr s = new HostPlan.Element(start, 0), len = new HostPlan.DimOf(like, axis), end = add(s, len);
+        Expr ok = mul(new HostPlan.Eq(new HostPlan.Max(s, new HostPlan.Lit(0)), s),
+                new HostPlan.Eq(new HostPlan.Min(end, new HostPlan.DimOf(x, axis)), end));
+        steps.add(new HostPlan.Check(ok, "window is out of bounds for axis " + axis));
+        var shape = new ArrayList<Expr>(dims(x, r));
+        shape.set(axis, len);
+        var strides = new ArrayList<Expr>();
+        for (int d = 0; d < r; d++) strides.add(new HostPlan.StrideOf(x, d));
+        steps.add(new HostPlan.View(v, x, shape, strides, add(new HostPlan.OffsetOf(x), mul(s, new HostPlan.StrideOf(x, axis)))));
+    }
+
+    /** The adjoint of a window: zeros of like's shape with g written into the window at start. */
+    private void unwindow(Node n) {
+        int g = value(n.input(0)), start = value(n.input(1)), like = value(n.input(2)), r = n.rank();
+        int out = zeros(n, like, r);
+        int region = newValue(null);
+        dtypes.set(region, n.dtype().spelling());
+        ranks.put(region, r);
+        window(region, out, start, g, n.attrs().integer("axis"), r);
+        copyInto(region, g, r, n.dtype());
+    }
+
+    /** Zeros of like's shape (a matrix) with v on the main diagonal. */
+    private void diagEmbed(Node n) {
+        int v = value(n.input(0)), like = value(n.input(1));
+        int out = zeros(n, like, 2);
+        Expr len = new HostPlan.Min(new HostPlan.DimOf(out, 0), new HostPlan.DimOf(out, 1));
+        steps.add(new HostPlan.Check(new HostPlan.Eq(new HostPlan.DimOf(v, 0), len), "diag: a diagonal does not fit the matrix"));
+        int diag = newValue(null);
+        dtypes.set(diag, n.dtype().spelling());
+        ranks.put(diag, 1);
+        steps.add(new HostPlan.View(diag, out, List.of(len), List.of(add(new HostPlan.StrideOf(out, 0), new HostPlan.StrideOf(out, 1))),
+                new HostPlan.OffsetOf(out)));
+        copyInto(diag, v, 1, n.dtype());
     }
 
     // ---- views

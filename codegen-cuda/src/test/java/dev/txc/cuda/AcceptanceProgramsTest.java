@@ -97,6 +97,33 @@ class AcceptanceProgramsTest {
         }
     }
 
+    static final String MOVES = """
+        fn moves(x: f64[n, m], i: i64) = (x[i], x[-1] * 2.0, x[:, 1:], concatenate([x, x * 3.0], axis=1), concatenate([x, x], axis=0), diag(x @ x.T))
+        fn dmoves(x: f64[n, m]) = grad(sum(x[1:, ::2] * 3.0) + sum(diag(x) * 2.0) + sum(concatenate([x, x * x], axis=0)), x)
+        """;
+
+    @Test
+    void dataMovementMatchesTheInterpreterOnThePtxInterpreter() {
+        Ptxas.assumePresent();
+        Module m = CudaLoweringTest.compile(MOVES);
+        var r = new Random(9);
+        for (String fn : List.of("moves", "dmoves")) {
+            PtxModule pm = CudaLowering.lower(m.function(fn), List.of(), PtxTarget.DEFAULT);
+            for (int sm : new int[] {80, 90}) Ptxas.assemble(pm.text().replace(".target sm_80", ".target sm_" + sm), sm, false);
+        }
+        for (int[] s : new int[][] {{3, 4}, {1, 5}, {6, 2}}) {
+            var x = random(r, DType.F64, s[0], s[1]);
+            run(m.function("moves"), Map.of("x", x, "i", Tensor.scalarLong(DType.I64, s[0] - 1)), Map.of(), "moves " + s[0] + "x" + s[1]);
+            run(m.function("moves"), Map.of("x", x, "i", Tensor.scalarLong(DType.I64, -s[0])), Map.of(), "moves, negative index");
+            run(m.function("dmoves"), Map.of("x", x), Map.of(), "dmoves " + s[0] + "x" + s[1]);
+        }
+        var x = random(r, DType.F64, 2, 3);
+        var pm = CudaLowering.lower(m.function("moves"), List.of(), PtxTarget.DEFAULT);
+        var e = assertThrows(IllegalStateException.class,
+                () -> new SimPlanRunner(pm.plan(), 3).call(List.of(x, Tensor.scalarLong(DType.I64, 2)), List.of()));
+        assertEquals("index is out of bounds for axis 0", e.getMessage());
+    }
+
     private static void run(Function f, Map<String, Tensor> args, Map<String, Tensor> shared, String what) {
         var names = new ArrayList<>(shared.keySet());
         java.util.Collections.sort(names);

@@ -65,7 +65,10 @@ public record HostPlan(String function, String module, int params, int shared, L
      */
     public record Reshape(int value, int base, int shape) implements Step {}
 
-    /** Defines {@code value}: NumPy's basic slice {@code base[starts:stops:steps]} per dim, a view (NDArray.sliceNumpy). */
+    /**
+     * Defines {@code value}: NumPy's basic slice {@code base[starts:stops:steps]} per dim, a view, with the arguments
+     * and errors of NDArray.sliceNumpy (Integer.MIN_VALUE is an absent bound or step).
+     */
     public record Slice(int value, int base, List<Integer> starts, List<Integer> stops, List<Integer> steps) implements Step {
         public Slice {
             starts = List.copyOf(starts);
@@ -96,7 +99,7 @@ public record HostPlan(String function, String module, int params, int shared, L
      * Launches {@code entry} of the module with {@code grid} blocks (x, y, z) of {@code block} threads and
      * {@code sharedBytes} of dynamic shared memory, passing one argument per entry parameter. Kernels grid-stride,
      * so the host may clamp grid.x to the device's limit; an entry whose grid has a zero is not launched. A launch
-     * writes only into values defined by earlier Alloc steps.
+     * writes only into memory of values defined by earlier Alloc steps (possibly through views of them).
      */
     public record Launch(String entry, List<Expr> grid, int block, int sharedBytes, List<Arg> args) implements Step {
         public Launch {
@@ -164,6 +167,9 @@ public record HostPlan(String function, String module, int params, int shared, L
     public record CeilDiv(Expr a, Expr b) implements Expr {}
 
     public record Min(Expr a, Expr b) implements Expr {}
+
+    /** a + b. */
+    public record Add(Expr a, Expr b) implements Expr {}
 
     /** 1 when a equals b, else 0. */
     public record Eq(Expr a, Expr b) implements Expr {}
