@@ -141,6 +141,9 @@ final class SimPlanRunner {
                 vals[w.value()] = new Val(b.addr(), b.dtype(), ints(w.shape()), st, eval(w.offset()));
             }
             case HostPlan.Launch l -> launch(l);
+            case HostPlan.Check c -> {
+                if (eval(c.ok()) == 0) throw new IllegalStateException(c.message());
+            }
             case HostPlan.Shape sh -> {
                 int[] dims = vals[sh.of()].shape();
                 long[] v = Arrays.stream(dims).asLongStream().toArray();
@@ -156,7 +159,7 @@ final class SimPlanRunner {
                     throw new IllegalStateException("cannot reshape " + Arrays.toString(b.shape()) + " to " + Arrays.toString(shape));
                 vals[r.value()] = new Val(b.addr(), b.dtype(), shape, contiguousStrides(shape), b.offset());
             }
-            case HostPlan.Slice sl -> throw new UnsupportedOperationException("slices are not run by this test executor");
+            case HostPlan.Slice sl -> vals[sl.value()] = slice(vals[sl.base()], sl);
             case HostPlan.Upload u -> {
                 Val v = alloc(dtype(u.value()), u.shape().stream().mapToInt(Integer::intValue).toArray());
                 write(v, u.bits());
@@ -164,6 +167,32 @@ final class SimPlanRunner {
                 if (v.dtype() == DType.I64) host.put(u.value(), u.bits());
             }
         }
+    }
+
+    /** NumPy's basic slice per dim (Python's slice.indices; Integer.MIN_VALUE/MAX_VALUE bounds and a MIN_VALUE step are absent). */
+    private static Val slice(Val b, HostPlan.Slice sl) {
+        int[] shape = b.shape().clone();
+        long[] strides = b.strides().clone();
+        long offset = b.offset();
+        for (int d = 0; d < sl.starts().size(); d++) {
+            int n = shape[d], step = sl.steps().get(d) == Integer.MIN_VALUE ? 1 : sl.steps().get(d);
+            if (step == 0) throw new IllegalStateException("slice step cannot be zero");
+            int lower = step > 0 ? 0 : -1, upper = step > 0 ? n : n - 1;
+            int start = bound(sl.starts().get(d), n, lower, upper, step > 0 ? lower : upper);
+            int stop = bound(sl.stops().get(d), n, lower, upper, step > 0 ? upper : lower);
+            long span = step > 0 ? (long) stop - start : (long) start - stop;
+            int len = (int) Math.max(0, (span + Math.abs(step) - 1) / Math.abs(step));
+            if (len > 0) offset += start * strides[d];
+            shape[d] = len;
+            strides[d] = strides[d] * step;
+        }
+        return new Val(b.addr(), b.dtype(), shape, strides, offset);
+    }
+
+    private static int bound(int v, int n, int lower, int upper, int absent) {
+        if (v == Integer.MIN_VALUE || v == Integer.MAX_VALUE) return absent;
+        int b = v < 0 ? v + n : v;
+        return Math.max(lower, Math.min(upper, b));
     }
 
     private long[] elements(int v) {
@@ -222,6 +251,9 @@ final class SimPlanRunner {
             case HostPlan.Mul m -> m.terms().stream().mapToLong(this::eval).reduce(1, (a, b) -> a * b);
             case HostPlan.CeilDiv c -> (eval(c.a()) + eval(c.b()) - 1) / eval(c.b());
             case HostPlan.Min m -> Math.min(eval(m.a()), eval(m.b()));
+            case HostPlan.Add a -> eval(a.a()) + eval(a.b());
+            case HostPlan.Eq q -> eval(q.a()) == eval(q.b()) ? 1 : 0;
+            case HostPlan.Select c -> eval(c.cond()) != 0 ? eval(c.a()) : eval(c.b());
             case HostPlan.Max m -> Math.max(eval(m.a()), eval(m.b()));
             case HostPlan.Contiguous c -> {
                 long[] dims = c.dims().stream().mapToLong(this::eval).toArray();

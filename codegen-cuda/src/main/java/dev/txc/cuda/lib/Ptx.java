@@ -121,23 +121,25 @@ final class Ptx {
     /**
      * Adds to each {@code offs[k]} the offset of flat C-order index {@code flat} over dims of the given sizes, with
      * the strides {@code strides[k]} (element units): {@code offs[k] += sum_d idx_d * strides[k][d]}. The outermost
-     * index needs no division (flat is in range).
+     * index needs no division (flat is in range). Quotients are taken in 32 bits: an array has fewer than 2^31
+     * elements (the runtime's limit, its sizes being Java ints), so a flat index fits.
      */
     void offset(String flat, List<String> sizes, List<List<String>> strides, List<String> offs) {
         if (sizes.isEmpty()) return;
-        String rem = r64();
-        op("mov.b64 " + rem + ", " + flat);
+        String rem = r32();
+        op("cvt.u32.u64 " + rem + ", " + flat);
         for (int d = sizes.size() - 1; d >= 0; d--) {
-            String idx;
+            String idx = r64();
             if (d > 0) {
-                String q = r64();
-                idx = r64();
-                op("div.u64 " + q + ", " + rem + ", " + sizes.get(d));
-                op("mul.lo.s64 " + idx + ", " + q + ", " + sizes.get(d));
-                op("sub.s64 " + idx + ", " + rem + ", " + idx);
-                op("mov.b64 " + rem + ", " + q);
+                String q = r32(), n = r32(), t = r32();
+                op("cvt.u32.u64 " + n + ", " + sizes.get(d));
+                op("div.u32 " + q + ", " + rem + ", " + n);
+                op("mul.lo.u32 " + t + ", " + q + ", " + n);
+                op("sub.u32 " + t + ", " + rem + ", " + t);
+                op("cvt.u64.u32 " + idx + ", " + t);
+                op("mov.b32 " + rem + ", " + q);
             } else {
-                idx = rem;
+                op("cvt.u64.u32 " + idx + ", " + rem);
             }
             for (int k = 0; k < offs.size(); k++) op("mad.lo.s64 " + offs.get(k) + ", " + idx + ", " + strides.get(k).get(d) + ", " + offs.get(k));
         }

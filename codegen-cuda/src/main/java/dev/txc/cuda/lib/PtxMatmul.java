@@ -63,13 +63,14 @@ public final class PtxMatmul {
      * {@code k} (U64), {@code ars}, {@code acs} (S64: A's row and column strides), {@code xs} (S64: x's stride).
      * Floats accumulate in f64 with Neumaier compensation (products of f32 are exact in f64), integers in i64.
      * {@link PtxReduce.Schedule#BLOCK}: a block of 256 threads per row, tree-reduced
-     * ({@link PtxEntry.Launch.Rows}{@code ("m", 256, 0)}; for A with contiguous rows); {@link PtxReduce.Schedule#THREAD}:
+     * ({@link PtxEntry.Launch.Rows}{@code ("m", 256, 0)}; for A with contiguous rows), {@link PtxReduce.Schedule#WARP}
+     * the same with 32 threads ({@code Rows("m", 32, 0)}); {@link PtxReduce.Schedule#THREAD}:
      * a thread per row ({@link PtxEntry.Launch.Flat}{@code ("m", 256)}; for A with contiguous columns, or short rows).
      */
     public static PtxEntry gemv(String name, DType dtype, PtxReduce.Schedule schedule) {
         if (!dtype.isNumeric()) throw new IllegalArgumentException("gemv takes numbers, not " + dtype.spelling());
         Ptx x = new Ptx(name);
-        boolean block = schedule == PtxReduce.Schedule.BLOCK;
+        boolean block = schedule != PtxReduce.Schedule.THREAD;
         String y = x.param("y", Kind.PTR), a = x.param("a", Kind.PTR), v = x.param("x", Kind.PTR);
         String m = x.param("m", Kind.U64), k = x.param("k", Kind.U64);
         String ars = x.param("ars", Kind.S64), acs = x.param("acs", Kind.S64), xs = x.param("xs", Kind.S64);
@@ -116,8 +117,7 @@ public final class PtxMatmul {
             x.at(skip);
             if (block) x.op("bar.sync 0");
         });
-        var launch = block ? new PtxEntry.Launch.Rows("m", PtxReduce.BLOCK, 0) : new PtxEntry.Launch.Flat("m", PtxReduce.BLOCK);
-        return x.entry(launch);
+        return x.entry(schedule.launch("m"));
     }
 
     /** The register and shared-memory type of the accumulation: f32, f64 or s64. */

@@ -27,7 +27,8 @@ import java.util.List;
  *
  * <p>Two schedules, same parameters and same results bit for bit only up to the order of float additions:
  * {@link Schedule#BLOCK} runs one block per output element (grid-stride over outputs) with a warp-shuffle and
- * shared-memory tree (for long reduced extents: a row reduction); {@link Schedule#THREAD} runs one thread per output,
+ * shared-memory tree (for long reduced extents: a row reduction), {@link Schedule#WARP} the same code with blocks of
+ * one warp (rows of moderate length); {@link Schedule#THREAD} runs one thread per output,
  * each folding its elements in order (for short extents or outputs adjacent in memory: a column reduction). Either
  * is deterministic: no atomics.
  *
@@ -42,11 +43,43 @@ import java.util.List;
 public final class PtxReduce {
     private PtxReduce() {}
 
-    /** The block size of every reduction entry. */
+    /** The block size of the BLOCK and THREAD schedules. */
     public static final int BLOCK = 256;
 
     /** How outputs map to threads. */
-    public enum Schedule { BLOCK, THREAD }
+    public enum Schedule {
+        /** One block of 256 threads per output: long reduced extents, few outputs. */
+        BLOCK,
+        /** One block of 32 threads (a warp) per output: reduced extents of tens to hundreds, many outputs. */
+        WARP,
+        /** One thread per output, folding in order: short extents, or outputs adjacent in memory (columns). */
+        THREAD;
+
+        /**
+         * The schedule for a reduction known only by its axes (sizes come at run time): BLOCK when every dim is
+         * reduced (one output; for a large input the host may run {@link #partials} and {@link #finish} instead),
+         * WARP when the innermost dim is reduced (rows: a warp reads consecutive elements), THREAD otherwise (only
+         * outer dims reduced, or none: adjacent threads compute adjacent outputs and read consecutive elements).
+         * Softmax over {@code axis} is the reduction over {@code {axis}}.
+         */
+        public static Schedule forAxes(int rank, int[] axes) {
+            if (axes.length == rank && rank > 0) return BLOCK;
+            for (int a : axes) if (a == rank - 1) return WARP;
+            return THREAD;
+        }
+
+        /** The threads of a block. */
+        public int threads() {
+            return this == WARP ? 32 : BLOCK_THREADS;
+        }
+
+        /** The launch: one block per item ({@code Rows}) or one thread per item ({@code Flat}). */
+        PtxEntry.Launch launch(String count) {
+            return this == THREAD ? new PtxEntry.Launch.Flat(count, threads()) : new PtxEntry.Launch.Rows(count, threads(), 0);
+        }
+    }
+
+    private static final int BLOCK_THREADS = 256;
 
     /**
      * A reduction entry.
@@ -57,8 +90,11 @@ public final class PtxReduce {
      * @param keptRank    how many kept dims the parameters describe
      * @param reducedRank how many reduced dims the parameters describe
      * @param schedule    one block per output or one thread per output
-     * @return an entry with {@link PtxEntry.Launch.Rows}{@code ("count", 256, 0)} for BLOCK, or
-     *     {@link PtxEntry.Launch.Flat}{@code ("count", 256)} for THREAD
+     * @return an entry with {@link PtxEntry.Launch.Rows}{@code ("count", 256, 0)} for BLOCK,
+     *     {@code Rows("count", 32, 0)} for WARP, or {@link PtxEntry.Launch.Flat}{@code ("count", 256)} for THREAD. Rule
+     *     of thumb for a lowering that knows only the axes: BLOCK or WARP when the reduced dims include the input's
+     *     innermost (contiguous) dim, so that a block's threads read consecutive elements; THREAD when only outer
+     *     dims are reduced, so that adjacent threads (adjacent outputs) read consecutive elements.
      */
     public static PtxEntry reduce(String name, Op op, DType in, int keptRank, int reducedRank, Schedule schedule) {
         Reducer r = Reducer.valueOf(op.name());
@@ -154,6 +190,7 @@ public final class PtxReduce {
         private final int kept, reduced;
         private final boolean block, mask;
         private boolean partial;
+        private final Schedule schedule;
         private String parts, units, lo, hi;
         private final Ptx x;
         private String out, src, count, inner, tid, step, smem;
@@ -165,7 +202,8 @@ public final class PtxReduce {
             this.in = in;
             this.kept = kept;
             this.reduced = reduced;
-            this.block = s == Schedule.BLOCK;
+            this.block = s != Schedule.THREAD;
+            this.schedule = s;
             this.mask = mask;
             this.x = new Ptx(name);
         }
@@ -197,7 +235,7 @@ public final class PtxReduce {
             x.bra(top);
             x.at(done);
             var launch = partial ? new PtxEntry.Launch.Rows("units", BLOCK, 0)
-                    : block ? new PtxEntry.Launch.Rows("count", BLOCK, 0) : new PtxEntry.Launch.Flat("count", BLOCK);
+                    : schedule.launch("count");
             return x.entry(launch);
         }
 

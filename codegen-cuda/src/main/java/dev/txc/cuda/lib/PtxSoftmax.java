@@ -19,6 +19,7 @@ import java.util.List;
  * size), {@code instride} (S64) and {@code outstride} (S64): the axis's element strides in input and output; then
  * for each other dim, outermost first: {@code size_d} (U64), {@code istride_d} (S64), {@code ostride_d} (S64).
  * {@link Schedule#BLOCK}: one block (256 threads) per row, {@link PtxEntry.Launch.Rows}{@code ("rows", 256, 0)};
+ * {@link Schedule#WARP}: one block of 32 threads per row, {@code Rows("rows", 32, 0)};
  * {@link Schedule#THREAD}: one thread per row, {@link PtxEntry.Launch.Flat}{@code ("rows", 256)} (for a softmax
  * over a leading axis, where adjacent rows are adjacent in memory).
  */
@@ -35,7 +36,7 @@ public final class PtxSoftmax {
     public static PtxEntry softmax(String name, DType dtype, boolean log, int otherRank, Schedule schedule) {
         if (!dtype.isFloat()) throw new IllegalArgumentException("softmax takes f32 or f64, not " + dtype.spelling());
         Ptx x = new Ptx(name);
-        boolean block = schedule == Schedule.BLOCK;
+        boolean block = schedule != Schedule.THREAD;
         String out = x.param("out", Kind.PTR), in = x.param("in", Kind.PTR), rows = x.param("rows", Kind.U64);
         String n = x.param("n", Kind.U64), is = x.param("instride", Kind.S64), os = x.param("outstride", Kind.S64);
         var sizes = new ArrayList<String>();
@@ -95,8 +96,7 @@ public final class PtxSoftmax {
             });
             if (block) x.op("bar.sync 0");
         });
-        var launch = block ? new PtxEntry.Launch.Rows("rows", PtxReduce.BLOCK, 0) : new PtxEntry.Launch.Flat("rows", PtxReduce.BLOCK);
-        return x.entry(launch);
+        return x.entry(schedule.launch("rows"));
     }
 
     private static String load(Ptx x, DType t, String in, String base, String stride, String j) {

@@ -30,6 +30,16 @@ import java.util.Set;
  * either compute in f32 (exp and sigmoid, as runtime.Exp does) or compute in f64 and round once, as the JVM backend's
  * {@code (float) Math.f((double) x)} forms do. Special values (NaN, infinities, signed zeros, overflow, underflow,
  * arguments outside the domain) give what {@code ScalarOps} gives.
+ *
+ * <p>Bounds in ulps of the result's type, f64 / f32 ({@link #ulpBound(String)}; docs/DECISIONS.md "CUDA math routines"):
+ * <pre>
+ * exp 1/2     sigmoid 2/3   tanh 3/1    log 1/1     log1p 2/1   expm1 2/1   exp2 1/1    log2 2/1    log10 2/1
+ * softplus 3/1 sin 1/1      cos 1/1     tan 1/1     asin 1/1    acos 1/1    atan 1/1    sinh 3/1    cosh 3/1
+ * asinh 2/1   acosh 2/1     atanh 2/1   erf 1/1     erfc 4/1    pow 1/1     atan2 1/1
+ * </pre>
+ * sin, cos and tan above 2^28 keep about 100 bits in their argument reduction: the bound can fail there only within
+ * about 2^-45 of a multiple of pi/2. The f32 routines other than exp and sigmoid compute in f64, which costs more on
+ * GPUs with slow f64 units (fine on A100/H100).
  */
 public final class PtxMath {
     private PtxMath() {}
@@ -62,6 +72,7 @@ public final class PtxMath {
     }
 
     static {
+        def2(Op.POW, MathPow::pow, 1, 1, "fdlibm e_pow.c; C99's pow(1, y) = 1 and pow(-1, +-inf) = 1");
         def2(Op.ATAN2, MathInverse::atan2, 1, 1, "fdlibm e_atan2.c on this atan");
         def(Op.EXP, MathAlgorithms::exp, true, 1, 2, "runtime.Exp step by step (the JVM backend's bits)");
         def(Op.SIGMOID, MathAlgorithms::sigmoid, true, 2, 3, "runtime.Exp.sigmoid step by step (the JVM backend's bits)");
@@ -84,6 +95,8 @@ public final class PtxMath {
         def(Op.ASINH, MathAlgorithms::asinh, false, 2, 1, "ScalarOps.asinh's formula on these log and log1p");
         def(Op.ACOSH, MathAlgorithms::acosh, false, 2, 1, "ScalarOps.acosh's formula on these log and log1p");
         def(Op.ATANH, MathAlgorithms::atanh, false, 2, 1, "ScalarOps.atanh's formula on this log1p");
+        def(Op.ERF, MathAlgorithms::erf, false, 1, 1, "txc's own: polynomial fits (mpmath Chebyshev), e^-x^2 split");
+        def(Op.ERFC, MathAlgorithms::erfc, false, 4, 1, "txc's own: polynomial fits (mpmath Chebyshev), e^-x^2 split");
     }
 
     /** True when txc has a routine for this op in this dtype. */

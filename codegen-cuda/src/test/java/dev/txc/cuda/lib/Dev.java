@@ -70,4 +70,13 @@ final class Dev {
     void runOn(int grid, int block, PtxEntry e, Object... args) {
         sim.launch(e.name(), PtxSim.dim(grid), PtxSim.dim(block), 0, args);
     }
+
+    /** Launches with a small grid (so grid-stride loops run) and the schedule's block: 2 warps for BLOCK, 1 for WARP. */
+    void run(PtxReduce.Schedule s, PtxEntry e, Object... args) {
+        switch (s) {
+            case BLOCK -> runOn(2, 64, e, args);
+            case WARP -> runOn(2, 32, e, args);
+            case THREAD -> runOn(1, 32, e, args);
+        }
+    }
 }

@@ -43,8 +43,7 @@ class KernelsSimTest {
                 a.add(v.strides()[d]);
                 a.add(cs[d]);
             }
-        if (s == Schedule.BLOCK) dev.runOn(2, 64, e, a.toArray());
-        else dev.runOn(1, 32, e, a.toArray());
+        dev.run(s, e, a.toArray());
         // reference: the JVM runtime's algorithm in double, slice by slice
         long[] pos = v.positions();
         double[] want = new double[n];
@@ -149,8 +148,7 @@ class KernelsSimTest {
                         long pa = dev.put(t, a), px = dev.put(t, x), py = dev.alloc(t, m);
                         long ars = trans ? 1 : k, acs = trans ? m : 1;
                         Object[] args = {py, pa, px, (long) m, (long) k, ars, acs, 2L};
-                        if (s == Schedule.BLOCK) dev.runOn(2, 64, e, args);
-                        else dev.runOn(1, 32, e, args);
+                        dev.run(s, e, args);
                         double[] want = new double[m];
                         for (int i = 0; i < m; i++) {
                             double sum = 0;
@@ -199,6 +197,38 @@ class KernelsSimTest {
     }
 
     @Test
+    void diagonalDiagEmbedAndConcatAreCopiesOverViews() {
+        DType t = DType.F32;
+        PtxEntry fill = PtxCopy.fill("f", t), copy1 = PtxCopy.copy("c1", t, 1), copy2 = PtxCopy.copy("c2", t, 2);
+        Dev dev = new Dev(fill, copy1, copy2);
+        double[] x = ReduceSimTest.data(t, 12, 21); // a [3,4] matrix
+        long px = dev.put(t, x);
+        // diagonal(x): the view of size min(3,4) = 3 with stride 4 + 1
+        long diag = dev.alloc(t, 3);
+        dev.runOn(1, 32, copy1, diag, px, 3L, 3L, 1L, 5L);
+        compare("diagonal", t, new double[] {x[0], x[5], x[10]}, dev.get(t, diag, 3));
+        // diag_embed(v, like [3,4]): zeros, then v into the diagonal view of the result
+        double[] v = {1.5, -2, 4};
+        long pv = dev.put(t, v), emb = dev.alloc(t, 12);
+        dev.runOn(1, 32, fill, emb, 12L, 0L);
+        dev.runOn(1, 32, copy1, emb, pv, 3L, 3L, 5L, 1L);
+        double[] want = new double[12];
+        for (int i = 0; i < 3; i++) want[i * 5] = v[i];
+        compare("diag_embed", t, want, dev.get(t, emb, 12));
+        // concat([x [3,4], y [3,2]], axis 1) -> [3,6]: each operand copied into its columns of the result
+        double[] y = ReduceSimTest.data(t, 6, 22);
+        long py = dev.put(t, y), cat = dev.alloc(t, 18);
+        dev.runOn(2, 32, copy2, cat, px, 12L, 3L, 6L, 4L, 4L, 1L, 1L);
+        dev.runOn(2, 32, copy2, cat + 4L * t.itemSize(), py, 6L, 3L, 6L, 2L, 2L, 1L, 1L);
+        double[] wantCat = new double[18];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 4; j++) wantCat[i * 6 + j] = x[i * 4 + j];
+            for (int j = 0; j < 2; j++) wantCat[i * 6 + 4 + j] = y[i * 2 + j];
+        }
+        compare("concat", t, wantCat, dev.get(t, cat, 18));
+    }
+
+    @Test
     void fillWritesTheBitsOfOneValue() {
         PtxEntry e = PtxCopy.fill("f", DType.F64);
         Dev dev = new Dev(e);
@@ -237,8 +267,7 @@ class KernelsSimTest {
                 Dev dev = new Dev(e);
                 long in = dev.put(t, g), out = dev.alloc(t, 3);
                 Object[] a = {out, in, 3L, 8L, 1L, 12L, 3L, 4L, 1L, 1L, 2L, 12L, 1L, 4L, 4L, 1L};
-                if (s == Schedule.BLOCK) dev.runOn(2, 64, e, a);
-                else dev.runOn(1, 32, e, a);
+                dev.run(s, e, a);
                 double[] want = new double[3];
                 for (int i = 0; i < 2; i++)
                     for (int j = 0; j < 3; j++)

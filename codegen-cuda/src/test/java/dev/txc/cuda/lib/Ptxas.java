@@ -1,6 +1,7 @@
 package dev.txc.cuda.lib;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.txc.cuda.PtxEntry;
@@ -61,6 +62,12 @@ final class Ptxas {
             }
         }
         return info;
+    }
+
+    /** Assembles the entries and fails if ptxas reports local-memory spills for any of them. */
+    static void assembleWithoutSpills(List<PtxEntry> entries) throws IOException, InterruptedException {
+        String info = assemble(entries);
+        assertTrue(!info.matches("(?s).*[1-9][0-9]* bytes spill.*"), () -> "ptxas reports spills:\n" + info);
     }
 
     private static String numbered(String text) {

@@ -162,6 +162,16 @@ class ReduceSimTest {
         }
     }
 
+    @Test
+    void scheduleFollowsWhichDimsAreReduced() {
+        assertEquals(Schedule.BLOCK, Schedule.forAxes(2, new int[] {0, 1}));
+        assertEquals(Schedule.WARP, Schedule.forAxes(3, new int[] {2}));
+        assertEquals(Schedule.WARP, Schedule.forAxes(3, new int[] {0, 2}));
+        assertEquals(Schedule.THREAD, Schedule.forAxes(3, new int[] {0, 1}));
+        assertEquals(Schedule.THREAD, Schedule.forAxes(2, new int[] {}));
+        assertEquals(Schedule.THREAD, Schedule.forAxes(0, new int[] {}));
+    }
+
     // ---- helpers ----
 
     private static boolean hasZero(View v, int[] axes) {
@@ -195,8 +205,7 @@ class ReduceSimTest {
     }
 
     private static void launch(Dev dev, PtxEntry e, Schedule s, List<Object> a) {
-        if (s == Schedule.BLOCK) dev.runOn(2, 64, e, a.toArray());
-        else dev.runOn(1, 32, e, a.toArray());
+        dev.run(s, e, a.toArray());
     }
 
     static List<Object> args(long out, long in, long byteOffset, View v, int[] axes, DType t) {

@@ -27,6 +27,9 @@ class MathMirrorTest {
     List<DynamicTest> withinDocumentedUlpBound() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : PtxMath.names()) {
+            // f64 erf and erfc: neither commons-math3 (1363 ulps in erfc's tail) nor ScalarOps (80 ulps near 1.1) is
+            // accurate enough to measure them by; ErfMpmathTest checks them against mpmath's values instead.
+            if (name.equals("txc_erf_f64") || name.equals("txc_erfc_f64")) continue;
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 Op op = op(name);
                 boolean f32 = name.endsWith("_f32");
@@ -35,7 +38,8 @@ class MathMirrorTest {
                 String worst = "";
                 boolean binary = PtxMath.def(name).binary() != null;
                 for (int i = 0; i < N; i++) {
-                    double x = MathCheck.sample(op, r, f32), y = MathCheck.sample(op, r, f32);
+                    double[] xy = binary ? MathCheck.sample2(op, r, f32) : new double[] {MathCheck.sample(op, r, f32), 0};
+                    double x = xy[0], y = xy[1];
                     double got = binary ? (f32 ? MathMirror.f32(name, (float) x, (float) y) : MathMirror.f64(name, x, y))
                             : f32 ? MathMirror.f32(name, (float) x) : MathMirror.f64(name, x);
                     double want = binary ? MathCheck.ref(op, x, y) : MathCheck.ref(op, x);

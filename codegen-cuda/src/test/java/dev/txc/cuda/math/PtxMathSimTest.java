@@ -34,7 +34,7 @@ class PtxMathSimTest {
                 for (int i = 0; i < x.length; i++)
                     x[i] = i < MathCheck.SPECIALS.length ? MathCheck.SPECIALS[i]
                             : binary && i >= N && i - N < MathCheck.SPECIALS.length ? MathCheck.SPECIALS[MathCheck.SPECIALS.length - 1 - (i - N)]
-                            : MathCheck.sample(op, r, f32);
+                            : binary ? MathCheck.sample2(op, r, f32)[i < N ? 0 : 1] : MathCheck.sample(op, r, f32);
                 long in = sim.alloc((long) x.length * 8), out = sim.alloc((long) N * 8);
                 int blocks = (N + 127) / 128;
                 if (f32) {

@@ -43,7 +43,10 @@ public final class PlanExecutor implements DeviceFunction {
     public PlanExecutor(HostPlan plan) {
         this.plan = plan;
         this.dtypes = new DType[plan.dtypes().size()];
-        for (int v = 0; v < dtypes.length; v++) dtypes[v] = plan.dtypes().get(v) == null ? null : DType.fromSpelling(plan.dtypes().get(v));
+        for (int v = 0; v < dtypes.length; v++) {
+            String d = plan.dtypes().get(v);
+            dtypes[v] = d == null || d.equals(HostPlan.UNUSED) ? null : DType.fromSpelling(d);
+        }
         this.paramTypes = paramTypes(plan.module());
     }
 
@@ -126,6 +129,9 @@ public final class PlanExecutor implements DeviceFunction {
                     if (consts[u.value()] == null) consts[u.value()] = upload(c.device, dtypes[u.value()], ints(u.shape()), u.bits());
                 }
                 c.vals[u.value()] = Val.of(consts[u.value()]);
+            }
+            case HostPlan.Check k -> {
+                if (eval(c, k.ok()) == 0) throw new TxRuntimeException(k.message());
             }
             case HostPlan.Shape sh -> {
                 int[] dims = c.vals[sh.of()].shape();
@@ -212,6 +218,9 @@ public final class PlanExecutor implements DeviceFunction {
                 yield (a + b - 1) / b;
             }
             case HostPlan.Min m -> Math.min(eval(c, m.a()), eval(c, m.b()));
+            case HostPlan.Add a -> eval(c, a.a()) + eval(c, a.b());
+            case HostPlan.Eq q -> eval(c, q.a()) == eval(c, q.b()) ? 1 : 0;
+            case HostPlan.Select sel -> eval(c, sel.cond()) != 0 ? eval(c, sel.a()) : eval(c, sel.b());
             case HostPlan.Max m -> Math.max(eval(c, m.a()), eval(c, m.b()));
             case HostPlan.Contiguous k -> {
                 int[] dims = evalAll(c, k.dims());

@@ -12,22 +12,26 @@ import java.util.List;
  * dtype, shape, element strides and an element offset into an array (arguments, shared variables and allocations
  * are C-contiguous at offset 0). After the last step the host reads the module's {@code txc_error} word (a .u32
  * global): nonzero is an error the kernels found (1: "integers to negative integer powers are not allowed"); it
- * clears the word and throws. Outputs and updates that are views are made contiguous by the host.
+ * clears the word and throws. Outputs and updates are C-contiguous (the plan copies views first) and may be
+ * arguments, shared variables or each other.
  *
  * @param function the IR function's name
  * @param module   the PTX text
  * @param params   number of arguments
  * @param shared   number of shared variables
- * @param dtypes   the dtype spelling of every value, by number (null for a shared variable the function does not use)
+ * @param dtypes   the dtype spelling of every value, by number ({@link #UNUSED} for a shared variable the function
+ *                 does not read)
  * @param steps    what one call does
  * @param outputs  the values returned, in order
  * @param updates  the new values of updated shared variables
  */
 public record HostPlan(String function, String module, int params, int shared, List<String> dtypes, List<Step> steps,
         List<Integer> outputs, List<Update> updates) implements Serializable {
+    /** The dtype entry of a shared variable that the function does not read. */
+    public static final String UNUSED = "unused";
+
     public HostPlan {
-        // null where nothing defines the value: a shared variable that the function does not use
-        dtypes = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(dtypes));
+        dtypes = List.copyOf(dtypes);
         steps = List.copyOf(steps);
         outputs = List.copyOf(outputs);
         updates = List.copyOf(updates);
@@ -49,6 +53,9 @@ public record HostPlan(String function, String module, int params, int shared, L
         }
     }
 
+    /** A run-time check: when {@code ok} evaluates to 0 the call fails with {@code message} (as the JVM backend's). */
+    public record Check(Expr ok, String message) implements Step {}
+
     /** Defines {@code value}: the i64 vector of {@code of}'s dims (the host keeps a copy to evaluate {@link Element}). */
     public record Shape(int value, int of) implements Step {}
 
@@ -58,7 +65,10 @@ public record HostPlan(String function, String module, int params, int shared, L
      */
     public record Reshape(int value, int base, int shape) implements Step {}
 
-    /** Defines {@code value}: NumPy's basic slice {@code base[starts:stops:steps]} per dim, a view (NDArray.sliceNumpy). */
+    /**
+     * Defines {@code value}: NumPy's basic slice {@code base[starts:stops:steps]} per dim, a view, with the arguments
+     * and errors of NDArray.sliceNumpy (Integer.MIN_VALUE is an absent bound or step).
+     */
     public record Slice(int value, int base, List<Integer> starts, List<Integer> stops, List<Integer> steps) implements Step {
         public Slice {
             starts = List.copyOf(starts);
@@ -89,7 +99,7 @@ public record HostPlan(String function, String module, int params, int shared, L
      * Launches {@code entry} of the module with {@code grid} blocks (x, y, z) of {@code block} threads and
      * {@code sharedBytes} of dynamic shared memory, passing one argument per entry parameter. Kernels grid-stride,
      * so the host may clamp grid.x to the device's limit; an entry whose grid has a zero is not launched. A launch
-     * writes only into values defined by earlier Alloc steps.
+     * writes only into memory of values defined by earlier Alloc steps (possibly through views of them).
      */
     public record Launch(String entry, List<Expr> grid, int block, int sharedBytes, List<Arg> args) implements Step {
         public Launch {
@@ -157,6 +167,15 @@ public record HostPlan(String function, String module, int params, int shared, L
     public record CeilDiv(Expr a, Expr b) implements Expr {}
 
     public record Min(Expr a, Expr b) implements Expr {}
+
+    /** a + b. */
+    public record Add(Expr a, Expr b) implements Expr {}
+
+    /** 1 when a equals b, else 0. */
+    public record Eq(Expr a, Expr b) implements Expr {}
+
+    /** {@code cond != 0 ? a : b}. */
+    public record Select(Expr cond, Expr a, Expr b) implements Expr {}
 
     public record Max(Expr a, Expr b) implements Expr {}
 
