@@ -155,8 +155,9 @@ public final class CudaLowering {
                 op.spelling() + " has no CUDA kernel yet (in function " + f.name() + "); run it on the CPU (without --device cuda)"));
     }
 
+    /** Slice bounds as ints; Long.MIN_VALUE/MAX_VALUE (an absent bound) become NDArray's Integer.MIN_VALUE/MAX_VALUE. */
     private static List<Integer> ints(List<Long> l) {
-        return l.stream().map(Math::toIntExact).toList();
+        return l.stream().map(v -> (int) Math.clamp(v, Integer.MIN_VALUE, Integer.MAX_VALUE)).toList();
     }
 
     // ---- views
