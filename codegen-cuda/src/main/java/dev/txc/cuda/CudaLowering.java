@@ -113,6 +113,9 @@ public final class CudaLowering {
                 int v = sharedValues.get(n.attrs().str("name"));
                 values.put(n, v);
                 dtypes.set(v, n.dtype().spelling());
+                // a shared variable's value number is made before its node is seen: record its rank now
+                ranks.put(v, n.rank());
+                if (n.rank() == 1 && n.tt().dim(0) instanceof Dim.Known(long size)) lengths.put(v, Math.toIntExact(size));
             }
             case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
                  ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT,

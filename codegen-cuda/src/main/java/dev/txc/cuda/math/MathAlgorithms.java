@@ -225,4 +225,67 @@ final class MathAlgorithms {
         V l = log1p(m, exp(m, m.neg(m.abs(x))));
         return m.sel(m.gt(x, m.k(0)), m.add(x, l), l);
     }
+
+    // ------------------------------------------------------------------ hyperbolic (fdlibm's e_sinh.c, e_cosh.c on these exp, expm1)
+
+    static final double SINH_MAX = Double.longBitsToDouble(0x408633CE8fb9f87dL), LOG_MAX = MathInverse.hw(0x40862E42);
+
+    static <V, P> V sinh(MathOps<V, P> m, V x) {
+        V a = m.abs(x);
+        V h = m.copysign(m.k(0.5), x);
+        V t = expm1(m, a);
+        V below1 = m.mul(h, m.sub(m.mul(m.k(2), t), m.div(m.mul(t, t), m.add(t, m.k(1)))));
+        V below22 = m.mul(h, m.add(t, m.div(t, m.add(t, m.k(1)))));
+        V e = exp(m, a);
+        V w = exp(m, m.mul(m.k(0.5), a));
+        V r = m.sel(m.lt(a, m.k(1)), m.sel(m.lt(a, m.k(0x1p-28)), x, below1), m.sel(m.lt(a, m.k(22)), below22,
+                m.sel(m.lt(a, m.k(LOG_MAX)), m.mul(h, e), m.sel(m.le(a, m.k(SINH_MAX)), m.mul(m.mul(h, w), w),
+                        m.mul(x, m.k(1e307))))));
+        return m.sel(m.isnan(x), x, r);
+    }
+
+    static <V, P> V cosh(MathOps<V, P> m, V x) {
+        V a = m.abs(x);
+        V t = expm1(m, a);
+        V w1 = m.add(m.k(1), t);
+        V small = m.sel(m.lt(a, m.k(0x1p-55)), w1, m.add(m.k(1), m.div(m.mul(t, t), m.add(w1, w1))));
+        V e = exp(m, a);
+        V mid = m.add(m.mul(m.k(0.5), e), m.div(m.k(0.5), e));
+        V w = exp(m, m.mul(m.k(0.5), a));
+        V r = m.sel(m.lt(a, m.k(MathInverse.hw(0x3fd62e43))), small, m.sel(m.lt(a, m.k(22)), mid,
+                m.sel(m.lt(a, m.k(LOG_MAX)), m.mul(m.k(0.5), e), m.sel(m.le(a, m.k(SINH_MAX)), m.mul(m.mul(m.k(0.5), w), w),
+                        m.k(INF)))));
+        return m.sel(m.isnan(x), x, r);
+    }
+
+    static final double LN2 = 0.6931471805599453;
+
+    /** ScalarOps.asinh: log1p(|x| + x^2 / (1 + sqrt(1 + x^2))), log|x| + ln 2 from 2^28, the sign of x. */
+    static <V, P> V asinh(MathOps<V, P> m, V x) {
+        V a = m.abs(x);
+        V huge = m.sel(m.lt(a, m.k(INF)), m.add(log(m, a), m.k(LN2)), a);
+        V aa = m.mul(a, a);
+        V mid = log1p(m, m.add(a, m.div(aa, m.add(m.k(1), m.sqrt(m.add(m.k(1), aa))))));
+        V r = m.sel(m.not(m.lt(a, m.k(0x1p28))), huge, m.sel(m.lt(a, m.k(0x1p-28)), a, mid));
+        return m.copysign(r, x);
+    }
+
+    /** ScalarOps.acosh: log1p(t + sqrt(t (t + 2))), t = x - 1; log x + ln 2 from 2^28; NaN below 1. */
+    static <V, P> V acosh(MathOps<V, P> m, V x) {
+        V t = m.sub(x, m.k(1));
+        V mid = log1p(m, m.add(t, m.sqrt(m.mul(t, m.add(t, m.k(2))))));
+        V huge = m.sel(m.eq(x, m.k(INF)), x, m.add(log(m, x), m.k(LN2)));
+        V r = m.sel(m.ge(x, m.k(0x1p28)), huge, mid);
+        return m.sel(m.not(m.ge(x, m.k(1))), m.k(NAN), r);
+    }
+
+    /** ScalarOps.atanh: log1p(2|x| / (1 - |x|)) / 2 (the small-|x| form below 1/2), the sign of x. */
+    static <V, P> V atanh(MathOps<V, P> m, V x) {
+        V a = m.abs(x);
+        V t = m.add(a, a);
+        V lo = m.mul(m.k(0.5), log1p(m, m.add(t, m.div(m.mul(t, a), m.sub(m.k(1), a)))));
+        V hi = m.mul(m.k(0.5), log1p(m, m.div(t, m.sub(m.k(1), a))));
+        V r = m.copysign(m.sel(m.lt(a, m.k(0.5)), lo, hi), x);
+        return m.sel(m.lt(a, m.k(0x1p-28)), x, r);
+    }
 }

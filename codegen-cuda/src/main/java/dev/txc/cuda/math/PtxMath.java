@@ -62,6 +62,7 @@ public final class PtxMath {
     }
 
     static {
+        def2(Op.ATAN2, MathInverse::atan2, 1, 1, "fdlibm e_atan2.c on this atan");
         def(Op.EXP, MathAlgorithms::exp, true, 1, 2, "runtime.Exp step by step (the JVM backend's bits)");
         def(Op.SIGMOID, MathAlgorithms::sigmoid, true, 2, 3, "runtime.Exp.sigmoid step by step (the JVM backend's bits)");
         def(Op.TANH, MathAlgorithms::tanh, false, 3, 1, "runtime.Exp.tanh step by step (the JVM backend's bits)");
@@ -71,10 +72,18 @@ public final class PtxMath {
         def(Op.EXP2, MathAlgorithms::exp2, false, 1, 1, "txc's own: 2^k e^(f ln 2); exact for integers");
         def(Op.LOG2, MathAlgorithms::log2, false, 2, 1, "ScalarOps.log2's algorithm on fdlibm's log; exact for powers of 2");
         def(Op.LOG10, MathAlgorithms::log10, false, 2, 1, "fdlibm e_log10.c");
-        def(Op.SOFTPLUS, MathAlgorithms::softplus, false, 2, 1, "ScalarOps.softplus's formula on these exp and log1p");
+        def(Op.SOFTPLUS, MathAlgorithms::softplus, false, 3, 1, "ScalarOps.softplus's formula on these exp and log1p");
         def(Op.SIN, MathTrig::sin, false, 1, 1, "fdlibm k_sin.c/k_cos.c on txc's reduction (MathTrig)");
         def(Op.COS, MathTrig::cos, false, 1, 1, "fdlibm k_sin.c/k_cos.c on txc's reduction (MathTrig)");
         def(Op.TAN, MathTrig::tan, false, 1, 1, "fdlibm k_tan.c on txc's reduction (MathTrig)");
+        def(Op.ASIN, MathInverse::asin, false, 1, 1, "fdlibm e_asin.c");
+        def(Op.ACOS, MathInverse::acos, false, 1, 1, "fdlibm e_acos.c");
+        def(Op.ATAN, MathInverse::atan, false, 1, 1, "fdlibm s_atan.c");
+        def(Op.SINH, MathAlgorithms::sinh, false, 3, 1, "fdlibm e_sinh.c on these exp and expm1");
+        def(Op.COSH, MathAlgorithms::cosh, false, 3, 1, "fdlibm e_cosh.c on these exp and expm1");
+        def(Op.ASINH, MathAlgorithms::asinh, false, 2, 1, "ScalarOps.asinh's formula on these log and log1p");
+        def(Op.ACOSH, MathAlgorithms::acosh, false, 2, 1, "ScalarOps.acosh's formula on these log and log1p");
+        def(Op.ATANH, MathAlgorithms::atanh, false, 2, 1, "ScalarOps.atanh's formula on this log1p");
     }
 
     /** True when txc has a routine for this op in this dtype. */

@@ -85,6 +85,11 @@ final class MathCheck {
             case EXPM1 -> new double[] {0, 0.3466, -0.3466, 1.0397, -1.0397, -45, 700, 709.78, -37.4, 38.1};
             case EXP2 -> new double[] {0, 0.5, -0.5, 1024, -1022, -1074, 128, -126, -149, 1};
             case SIN, COS, TAN -> new double[] {0, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 0x1p28, -0x1p28, 0.3, 0.78125, 0.6744, 1e6, 0x1p-27};
+            case ASIN, ACOS -> new double[] {0.5, -0.5, 0.975, -0.975, 1, -1, 0x1p-27, 0x1p-57};
+            case ATAN -> new double[] {0.4375, 0.6875, 1.1875, 2.4375, -2.4375, 0x1p66, 0x1p-29};
+            case SINH, COSH -> new double[] {22, -22, 1, -1, 0.3466, 709.78, 710.4758, -710.4758, 0x1p-28};
+            case ASINH, ACOSH -> new double[] {1, 0x1p28, -0x1p28, 0x1p-28, 2};
+            case ATANH -> new double[] {0.5, -0.5, 1, -1, 0x1p-28};
             default -> new double[] {0, 1, -1};
         };
     }
@@ -101,6 +106,9 @@ final class MathCheck {
             case EXPM1 -> new double[] {-50, 710};
             case EXP2 -> new double[] {-1080, 1025};
             case SIN, COS, TAN -> new double[] {-100, 100};
+            case ASIN, ACOS, ATANH -> new double[] {-1, 1};
+            case ACOSH -> new double[] {1, 20};
+            case SINH, COSH -> new double[] {-30, 30};
             default -> new double[] {-10, 10};
         };
     }

@@ -33,13 +33,16 @@ class MathMirrorTest {
                 Random r = new Random(name.hashCode());
                 double max = 0;
                 String worst = "";
+                boolean binary = PtxMath.def(name).binary() != null;
                 for (int i = 0; i < N; i++) {
-                    double x = MathCheck.sample(op, r, f32);
-                    double got = f32 ? MathMirror.f32(name, (float) x) : MathMirror.f64(name, x);
-                    double e = MathCheck.ulps(got, MathCheck.ref(op, x), f32);
+                    double x = MathCheck.sample(op, r, f32), y = MathCheck.sample(op, r, f32);
+                    double got = binary ? (f32 ? MathMirror.f32(name, (float) x, (float) y) : MathMirror.f64(name, x, y))
+                            : f32 ? MathMirror.f32(name, (float) x) : MathMirror.f64(name, x);
+                    double want = binary ? MathCheck.ref(op, x, y) : MathCheck.ref(op, x);
+                    double e = MathCheck.ulps(got, want, f32);
                     if (e > max) {
                         max = e;
-                        worst = "x=" + x + " got " + got + " want " + MathCheck.ref(op, x);
+                        worst = "x=" + x + (binary ? " y=" + y : "") + " got " + got + " want " + want;
                     }
                 }
                 assertTrue(max <= PtxMath.ulpBound(name), name + ": " + max + " ulps > " + PtxMath.ulpBound(name) + " at " + worst);
@@ -60,6 +63,21 @@ class MathMirrorTest {
         for (String name : PtxMath.names()) {
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 Op op = op(name);
+                if (PtxMath.def(name).binary() != null) {
+                    for (double x : SPECIAL)
+                        for (double y : MathCheck.SPECIALS) {
+                            if (name.endsWith("_f32")) {
+                                assertEquals(Float.valueOf((float) jvm(op, (double) (float) x, (double) (float) y)),
+                                        Float.valueOf(MathMirror.f32(name, (float) x, (float) y)), name + "(" + x + ", " + y + ")");
+                                assertEquals(Float.valueOf((float) jvm(op, (double) (float) y, (double) (float) x)),
+                                        Float.valueOf(MathMirror.f32(name, (float) y, (float) x)), name + "(" + y + ", " + x + ")");
+                            } else {
+                                assertEquals(Double.valueOf(jvm(op, x, y)), Double.valueOf(MathMirror.f64(name, x, y)), name + "(" + x + ", " + y + ")");
+                                assertEquals(Double.valueOf(jvm(op, y, x)), Double.valueOf(MathMirror.f64(name, y, x)), name + "(" + y + ", " + x + ")");
+                            }
+                        }
+                    return;
+                }
                 for (double x : SPECIAL) {
                     if (name.endsWith("_f32")) {
                         assertEquals(Float.valueOf(jvm(op, (float) x)), Float.valueOf(MathMirror.f32(name, (float) x)), name + "(" + x + ")");
@@ -127,6 +145,14 @@ class MathMirrorTest {
             case ATANH -> ScalarOps.atanh(x);
             case ERF -> ScalarOps.erf(x);
             case ERFC -> ScalarOps.erfc(x);
+            default -> throw new IllegalArgumentException(op.spelling());
+        };
+    }
+
+    static double jvm(Op op, double x, double y) {
+        return switch (op) {
+            case POW -> ScalarOps.pow(x, y);
+            case ATAN2 -> ScalarOps.atan2(x, y);
             default -> throw new IllegalArgumentException(op.spelling());
         };
     }

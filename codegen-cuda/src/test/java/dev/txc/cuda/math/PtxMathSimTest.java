@@ -29,19 +29,22 @@ class PtxMathSimTest {
                 boolean f32 = name.endsWith("_f32");
                 PtxSim sim = PtxSim.load(PtxMathPtxasTest.module(name, PtxTarget.DEFAULT));
                 Random r = new Random(name.hashCode() + 1);
-                double[] x = new double[N];
-                for (int i = 0; i < N; i++)
-                    x[i] = i < MathCheck.SPECIALS.length ? MathCheck.SPECIALS[i] : MathCheck.sample(op, r, f32);
-                long in = sim.alloc((long) N * 8), out = sim.alloc((long) N * 8);
+                boolean binary = PtxMath.def(name).binary() != null;
+                double[] x = new double[binary ? 2 * N : N];
+                for (int i = 0; i < x.length; i++)
+                    x[i] = i < MathCheck.SPECIALS.length ? MathCheck.SPECIALS[i]
+                            : binary && i >= N && i - N < MathCheck.SPECIALS.length ? MathCheck.SPECIALS[MathCheck.SPECIALS.length - 1 - (i - N)]
+                            : MathCheck.sample(op, r, f32);
+                long in = sim.alloc((long) x.length * 8), out = sim.alloc((long) N * 8);
                 int blocks = (N + 127) / 128;
                 if (f32) {
-                    float[] xf = new float[N];
-                    for (int i = 0; i < N; i++) xf[i] = (float) x[i];
+                    float[] xf = new float[x.length];
+                    for (int i = 0; i < x.length; i++) xf[i] = (float) x[i];
                     sim.write(in, xf);
                     sim.launch("test_" + name, PtxSim.dim(blocks), PtxSim.dim(128), 0, out, in, (long) N);
                     float[] got = sim.readFloats(out, N);
                     for (int i = 0; i < N; i++) {
-                        float want = MathMirror.f32(name, xf[i]);
+                        float want = binary ? MathMirror.f32(name, xf[i], xf[N + i]) : MathMirror.f32(name, xf[i]);
                         assertEquals(Float.isNaN(want) ? "NaN" : Integer.toHexString(Float.floatToRawIntBits(want)),
                                 Float.isNaN(got[i]) ? "NaN" : Integer.toHexString(Float.floatToRawIntBits(got[i])),
                                 name + "(" + xf[i] + "f): PTX " + got[i] + ", mirror " + want);
@@ -51,7 +54,7 @@ class PtxMathSimTest {
                     sim.launch("test_" + name, PtxSim.dim(blocks), PtxSim.dim(128), 0, out, in, (long) N);
                     double[] got = sim.readDoubles(out, N);
                     for (int i = 0; i < N; i++) {
-                        double want = MathMirror.f64(name, x[i]);
+                        double want = binary ? MathMirror.f64(name, x[i], x[N + i]) : MathMirror.f64(name, x[i]);
                         assertEquals(Double.isNaN(want) ? "NaN" : Long.toHexString(Double.doubleToRawLongBits(want)),
                                 Double.isNaN(got[i]) ? "NaN" : Long.toHexString(Double.doubleToRawLongBits(got[i])),
                                 name + "(" + x[i] + "): PTX " + got[i] + ", mirror " + want);

@@ -99,8 +99,9 @@ public final class PlanExecutor implements DeviceFunction {
             this.device = device;
         }
 
+        /** Fresh memory for a kernel's output or a copy: not cleared (the launches write every element). */
         DeviceArray alloc(DType t, int[] shape) {
-            DeviceArray a = device.zeros(t, shape);
+            DeviceArray a = DeviceArray.uninitialized(device, t, shape);
             allocated.add(a);
             return a;
         }
