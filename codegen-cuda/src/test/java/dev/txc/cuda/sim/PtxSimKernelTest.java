@@ -236,4 +236,38 @@ class PtxSimKernelTest {
             assertEquals(h + s + p, got[i], 0.0, "x=" + v);
         }
     }
+
+    @Test
+    void dynamicSharedGenericAddressesSegmentedShufflesReduxAndLocalMemory() {
+        int n = 64;
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) x[i] = rnd.nextInt(1000);
+        x[7] = 3; // (f32) x - 3 == 0: not normal
+        PtxSim sim = PtxSim.load(Kernels.MISC);
+        long din = sim.alloc(4L * n), dout = sim.alloc(64L * n);
+        sim.write(din, x);
+        sim.launch("misc", dim(1), dim(n), 272, din, dout);
+        int[] got = sim.readInts(dout, 16 * n);
+        for (int t = 0; t < n; t++) {
+            String at = "thread " + t + ": ";
+            int pair = t & ~1;
+            assertEquals(x[pair] + x[pair + 1], got[16 * t], at + "pair sum through shared memory");
+            assertEquals(x[(t & ~15) + 3], got[16 * t + 1], at + "lane 3 of the 16-lane segment");
+            int w = t & ~31, max = 0, sum = 0;
+            for (int l = w; l < w + 32; l++) {
+                max = Math.max(max, x[l]);
+                sum += x[l];
+            }
+            assertEquals(max, got[16 * t + 2], at + "redux max");
+            assertEquals(sum, got[16 * t + 3], at + "redux add");
+            assertEquals(n, got[16 * t + 4], at + "CAS count");
+            assertEquals(n, got[16 * t + 5], at + "red count");
+            int v = x[t] * 65537;
+            assertEquals((v >>> 16) | (v << 16), got[16 * t + 6], at + "halves swapped");
+            assertEquals((x[t] > 5) ^ (t % 2 == 1) ? 1 : 0, got[16 * t + 7], at + "setp.xor");
+            float f = (float) x[t] - 3f;
+            int want = (f != 0 ? 100 : 0) + (f >= 0 ? 10 : 20);
+            assertEquals(want, got[16 * t + 8], at + "testp.normal and slct through local memory");
+        }
+    }
 }

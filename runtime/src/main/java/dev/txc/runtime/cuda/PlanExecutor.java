@@ -75,8 +75,14 @@ public final class PlanExecutor implements DeviceFunction {
             return new Val(a, a.dtype(), a.shape(), Shapes.contiguousStrides(a.shape()), 0, null);
         }
 
-        boolean whole() {
+        /** The array's memory in order from its start, in any shape (the array itself, or a reshape of it). */
+        boolean dense() {
             return offset == 0 && Arrays.equals(strides, Shapes.contiguousStrides(shape)) && Shapes.size(shape) == array.size();
+        }
+
+        /** The array itself, in its own shape. */
+        boolean whole() {
+            return dense() && Arrays.equals(shape, array.shape());
         }
 
         long address() {
@@ -322,7 +328,8 @@ public final class PlanExecutor implements DeviceFunction {
             } else {
                 a = c.alloc(x.dtype(), x.shape());
                 if (x.whole()) a.copyFrom(x.array());
-                else a.upload(download(x));
+                else if (x.dense() && a.byteSize() > 0) c.device.api().memcpyDtoD(a.pointer(), x.array().pointer(), a.byteSize());
+                else if (!x.dense()) a.upload(download(x));
                 owned.remove(a);
             }
             c.kept.add(a);

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * agree with the reference interpreter on the -O0 module: within 1e-10 relative in f64 (the optimized module may
  * round differently) and 1e-5 in f32; integers and booleans exactly.
  */
-class CudaSimDifferentialTest {
+class CudaLoweringSimTest {
     static Module compile(String source, int optLevel, Pipeline.Stage stage) {
         var c = Frontend.compileText("t.tx", source, Frontend.Options.defaults());
         assertTrue(c.ok(), () -> c.diagnostics().toString());
