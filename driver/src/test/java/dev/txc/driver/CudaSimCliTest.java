@@ -137,6 +137,23 @@ class CudaSimCliTest {
     }
 
     @Test
+    void logisticRegressionTrainsOnTheGpuAsOnTheCpu() throws IOException {
+        // LANGUAGE.md section 10 on the bundled data: 5 steps, then the accuracy of the trained model, from its saved state
+        Path example = Path.of("..", "examples", "logistic.tx").toAbsolutePath().normalize();
+        var outs = new ArrayList<List<Double>>();
+        for (String device : List.of("cpu", "cuda")) {
+            Path st = dir.resolve("logistic-" + device);
+            var r = new ArrayList<Double>(numbers(ok("run", example.toString(), "--fn", "train", "--repeat", "5", "--print-every", "2", "--format", "json",
+                    "--save-state", st.toString(), "--device", device).out()));
+            r.addAll(numbers(ok("run", example.toString(), "--fn", "accuracy", "--load-state", st.toString(), "--format", "json", "--device", device).out()));
+            for (double v : Npy.read(st.resolve("w.npy")).toDoubleArray()) r.add(v);
+            r.add(Npy.read(st.resolve("b.npy")).getDouble());
+            outs.add(r);
+        }
+        close(outs.get(0), outs.get(1), "logistic train (costs at steps 2, 4, 5), accuracy, w and b");
+    }
+
+    @Test
     void aStandaloneJarRunsOnTheGpu() throws IOException, InterruptedException {
         Path f = Files.writeString(dir.resolve("t.tx"), TRAIN);
         Path jar = dir.resolve("t.jar");
