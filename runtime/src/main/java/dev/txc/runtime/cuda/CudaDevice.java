@@ -115,6 +115,63 @@ public final class CudaDevice {
         api.launch(module.function(entry), new Dim3(clampGrid(grid.x(), 0), clampGrid(grid.y(), 1), clampGrid(grid.z(), 2)), block, sharedBytes, 0, params);
     }
 
+    // ---- device memory: freed blocks are kept by size for the next allocation of that size, since a training loop
+    // allocates the same sizes every call and cuMemAlloc/cuMemFree cost far more than its kernels at small sizes
+
+    /** Most bytes kept for reuse; beyond it freed blocks go back to the driver. */
+    static final long POOL_BYTES = 1L << 31;
+
+    private final java.util.HashMap<Long, java.util.ArrayDeque<Long>> pool = new java.util.HashMap<>();
+    private long pooled;
+
+    /**
+     * A block of {@code bytes} device bytes: one freed earlier with that size, or a fresh {@code cuMemAlloc}; when
+     * the driver is out of memory, the kept blocks are returned to it and the allocation is tried once more.
+     */
+    long acquire(long bytes) {
+        synchronized (pool) {
+            var free = pool.get(bytes);
+            if (free != null && !free.isEmpty()) {
+                pooled -= bytes;
+                return free.pop();
+            }
+        }
+        makeCurrent();
+        try {
+            return api.memAlloc(bytes);
+        } catch (CudaException e) {
+            if (e.result() != 2 || !trim()) throw e; // 2: CUDA_ERROR_OUT_OF_MEMORY
+            return api.memAlloc(bytes);
+        }
+    }
+
+    /** Takes back a block from {@link #acquire}: kept for reuse, or freed when the pool is full. */
+    void release(long pointer, long bytes) {
+        synchronized (pool) {
+            if (pooled + bytes <= POOL_BYTES) {
+                pool.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(pointer);
+                pooled += bytes;
+                return;
+            }
+        }
+        makeCurrent();
+        api.memFree(pointer);
+    }
+
+    /** Returns every kept block to the driver; whether there were any. */
+    public boolean trim() {
+        java.util.List<Long> blocks = new java.util.ArrayList<>();
+        synchronized (pool) {
+            pool.values().forEach(blocks::addAll);
+            pool.clear();
+            pooled = 0;
+        }
+        if (blocks.isEmpty()) return false;
+        makeCurrent();
+        for (long p : blocks) api.memFree(p);
+        return true;
+    }
+
     /** Waits for all launched work; a kernel's failure surfaces here as a {@link CudaException}. */
     public void synchronize() {
         api.contextSynchronize();

@@ -13,8 +13,8 @@ import java.util.Arrays;
  * buffers lay them out (little-endian, a bool one byte 0 or 1), from {@link #pointer()}. The elements are reached only
  * by explicit copies ({@link #fromHost}, {@link #upload}, {@link #toHost}, {@link #copyFrom}) or by kernels. It is
  * not a {@link dev.txc.runtime.Buffer}: a buffer promises element access from the JVM, which device memory cannot give
- * without a transfer per element. The memory is freed by {@link #free()} or, failing that, when the array becomes
- * unreachable.
+ * without a transfer per element. The memory goes back to its device by {@link #free()} or, failing that, when the
+ * array becomes unreachable (the device keeps it for the next allocation of the same size: {@link CudaDevice#acquire}).
  */
 public final class DeviceArray {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -32,11 +32,8 @@ public final class DeviceArray {
         this.shape = shape.clone();
         this.size = Shapes.size(shape);
         this.pointer = pointer;
-        CudaApi api = device.api();
-        this.cleanable = CLEANER.register(this, () -> {
-            device.makeCurrent();
-            api.memFree(pointer);
-        });
+        long bytes = Math.max(byteSize(), 16);
+        this.cleanable = CLEANER.register(this, () -> device.release(pointer, bytes));
     }
 
     /** Zeroed device memory of {@code shape}. */
@@ -49,9 +46,8 @@ public final class DeviceArray {
     /** Device memory of {@code shape} whose contents are whatever the driver left there (for a kernel's output). */
     static DeviceArray uninitialized(CudaDevice device, DType dtype, int... shape) {
         long bytes = (long) Shapes.size(shape) * dtype.itemSize();
-        device.makeCurrent();
         // the driver refuses a zero-byte allocation; an empty array still gets a distinct address
-        long p = device.api().memAlloc(Math.max(bytes, 16));
+        long p = device.acquire(Math.max(bytes, 16));
         return new DeviceArray(device, dtype, shape, p);
     }
 

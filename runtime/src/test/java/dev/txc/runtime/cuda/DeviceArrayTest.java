@@ -71,12 +71,20 @@ class DeviceArrayTest {
     }
 
     @Test
-    void freeReleasesTheMemoryOnce() {
+    void freedMemoryIsReusedBySizeAndTrimmedBackToTheDriver() {
         DeviceArray d = device.zeros(DType.F32, 8);
-        int before = api.allocations.size();
+        long p = d.pointer();
+        int live = api.allocations.size();
         d.free();
         d.free();
-        assertEquals(before - 1, api.allocations.size());
+        DeviceArray again = device.zeros(DType.I32, 8); // 32 bytes again: the same block, no cuMemAlloc
+        assertEquals(p, again.pointer());
+        assertEquals(live, api.allocations.size());
+        assertEquals(NDArray.ofInts(new int[8]), again.toHost());
+        again.free();
+        assertTrue(device.trim());
+        assertEquals(live - 1, api.allocations.size());
+        assertTrue(!device.trim());
     }
 
     @Test
