@@ -122,49 +122,52 @@ public final class CudaLowering {
         throw new IllegalStateException("value used before it is computed: " + n);
     }
 
+    /** Plans node n: one exhaustive switch expression over its op gives what runs for it. */
     private void node(Node n) {
-        switch (n.op()) {
-            case PARAM, CONST, REGION_PARAM -> { }
-            case SHARED -> {
-                describe(sharedValues.get(n.attrs().str("name")), n);
-            }
+        Runnable plan = switch (n.op()) {
+            case PARAM, CONST, REGION_PARAM -> () -> { };
+            case SHARED -> () -> describe(sharedValues.get(n.attrs().str("name")), n);
             case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN,
                  ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, NOT,
                  CAST, STOP_GRADIENT, ADD, SUB, MUL, DIV, FLOORDIV, MOD, POW, MAXIMUM, MINIMUM, ATAN2, EQ, NE, LT, LE,
-                 GT, GE, AND, OR, XOR, WHERE, CLIP, FUSED -> kernel(n);
-            case TRANSPOSE -> transpose(n);
-            case EXPAND_DIMS -> expandDims(n);
-            case SQUEEZE -> squeeze(n);
-            case BROADCAST_TO -> broadcastTo(n);
-            case RESHAPE -> reshape(n);
-            case SHAPE -> {
+                 GT, GE, AND, OR, XOR, WHERE, CLIP, FUSED -> () -> kernel(n);
+            case TRANSPOSE -> () -> transpose(n);
+            case EXPAND_DIMS -> () -> expandDims(n);
+            case SQUEEZE -> () -> squeeze(n);
+            case BROADCAST_TO -> () -> broadcastTo(n);
+            case RESHAPE -> () -> reshape(n);
+            case SHAPE -> () -> {
                 int in = value(n.input(0));
                 steps.add(new HostPlan.Shape(define(n), in));
-            }
-            case SLICE -> {
+            };
+            case SLICE -> () -> {
                 int in = value(n.input(0));
                 var a = n.attrs();
                 steps.add(new HostPlan.Slice(define(n), in, ints(a.longs("starts")), ints(a.longs("stops")), ints(a.longs("steps"))));
-            }
-            case SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP -> reduce(n);
-            case ARG_MASK -> argMask(n);
-            case SOFTMAX, LOG_SOFTMAX -> softmax(n);
-            case MATMUL -> matmul(n);
-            case SUM_TO -> sumTo(n);
-            case INDEX -> index(n);
-            case DIAGONAL -> diagonal(n);
-            case CONCAT -> concat(n);
-            case UNSLICE -> unslice(n);
-            case DIAG_EMBED -> diagEmbed(n);
-            case WINDOW -> {
+            };
+            case SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP -> () -> reduce(n);
+            case ARG_MASK -> () -> argMask(n);
+            case SOFTMAX, LOG_SOFTMAX -> () -> softmax(n);
+            case MATMUL -> () -> matmul(n);
+            case SUM_TO -> () -> sumTo(n);
+            case INDEX -> () -> index(n);
+            case DIAGONAL -> () -> diagonal(n);
+            case CONCAT -> () -> concat(n);
+            case UNSLICE -> () -> unslice(n);
+            case DIAG_EMBED -> () -> diagEmbed(n);
+            case WINDOW -> () -> {
                 int x = value(n.input(0));
                 window(define(n), x, value(n.input(1)), value(n.input(2)), n.attrs().integer("axis"), n.rank());
-            }
-            case UNWINDOW -> unwindow(n);
-            case ARANGE, UNINDEX, DYN_SLICE, DYN_UNSLICE, SCAN, TUPLE_GET -> throw noKernel(n);
-            case GRAD, LOP, ROP, JACOBIAN, HESSIAN ->
+            };
+            case UNWINDOW -> () -> unwindow(n);
+            case ARANGE, UNINDEX, DYN_SLICE, DYN_UNSLICE, SCAN, TUPLE_GET -> () -> {
+                throw noKernel(n);
+            };
+            case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> () -> {
                 throw new IllegalStateException(n.op().spelling() + " must be expanded by the grad pass before code generation");
-        }
+            };
+        };
+        plan.run();
     }
 
     private CompileException noKernel(Node n) {
@@ -194,10 +197,7 @@ public final class CudaLowering {
         String name = "reduce_" + n.op().spelling() + "_" + dt.spelling() + "_k" + kept + "_r" + axes.size() + "_" + sch.name().toLowerCase(java.util.Locale.ROOT);
         PtxEntry e = entry(name, () -> PtxReduce.reduce(name, n.op(), dt, kept, axes.size(), sch));
         int out = alloc(n, reducedShape(in, r, axes, n.attrs().bool("keepdims")));
-        boolean identity = switch (n.op()) {
-            case MAX, MIN, ARGMAX, ARGMIN -> false;
-            default -> true;
-        };
+        boolean identity = !Set.of(Op.MAX, Op.MIN, Op.ARGMAX, Op.ARGMIN).contains(n.op());
         var args = reduceArgs(out, in, r, axes);
         if (!identity) nonEmpty(args, n.op());
         launch(e, args);
@@ -226,11 +226,7 @@ public final class CudaLowering {
     /** A reduction with no identity over an empty extent fails before launching, with the JVM runtime's message. */
     private void nonEmpty(List<Arg> args, Op op) {
         Expr count = ((HostPlan.Int) args.get(2)).value(), inner = ((HostPlan.Int) args.get(3)).value();
-        String numpy = switch (op) {
-            case MAX -> "maximum";
-            case MIN -> "minimum";
-            default -> op.spelling();
-        };
+        String numpy = op == Op.MAX ? "maximum" : op == Op.MIN ? "minimum" : op.spelling();
         String message = op == Op.ARGMAX || op == Op.ARGMIN || op == Op.ARG_MASK ? "attempt to get " + numpy + " of an empty sequence"
                 : "zero-size array to reduction operation " + numpy + " which has no identity";
         steps.add(new HostPlan.Check(new HostPlan.Max(inner, new HostPlan.Eq(count, new HostPlan.Lit(0))), message));

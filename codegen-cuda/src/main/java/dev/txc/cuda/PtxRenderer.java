@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * entry serves every shape:
  * <ul>
  *   <li>{@code p<k>}: the device address of operand k (outputs first, contiguous; inputs at their first element);
- *   <li>{@code n}: the number of elements of the index space; {@code d<i>}: its dims (the broadcast shape);
+ *   <li>{@code n}: the number of elements of the index space (below 2^31, as every device array); {@code d<i>}: its
+ *       dims (the broadcast shape);
  *   <li>{@code s<k>_<i>}: the stride in elements of input k along dim i (0 where it broadcasts), for each input
  *       that is not a scalar;
  *   <li>{@code flat}: nonzero when every such input is contiguous over the index space (its strides are the
@@ -157,6 +158,8 @@ public final class PtxRenderer {
         private String[] base, offset;
         private String flat, n;
         private String[] dims;
+        /** The dims as 32-bit values, for splitting indices (an index space has fewer than 2^31 elements: its output's). */
+        private String[] dims32;
         private String[][] strides;
 
         Emitter(String name, Kernel k, int rank) {
@@ -201,6 +204,11 @@ public final class PtxRenderer {
             flat = param("flat", PtxEntry.Kind.U32);
             dims = new String[rank];
             for (int i = 0; i < rank; i++) dims[i] = param("d" + i, PtxEntry.Kind.U64);
+            dims32 = new String[rank];
+            for (int i = 1; i < rank; i++) {
+                dims32[i] = reg(Reg.R);
+                emit("cvt.u32.u64 " + dims32[i] + ", " + dims[i] + ";");
+            }
             strides = new String[ops][];
             for (int o = 0; o < ops; o++) {
                 if (!streamed(o)) continue;
@@ -344,16 +352,15 @@ public final class PtxRenderer {
             String isFlat = reg(Reg.P), flatPath = label(), ready = label();
             emit("setp.ne.u32 " + isFlat + ", " + flat + ", 0;");
             emit("@" + isFlat + " bra " + flatPath + ";");
-            String rest = reg(Reg.RD), c = reg(Reg.RD);
-            emit("mov.u64 " + rest + ", " + i + ";");
+            String rest = reg(Reg.R), c = reg(Reg.R), coord = reg(Reg.RD);
+            emit("cvt.u32.u64 " + rest + ", " + i + ";");
             for (int o = 0; o < offset.length; o++) if (streamed(o)) emit("mov.u64 " + offset[o] + ", 0;");
             for (int d = rank - 1; d >= 0; d--) {
-                String coord = rest;
                 if (d > 0) {
-                    emit("rem.u64 " + c + ", " + rest + ", " + dims[d] + ";");
-                    emit("div.u64 " + rest + ", " + rest + ", " + dims[d] + ";");
-                    coord = c;
-                }
+                    emit("rem.u32 " + c + ", " + rest + ", " + dims32[d] + ";");
+                    emit("div.u32 " + rest + ", " + rest + ", " + dims32[d] + ";");
+                    emit("cvt.u64.u32 " + coord + ", " + c + ";");
+                } else emit("cvt.u64.u32 " + coord + ", " + rest + ";");
                 for (int o = 0; o < offset.length; o++)
                     if (streamed(o)) emit("mad.lo.s64 " + offset[o] + ", " + coord + ", " + strides[o][d] + ", " + offset[o] + ";");
             }
