@@ -11,8 +11,8 @@ final class Kernels {
     /** y[i] = fma(a, x[i], y[i]) over a grid-stride loop, f32. */
     static final String SAXPY = HEADER + """
             .visible .entry saxpy(
-                .param .u64 x_ptr,
-                .param .u64 y_ptr,
+                .param .u64 .ptr.global.align 16 x_ptr,
+                .param .u64 .ptr.align 4 y_ptr,
                 .param .u64 n,
                 .param .f32 a
             )

@@ -269,8 +269,9 @@ final class PtxParser {
             if (w.is(".align")) align = (int) intLit();
             else if (w.is(".v2")) vec = 2;
             else if (w.is(".v4")) vec = 4;
-            else if (w.s.startsWith(".ptr")) {
-                if (peek().is(".align")) {
+            else if (w.s.startsWith(".ptr")) { // .ptr.global.align 16 (one token up to the number), or .ptr .align 16
+                if (w.s.endsWith(".align")) intLit();
+                else if (peek().is(".align")) {
                     next();
                     intLit();
                 }
