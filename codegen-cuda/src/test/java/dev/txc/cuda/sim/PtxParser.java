@@ -219,10 +219,18 @@ final class PtxParser {
                     do next(); while (accept(","));
                 }
                 case ".visible", ".weak", ".extern", ".entry", ".func", ".global", ".const", ".shared" -> topDecl(m);
-                case ".file", ".section" -> skipStatement();
+                case ".file" -> skipLine();
+                case ".section" -> skipStatement();
                 default -> throw err(t.line, "unsupported module-level directive '" + t.s + "'");
             }
         }
+    }
+
+    /** Debug directives ({@code .loc 1 5 10}, {@code .file 1 "a.cu"}) end with their line, not with ';'. */
+    private void skipLine() {
+        int line = next().line;
+        while (peek().line == line && !peek().is("<eof>")) next();
+        accept(";");
     }
 
     private void skipStatement() {
@@ -410,7 +418,8 @@ final class PtxParser {
                 } while (peek().is(","));
                 expect(";");
             }
-            case ".pragma", ".loc", ".file", ".maxnreg", ".maxntid", ".reqntid", ".minnctapersm" -> skipStatement();
+            case ".loc", ".file" -> skipLine();
+            case ".pragma", ".maxnreg", ".maxntid", ".reqntid", ".minnctapersm" -> skipStatement();
             default -> throw err(t.line, "unsupported directive '" + t.s + "' in function " + f.name);
         }
     }
