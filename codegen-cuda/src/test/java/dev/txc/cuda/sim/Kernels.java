@@ -11,8 +11,8 @@ final class Kernels {
     /** y[i] = fma(a, x[i], y[i]) over a grid-stride loop, f32. */
     static final String SAXPY = HEADER + """
             .visible .entry saxpy(
-                .param .u64 x_ptr,
-                .param .u64 y_ptr,
+                .param .u64 .ptr.global.align 16 x_ptr,
+                .param .u64 .ptr.align 4 y_ptr,
                 .param .u64 n,
                 .param .f32 a
             )
@@ -892,9 +892,55 @@ final class Kernels {
             }
             """;
 
+    /**
+     * Bitwise and arithmetic atomics on global words, one thread per x (u32): w[0] |= 1 << (x & 31), w[1] &= ~(1 << (x &
+     * 31)), w[2] ^= x, w[3] = min (s32) of x - 500, w[4] = atom.dec with limit 1000 (from 50: wraps to 1000 at 0), and
+     * the sums of x as f64 (red.global.add.f64) and u64 (atom.global.add.u64) in d[0], d[1].
+     */
+    static final String ATOMIC_BITS = HEADER + """
+            .visible .entry atombits(.param .u64 x, .param .u64 n, .param .u64 w, .param .u64 d)
+            {
+                .reg .pred %p<2>;
+                .reg .b32 %r<20>;
+                .reg .f64 %fd<2>;
+                .reg .b64 %rd<12>;
+
+                ld.param.u64 %rd1, [x];
+                ld.param.u64 %rd2, [n];
+                ld.param.u64 %rd3, [w];
+                ld.param.u64 %rd4, [d];
+                mov.u32 %r1, %ctaid.x;
+                mov.u32 %r2, %ntid.x;
+                mov.u32 %r3, %tid.x;
+                mad.lo.s32 %r4, %r1, %r2, %r3;
+                cvt.u64.u32 %rd5, %r4;
+                setp.ge.u64 %p1, %rd5, %rd2;
+                @%p1 bra END;
+                shl.b64 %rd6, %rd5, 2;
+                add.s64 %rd7, %rd1, %rd6;
+                ld.global.u32 %r5, [%rd7];
+                and.b32 %r6, %r5, 31;
+                shl.b32 %r7, 1, %r6;
+                atom.global.or.b32 %r8, [%rd3], %r7;
+                not.b32 %r9, %r7;
+                atom.global.and.b32 %r10, [%rd3+4], %r9;
+                red.global.xor.b32 [%rd3+8], %r5;
+                sub.s32 %r11, %r5, 500;
+                atom.global.min.s32 %r12, [%rd3+12], %r11;
+                atom.global.dec.u32 %r13, [%rd3+16], 1000;
+                cvt.rn.f64.u32 %fd1, %r5;
+                red.global.add.f64 [%rd4], %fd1;
+                cvt.u64.u32 %rd8, %r5;
+                atom.global.add.u64 %rd9, [%rd4+8], %rd8;
+            END:
+                ret;
+            }
+            """;
+
     /** Every kernel above, by name. */
     static Map<String, String> all() {
-        return Map.of("saxpy", SAXPY, "rowsum", ROWSUM, "warpops", WARP, "atomics", ATOMICS, "branches", BRANCHES,
-                "cvts", CVT, "cvti", CVT_INT, "calls", CALLS, "arith", ARITH, "misc", MISC);
+        return Map.ofEntries(Map.entry("saxpy", SAXPY), Map.entry("rowsum", ROWSUM), Map.entry("warpops", WARP),
+                Map.entry("atomics", ATOMICS), Map.entry("branches", BRANCHES), Map.entry("cvts", CVT), Map.entry("cvti", CVT_INT),
+                Map.entry("calls", CALLS), Map.entry("arith", ARITH), Map.entry("misc", MISC), Map.entry("atombits", ATOMIC_BITS));
     }
 }

@@ -25,6 +25,9 @@ import java.util.Map;
  * }</pre>
  * Arguments are matched to the entry's parameters in order: {@code .u64/.s64/.b64} and pointers take a Long or
  * Integer, 32-bit integers an Integer or Long, {@code .f32} a Float, {@code .f64} a Double.
+ * {@link #load(String, DeviceMemory)} loads several modules onto one memory, as a CUDA context's modules share device
+ * memory; {@link SimCudaApi} puts the runtime's driver interface ({@code dev.txc.runtime.cuda.CudaApi}) on top, so the
+ * whole {@code --device cuda} path runs without a GPU.
  *
  * <h2>Supported PTX</h2>
  * <ul>

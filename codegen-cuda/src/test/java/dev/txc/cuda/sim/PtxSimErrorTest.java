@@ -111,4 +111,14 @@ class PtxSimErrorTest {
         assertMessage(assertThrows(PtxSimException.class, () -> sim.launch("k", dim(1), dim(1), 0, 1L, 2.0)), "cannot take 2.0");
         assertMessage(assertThrows(PtxSimException.class, () -> sim.launch("nope", dim(1), dim(1), 0)), "no .entry named 'nope'");
     }
+
+    @Test
+    void debugDirectivesEndWithTheirLine() {
+        String module = Kernels.HEADER + ".file 1 \"k.cu\"\n" + kernel("    .loc 1 5 10\n    mov.u32 %r1, 7;\n    st.global.u32 [%rd1], %r1;\n")
+                .substring(Kernels.HEADER.length());
+        PtxSim sim = PtxSim.load(module);
+        long p = sim.alloc(8);
+        sim.launch("k", dim(1), dim(1), 0, p, 1L);
+        assertTrue(sim.readInts(p, 1)[0] == 7, "the instruction after .loc ran");
+    }
 }

@@ -270,4 +270,32 @@ class PtxSimKernelTest {
             assertEquals(want, got[16 * t + 8], at + "testp.normal and slct through local memory");
         }
     }
+
+    @Test
+    void bitwiseMinDecAndWideAtomics() {
+        int n = 300;
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) x[i] = rnd.nextInt(2000);
+        PtxSim sim = PtxSim.load(Kernels.ATOMIC_BITS);
+        long dx = sim.alloc(4L * n), w = sim.alloc(20), d = sim.alloc(16);
+        sim.write(dx, x);
+        sim.write(w, new int[] {0, -1, 0, Integer.MAX_VALUE, 50});
+        sim.write(d, new long[] {Double.doubleToRawLongBits(0.0), 0});
+        sim.launch("atombits", dim(5), dim(64), 0, dx, (long) n, w, d);
+        int or = 0, and = -1, xor = 0, min = Integer.MAX_VALUE, dec = 50;
+        double sum = 0;
+        long lsum = 0;
+        for (int v : x) {
+            or |= 1 << (v & 31);
+            and &= ~(1 << (v & 31));
+            xor ^= v;
+            min = Math.min(min, v - 500);
+            dec = dec == 0 || dec > 1000 ? 1000 : dec - 1;
+            sum += v;
+            lsum += v;
+        }
+        assertArrayEquals(new int[] {or, and, xor, min, dec}, sim.readInts(w, 5));
+        assertEquals(sum, sim.readDoubles(d, 1)[0], 0.0, "integers add exactly in any order");
+        assertEquals(lsum, sim.readLongs(d + 8, 1)[0]);
+    }
 }
