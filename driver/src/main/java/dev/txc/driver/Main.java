@@ -38,8 +38,6 @@ import java.util.function.Supplier;
  * errors and 3 for internal errors, and never lets an exception escape.
  */
 public final class Main {
-    /** What is true of CUDA in this txc, for every message that mentions it. */
-    static final String NO_CUDA = "the CUDA backend is not implemented yet";
 
     /** The engine {@code run} and {@code bench} use unless {@code --engine} says otherwise. */
     static final String DEFAULT_ENGINE = "jvm";

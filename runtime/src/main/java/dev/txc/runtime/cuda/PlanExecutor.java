@@ -258,9 +258,9 @@ public final class PlanExecutor implements DeviceFunction {
     private long[] hostElements(Call c, int value) {
         Val v = c.vals[value];
         if (v.host() != null) return v.host();
-        NDArray h = download(contiguous(c, v));
+        NDArray h = download(contiguous(c, v)); // C order from offset 0 (download makes it so), of any rank
         long[] out = new long[h.size()];
-        for (int i = 0; i < out.length; i++) out[i] = h.getLong(i);
+        for (int i = 0; i < out.length; i++) out[i] = h.buffer().getLong(i);
         c.vals[value] = new Val(v.array(), v.dtype(), v.shape(), v.strides(), v.offset(), out);
         return out;
     }

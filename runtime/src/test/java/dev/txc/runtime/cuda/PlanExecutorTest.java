@@ -131,6 +131,16 @@ class PlanExecutorTest {
     }
 
     @Test
+    void elementsOfValuesOfAnyRankAreReadBackInCOrder() {
+        // sizes from an i64 argument of rank 0 and of rank 2 (not shape vectors the plan made, so read from the device)
+        var exec = new PlanExecutor(plan(List.of("i64", "i64", "f32"), 2, 0,
+                List.of(new Alloc(2, List.of(new Element(0, 0), new Element(1, 3), new Element(1, 1)))), List.of(2), List.of()));
+        DeviceArray[] out = exec.call(device, new DeviceArray[] {DeviceArray.fromHost(device, NDArray.scalar(2L)),
+                DeviceArray.fromHost(device, NDArray.ofLongs(new long[] {9, 1, 9, 3}, 2, 2))}, new DeviceArray[0]);
+        assertEquals(List.of(2, 3, 1), java.util.Arrays.stream(out[0].shape()).boxed().toList());
+    }
+
+    @Test
     void parameterTypesAreReadFromTheModule() {
         assertEquals(List.of(".u64", ".u64", ".u64", ".u64", ".u64", ".s64", ".s64", ".u32"), PlanExecutor.paramTypes(MODULE).get("twice"));
         assertEquals(List.of(".u64"), PlanExecutor.paramTypes(MODULE).get("fail"));
