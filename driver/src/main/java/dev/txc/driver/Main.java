@@ -38,7 +38,6 @@ import java.util.function.Supplier;
  * errors and 3 for internal errors, and never lets an exception escape.
  */
 public final class Main {
-
     /** The engine {@code run} and {@code bench} use unless {@code --engine} says otherwise. */
     static final String DEFAULT_ENGINE = "jvm";
 
