@@ -77,7 +77,9 @@ import java.util.Map;
  * instruction ({@code shfl/vote/redux/bar.warp}) or its exit. A warp collective completes when every lane of its member
  * mask waits at the same instruction with the same mask (a named lane that exited or does not exist is an error); a
  * barrier completes when every thread that has not exited waits at one. If nothing can proceed the launch fails with a
- * deadlock error naming where each thread waits. Runs are deterministic, so races that a GPU might expose are hidden.
+ * deadlock error naming where each thread waits. Runs are deterministic; so that a missing barrier cannot hide behind
+ * that order, two threads touching a shared byte (one writing) with no barrier between is an error
+ * ({@link SharedRaces}; {@link #raceCheck(boolean)}). Races in global memory between blocks are not detected.
  */
 public final class PtxSim {
     static final long GLOBAL_BASE = 0x7f00_0000_0000L;
