@@ -225,8 +225,7 @@ public final class PtxRenderer {
                 lastAxis(rows, red.mean());
                 launch = new PtxEntry.Launch.Rows("rows", BLOCK, 0);
             } else {
-                param("parts", PtxEntry.Kind.U64);
-                allAxes();
+                allAxes(param("parts", PtxEntry.Kind.U64));
                 launch = new PtxEntry.Launch.Rows("parts", BLOCK, 0);
             }
             emit("ret;");
@@ -600,8 +599,12 @@ public final class PtxRenderer {
             emit(rowDone + ":");
         }
 
-        /** Each block sums its grid-stride share of the index space; thread 0 writes the block's partial to p0[ctaid]. */
-        void allAxes() {
+        /**
+         * Each block sums its grid-stride share of the index space; thread 0 writes the block's partial to p0[ctaid],
+         * and 0 to the partials of the blocks a clamped grid did not launch (p0[ctaid + k * nctaid] below
+         * {@code parts}), whose elements the launched blocks' grid-stride loops covered.
+         */
+        void allAxes(String parts) {
             String[] is = globalIndex();
             String i = is[0], head = label(), done = label(), p = reg(Reg.P), tid = reg(Reg.R);
             String acc = zero(Reg.FD), comp = zero(Reg.FD);
@@ -622,6 +625,16 @@ public final class PtxRenderer {
             emit("mov.u32 " + c + ", %ctaid.x;");
             emit("cvt.u64.u32 " + c64 + ", " + c + ";");
             emit("st.global.f64 [" + address(base[0], c64, DType.F64) + "], " + acc + ";");
+            String g = reg(Reg.R), g64 = reg(Reg.RD), zhead = label(), zp = reg(Reg.P);
+            emit("mov.u32 " + g + ", %nctaid.x;");
+            emit("cvt.u64.u32 " + g64 + ", " + g + ";");
+            emit("add.s64 " + c64 + ", " + c64 + ", " + g64 + ";");
+            emit(zhead + ":");
+            emit("setp.ge.u64 " + zp + ", " + c64 + ", " + parts + ";");
+            emit("@" + zp + " bra " + skip + ";");
+            emit("st.global.f64 [" + address(base[0], c64, DType.F64) + "], 0d0000000000000000;");
+            emit("add.s64 " + c64 + ", " + c64 + ", " + g64 + ";");
+            emit("bra " + zhead + ";");
             emit(skip + ":");
         }
 

@@ -274,14 +274,22 @@ public final class Main {
     /** {@code program}, its first call timed as a stage of {@code t} (class loading, for compiled code, included). */
     private static dev.txc.runtime.model.Program timed(dev.txc.runtime.model.Program program, Engine engine, Timings t) {
         boolean[] first = {true};
-        return (fn, args, state) -> {
-            var r = program.call(fn, args, state);
-            if (first[0]) {
-                first[0] = false;
-                t.mark("first call (" + fn + ")");
-                if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+        return new dev.txc.runtime.model.Program() {
+            @Override
+            public List<NDArray> call(String fn, List<NDArray> args, ModelState state) {
+                var r = program.call(fn, args, state);
+                if (first[0]) {
+                    first[0] = false;
+                    t.mark("first call (" + fn + ")");
+                    if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+                }
+                return r;
             }
-            return r;
+
+            @Override
+            public void flush(ModelState state) {
+                program.flush(state);
+            }
         };
     }
 
@@ -347,17 +355,38 @@ public final class Main {
 
     // ---- compile ----
 
+    /**
+     * {@code --target jvm} packages the JVM classes; {@code cuda} and {@code all} add each function's PTX module and
+     * host plan, {@code cuda} making the GPU the jar's default device ({@code --device cpu} still runs the JVM code).
+     */
     private int compile(CommandLine.Parsed p) {
         Path target = Path.of(p.require("o"));
         String targets = p.get("target", "jvm");
-        if (targets.equals("cuda"))
-            throw new UserException("--target cuda: this txc has no CUDA backend yet; use --target jvm (or all, which packages every available backend)");
+        dev.txc.cuda.PtxTarget arch = cudaArch(p);
         Compiler c = open(p);
         Module m = c.upTo(new JvmEngine().stage());
-        JarPackager.Result r = JarPackager.write(m, Path.of(p.file()), target);
-        if (targets.equals("all")) err.println("note: --target all: packaged jvm; skipped cuda (this txc has no CUDA backend yet)");
+        JarPackager.Cuda cuda = null;
+        if (!targets.equals("jvm")) {
+            var plans = new java.util.TreeMap<String, dev.txc.runtime.cuda.plan.HostPlan>();
+            try {
+                CudaEngine.modules(m, arch).forEach((name, module) -> plans.put(name, module.plan()));
+            } catch (dev.txc.ir.CompileException e) {
+                throw new SourceErrors(e.diagnostics(), c.sources());
+            }
+            cuda = new JarPackager.Cuda(plans, "sm_" + arch.sm(), targets.equals("cuda") ? Device.CUDA : Device.CPU);
+        }
+        JarPackager.Result r = JarPackager.write(m, Path.of(p.file()), target, cuda);
         if (verbose) err.println("wrote " + target + " (" + r.bytes() + " bytes, facade " + r.facade() + ")");
         return 0;
+    }
+
+    /** {@code --cuda-arch}, default sm_80. */
+    private static dev.txc.cuda.PtxTarget cudaArch(CommandLine.Parsed p) {
+        try {
+            return dev.txc.cuda.PtxTarget.parse(p.get("cuda-arch", "sm_80"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cuda-arch: " + e.getMessage());
+        }
     }
 
     // ---- pp ----
@@ -488,12 +517,7 @@ public final class Main {
 
     /** The PTX module of one function (after the optimizer, at the lowered stage) for --cuda-arch (default sm_80). */
     private int ptx(CommandLine.Parsed p) {
-        dev.txc.cuda.PtxTarget target;
-        try {
-            target = dev.txc.cuda.PtxTarget.parse(p.get("cuda-arch", "sm_80"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--cuda-arch: " + e.getMessage());
-        }
+        dev.txc.cuda.PtxTarget target = cudaArch(p);
         Compiler c = open(p);
         Module m = c.upTo(Pipeline.Stage.LOWERED);
         Function f = Compiler.function(m, p.require("fn"), p.file());

@@ -12,6 +12,10 @@ public final class DeviceMemory {
     private final TreeMap<Long, byte[]> allocs = new TreeMap<>();
     private long nextAddr = PtxSim.GLOBAL_BASE;
     private int lastOff;
+    /** The allocations found last (a kernel touches few), checked before the map; round-robin replacement. */
+    private final long[] cacheBase = {-1, -1, -1, -1};
+    private final byte[][] cacheData = {new byte[0], new byte[0], new byte[0], new byte[0]};
+    private int cacheNext;
 
     /** Allocates {@code bytes} (256-byte aligned), filled with 0xFF bytes. */
     public synchronized long alloc(long bytes) {
@@ -25,6 +29,10 @@ public final class DeviceMemory {
     }
 
     public synchronized void free(long addr) {
+        for (int i = 0; i < cacheBase.length; i++) {
+            cacheBase[i] = -1;
+            cacheData[i] = new byte[0];
+        }
         if (allocs.remove(addr) == null) throw new PtxSimException("no allocation at 0x" + Long.toHexString(addr));
     }
 
@@ -96,15 +104,25 @@ public final class DeviceMemory {
 
     /** The allocation holding [a, a+size); sets lastOff to a's offset in it. */
     private byte[] region(long a, int size) {
+        for (int i = 0; i < cacheBase.length; i++) {
+            long off = a - cacheBase[i];
+            if (off >= 0 && off + size <= cacheData[i].length && size >= 0) {
+                lastOff = (int) off;
+                return cacheData[i];
+            }
+        }
         var e = allocs.floorEntry(a);
         if (e == null || a - e.getKey() + size > e.getValue().length || a + size < a)
             throw new PtxSimException("global address 0x" + Long.toHexString(a) + " (" + size
                     + " bytes) is outside every allocation");
         lastOff = (int) (a - e.getKey());
+        cacheBase[cacheNext] = e.getKey();
+        cacheData[cacheNext] = e.getValue();
+        cacheNext = (cacheNext + 1) & 3;
         return e.getValue();
     }
 
-    /** The {@code size}-byte little-endian value at {@code a}, zero-extended. */
+    /** The {@code size}-byte little-endian value at {@code a}, zero-extended (kernels run one at a time: no lock). */
     long load(long a, int size) {
         byte[] d = region(a, size);
         return PtxSim.get(d, lastOff, size);

@@ -27,6 +27,17 @@ public final class CudaModule {
         return device.api().moduleGlobal(handle, name);
     }
 
+    /** The name of the module's error word: a .u32 global that kernels set to a nonzero code where the JVM would throw. */
+    public static final String ERROR_WORD = "txc_error";
+
+    private volatile long errorWord;
+
+    /** The device address of the error word ({@link #ERROR_WORD}), looked up on first use. */
+    public long errorWord() {
+        if (errorWord == 0) errorWord = global(ERROR_WORD);
+        return errorWord;
+    }
+
     /** The function handle of entry {@code name}, looked up on first use. */
     public long function(String name) {
         return functions.computeIfAbsent(name, n -> device.api().moduleFunction(handle, n));

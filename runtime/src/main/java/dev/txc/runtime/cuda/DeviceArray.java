@@ -41,17 +41,23 @@ public final class DeviceArray {
 
     /** Zeroed device memory of {@code shape}. */
     static DeviceArray allocate(CudaDevice device, DType dtype, int... shape) {
+        DeviceArray a = uninitialized(device, dtype, shape);
+        device.api().memsetD8(a.pointer, (byte) 0, Math.max(a.byteSize(), 16));
+        return a;
+    }
+
+    /** Device memory of {@code shape} whose contents are whatever the driver left there (for a kernel's output). */
+    static DeviceArray uninitialized(CudaDevice device, DType dtype, int... shape) {
         long bytes = (long) Shapes.size(shape) * dtype.itemSize();
         device.makeCurrent();
         // the driver refuses a zero-byte allocation; an empty array still gets a distinct address
         long p = device.api().memAlloc(Math.max(bytes, 16));
-        device.api().memsetD8(p, (byte) 0, Math.max(bytes, 16));
         return new DeviceArray(device, dtype, shape, p);
     }
 
     /** A device copy of {@code a} (any layout, any memory). */
     public static DeviceArray fromHost(CudaDevice device, NDArray a) {
-        DeviceArray d = allocate(device, a.dtype(), a.shape());
+        DeviceArray d = uninitialized(device, a.dtype(), a.shape());
         d.upload(a);
         return d;
     }

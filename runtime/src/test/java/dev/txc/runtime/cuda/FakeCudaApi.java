@@ -93,6 +93,8 @@ class FakeCudaApi implements CudaApi {
         long h = next++;
         modules.put(h, ptx);
         calls.add("moduleLoad");
+        var global = java.util.regex.Pattern.compile("\\.global .*\\.u32 (\\w+);").matcher(ptx);
+        while (global.find()) globals.computeIfAbsent(global.group(1), n -> memAlloc(4));
         return h;
     }
 
@@ -113,7 +115,7 @@ class FakeCudaApi implements CudaApi {
 
     @Override
     public synchronized long moduleGlobal(long module, String name) {
-        if (!modules.containsKey(module) || !modules.get(module).contains(".global .u32 " + name))
+        if (!modules.containsKey(module) || !modules.get(module).contains(".u32 " + name + ";"))
             throw new CudaException("cuModuleGetGlobal_v2(" + name + ")", 500, "CUDA_ERROR_NOT_FOUND", "named symbol not found", null);
         return globals.computeIfAbsent(name, n -> memAlloc(4));
     }
