@@ -127,6 +127,9 @@ public final class PlanExecutor implements DeviceFunction {
 
     private void step(Call c, CudaModule module, DeviceArray[] consts, HostPlan.Step s) {
         switch (s) {
+            case HostPlan.Check k -> {
+                if (eval(c, k.ok()) == 0) throw new TxRuntimeException(k.message());
+            }
             case HostPlan.Upload u -> {
                 synchronized (consts) {
                     if (consts[u.value()] == null) consts[u.value()] = upload(c.device, dtypes[u.value()], ints(u.shape()), u.bits());
@@ -219,6 +222,9 @@ public final class PlanExecutor implements DeviceFunction {
             }
             case HostPlan.Min m -> Math.min(eval(c, m.a()), eval(c, m.b()));
             case HostPlan.Max m -> Math.max(eval(c, m.a()), eval(c, m.b()));
+            case HostPlan.Add a -> eval(c, a.a()) + eval(c, a.b());
+            case HostPlan.Eq q -> eval(c, q.a()) == eval(c, q.b()) ? 1 : 0;
+            case HostPlan.Select x -> eval(c, x.cond()) != 0 ? eval(c, x.a()) : eval(c, x.b());
             case HostPlan.Contiguous k -> {
                 int[] dims = evalAll(c, k.dims());
                 boolean all = true;
