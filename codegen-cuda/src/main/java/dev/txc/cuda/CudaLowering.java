@@ -77,7 +77,6 @@ public final class CudaLowering {
         for (Function.Output o : f.outputs()) outputs.add(result(o.value()));
         var updates = new ArrayList<HostPlan.Update>();
         for (Function.Update u : f.updates()) updates.add(new HostPlan.Update(sharedNames.indexOf(u.shared()), result(u.value())));
-        for (int v = 0; v < dtypes.size(); v++) if (dtypes.get(v) == null) dtypes.set(v, HostPlan.UNUSED);
         String text = PtxModuleText.of(target, entries.values(), PtxModule::routine);
         var plan = new HostPlan(f.name(), text, f.params().size(), sharedNames.size(), dtypes, steps, outputs, updates);
         return new PtxModule(target, text, List.copyOf(entries.values()), plan);

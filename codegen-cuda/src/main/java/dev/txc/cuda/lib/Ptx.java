@@ -221,11 +221,6 @@ final class Ptx {
         };
     }
 
-    /** The bytes of one element as stored. */
-    static int size(DType t) {
-        return t.itemSize();
-    }
-
     /**
      * Loads the element at {@code addr} widened to the compute type: floats to an f64 register, integers and bools to
      * a 64-bit integer register (sign-extended, u8 and bool zero-extended).

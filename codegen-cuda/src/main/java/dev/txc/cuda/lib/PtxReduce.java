@@ -240,7 +240,6 @@ public final class PtxReduce {
         }
 
         PtxEntry finish() {
-            Ptx x = this.x;
             out = x.param("out", Kind.PTR);
             String partials = x.param("partials", Kind.PTR);
             count = x.param("count", Kind.U64);
@@ -264,7 +263,6 @@ public final class PtxReduce {
                     }
                     acc.merge(other);
                 });
-                tid = x.const64(0);
                 storeResult(acc, o);
             });
             return x.entry(new PtxEntry.Launch.Flat("count", BLOCK));

@@ -14,46 +14,53 @@ final class MathCheck {
     private MathCheck() {}
 
     static final double LN2 = StrictMath.log(2);
+    static final double SQRT2 = Math.sqrt(2);
+
+    private static final java.util.Map<Op, java.util.function.DoubleUnaryOperator> REF = new java.util.EnumMap<>(Op.class);
+
+    static {
+        REF.put(Op.EXP, x -> StrictMath.exp(x));
+        REF.put(Op.SIGMOID, x -> x >= 0 ? 1 / (1 + StrictMath.exp(-x)) : StrictMath.exp(x) / (1 + StrictMath.exp(x)));
+        REF.put(Op.TANH, x -> StrictMath.tanh(x));
+        REF.put(Op.LOG, x -> StrictMath.log(x));
+        REF.put(Op.LOG1P, x -> StrictMath.log1p(x));
+        REF.put(Op.EXPM1, x -> StrictMath.expm1(x));
+        REF.put(Op.EXP2, x -> StrictMath.pow(2, x));
+        REF.put(Op.LOG2, x -> ScalarOps.log2(x));
+        REF.put(Op.LOG10, x -> StrictMath.log10(x));
+        REF.put(Op.SOFTPLUS, x -> x > 0 ? x + StrictMath.log1p(StrictMath.exp(-x)) : StrictMath.log1p(StrictMath.exp(x)));
+        REF.put(Op.SIN, x -> StrictMath.sin(x));
+        REF.put(Op.COS, x -> StrictMath.cos(x));
+        REF.put(Op.TAN, x -> StrictMath.tan(x));
+        REF.put(Op.ASIN, x -> StrictMath.asin(x));
+        REF.put(Op.ACOS, x -> StrictMath.acos(x));
+        REF.put(Op.ATAN, x -> StrictMath.atan(x));
+        REF.put(Op.SINH, x -> StrictMath.sinh(x));
+        REF.put(Op.COSH, x -> StrictMath.cosh(x));
+        REF.put(Op.ASINH, x -> asinh(x));
+        REF.put(Op.ACOSH, x -> acosh(x));
+        REF.put(Op.ATANH, x -> atanh(x));
+        // commons-math3 is accurate to about 1e-15 near the origin but loses digits in erfc's tail (1363 ulps at
+        // 24.28, against mpmath), so the sampled check uses the JVM backend's erf/erfc; ErfMpmathTest checks both
+        // against mpmath's correctly rounded values, and commons-math3 where it is accurate.
+        REF.put(Op.ERF, x -> ScalarOps.erf(x));
+        REF.put(Op.ERFC, x -> ScalarOps.erfc(x));
+    }
 
     /** The reference value of op at x, in f64. */
     static double ref(Op op, double x) {
-        return switch (op) {
-            case EXP -> StrictMath.exp(x);
-            case SIGMOID -> x >= 0 ? 1 / (1 + StrictMath.exp(-x)) : StrictMath.exp(x) / (1 + StrictMath.exp(x));
-            case TANH -> StrictMath.tanh(x);
-            case LOG -> StrictMath.log(x);
-            case LOG1P -> StrictMath.log1p(x);
-            case EXPM1 -> StrictMath.expm1(x);
-            case EXP2 -> StrictMath.pow(2, x);
-            case LOG2 -> ScalarOps.log2(x);
-            case LOG10 -> StrictMath.log10(x);
-            case SOFTPLUS -> x > 0 ? x + StrictMath.log1p(StrictMath.exp(-x)) : StrictMath.log1p(StrictMath.exp(x));
-            case SIN -> StrictMath.sin(x);
-            case COS -> StrictMath.cos(x);
-            case TAN -> StrictMath.tan(x);
-            case ASIN -> StrictMath.asin(x);
-            case ACOS -> StrictMath.acos(x);
-            case ATAN -> StrictMath.atan(x);
-            case SINH -> StrictMath.sinh(x);
-            case COSH -> StrictMath.cosh(x);
-            case ASINH -> asinh(x);
-            case ACOSH -> acosh(x);
-            case ATANH -> atanh(x);
-            // commons-math3 is accurate to about 1e-15 near the origin but loses digits in erfc's tail (1363 ulps at
-            // 24.28, against mpmath), so the sampled check uses the JVM backend's erf/erfc; ErfMpmathTest checks both
-            // against mpmath's correctly rounded values, and commons-math3 where it is accurate.
-            case ERF -> ScalarOps.erf(x);
-            case ERFC -> ScalarOps.erfc(x);
-            default -> throw new IllegalArgumentException(op.spelling());
-        };
+                return REF.get(op).applyAsDouble(x);
+    }
+
+    private static final java.util.Map<Op, java.util.function.DoubleBinaryOperator> REF2 = new java.util.EnumMap<>(Op.class);
+
+    static {
+        REF2.put(Op.POW, (x, y) -> x == 1.0 || (x == -1.0 && Double.isInfinite(y)) ? 1.0 : StrictMath.pow(x, y));
+        REF2.put(Op.ATAN2, (x, y) -> StrictMath.atan2(x, y));
     }
 
     static double ref(Op op, double x, double y) {
-        return switch (op) {
-            case POW -> x == 1.0 || (x == -1.0 && Double.isInfinite(y)) ? 1.0 : StrictMath.pow(x, y);
-            case ATAN2 -> StrictMath.atan2(x, y);
-            default -> throw new IllegalArgumentException(op.spelling());
-        };
+                return REF2.get(op).applyAsDouble(x, y);
     }
 
     // ScalarOps' formulas on StrictMath
@@ -78,47 +85,71 @@ final class MathCheck {
         return Math.copySign(r, x);
     }
 
-    /** Where op's algorithm switches between forms, or its result changes character (checked closely). */
-    static double[] points(Op op) {
-        return switch (op) {
-            case EXP, SIGMOID, SOFTPLUS -> new double[] {0, -745.1, -708.4, 709.78, 88.72, -87.3, -103.97, 1, -1, 0.3466, -0.3466};
-            case TANH -> new double[] {0.55, -0.55, 0, 19.06, 9.01, 22};
-            case LOG, LOG2, LOG10 -> new double[] {1, SQRT2, 0.5 * SQRT2, 2, 0x1p-1022, 10, 0.1, 1e22};
-            case LOG1P -> new double[] {0, -0.2929, 0.41422, -1, 1, 0x1p-54, 0x1p53, SQRT2 - 1};
-            case EXPM1 -> new double[] {0, 0.3466, -0.3466, 1.0397, -1.0397, -45, 700, 709.78, -37.4, 38.1};
-            case EXP2 -> new double[] {0, 0.5, -0.5, 1024, -1022, -1074, 128, -126, -149, 1};
-            case SIN, COS, TAN -> new double[] {0, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 0x1p28, -0x1p28, 0.3, 0.78125, 0.6744, 1e6, 0x1p-27};
-            case ASIN, ACOS -> new double[] {0.5, -0.5, 0.975, -0.975, 1, -1, 0x1p-27, 0x1p-57};
-            case ATAN -> new double[] {0.4375, 0.6875, 1.1875, 2.4375, -2.4375, 0x1p66, 0x1p-29};
-            case SINH, COSH -> new double[] {22, -22, 1, -1, 0.3466, 709.78, 710.4758, -710.4758, 0x1p-28};
-            case ASINH, ACOSH -> new double[] {1, 0x1p28, -0x1p28, 0x1p-28, 2};
-            case ATANH -> new double[] {0.5, -0.5, 1, -1, 0x1p-28};
-            case POW -> new double[] {1, -1, 0, 2, 0.5, 0x1p31, 1024, -1075, 3, -3};
-            case ERF, ERFC -> new double[] {0.84375, -0.84375, 0.25, 1.25, 1.75, 2.5, 3.5, 4.5, 6, -6, 10, 27.3, 26.5};
-            default -> new double[] {0, 1, -1};
-        };
+    private static final java.util.Map<Op, double[]> POINTS = new java.util.EnumMap<>(Op.class);
+
+    static {
+        POINTS.put(Op.EXP, new double[] {0, -745.1, -708.4, 709.78, 88.72, -87.3, -103.97, 1, -1, 0.3466, -0.3466});
+        POINTS.put(Op.SIGMOID, new double[] {0, -745.1, -708.4, 709.78, 88.72, -87.3, -103.97, 1, -1, 0.3466, -0.3466});
+        POINTS.put(Op.SOFTPLUS, new double[] {0, -745.1, -708.4, 709.78, 88.72, -87.3, -103.97, 1, -1, 0.3466, -0.3466});
+        POINTS.put(Op.TANH, new double[] {0.55, -0.55, 0, 19.06, 9.01, 22});
+        POINTS.put(Op.LOG, new double[] {1, SQRT2, 0.5 * SQRT2, 2, 0x1p-1022, 10, 0.1, 1e22});
+        POINTS.put(Op.LOG2, new double[] {1, SQRT2, 0.5 * SQRT2, 2, 0x1p-1022, 10, 0.1, 1e22});
+        POINTS.put(Op.LOG10, new double[] {1, SQRT2, 0.5 * SQRT2, 2, 0x1p-1022, 10, 0.1, 1e22});
+        POINTS.put(Op.LOG1P, new double[] {0, -0.2929, 0.41422, -1, 1, 0x1p-54, 0x1p53, SQRT2 - 1});
+        POINTS.put(Op.EXPM1, new double[] {0, 0.3466, -0.3466, 1.0397, -1.0397, -45, 700, 709.78, -37.4, 38.1});
+        POINTS.put(Op.EXP2, new double[] {0, 0.5, -0.5, 1024, -1022, -1074, 128, -126, -149, 1});
+        POINTS.put(Op.SIN, new double[] {0, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 0x1p28, -0x1p28, 0.3, 0.78125, 0.6744, 1e6, 0x1p-27});
+        POINTS.put(Op.COS, new double[] {0, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 0x1p28, -0x1p28, 0.3, 0.78125, 0.6744, 1e6, 0x1p-27});
+        POINTS.put(Op.TAN, new double[] {0, Math.PI / 4, Math.PI / 2, Math.PI, 3 * Math.PI / 2, 0x1p28, -0x1p28, 0.3, 0.78125, 0.6744, 1e6, 0x1p-27});
+        POINTS.put(Op.ASIN, new double[] {0.5, -0.5, 0.975, -0.975, 1, -1, 0x1p-27, 0x1p-57});
+        POINTS.put(Op.ACOS, new double[] {0.5, -0.5, 0.975, -0.975, 1, -1, 0x1p-27, 0x1p-57});
+        POINTS.put(Op.ATAN, new double[] {0.4375, 0.6875, 1.1875, 2.4375, -2.4375, 0x1p66, 0x1p-29});
+        POINTS.put(Op.SINH, new double[] {22, -22, 1, -1, 0.3466, 709.78, 710.4758, -710.4758, 0x1p-28});
+        POINTS.put(Op.COSH, new double[] {22, -22, 1, -1, 0.3466, 709.78, 710.4758, -710.4758, 0x1p-28});
+        POINTS.put(Op.ASINH, new double[] {1, 0x1p28, -0x1p28, 0x1p-28, 2});
+        POINTS.put(Op.ACOSH, new double[] {1, 0x1p28, -0x1p28, 0x1p-28, 2});
+        POINTS.put(Op.ATANH, new double[] {0.5, -0.5, 1, -1, 0x1p-28});
+        POINTS.put(Op.POW, new double[] {1, -1, 0, 2, 0.5, 0x1p31, 1024, -1075, 3, -3});
+        POINTS.put(Op.ERF, new double[] {0.84375, -0.84375, 0.25, 1.25, 1.75, 2.5, 3.5, 4.5, 6, -6, 10, 27.3, 26.5});
+        POINTS.put(Op.ERFC, new double[] {0.84375, -0.84375, 0.25, 1.25, 1.75, 2.5, 3.5, 4.5, 6, -6, 10, 27.3, 26.5});
     }
 
-    static final double SQRT2 = Math.sqrt(2);
+    /** Where op's algorithm switches between forms, or its result changes character (checked closely). */
+    static double[] points(Op op) {
+                return POINTS.getOrDefault(op, new double[] {0, 1, -1});
+    }
+
+
+    private static final java.util.Map<Op, double[]> FOCUS = new java.util.EnumMap<>(Op.class);
+
+    static {
+        FOCUS.put(Op.EXP, new double[] {-746, 710});
+        FOCUS.put(Op.SIGMOID, new double[] {-746, 710});
+        FOCUS.put(Op.TANH, new double[] {-40, 40});
+        FOCUS.put(Op.SOFTPLUS, new double[] {-40, 40});
+        FOCUS.put(Op.LOG, new double[] {0, 10});
+        FOCUS.put(Op.LOG2, new double[] {0, 10});
+        FOCUS.put(Op.LOG10, new double[] {0, 10});
+        FOCUS.put(Op.LOG1P, new double[] {-1, 4});
+        FOCUS.put(Op.EXPM1, new double[] {-50, 710});
+        FOCUS.put(Op.EXP2, new double[] {-1080, 1025});
+        FOCUS.put(Op.SIN, new double[] {-100, 100});
+        FOCUS.put(Op.COS, new double[] {-100, 100});
+        FOCUS.put(Op.TAN, new double[] {-100, 100});
+        FOCUS.put(Op.ASIN, new double[] {-1, 1});
+        FOCUS.put(Op.ACOS, new double[] {-1, 1});
+        FOCUS.put(Op.ATANH, new double[] {-1, 1});
+        FOCUS.put(Op.ACOSH, new double[] {1, 20});
+        FOCUS.put(Op.ERF, new double[] {-7, 7});
+        FOCUS.put(Op.POW, new double[] {-20, 20});
+        FOCUS.put(Op.ERFC, new double[] {-7, 28});
+        FOCUS.put(Op.SINH, new double[] {-30, 30});
+        FOCUS.put(Op.COSH, new double[] {-30, 30});
+    }
 
     /** The interval most arguments are drawn from. */
     static double[] focus(Op op) {
-        return switch (op) {
-            case EXP, SIGMOID -> new double[] {-746, 710};
-            case TANH, SOFTPLUS -> new double[] {-40, 40};
-            case LOG, LOG2, LOG10 -> new double[] {0, 10};
-            case LOG1P -> new double[] {-1, 4};
-            case EXPM1 -> new double[] {-50, 710};
-            case EXP2 -> new double[] {-1080, 1025};
-            case SIN, COS, TAN -> new double[] {-100, 100};
-            case ASIN, ACOS, ATANH -> new double[] {-1, 1};
-            case ACOSH -> new double[] {1, 20};
-            case ERF -> new double[] {-7, 7};
-            case POW -> new double[] {-20, 20};
-            case ERFC -> new double[] {-7, 28};
-            case SINH, COSH -> new double[] {-30, 30};
-            default -> new double[] {-10, 10};
-        };
+                return FOCUS.getOrDefault(op, new double[] {-10, 10});
     }
 
     static final double[] SPECIALS = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,

@@ -1290,10 +1290,15 @@ final class Decoder {
         };
         return (t, f) -> {
             long addr = ad.get(t, f);
-            long old = ty.norm(sim.load(sp, addr, size, t));
-            long nv = f3.ap(old, b.get(t, f), c == null ? 0 : c.get(t, f));
-            sim.store(sp, addr, size, nv, t);
-            if (d >= 0) f.r[d] = old;
+            t.atomic = true;
+            try {
+                long old = ty.norm(sim.load(sp, addr, size, t));
+                long nv = f3.ap(old, b.get(t, f), c == null ? 0 : c.get(t, f));
+                sim.store(sp, addr, size, nv, t);
+                if (d >= 0) f.r[d] = old;
+            } finally {
+                t.atomic = false;
+            }
         };
     }
 

@@ -77,7 +77,9 @@ import java.util.Map;
  * instruction ({@code shfl/vote/redux/bar.warp}) or its exit. A warp collective completes when every lane of its member
  * mask waits at the same instruction with the same mask (a named lane that exited or does not exist is an error); a
  * barrier completes when every thread that has not exited waits at one. If nothing can proceed the launch fails with a
- * deadlock error naming where each thread waits. Runs are deterministic, so races that a GPU might expose are hidden.
+ * deadlock error naming where each thread waits. Runs are deterministic; so that a missing barrier cannot hide behind
+ * that order, two threads touching a shared byte (one writing) with no barrier between is an error
+ * ({@link SharedRaces}; {@link #raceCheck(boolean)}). Races in global memory between blocks are not detected.
  */
 public final class PtxSim {
     static final long GLOBAL_BASE = 0x7f00_0000_0000L;
@@ -141,6 +143,14 @@ public final class PtxSim {
     /** Limits the instructions executed per launch (default 2e9); exceeding it is an error (an endless loop). */
     public PtxSim stepLimit(long limit) {
         this.stepLimit = limit;
+        return this;
+    }
+
+    private boolean raceCheck = true;
+
+    /** Turns the detection of shared-memory races ({@link SharedRaces}, on by default) on or off. */
+    public PtxSim raceCheck(boolean on) {
+        this.raceCheck = on;
         return this;
     }
 
@@ -264,7 +274,11 @@ public final class PtxSim {
         if ((a & (size - 1)) != 0) throw misaligned(a, size);
         return switch (sp) {
             case GLOBAL, CONST -> globalLoad(a, size);
-            case SHARED -> get(t.blk.shared, checkShared(a, size, t), size);
+            case SHARED -> {
+                int off = checkShared(a, size, t);
+                if (t.blk.races != null && !t.atomic) t.blk.races.read(off, size, t);
+                yield get(t.blk.shared, off, size);
+            }
             case LOCAL -> get(t.local, checkLocal(a, size, t), size);
             case GENERIC -> a >= SHARED_WINDOW && a < SHARED_WINDOW + WINDOW ? load(Space.SHARED, a - SHARED_WINDOW, size, t)
                     : a >= LOCAL_WINDOW && a < LOCAL_WINDOW + WINDOW ? load(Space.LOCAL, a - LOCAL_WINDOW, size, t)
@@ -277,7 +291,11 @@ public final class PtxSim {
         switch (sp) {
             case GLOBAL -> globalStore(a, size, v);
             case CONST -> throw new PtxSimException("a store to .const space");
-            case SHARED -> put(t.blk.shared, checkShared(a, size, t), size, v);
+            case SHARED -> {
+                int off = checkShared(a, size, t);
+                if (t.blk.races != null && !t.atomic) t.blk.races.write(off, size, t);
+                put(t.blk.shared, off, size, v);
+            }
             case LOCAL -> put(t.local, checkLocal(a, size, t), size, v);
             case GENERIC -> {
                 if (a >= SHARED_WINDOW && a < SHARED_WINDOW + WINDOW) store(Space.SHARED, a - SHARED_WINDOW, size, v, t);
@@ -373,6 +391,7 @@ public final class PtxSim {
     static final class Blk {
         int x, y, z;
         byte[] shared;
+        SharedRaces races;
     }
 
     static final class Launch {
@@ -383,6 +402,8 @@ public final class PtxSim {
 
     static final class Thr {
         int x, y, z, linear, lane, warp;
+        /** Inside an atom/red instruction (not tracked for races). */
+        boolean atomic;
         Blk blk;
         Launch launch;
         Frame frame;
@@ -491,6 +512,7 @@ public final class PtxSim {
         blk.shared = new byte[staticShared + dynShared];
         Arrays.fill(blk.shared, (byte) 0xFF);
         Dim b = l.block;
+        if (raceCheck && blk.shared.length > 0) blk.races = new SharedRaces(blk.shared.length, (b.count() + 31) / 32);
         Thr[] ts = new Thr[b.count()];
         for (int i = 0; i < ts.length; i++) {
             Thr t = new Thr();
@@ -602,6 +624,7 @@ public final class PtxSim {
                     o.state = State.RUN;
                     o.frame.pc++;
                 }
+                if (t.blk.races != null) t.blk.races.warpSyncs[w]++;
                 progress = true;
             }
         }
@@ -622,6 +645,7 @@ public final class PtxSim {
                 t.frame.pc++;
             }
         }
+        if (ts[0].blk.races != null) ts[0].blk.races.barriers++;
         return true;
     }
 

@@ -121,4 +121,40 @@ class PtxSimErrorTest {
         sim.launch("k", dim(1), dim(1), 0, p, 1L);
         assertTrue(sim.readInts(p, 1)[0] == 7, "the instruction after .loc ran");
     }
+
+    @Test
+    void aSharedMemoryRaceIsAnErrorEvenThoughThreadsRunOneAtATime() {
+        String exchange = kernel("""
+                    .shared .align 4 .b8 s[256];
+                    mov.u32 %r1, %tid.x;
+                    shl.b32 %r2, %r1, 2;
+                    mov.u32 %r3, s;
+                    add.s32 %r4, %r3, %r2;
+                    st.shared.u32 [%r4], %r1;
+                    SYNC
+                    xor.b32 %r5, %r2, BIT;
+                    add.s32 %r6, %r3, %r5;
+                    ld.shared.u32 %r7, [%r6];
+                    add.s32 %r7, %r7, 1;
+                    st.shared.u32 [%r4], %r7;
+                """);
+        // the partner in the other warp (BIT 128: thread t ^ 32), then in the same warp (BIT 4: thread t ^ 1)
+        // thread 0 runs first: it reads thread 32's word before thread 32 writes it
+        assertMessage(runFails(exchange.replace("SYNC", "").replace("BIT", "128"), 64), "line 17", "shared-memory race",
+                "thread 32 writes shared byte 128, which thread 0 read");
+        assertMessage(runFails(exchange.replace("SYNC", "").replace("BIT", "4"), 64), "shared-memory race");
+        assertMessage(runFails(exchange.replace("SYNC", "bar.warp.sync -1;").replace("BIT", "128"), 64), "shared-memory race");
+        // a barrier orders the store before the partner's load, but the final stores race with the partner's load
+        assertMessage(runFails(exchange.replace("SYNC", "bar.sync 0;").replace("BIT", "128"), 64),
+                "thread 32 reads shared byte 0, which thread 0 wrote");
+        for (String sync : new String[] {"bar.sync 0;", "bar.warp.sync -1;"}) {
+            String ok = exchange.replace("SYNC", sync).replace("BIT", "4")
+                    .replace("    st.shared.u32 [%r4], %r7;\n", "    " + sync + "\n    st.shared.u32 [%r4], %r7;\n");
+            PtxSim sim = PtxSim.load(ok);
+            long p = sim.alloc(8);
+            sim.launch("k", dim(1), dim(64), 0, p, 1L);
+            PtxSim unchecked = PtxSim.load(exchange.replace("SYNC", "").replace("BIT", "4")).raceCheck(false);
+            unchecked.launch("k", dim(1), dim(64), 0, unchecked.alloc(8), 1L);
+        }
+    }
 }

@@ -45,7 +45,7 @@ public final class PlanExecutor implements DeviceFunction {
         this.dtypes = new DType[plan.dtypes().size()];
         for (int v = 0; v < dtypes.length; v++) {
             String d = plan.dtypes().get(v);
-            dtypes[v] = d == null || d.equals(HostPlan.UNUSED) ? null : DType.fromSpelling(d);
+            dtypes[v] = d == null ? null : DType.fromSpelling(d); // null: a shared variable the function does not use
         }
         this.paramTypes = paramTypes(plan.module());
     }
@@ -130,14 +130,14 @@ public final class PlanExecutor implements DeviceFunction {
 
     private void step(Call c, CudaModule module, DeviceArray[] consts, HostPlan.Step s) {
         switch (s) {
+            case HostPlan.Check k -> {
+                if (eval(c, k.ok()) == 0) throw new TxRuntimeException(k.message());
+            }
             case HostPlan.Upload u -> {
                 synchronized (consts) {
                     if (consts[u.value()] == null) consts[u.value()] = upload(c.device, dtypes[u.value()], ints(u.shape()), u.bits());
                 }
                 c.vals[u.value()] = Val.of(consts[u.value()]);
-            }
-            case HostPlan.Check k -> {
-                if (eval(c, k.ok()) == 0) throw new TxRuntimeException(k.message());
             }
             case HostPlan.Shape sh -> {
                 int[] dims = c.vals[sh.of()].shape();

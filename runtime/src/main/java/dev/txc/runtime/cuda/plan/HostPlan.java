@@ -19,19 +19,16 @@ import java.util.List;
  * @param module   the PTX text
  * @param params   number of arguments
  * @param shared   number of shared variables
- * @param dtypes   the dtype spelling of every value, by number ({@link #UNUSED} for a shared variable the function
- *                 does not read)
+ * @param dtypes   the dtype spelling of every value, by number (null for a shared variable the function does not use)
  * @param steps    what one call does
  * @param outputs  the values returned, in order
  * @param updates  the new values of updated shared variables
  */
 public record HostPlan(String function, String module, int params, int shared, List<String> dtypes, List<Step> steps,
         List<Integer> outputs, List<Update> updates) implements Serializable {
-    /** The dtype entry of a shared variable that the function does not read. */
-    public static final String UNUSED = "unused";
-
     public HostPlan {
-        dtypes = List.copyOf(dtypes);
+        // null where nothing defines the value: a shared variable that the function does not use
+        dtypes = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(dtypes));
         steps = List.copyOf(steps);
         outputs = List.copyOf(outputs);
         updates = List.copyOf(updates);
