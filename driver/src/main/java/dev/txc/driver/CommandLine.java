@@ -98,7 +98,8 @@ final class CommandLine {
     private static final Flag ARG = shared(RunOptions.ARG);
     private static final Flag FLOATX = choice("floatX", "the dtype of floatX and of float literals (default f64)", "f32", "f64");
     private static final Flag OPT_LEVEL = choice("opt-level", "optimization level (default 2); -O0, -O1, -O2 for short", "0", "1", "2");
-    private static final Flag DEVICE = choice("device", "where to run (default cpu); cuda is not implemented yet (an error)", "cpu", "cuda");
+    private static final Flag DEVICE = choice("device", "where to run (default cpu): the JVM, or a CUDA GPU through the NVIDIA driver (an error where there is none)", "cpu", "cuda");
+    private static final Flag CUDA_ARCH = val("cuda-arch", "sm_XX", "the GPU architecture to render PTX for (default sm_80)");
     private static final Flag ALLOW_DOWNCAST = shared(RunOptions.ALLOW_DOWNCAST);
     private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default jvm)", false, true, List.of("interp", "jvm"));
     private static final Flag IR_STAGE = choice("stage", "the pipeline stage to show (default opt)", "parsed", "ad", "opt", "fused", "lowered");
@@ -122,12 +123,14 @@ final class CommandLine {
                             val("o", "FILE", "write to FILE.dot, or render FILE.svg (also .png, .pdf) with Graphviz's dot; default: DOT text on stdout"),
                             OPT_LEVEL, FLOATX)),
             new Command("asm", "asm FILE.tx --fn NAME", "print the generated JVM bytecode as text", List.of(FN, OPT_LEVEL, FLOATX)),
-            new Command("ptx", "ptx FILE.tx --fn NAME", "print the generated CUDA PTX (not implemented yet: txc has no CUDA backend)", List.of(FN, OPT_LEVEL, FLOATX)),
+            new Command("ptx", "ptx FILE.tx --fn NAME [--cuda-arch sm_XX]", "print the generated CUDA PTX module of a function",
+                    List.of(FN, CUDA_ARCH, OPT_LEVEL, FLOATX)),
             new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]",
                     "write a standalone jar of the compiled functions (java -jar OUT.jar FN ..., or a library with a typed facade class)",
                     List.of(val("o", "OUT.jar", "the jar to write"),
-                            choice("target", "the backends to include (default jvm); cuda is not implemented yet (an error), all skips it with a note", "jvm", "cuda", "all"),
-                            OPT_LEVEL, FLOATX)),
+                            choice("target", "the backends to include (default jvm): jvm; all adds the CUDA PTX and host plans (java -jar OUT.jar --device cuda); "
+                                    + "cuda also makes the GPU the jar's default device", "jvm", "cuda", "all"),
+                            CUDA_ARCH, OPT_LEVEL, FLOATX)),
             new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda]",
                     "time calls of a function after warm-up: median, min, max",
                     List.of(FN, ARG, val("calls", "N", "timed calls (default 30)"), val("warmup", "W", "untimed calls first, for the JIT (default 10)"),

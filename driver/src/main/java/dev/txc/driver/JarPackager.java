@@ -57,8 +57,19 @@ final class JarPackager {
     /** What was written: the facade's fully qualified name and the jar's size in bytes. */
     record Result(String facade, long bytes) {}
 
+    /** The CUDA part of a jar: each function's host plan (with its PTX) by class name, the architecture, the default device. */
+    record Cuda(java.util.Map<String, dev.txc.runtime.cuda.plan.HostPlan> plans, String arch, dev.txc.runtime.Device defaultDevice) {}
+
     /** Packages lowered module {@code m} compiled from {@code source} into the jar {@code target} (written atomically). */
     static Result write(Module m, Path source, Path target) {
+        return write(m, source, target, null);
+    }
+
+    /**
+     * Packages lowered module {@code m} compiled from {@code source} into the jar {@code target} (written atomically),
+     * with the CUDA part {@code cuda} (null for a JVM-only jar).
+     */
+    static Result write(Module m, Path source, Path target, Cuda cuda) {
         String file = source.getFileName().toString();
         String className = FacadeWriter.className(file);
         String prefix = "txc/model/" + className.substring(0, className.length() - "Model".length()).toLowerCase(Locale.ROOT) + "/";
@@ -67,6 +78,7 @@ final class JarPackager {
         var entries = new TreeMap<String, byte[]>();
         entries.putAll(runtimeClasses());
         entries.putAll(ModelBundle.resources(prefix, spec, JvmEngine.classFiles(m), InitialState.values(m)));
+        if (cuda != null) entries.putAll(dev.txc.runtime.cuda.CudaBundle.resources(prefix, cuda.plans(), cuda.arch(), cuda.defaultDevice()));
         entries.put(JarMain.MODEL_RESOURCE, (prefix + "\n").getBytes(StandardCharsets.UTF_8));
         String facadeSource = FacadeWriter.source(spec, className, prefix);
         String facadePath = FacadeWriter.PACKAGE.replace('.', '/') + "/" + className;
@@ -93,7 +105,7 @@ final class JarPackager {
 
     private static byte[] manifest() {
         String version = Main.class.getPackage().getImplementationVersion();
-        return ("Manifest-Version: 1.0\r\nMain-Class: " + JarMain.class.getName() + "\r\nCreated-By: txc " + (version == null ? "0.1.0-SNAPSHOT" : version)
+        return ("Manifest-Version: 1.0\r\nMain-Class: " + JarMain.class.getName() + "\r\nEnable-Native-Access: ALL-UNNAMED\r\nCreated-By: txc " + (version == null ? "0.1.0-SNAPSHOT" : version)
                 + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -50,15 +50,24 @@ public final class JvmEngine implements Engine {
     static List<JvmCompiler.Unit> compile(Module m, boolean vectors) {
         List<String> shared = m.shared().stream().map(SharedVar::name).toList();
         var out = new ArrayList<JvmCompiler.Unit>();
+        for (Function f : withDefaults(m)) out.add(checked(JvmCompiler.compile(f, shared, vectors), f.name()));
+        return out;
+    }
+
+    /**
+     * Every function of {@code m}, each followed by its parameters' defaults as functions of the parameters before
+     * them, named by {@link #defaultName}: what an engine compiles for a module.
+     */
+    static List<Function> withDefaults(Module m) {
+        var out = new ArrayList<Function>();
         for (Function f : m.functions()) {
-            out.add(checked(JvmCompiler.compile(f, shared, vectors), f.name()));
+            out.add(f);
             for (int k = 0; k < f.params().size(); k++) {
                 Node d = f.defaults().get(f.paramName(k));
                 if (d == null) continue;
                 // A default is a function of the parameters before it.
-                var g = new Function(defaultName(f, f.paramName(k)), f.params().subList(0, k), Map.of(),
-                        List.of(new Function.Output(f.paramName(k), d)), List.of(), f.locs());
-                out.add(checked(JvmCompiler.compile(g, shared, vectors), g.name()));
+                out.add(new Function(defaultName(f, f.paramName(k)), f.params().subList(0, k), Map.of(),
+                        List.of(new Function.Output(f.paramName(k), d)), List.of(), f.locs()));
             }
         }
         return out;

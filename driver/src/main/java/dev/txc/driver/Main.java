@@ -7,6 +7,7 @@ import dev.txc.ir.IrText;
 import dev.txc.ir.Module;
 import dev.txc.ir.PrettyPrinter;
 import dev.txc.opt.Pipeline;
+import dev.txc.runtime.Device;
 import dev.txc.runtime.TxRuntimeException;
 import dev.txc.runtime.model.CliUsageException;
 import dev.txc.runtime.model.ExitStatus;
@@ -37,16 +38,16 @@ import java.util.function.Supplier;
  * errors and 3 for internal errors, and never lets an exception escape.
  */
 public final class Main {
-    /** What is true of CUDA in this txc, for every message that mentions it. */
-    static final String NO_CUDA = "the CUDA backend is not implemented yet";
-
     /** The engine {@code run} and {@code bench} use unless {@code --engine} says otherwise. */
     static final String DEFAULT_ENGINE = "jvm";
 
     /** The selectable engines by {@code --engine} name. */
     static Map<String, Supplier<Engine>> defaultEngines() {
-        return Map.of("interp", InterpreterEngine::new, "jvm", JvmEngine::new);
+        return Map.of("interp", InterpreterEngine::new, "jvm", JvmEngine::new, CUDA_ENGINE, CudaEngine::new);
     }
+
+    /** The engine that {@code --device cuda} selects (not an {@code --engine} choice). */
+    static final String CUDA_ENGINE = "cuda";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -157,7 +158,7 @@ public final class Main {
             case "asm" -> asm(p);
             case "compile" -> compile(p);
             case "bench" -> bench(p);
-            case "ptx" -> throw new UserException(NO_CUDA + ", so txc ptx has no PTX to print (txc asm prints the JVM bytecode)");
+            case "ptx" -> ptx(p);
             default -> throw new IllegalStateException("command without an implementation: " + cmd.name());
         };
     }
@@ -199,16 +200,25 @@ public final class Main {
         return s.spelling();
     }
 
+    /**
+     * The engine that {@code --engine} and {@code --device} select, opened (a GPU that is missing is reported here,
+     * before anything is compiled). {@code --device cuda} runs compiled code on the GPU, so it takes no other engine.
+     */
     private Engine engine(CommandLine.Parsed p) {
         String name = p.get("engine", DEFAULT_ENGINE);
-        Supplier<Engine> e = engines.get(name);
-        if (e == null) throw new UsageException("--engine " + name + " is not available in this build (available: " + String.join(", ", engines.keySet().stream().sorted().toList()) + ")");
-        return e.get();
+        if (Device.parse(p.get("device", Device.CPU.spelling())) == Device.CUDA) {
+            if (!name.equals(DEFAULT_ENGINE)) throw new UsageException("--engine " + name + " runs on the CPU; --device cuda runs the compiled code on the GPU (leave out --engine)");
+            name = CUDA_ENGINE;
+        }
+        Engine engine = engine(name);
+        engine.open();
+        return engine;
     }
 
-    private static void checkDevice(CommandLine.Parsed p) {
-        if (!p.get("device", "cpu").equals("cuda")) return;
-        throw new UserException("--device cuda: " + NO_CUDA + "; run on the CPU with --device cpu");
+    private Engine engine(String name) {
+        Supplier<Engine> e = engines.get(name);
+        if (e == null) throw new UsageException("--engine " + name + " is not available in this build (available: " + String.join(", ", engines.keySet().stream().filter(k -> !k.equals(CUDA_ENGINE)).sorted().toList()) + ")");
+        return e.get();
     }
 
     /** The engine's program for {@code m}, its run-time errors located in the sources of {@code c}. */
@@ -236,7 +246,6 @@ public final class Main {
         String fnName = p.require("fn");
         RunOptions options = RunOptions.of(fnName, p::all);
         Engine engine = engine(p);
-        checkDevice(p);
 
         Timings t = p.has("timings") ? new Timings() : null;
         double untilCommand = t == null ? -1 : t.untilMain();
@@ -277,14 +286,22 @@ public final class Main {
     /** {@code program}, its first call timed as a stage of {@code t} (class loading, for compiled code, included). */
     private static dev.txc.runtime.model.Program timed(dev.txc.runtime.model.Program program, Engine engine, Timings t) {
         boolean[] first = {true};
-        return (fn, args, state) -> {
-            var r = program.call(fn, args, state);
-            if (first[0]) {
-                first[0] = false;
-                t.mark("first call (" + fn + ")");
-                if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+        return new dev.txc.runtime.model.Program() {
+            @Override
+            public List<NDArray> call(String fn, List<NDArray> args, ModelState state) {
+                var r = program.call(fn, args, state);
+                if (first[0]) {
+                    first[0] = false;
+                    t.mark("first call (" + fn + ")");
+                    if (engine instanceof JvmEngine j) t.part("defining and loading the classes", j.classLoadNanos());
+                }
+                return r;
             }
-            return r;
+
+            @Override
+            public void flush(ModelState state) {
+                program.flush(state);
+            }
         };
     }
 
@@ -296,7 +313,6 @@ public final class Main {
         RunOptions options = RunOptions.of(fnName, p::all);
         int calls = p.integer("calls", 30, 1, 1_000_000), warmup = p.integer("warmup", 10, 0, 1_000_000);
         Engine engine = engine(p);
-        checkDevice(p);
         Compiler c = open(p);
         Compiler.function(c.parsed(), fnName, p.file());
         Module m = c.upTo(engine.stage());
@@ -351,17 +367,38 @@ public final class Main {
 
     // ---- compile ----
 
+    /**
+     * {@code --target jvm} packages the JVM classes; {@code cuda} and {@code all} add each function's PTX module and
+     * host plan, {@code cuda} making the GPU the jar's default device ({@code --device cpu} still runs the JVM code).
+     */
     private int compile(CommandLine.Parsed p) {
         Path target = Path.of(p.require("o"));
         String targets = p.get("target", "jvm");
-        if (targets.equals("cuda"))
-            throw new UserException("--target cuda: this txc has no CUDA backend yet; use --target jvm (or all, which packages every available backend)");
+        dev.txc.cuda.PtxTarget arch = cudaArch(p);
         Compiler c = open(p);
         Module m = c.upTo(new JvmEngine().stage());
-        JarPackager.Result r = JarPackager.write(m, Path.of(p.file()), target);
-        if (targets.equals("all")) err.println("note: --target all: packaged jvm; skipped cuda (this txc has no CUDA backend yet)");
+        JarPackager.Cuda cuda = null;
+        if (!targets.equals("jvm")) {
+            var plans = new java.util.TreeMap<String, dev.txc.runtime.cuda.plan.HostPlan>();
+            try {
+                CudaEngine.modules(m, arch).forEach((name, module) -> plans.put(name, module.plan()));
+            } catch (dev.txc.ir.CompileException e) {
+                throw new SourceErrors(e.diagnostics(), c.sources());
+            }
+            cuda = new JarPackager.Cuda(plans, "sm_" + arch.sm(), targets.equals("cuda") ? Device.CUDA : Device.CPU);
+        }
+        JarPackager.Result r = JarPackager.write(m, Path.of(p.file()), target, cuda);
         if (verbose) err.println("wrote " + target + " (" + r.bytes() + " bytes, facade " + r.facade() + ")");
         return 0;
+    }
+
+    /** {@code --cuda-arch}, default sm_80. */
+    private static dev.txc.cuda.PtxTarget cudaArch(CommandLine.Parsed p) {
+        try {
+            return dev.txc.cuda.PtxTarget.parse(p.get("cuda-arch", "sm_80"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cuda-arch: " + e.getMessage());
+        }
     }
 
     // ---- pp ----
@@ -485,6 +522,23 @@ public final class Main {
         Function f = Compiler.function(m, p.require("fn"), p.file());
         var shared = m.shared().stream().map(dev.txc.ir.SharedVar::name).toList();
         out.print(dev.txc.jvm.JvmCompiler.textify(dev.txc.jvm.JvmCompiler.compile(f, shared).bytes()));
+        return 0;
+    }
+
+    // ---- ptx ----
+
+    /** The PTX module of one function (after the optimizer, at the lowered stage) for --cuda-arch (default sm_80). */
+    private int ptx(CommandLine.Parsed p) {
+        dev.txc.cuda.PtxTarget target = cudaArch(p);
+        Compiler c = open(p);
+        Module m = c.upTo(Pipeline.Stage.LOWERED);
+        Function f = Compiler.function(m, p.require("fn"), p.file());
+        var shared = m.shared().stream().map(dev.txc.ir.SharedVar::name).toList();
+        try {
+            out.print(dev.txc.cuda.CudaLowering.lower(f, shared, target).text());
+        } catch (dev.txc.ir.CompileException e) {
+            throw new SourceErrors(e.diagnostics(), c.sources());
+        }
         return 0;
     }
 

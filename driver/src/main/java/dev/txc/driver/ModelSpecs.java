@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The runtime's {@link ModelSpec} of an IR module: what {@code txc run} checks calls against and a jar describes itself with. */
-final class ModelSpecs {
+public final class ModelSpecs {
     private ModelSpecs() {}
 
     /** The spec of {@code m}; {@code source} names the file in messages. */
@@ -26,7 +26,7 @@ final class ModelSpecs {
     }
 
     /** The spec of one function; generated class names follow {@link JvmEngine#className}. */
-    static FunctionSpec function(Function f) {
+    public static FunctionSpec function(Function f) {
         var params = new ArrayList<ParamSpec>();
         for (int k = 0; k < f.params().size(); k++) {
             String name = f.paramName(k);

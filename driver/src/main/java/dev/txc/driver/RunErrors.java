@@ -64,18 +64,28 @@ public final class RunErrors {
     /** {@code program} whose run-time errors are located in {@code source} (the module at stage ad, made on demand). */
     static Program located(Program program, Supplier<Module> source, Map<String, List<String>> sources) {
         Module[] module = {null};
-        return (fn, args, state) -> {
-            try {
-                return program.call(fn, args, state);
-            } catch (Located e) {
-                throw e;
-            } catch (TxRuntimeException e) {
-                if (module[0] == null) module[0] = source.get();
-                Function f = module[0].function(fn);
-                EvalException replayed = f == null ? null : replay(f, args, state);
-                SourceSpan at = replayed == null || replayed.node() == null ? null : f.locs().get(replayed.node());
-                if (at == null) throw e;
-                throw new Located(at, fn + ": " + replayed.getMessage(), sources, e);
+        return new Program() {
+            @Override
+            public List<NDArray> call(String fn, List<NDArray> args, ModelState state) {
+                try {
+                    return program.call(fn, args, state);
+                } catch (Located e) {
+                    throw e;
+                } catch (TxRuntimeException e) {
+                    if (module[0] == null) module[0] = source.get();
+                    Function f = module[0].function(fn);
+                    // the replay reads the state as of the failed call: values a GPU program holds come back first
+                    program.flush(state);
+                    EvalException replayed = f == null ? null : replay(f, args, state);
+                    SourceSpan at = replayed == null || replayed.node() == null ? null : f.locs().get(replayed.node());
+                    if (at == null) throw e;
+                    throw new Located(at, fn + ": " + replayed.getMessage(), sources, e);
+                }
+            }
+
+            @Override
+            public void flush(ModelState state) {
+                program.flush(state);
             }
         };
     }

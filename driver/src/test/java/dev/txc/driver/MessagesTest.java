@@ -37,16 +37,32 @@ class MessagesTest {
     }
 
     @Test
-    void cudaAndPtxSayThatTheBackendIsNotImplemented() throws IOException {
+    void cudaWithoutTheDriverNamesItAndTheCpuWay() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(CudaCliTest.driverPresent(), "libcuda.so.1 is present here");
         String f = write("t.tx", "fn g(x: f64) = x\n");
+        String noDriver = "error: --device cuda needs the NVIDIA CUDA driver, but libcuda.so.1 cannot be loaded (the dynamic loader does not find it); "
+                + "install the NVIDIA driver on a machine with a GPU, or run on the CPU with --device cpu (Device.CPU in the Java API)\n";
         Cli r = fails(1, "run", f, "--fn", "g", "--arg", "x=1", "--device", "cuda");
-        assertEquals("error: --device cuda: the CUDA backend is not implemented yet; run on the CPU with --device cpu\n", r.err());
+        assertEquals(noDriver, r.err());
+        assertEquals("", r.out());
         r = fails(1, "bench", f, "--fn", "g", "--arg", "x=1", "--device", "cuda");
-        assertEquals("error: --device cuda: the CUDA backend is not implemented yet; run on the CPU with --device cpu\n", r.err());
-        r = fails(1, "ptx", f, "--fn", "g");
-        assertEquals("error: the CUDA backend is not implemented yet, so txc ptx has no PTX to print (txc asm prints the JVM bytecode)\n", r.err());
+        assertEquals(noDriver, r.err());
+        // a broken program still gets the device error first: the device is opened before anything is compiled
+        r = fails(1, "run", write("bad.tx", "fn g(x: f64) = x +\n"), "--fn", "g", "--device", "cuda");
+        assertEquals(noDriver, r.err());
+        r = fails(2, "run", f, "--fn", "g", "--arg", "x=1", "--device", "cuda", "--engine", "interp");
+        assertEquals("txc run: --engine interp runs on the CPU; --device cuda runs the compiled code on the GPU (leave out --engine)\nsee txc run --help\n", r.err());
+    }
+
+    @Test
+    void ptxPrintsTheModule() throws IOException {
+        String f = write("t.tx", "fn g(x: f64) = x\n");
+        Cli r = ok("ptx", f, "--fn", "g", "--cuda-arch", "sm_90");
+        assertTrue(r.out().startsWith(".version 8.0\n.target sm_90\n.address_size 64\n"), r.out());
+        r = fails(2, "ptx", f, "--fn", "g", "--cuda-arch", "90");
+        assertTrue(r.err().contains("--cuda-arch: a CUDA architecture looks like sm_80 or sm_90, not '90'"), r.err());
         String help = ok("--help").out();
-        assertTrue(help.contains("  ptx                     print the generated CUDA PTX (not implemented yet: txc has no CUDA backend)\n"), help);
+        assertTrue(help.contains("  ptx                     print the generated CUDA PTX module of a function\n"), help);
         assertFalse(help.contains("cuda fails when CUDA is not available"), help);
     }
 

@@ -160,6 +160,7 @@ class StandaloneJarTest {
                 shared y: f64[?]
                 shared w: f64[5]
                 shared b: f64
+                target jvm (default device)
                 """, r.out());
         assertEquals("", r.err());
     }
@@ -189,7 +190,8 @@ class StandaloneJarTest {
         assertTrue(r.err().contains("--list shows the functions"), r::toString);
         r = Jars.javaJar(cwd, jar, "train", "--device", "cuda");
         assertEquals(1, r.status(), r::toString);
-        assertTrue(r.err().startsWith("error: --device cuda: this jar holds JVM code only"), r::toString);
+        assertEquals("error: --device cuda: this jar holds JVM code only (compiled with txc compile --target jvm); compile it with --target cuda or all to run on a GPU, "
+                + "or run on the CPU with --device cpu (Device.CPU in the Java API)\n", r.err(), r::toString);
         r = Jars.javaJar(cwd, jar, "--fn", "train", "--device", "cpu");
         assertEquals(0, r.status(), r::toString);
         assertTrue(r.out().startsWith("cost = "), r::toString);
@@ -206,15 +208,45 @@ class StandaloneJarTest {
     }
 
     @Test
-    void targets() throws IOException {
+    void targets() throws IOException, InterruptedException {
+        // the Theano tutorial's model compiles for CUDA as well: its jar lists both targets
         Cli r = Cli.run("compile", source, "-o", tmp.resolve("cuda.jar").toString(), "--target", "cuda");
-        assertEquals(1, r.status(), r::toString);
-        assertEquals("error: --target cuda: this txc has no CUDA backend yet; use --target jvm (or all, which packages every available backend)\n", r.err());
-        assertFalse(Files.exists(tmp.resolve("cuda.jar")));
-        r = Cli.run("compile", source, "-o", tmp.resolve("all.jar").toString(), "--target", "all");
         assertEquals(0, r.status(), r::toString);
-        assertEquals("note: --target all: packaged jvm; skipped cuda (this txc has no CUDA backend yet)\n", r.err());
-        assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(tmp.resolve("all.jar")));
+        Cli listed = Jars.javaJar(emptyDir("list-logistic"), tmp.resolve("cuda.jar"), "--list");
+        assertTrue(listed.out().endsWith("target jvm (--device cpu)\ntarget cuda: PTX for sm_80 (default device)\n"), listed::toString);
+        // an op without a CUDA kernel (scan) is a located compile error, and no jar is written
+        Path scan = Files.writeString(tmp.resolve("s.tx"), "fn cumsum(xs: f64[N]) = scan x in xs carry acc = 0.0 { acc + x }\n");
+        r = Cli.run("compile", scan.toString(), "-o", tmp.resolve("scan.jar").toString(), "--target", "all");
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.err().contains("has no CUDA kernel yet"), r::toString);
+        assertFalse(Files.exists(tmp.resolve("scan.jar")));
+        Path d = Files.writeString(tmp.resolve("d.tx"), "fn dlogistic(x: f64[N]) = grad(sum(1 / (1 + exp(-x))), x)\n");
+        for (String t : List.of("all", "cuda")) {
+            Path out = tmp.resolve("d-" + t + ".jar");
+            r = Cli.run("compile", d.toString(), "-o", out.toString(), "--target", t);
+            assertEquals(0, r.status(), r::toString);
+            Cli list = Jars.javaJar(emptyDir("list-" + t), out, "--list");
+            boolean gpuFirst = t.equals("cuda");
+            assertEquals("fn dlogistic(x: f64[N]) -> (dlogistic: f64[N])\n"
+                    + "target jvm " + (gpuFirst ? "(--device cpu)" : "(default device)") + "\n"
+                    + "target cuda: PTX for sm_80 " + (gpuFirst ? "(default device)" : "(--device cuda)") + "\n", list.out(), list::toString);
+            try (var z = new java.util.zip.ZipFile(out.toFile())) {
+                String ptx = new String(z.getInputStream(z.getEntry("txc/model/d/cuda/txc.generated.Fn_dlogistic.ptx")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(ptx.startsWith(".version 8.0\n.target sm_80\n"), ptx);
+                assertTrue(ptx.contains(".visible .entry "), ptx);
+                assertNotNull(z.getEntry("txc/model/d/cuda/txc.generated.Fn_dlogistic.plan"));
+            }
+            // the CPU path of the same jar gives d/dx sigmoid(x) = s(1 - s): 1/4 at 0
+            Cli cpu = Jars.javaJar(emptyDir("cpu-" + t), out, "dlogistic", "--arg", "x=[0]", "--device", "cpu");
+            assertEquals("dlogistic = [0.25]\n", cpu.out(), cpu::toString);
+            if (!CudaCliTest.driverPresent()) {
+                Cli gpu = Jars.javaJar(emptyDir("gpu-" + t), out, gpuFirst ? new String[] {"dlogistic", "--arg", "x=[0]"} : new String[] {"dlogistic", "--arg", "x=[0]", "--device", "cuda"});
+                assertEquals(1, gpu.status(), gpu::toString);
+                assertTrue(gpu.err().startsWith("error: --device cuda needs the NVIDIA CUDA driver, but libcuda.so.1 cannot be loaded"), gpu::toString);
+            }
+        }
+        r = Cli.run("compile", d.toString(), "-o", tmp.resolve("x.jar").toString(), "--target", "all", "--cuda-arch", "90");
+        assertEquals(2, r.status(), r::toString);
         r = Cli.run("compile", source);
         assertEquals(2, r.status(), r::toString);
         assertEquals("txc compile: missing -o OUT.jar\nsee txc compile --help\n", r.err());

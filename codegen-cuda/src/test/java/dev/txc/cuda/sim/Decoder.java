@@ -194,6 +194,9 @@ final class Decoder {
         Ctx c = new Ctx();
         ctxs.put(d.name, c);
         f.formals = formals(c, d.params);
+        f.formalTy = d.params.stream().map(Var::ty).toArray(Ty[]::new);
+        f.formalArray = new boolean[d.params.size()];
+        for (int i = 0; i < d.params.size(); i++) f.formalArray[i] = d.params.get(i).array();
         f.rets = formals(c, d.rets);
         for (Var v : d.vars) {
             curLine = v.line();
@@ -1161,14 +1164,15 @@ final class Decoder {
         Src x = src(a.get(1), ty), y = src(a.get(2), ty);
         Src c = bool == null ? null : pred(a.get(3));
         I2 test = compare(cmp, ty, o.has("ftz"));
+        int boolOp = bool == null ? -1 : List.of("and", "or", "xor").indexOf(bool);
         return (t, f) -> {
             long r = test.ap(x.get(t, f), y.get(t, f));
             long nr = r ^ 1;
             if (c != null) {
                 long cv = c.get(t, f);
-                switch (bool) {
-                    case "and" -> { r &= cv; nr &= cv; }
-                    case "or" -> { r |= cv; nr |= cv; }
+                switch (boolOp) {
+                    case 0 -> { r &= cv; nr &= cv; }
+                    case 1 -> { r |= cv; nr |= cv; }
                     default -> { r ^= cv; nr ^= cv; }
                 }
             }
@@ -1286,10 +1290,15 @@ final class Decoder {
         };
         return (t, f) -> {
             long addr = ad.get(t, f);
-            long old = ty.norm(sim.load(sp, addr, size, t));
-            long nv = f3.ap(old, b.get(t, f), c == null ? 0 : c.get(t, f));
-            sim.store(sp, addr, size, nv, t);
-            if (d >= 0) f.r[d] = old;
+            t.atomic = true;
+            try {
+                long old = ty.norm(sim.load(sp, addr, size, t));
+                long nv = f3.ap(old, b.get(t, f), c == null ? 0 : c.get(t, f));
+                sim.store(sp, addr, size, nv, t);
+                if (d >= 0) f.r[d] = old;
+            } finally {
+                t.atomic = false;
+            }
         };
     }
 
@@ -1427,6 +1436,7 @@ final class Decoder {
         Src x = src(a.get(1), Ty.B32), bs = src(a.get(2), Ty.U32), cs = src(a.get(3), Ty.U32);
         in.kind = Insn.Kind.WARP;
         in.syncArg = src(a.get(4), Ty.U32);
+        int kind = List.of("up", "down", "bfly", "idx").indexOf(mode);
         in.warp = (lanes, mask, s) -> {
             long[] val = new long[32];
             for (Thr t : lanes) val[t.lane] = x.get(t, t.frame);
@@ -1438,10 +1448,10 @@ final class Decoder {
                 int maxLane = (lane & seg) | (cval & ~seg), minLane = lane & seg;
                 int j;
                 boolean pval;
-                switch (mode) {
-                    case "up" -> { j = lane - b; pval = j >= maxLane; }
-                    case "down" -> { j = lane + b; pval = j <= maxLane; }
-                    case "bfly" -> { j = lane ^ b; pval = j <= maxLane; }
+                switch (kind) {
+                    case 0 -> { j = lane - b; pval = j >= maxLane; }
+                    case 1 -> { j = lane + b; pval = j <= maxLane; }
+                    case 2 -> { j = lane ^ b; pval = j <= maxLane; }
                     default -> { j = minLane | (b & ~seg); pval = j <= maxLane; }
                 }
                 if (!pval) j = lane;

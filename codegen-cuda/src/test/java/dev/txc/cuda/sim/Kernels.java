@@ -11,8 +11,8 @@ final class Kernels {
     /** y[i] = fma(a, x[i], y[i]) over a grid-stride loop, f32. */
     static final String SAXPY = HEADER + """
             .visible .entry saxpy(
-                .param .u64 x_ptr,
-                .param .u64 y_ptr,
+                .param .u64 .ptr.global.align 16 x_ptr,
+                .param .u64 .ptr.align 4 y_ptr,
                 .param .u64 n,
                 .param .f32 a
             )
@@ -798,9 +798,149 @@ final class Kernels {
             }
             """;
 
+    /**
+     * Less common features, one block of 64 threads, tid = t, x = in[t] (u32): dynamic shared memory reached through
+     * generic addresses (cvta.shared), v2 shared loads, shfl.sync.idx within 16-lane segments, redux.sync, bar.warp.sync,
+     * atom.shared.cas and red.shared.add, mov pack/unpack, setp.xor, slct.f32, testp.normal, and a generic store and load
+     * of local memory. out[t*16 + k]: see PtxSimKernelTest.
+     */
+    static final String MISC = HEADER + """
+            .extern .shared .align 16 .b8 dyn[];
+
+            .visible .entry misc(.param .u64 in, .param .u64 out)
+            {
+                .local .align 8 .b8 scratch[8];
+                .reg .pred %p<4>;
+                .reg .b32 %r<40>;
+                .reg .f32 %f<4>;
+                .reg .b64 %rd<20>;
+                .reg .b16 %rs<3>;
+
+                ld.param.u64 %rd1, [in];
+                ld.param.u64 %rd2, [out];
+                mov.u32 %r1, %tid.x;
+                mul.wide.u32 %rd3, %r1, 4;
+                add.s64 %rd4, %rd1, %rd3;
+                ld.global.u32 %r2, [%rd4];
+                mul.wide.u32 %rd5, %r1, 64;
+                add.s64 %rd6, %rd2, %rd5;
+
+                // dyn[t] = x through a generic pointer; then out0 = dyn[t ^ 1] + dyn[t] by a v2 load of the aligned pair
+                mov.u64 %rd7, dyn;
+                cvta.shared.u64 %rd8, %rd7;
+                add.s64 %rd9, %rd8, %rd3;
+                st.u32 [%rd9], %r2;
+                bar.sync 0;
+                and.b32 %r3, %r1, -2;
+                mov.u32 %r4, dyn;
+                shl.b32 %r5, %r3, 2;
+                add.s32 %r6, %r4, %r5;
+                ld.shared.v2.u32 {%r7, %r8}, [%r6];
+                add.s32 %r9, %r7, %r8;
+                st.global.u32 [%rd6], %r9;
+
+                // out1 = x of lane 3 of the thread's 16-lane segment
+                shfl.sync.idx.b32 %r10, %r2, 3, 0x101f, -1;
+                st.global.u32 [%rd6+4], %r10;
+
+                // out2 = warp max of x, out3 = warp sum (redux), after a bar.warp.sync
+                bar.warp.sync -1;
+                redux.sync.max.u32 %r11, %r2, -1;
+                redux.sync.add.u32 %r12, %r2, -1;
+                st.global.v2.u32 [%rd6+8], {%r11, %r12};
+
+                // dyn[64 + 0] counts threads by a CAS loop, dyn[64 + 1] by red.shared.add
+                setp.eq.u32 %p1, %r1, 0;
+                @%p1 st.shared.u32 [dyn+256], 0;
+                @%p1 st.shared.u32 [dyn+260], 0;
+                bar.sync 0;
+            CAS:
+                ld.volatile.shared.u32 %r13, [dyn+256];
+                add.u32 %r14, %r13, 1;
+                atom.shared.cas.b32 %r15, [dyn+256], %r13, %r14;
+                setp.ne.u32 %p2, %r15, %r13;
+                @%p2 bra CAS;
+                red.shared.add.u32 [dyn+260], 1;
+                bar.sync 0;
+                ld.shared.u32 %r16, [dyn+256];
+                ld.shared.u32 %r17, [dyn+260];
+                st.global.v2.u32 [%rd6+16], {%r16, %r17};
+
+                // out5 = the halves of x * 65537 swapped by unpack and pack
+                mul.lo.u32 %r18, %r2, 65537;
+                mov.b32 {%rs1, %rs2}, %r18;
+                mov.b32 %r19, {%rs2, %rs1};
+                // out6 = (x > 5) xor (t odd), 1 or 0; out7 = slct.f32 and testp.normal of (f32) x - 3
+                and.b32 %r20, %r1, 1;
+                setp.ne.u32 %p3, %r20, 0;
+                setp.gt.xor.u32 %p1, %r2, 5, %p3;
+                selp.u32 %r21, 1, 0, %p1;
+                st.global.v2.u32 [%rd6+24], {%r19, %r21};
+                cvt.rn.f32.u32 %f1, %r2;
+                sub.rn.f32 %f2, %f1, 0f40400000;
+                testp.normal.f32 %p1, %f2;
+                selp.u32 %r22, 100, 0, %p1;
+                slct.u32.f32 %r23, 10, 20, %f2;
+                add.u32 %r24, %r22, %r23;
+                // through local memory by a generic address
+                mov.u64 %rd10, scratch;
+                cvta.local.u64 %rd11, %rd10;
+                st.u32 [%rd11+4], %r24;
+                ld.local.u32 %r25, [scratch+4];
+                st.global.u32 [%rd6+32], %r25;
+                ret;
+            }
+            """;
+
+    /**
+     * Bitwise and arithmetic atomics on global words, one thread per x (u32): w[0] |= 1 << (x & 31), w[1] &= ~(1 << (x &
+     * 31)), w[2] ^= x, w[3] = min (s32) of x - 500, w[4] = atom.dec with limit 1000 (from 50: wraps to 1000 at 0), and
+     * the sums of x as f64 (red.global.add.f64) and u64 (atom.global.add.u64) in d[0], d[1].
+     */
+    static final String ATOMIC_BITS = HEADER + """
+            .visible .entry atombits(.param .u64 x, .param .u64 n, .param .u64 w, .param .u64 d)
+            {
+                .reg .pred %p<2>;
+                .reg .b32 %r<20>;
+                .reg .f64 %fd<2>;
+                .reg .b64 %rd<12>;
+
+                ld.param.u64 %rd1, [x];
+                ld.param.u64 %rd2, [n];
+                ld.param.u64 %rd3, [w];
+                ld.param.u64 %rd4, [d];
+                mov.u32 %r1, %ctaid.x;
+                mov.u32 %r2, %ntid.x;
+                mov.u32 %r3, %tid.x;
+                mad.lo.s32 %r4, %r1, %r2, %r3;
+                cvt.u64.u32 %rd5, %r4;
+                setp.ge.u64 %p1, %rd5, %rd2;
+                @%p1 bra END;
+                shl.b64 %rd6, %rd5, 2;
+                add.s64 %rd7, %rd1, %rd6;
+                ld.global.u32 %r5, [%rd7];
+                and.b32 %r6, %r5, 31;
+                shl.b32 %r7, 1, %r6;
+                atom.global.or.b32 %r8, [%rd3], %r7;
+                not.b32 %r9, %r7;
+                atom.global.and.b32 %r10, [%rd3+4], %r9;
+                red.global.xor.b32 [%rd3+8], %r5;
+                sub.s32 %r11, %r5, 500;
+                atom.global.min.s32 %r12, [%rd3+12], %r11;
+                atom.global.dec.u32 %r13, [%rd3+16], 1000;
+                cvt.rn.f64.u32 %fd1, %r5;
+                red.global.add.f64 [%rd4], %fd1;
+                cvt.u64.u32 %rd8, %r5;
+                atom.global.add.u64 %rd9, [%rd4+8], %rd8;
+            END:
+                ret;
+            }
+            """;
+
     /** Every kernel above, by name. */
     static Map<String, String> all() {
-        return Map.of("saxpy", SAXPY, "rowsum", ROWSUM, "warpops", WARP, "atomics", ATOMICS, "branches", BRANCHES,
-                "cvts", CVT, "cvti", CVT_INT, "calls", CALLS, "arith", ARITH);
+        return Map.ofEntries(Map.entry("saxpy", SAXPY), Map.entry("rowsum", ROWSUM), Map.entry("warpops", WARP),
+                Map.entry("atomics", ATOMICS), Map.entry("branches", BRANCHES), Map.entry("cvts", CVT), Map.entry("cvti", CVT_INT),
+                Map.entry("calls", CALLS), Map.entry("arith", ARITH), Map.entry("misc", MISC), Map.entry("atombits", ATOMIC_BITS));
     }
 }

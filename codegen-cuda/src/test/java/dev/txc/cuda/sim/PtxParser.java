@@ -219,10 +219,18 @@ final class PtxParser {
                     do next(); while (accept(","));
                 }
                 case ".visible", ".weak", ".extern", ".entry", ".func", ".global", ".const", ".shared" -> topDecl(m);
-                case ".file", ".section" -> skipStatement();
+                case ".file" -> skipLine();
+                case ".section" -> skipStatement();
                 default -> throw err(t.line, "unsupported module-level directive '" + t.s + "'");
             }
         }
+    }
+
+    /** Debug directives ({@code .loc 1 5 10}, {@code .file 1 "a.cu"}) end with their line, not with ';'. */
+    private void skipLine() {
+        int line = next().line;
+        while (peek().line == line && !peek().is("<eof>")) next();
+        accept(";");
     }
 
     private void skipStatement() {
@@ -269,8 +277,9 @@ final class PtxParser {
             if (w.is(".align")) align = (int) intLit();
             else if (w.is(".v2")) vec = 2;
             else if (w.is(".v4")) vec = 4;
-            else if (w.s.startsWith(".ptr")) {
-                if (peek().is(".align")) {
+            else if (w.s.startsWith(".ptr")) { // .ptr.global.align 16 (one token up to the number), or .ptr .align 16
+                if (w.s.endsWith(".align")) intLit();
+                else if (peek().is(".align")) {
                     next();
                     intLit();
                 }
@@ -409,7 +418,8 @@ final class PtxParser {
                 } while (peek().is(","));
                 expect(";");
             }
-            case ".pragma", ".loc", ".file", ".maxnreg", ".maxntid", ".reqntid", ".minnctapersm" -> skipStatement();
+            case ".loc", ".file" -> skipLine();
+            case ".pragma", ".maxnreg", ".maxntid", ".reqntid", ".minnctapersm" -> skipStatement();
             default -> throw err(t.line, "unsupported directive '" + t.s + "' in function " + f.name);
         }
     }

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An interpreter for the subset of PTX that txc emits, so that tests can execute kernels without a GPU.
@@ -26,6 +25,9 @@ import java.util.TreeMap;
  * }</pre>
  * Arguments are matched to the entry's parameters in order: {@code .u64/.s64/.b64} and pointers take a Long or
  * Integer, 32-bit integers an Integer or Long, {@code .f32} a Float, {@code .f64} a Double.
+ * {@link #load(String, DeviceMemory)} loads several modules onto one memory, as a CUDA context's modules share device
+ * memory; {@link SimCudaApi} puts the runtime's driver interface ({@code dev.txc.runtime.cuda.CudaApi}) on top, so the
+ * whole {@code --device cuda} path runs without a GPU.
  *
  * <h2>Supported PTX</h2>
  * <ul>
@@ -75,7 +77,9 @@ import java.util.TreeMap;
  * instruction ({@code shfl/vote/redux/bar.warp}) or its exit. A warp collective completes when every lane of its member
  * mask waits at the same instruction with the same mask (a named lane that exited or does not exist is an error); a
  * barrier completes when every thread that has not exited waits at one. If nothing can proceed the launch fails with a
- * deadlock error naming where each thread waits. Runs are deterministic, so races that a GPU might expose are hidden.
+ * deadlock error naming where each thread waits. Runs are deterministic; so that a missing barrier cannot hide behind
+ * that order, two threads touching a shared byte (one writing) with no barrier between is an error
+ * ({@link SharedRaces}; {@link #raceCheck(boolean)}). Races in global memory between blocks are not detected.
  */
 public final class PtxSim {
     static final long GLOBAL_BASE = 0x7f00_0000_0000L;
@@ -83,9 +87,9 @@ public final class PtxSim {
     static final long LOCAL_WINDOW = 0x7d00_0000_0000L;
     static final long WINDOW = 1L << 32;
 
-    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** A grid or block extent. */
     public record Dim(int x, int y, int z) {
@@ -113,18 +117,24 @@ public final class PtxSim {
     final Map<String, Long> sharedSyms = new HashMap<>();
     int staticShared;
     String dynamicSharedName;
-    private final TreeMap<Long, byte[]> allocs = new TreeMap<>();
-    private long nextAddr = GLOBAL_BASE;
+    private final DeviceMemory mem;
     private long stepLimit = 2_000_000_000L;
     private int maxGrid = Integer.MAX_VALUE;
     long steps;
     private long launches;
 
-    private PtxSim() {}
+    private PtxSim(DeviceMemory mem) {
+        this.mem = mem;
+    }
 
-    /** Parses and decodes a PTX module; any unsupported syntax is an error naming its line. */
+    /** Parses and decodes a PTX module with a memory of its own; any unsupported syntax is an error naming its line. */
     public static PtxSim load(String moduleText) {
-        PtxSim sim = new PtxSim();
+        return load(moduleText, new DeviceMemory());
+    }
+
+    /** Parses and decodes a PTX module whose kernels use {@code memory} (as modules of one CUDA context share it). */
+    public static PtxSim load(String moduleText, DeviceMemory memory) {
+        PtxSim sim = new PtxSim(memory);
         PtxParser.ModuleDecl m = PtxParser.parse(moduleText);
         new Decoder(sim, m).build();
         return sim;
@@ -133,6 +143,14 @@ public final class PtxSim {
     /** Limits the instructions executed per launch (default 2e9); exceeding it is an error (an endless loop). */
     public PtxSim stepLimit(long limit) {
         this.stepLimit = limit;
+        return this;
+    }
+
+    private boolean raceCheck = true;
+
+    /** Turns the detection of shared-memory races ({@link SharedRaces}, on by default) on or off. */
+    public PtxSim raceCheck(boolean on) {
+        this.raceCheck = on;
         return this;
     }
 
@@ -152,116 +170,79 @@ public final class PtxSim {
         return f != null && f.entry;
     }
 
-    // ---------------------------------------------------------------- global memory
+    // ---------------------------------------------------------------- global memory (delegated to the device's)
+
+    /** The global memory this module's kernels read and write (shared by modules loaded onto the same memory). */
+    public DeviceMemory memory() {
+        return mem;
+    }
 
     /** Allocates {@code bytes} of global memory (256-byte aligned), filled with 0xFF bytes. */
     public long alloc(long bytes) {
-        if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
-        long a = nextAddr;
-        byte[] data = new byte[(int) bytes];
-        Arrays.fill(data, (byte) 0xFF);
-        allocs.put(a, data);
-        nextAddr += (Math.max(bytes, 1) + 255 + 256) & ~255L; // a gap, so running off the end faults
-        return a;
+        return mem.alloc(bytes);
     }
 
     public void free(long addr) {
-        if (allocs.remove(addr) == null) throw new IllegalArgumentException("no allocation at 0x" + Long.toHexString(addr));
+        mem.free(addr);
     }
 
     public void write(long addr, byte[] v) {
-        byte[] d = region(addr, v.length);
-        System.arraycopy(v, 0, d, off(addr), v.length);
+        mem.write(addr, v);
     }
 
     public void write(long addr, double[] v) {
-        for (int i = 0; i < v.length; i++) store8(addr + 8L * i, Double.doubleToRawLongBits(v[i]));
+        mem.write(addr, v);
     }
 
     public void write(long addr, float[] v) {
-        for (int i = 0; i < v.length; i++) store4(addr + 4L * i, Float.floatToRawIntBits(v[i]));
+        mem.write(addr, v);
     }
 
     public void write(long addr, long[] v) {
-        for (int i = 0; i < v.length; i++) store8(addr + 8L * i, v[i]);
+        mem.write(addr, v);
     }
 
     public void write(long addr, int[] v) {
-        for (int i = 0; i < v.length; i++) store4(addr + 4L * i, v[i]);
+        mem.write(addr, v);
     }
 
     public byte[] readBytes(long addr, int n) {
-        byte[] d = region(addr, n);
-        return Arrays.copyOfRange(d, off(addr), off(addr) + n);
+        return mem.readBytes(addr, n);
     }
 
     public double[] readDoubles(long addr, int n) {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) out[i] = Double.longBitsToDouble(globalLoad(addr + 8L * i, 8));
-        return out;
+        return mem.readDoubles(addr, n);
     }
 
     public float[] readFloats(long addr, int n) {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((int) globalLoad(addr + 4L * i, 4));
-        return out;
+        return mem.readFloats(addr, n);
     }
 
     public long[] readLongs(long addr, int n) {
-        long[] out = new long[n];
-        for (int i = 0; i < n; i++) out[i] = globalLoad(addr + 8L * i, 8);
-        return out;
+        return mem.readLongs(addr, n);
     }
 
     public int[] readInts(long addr, int n) {
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = (int) globalLoad(addr + 4L * i, 4);
-        return out;
+        return mem.readInts(addr, n);
     }
 
-    /** Copies {@code n} bytes between global addresses (like cuMemcpyDtoD). */
-    public void copy(long dst, long src, int n) {
-        write(dst, readBytes(src, n));
-    }
-
-    private void store8(long a, long v) {
-        I64.set(region(a, 8), off(a), v);
-    }
-
-    private void store4(long a, int v) {
-        I32.set(region(a, 4), off(a), v);
-    }
-
-    private int lastOff;
-
-    /** The allocation holding [a, a+size); sets lastOff to a's offset in it. */
-    private byte[] region(long a, int size) {
-        var e = allocs.floorEntry(a);
-        if (e == null || a - e.getKey() + size > e.getValue().length || a + size < a)
-            throw new PtxSimException("global address 0x" + Long.toHexString(a) + " (" + size
-                    + " bytes) is outside every allocation");
-        lastOff = (int) (a - e.getKey());
-        return e.getValue();
-    }
-
-    private int off(long a) {
-        return (int) (a - allocs.floorKey(a));
+    /** The address of the module's {@code .global} or {@code .const} variable {@code name}, or null. */
+    public Long global(String name) {
+        return globalSyms.get(name);
     }
 
     long globalLoad(long a, int size) {
-        byte[] d = region(a, size);
-        return get(d, lastOff, size);
+        return mem.load(a, size);
     }
 
     void globalStore(long a, int size, long v) {
-        byte[] d = region(a, size);
-        put(d, lastOff, size, v);
+        mem.store(a, size, v);
     }
 
-    /** Global memory for a module-level variable. */
+    /** Global memory for a module-level variable, zeroed. */
     long allocVar(long bytes, int align) {
-        long a = alloc(Math.max(bytes, 1));
-        Arrays.fill(allocs.get(a), (byte) 0);
+        long a = mem.alloc(Math.max(bytes, 1));
+        mem.fill(a, (byte) 0, Math.max(bytes, 1));
         return a;
     }
 
@@ -293,7 +274,11 @@ public final class PtxSim {
         if ((a & (size - 1)) != 0) throw misaligned(a, size);
         return switch (sp) {
             case GLOBAL, CONST -> globalLoad(a, size);
-            case SHARED -> get(t.blk.shared, checkShared(a, size, t), size);
+            case SHARED -> {
+                int off = checkShared(a, size, t);
+                if (t.blk.races != null && !t.atomic) t.blk.races.read(off, size, t);
+                yield get(t.blk.shared, off, size);
+            }
             case LOCAL -> get(t.local, checkLocal(a, size, t), size);
             case GENERIC -> a >= SHARED_WINDOW && a < SHARED_WINDOW + WINDOW ? load(Space.SHARED, a - SHARED_WINDOW, size, t)
                     : a >= LOCAL_WINDOW && a < LOCAL_WINDOW + WINDOW ? load(Space.LOCAL, a - LOCAL_WINDOW, size, t)
@@ -306,7 +291,11 @@ public final class PtxSim {
         switch (sp) {
             case GLOBAL -> globalStore(a, size, v);
             case CONST -> throw new PtxSimException("a store to .const space");
-            case SHARED -> put(t.blk.shared, checkShared(a, size, t), size, v);
+            case SHARED -> {
+                int off = checkShared(a, size, t);
+                if (t.blk.races != null && !t.atomic) t.blk.races.write(off, size, t);
+                put(t.blk.shared, off, size, v);
+            }
             case LOCAL -> put(t.local, checkLocal(a, size, t), size, v);
             case GENERIC -> {
                 if (a >= SHARED_WINDOW && a < SHARED_WINDOW + WINDOW) store(Space.SHARED, a - SHARED_WINDOW, size, v, t);
@@ -345,6 +334,8 @@ public final class PtxSim {
         int nparams; // param-space variables (formals and body declarations)
         int[] paramBytes;
         int[] formals; // for each formal parameter: a register index, or -1 - param index
+        Ty[] formalTy;
+        boolean[] formalArray;
         int[] rets;
         int localBytes;
         Insn[] code;
@@ -400,6 +391,7 @@ public final class PtxSim {
     static final class Blk {
         int x, y, z;
         byte[] shared;
+        SharedRaces races;
     }
 
     static final class Launch {
@@ -410,6 +402,8 @@ public final class PtxSim {
 
     static final class Thr {
         int x, y, z, linear, lane, warp;
+        /** Inside an atom/red instruction (not tracked for races). */
+        boolean atomic;
         Blk blk;
         Launch launch;
         Frame frame;
@@ -492,18 +486,20 @@ public final class PtxSim {
     private static byte[] paramBytes(Fn fn, int i, Object arg) {
         int idx = -1 - fn.formals[i];
         byte[] b = new byte[fn.paramBytes[idx]];
+        Ty ty = fn.formalTy[i];
+        if (fn.formalArray[i] || b.length > 8)
+            throw new PtxSimException("parameter " + i + " of " + fn.name + " is an aggregate, not supported");
         long bits = switch (arg) {
-            case Double d when b.length == 8 -> Double.doubleToRawLongBits(d);
-            case Float f when b.length == 4 -> Float.floatToRawIntBits(f);
-            case Long v -> v;
-            case Integer v -> v;
-            case Short v -> v;
-            case Byte v -> v;
-            case Boolean v -> v ? 1 : 0;
-            default -> throw new PtxSimException("parameter " + i + " of " + fn.name + " (" + b.length
-                    + " bytes) cannot take " + arg + " (" + arg.getClass().getSimpleName() + ")");
+            case Double d when ty == Ty.F64 -> Double.doubleToRawLongBits(d);
+            case Float f when ty == Ty.F32 -> Float.floatToRawIntBits(f);
+            case Long v when ty.isInt() -> v;
+            case Integer v when ty.isInt() -> v;
+            case Short v when ty.isInt() -> v;
+            case Byte v when ty.isInt() -> v;
+            case Boolean v when ty.isInt() -> v ? 1 : 0;
+            default -> throw new PtxSimException("parameter " + i + " of " + fn.name + " (" + ty
+                    + ") cannot take " + arg + " (" + arg.getClass().getSimpleName() + ")");
         };
-        if (b.length > 8) throw new PtxSimException("parameter " + i + " of " + fn.name + " is an aggregate, not supported");
         put(b, 0, b.length, bits);
         return b;
     }
@@ -516,6 +512,7 @@ public final class PtxSim {
         blk.shared = new byte[staticShared + dynShared];
         Arrays.fill(blk.shared, (byte) 0xFF);
         Dim b = l.block;
+        if (raceCheck && blk.shared.length > 0) blk.races = new SharedRaces(blk.shared.length, (b.count() + 31) / 32);
         Thr[] ts = new Thr[b.count()];
         for (int i = 0; i < ts.length; i++) {
             Thr t = new Thr();
@@ -627,6 +624,7 @@ public final class PtxSim {
                     o.state = State.RUN;
                     o.frame.pc++;
                 }
+                if (t.blk.races != null) t.blk.races.warpSyncs[w]++;
                 progress = true;
             }
         }
@@ -647,6 +645,7 @@ public final class PtxSim {
                 t.frame.pc++;
             }
         }
+        if (ts[0].blk.races != null) ts[0].blk.races.barriers++;
         return true;
     }
 

@@ -236,4 +236,66 @@ class PtxSimKernelTest {
             assertEquals(h + s + p, got[i], 0.0, "x=" + v);
         }
     }
+
+    @Test
+    void dynamicSharedGenericAddressesSegmentedShufflesReduxAndLocalMemory() {
+        int n = 64;
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) x[i] = rnd.nextInt(1000);
+        x[7] = 3; // (f32) x - 3 == 0: not normal
+        PtxSim sim = PtxSim.load(Kernels.MISC);
+        long din = sim.alloc(4L * n), dout = sim.alloc(64L * n);
+        sim.write(din, x);
+        sim.launch("misc", dim(1), dim(n), 272, din, dout);
+        int[] got = sim.readInts(dout, 16 * n);
+        for (int t = 0; t < n; t++) {
+            String at = "thread " + t + ": ";
+            int pair = t & ~1;
+            assertEquals(x[pair] + x[pair + 1], got[16 * t], at + "pair sum through shared memory");
+            assertEquals(x[(t & ~15) + 3], got[16 * t + 1], at + "lane 3 of the 16-lane segment");
+            int w = t & ~31, max = 0, sum = 0;
+            for (int l = w; l < w + 32; l++) {
+                max = Math.max(max, x[l]);
+                sum += x[l];
+            }
+            assertEquals(max, got[16 * t + 2], at + "redux max");
+            assertEquals(sum, got[16 * t + 3], at + "redux add");
+            assertEquals(n, got[16 * t + 4], at + "CAS count");
+            assertEquals(n, got[16 * t + 5], at + "red count");
+            int v = x[t] * 65537;
+            assertEquals((v >>> 16) | (v << 16), got[16 * t + 6], at + "halves swapped");
+            assertEquals((x[t] > 5) ^ (t % 2 == 1) ? 1 : 0, got[16 * t + 7], at + "setp.xor");
+            float f = (float) x[t] - 3f;
+            int want = (f != 0 ? 100 : 0) + (f >= 0 ? 10 : 20);
+            assertEquals(want, got[16 * t + 8], at + "testp.normal and slct through local memory");
+        }
+    }
+
+    @Test
+    void bitwiseMinDecAndWideAtomics() {
+        int n = 300;
+        int[] x = new int[n];
+        for (int i = 0; i < n; i++) x[i] = rnd.nextInt(2000);
+        PtxSim sim = PtxSim.load(Kernels.ATOMIC_BITS);
+        long dx = sim.alloc(4L * n), w = sim.alloc(20), d = sim.alloc(16);
+        sim.write(dx, x);
+        sim.write(w, new int[] {0, -1, 0, Integer.MAX_VALUE, 50});
+        sim.write(d, new long[] {Double.doubleToRawLongBits(0.0), 0});
+        sim.launch("atombits", dim(5), dim(64), 0, dx, (long) n, w, d);
+        int or = 0, and = -1, xor = 0, min = Integer.MAX_VALUE, dec = 50;
+        double sum = 0;
+        long lsum = 0;
+        for (int v : x) {
+            or |= 1 << (v & 31);
+            and &= ~(1 << (v & 31));
+            xor ^= v;
+            min = Math.min(min, v - 500);
+            dec = dec == 0 || dec > 1000 ? 1000 : dec - 1;
+            sum += v;
+            lsum += v;
+        }
+        assertArrayEquals(new int[] {or, and, xor, min, dec}, sim.readInts(w, 5));
+        assertEquals(sum, sim.readDoubles(d, 1)[0], 0.0, "integers add exactly in any order");
+        assertEquals(lsum, sim.readLongs(d + 8, 1)[0]);
+    }
 }

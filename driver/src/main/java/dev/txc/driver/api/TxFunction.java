@@ -11,7 +11,19 @@ import dev.txc.ir.PrettyPrinter;
 import dev.txc.types.TensorType;
 import dev.txc.jvm.JvmCompiler;
 import dev.txc.opt.Pipeline;
+import dev.txc.cuda.CudaLowering;
+import dev.txc.cuda.PtxTarget;
 import dev.txc.runtime.CompiledFunction;
+import dev.txc.runtime.Device;
+import dev.txc.runtime.cuda.Cuda;
+import dev.txc.runtime.cuda.CudaDevice;
+import dev.txc.runtime.cuda.CudaProgram;
+import dev.txc.runtime.cuda.DeviceFunction;
+import dev.txc.runtime.cuda.PlanExecutor;
+import dev.txc.runtime.model.FunctionSpec;
+import dev.txc.runtime.model.ModelSpec;
+import dev.txc.runtime.model.ModelState;
+import dev.txc.runtime.model.SharedSpec;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.Shapes;
 import dev.txc.runtime.TxRuntimeException;
@@ -39,6 +51,9 @@ public final class TxFunction {
     private final Function lowered;
     private final CompiledFunction fn;
     private final CompiledFunction[] defaults;
+    /** Where the function runs: null on the CPU; on a GPU, its program and the function it was made from. */
+    private final CudaProgram cuda;
+    private final TxFunction cpu;
 
     TxFunction(Definition def, boolean allowDowncast) {
         this.def = def;
@@ -52,13 +67,75 @@ public final class TxFunction {
         this.fn = compile(lowered, names);
         this.defaults = new CompiledFunction[parsed.params().size()];
         for (int k = 0; k < defaults.length; k++) {
-            Node d = lowered.defaults().get(lowered.paramName(k));
-            if (d == null) continue;
-            // A default is a function of the inputs before it.
-            var g = new Function(lowered.name() + "$default$" + lowered.paramName(k), lowered.params().subList(0, k), Map.of(),
-                    List.of(new Function.Output(lowered.paramName(k), d)), List.of(), lowered.locs());
-            defaults[k] = compile(g, names);
+            Function g = defaultFunction(k);
+            if (g != null) defaults[k] = compile(g, names);
         }
+        this.cuda = null;
+        this.cpu = this;
+    }
+
+    /** {@code base} running on the GPU through {@code cuda}. */
+    private TxFunction(TxFunction base, CudaProgram cuda) {
+        this.def = base.def;
+        this.parsed = base.parsed;
+        this.shared = base.shared;
+        this.updated.addAll(base.updated);
+        this.allowDowncast = base.allowDowncast;
+        this.lowered = base.lowered;
+        this.fn = base.fn;
+        this.defaults = base.defaults;
+        this.cuda = cuda;
+        this.cpu = base;
+    }
+
+    /** The default of input k as a function of the inputs before it, or null where it has none. */
+    private Function defaultFunction(int k) {
+        Node d = lowered.defaults().get(lowered.paramName(k));
+        if (d == null) return null;
+        return new Function(lowered.name() + "$default$" + lowered.paramName(k), lowered.params().subList(0, k), Map.of(),
+                List.of(new Function.Output(lowered.paramName(k), d)), List.of(), lowered.locs());
+    }
+
+    /**
+     * This function running on {@code device}. {@link Device#CUDA} compiles it to PTX and opens the GPU now: without
+     * the NVIDIA driver or a GPU it throws a {@link TxException} naming what is missing (there is no fallback to the
+     * CPU), and an op without a CUDA kernel is a {@link TxException} naming the op. On the GPU the shared variables
+     * stay in device memory between calls; each call copies its arguments there and its outputs and updated
+     * variables back. {@link Device#CPU} gives the JVM function this one was made from.
+     */
+    public TxFunction on(Device device) {
+        return switch (device) {
+            case CPU -> cpu;
+            case CUDA -> cuda != null ? this : new TxFunction(this, cudaProgram());
+        };
+    }
+
+    /** Where this function runs. */
+    public Device device() {
+        return cuda == null ? Device.CPU : Device.CUDA;
+    }
+
+    private CudaProgram cudaProgram() {
+        CudaDevice device;
+        try {
+            device = Cuda.device();
+        } catch (TxRuntimeException e) {
+            throw new TxException(e.getMessage(), List.of(), e);
+        }
+        List<String> names = shared.stream().map(Shared::name).toList();
+        FunctionSpec spec = dev.txc.driver.ModelSpecs.function(lowered);
+        Map<String, DeviceFunction> fns = new HashMap<>();
+        try {
+            fns.put(spec.className(), new PlanExecutor(CudaLowering.lower(lowered, names, PtxTarget.DEFAULT).plan()));
+            for (int k = 0; k < defaults.length; k++) {
+                Function g = defaultFunction(k);
+                if (g != null) fns.put(spec.params().get(k).defaultClass(), new PlanExecutor(CudaLowering.lower(g, names, PtxTarget.DEFAULT).plan()));
+            }
+        } catch (CompileException e) {
+            throw TxException.of(e.diagnostics());
+        }
+        var specs = shared.stream().map(s -> new SharedSpec(s.name(), s.type())).toList();
+        return new CudaProgram(new ModelSpec(name(), specs, List.of(spec)), device, fns);
     }
 
     private static CompiledFunction compile(Function f, List<String> sharedNames) {
@@ -111,6 +188,7 @@ public final class TxFunction {
         try {
             NDArray[] state = new NDArray[shared.size()];
             for (int k = 0; k < state.length; k++) state[k] = shared.get(k).load();
+            if (cuda != null) return callOnDevice(in, state);
             for (int k = 0; k < n; k++) {
                 if (in[k] != null) continue;
                 if (defaults[k] == null) throw new TxException(name() + ": missing argument for input " + parsed.paramName(k));
@@ -128,6 +206,28 @@ public final class TxFunction {
         } finally {
             for (int k = locks.size() - 1; k >= 0; k--) locks.get(k).unlock();
         }
+    }
+
+    /**
+     * A call on the GPU: defaults are computed there too; updated variables are copied back into their
+     * {@link Shared}s, whose device copies stay valid (the next call uploads nothing for them).
+     */
+    private Outputs callOnDevice(NDArray[] in, NDArray[] state) {
+        checkSignature(in);
+        var specs = shared.stream().map(s -> new SharedSpec(s.name(), s.type())).toList();
+        var ms = new ModelState(specs, Arrays.asList(state));
+        List<NDArray> out;
+        synchronized (cuda) {
+            try {
+                out = cuda.call(name(), Arrays.asList(in), ms);
+                cuda.flush(ms);
+            } catch (TxRuntimeException e) {
+                String msg = e.getMessage();
+                throw new TxException(msg.startsWith(name() + ":") ? msg : name() + ": " + msg, List.of(), e);
+            }
+        }
+        for (Shared s : updated) s.store(ms.get(s.name()));
+        return new Outputs(outputNames(), out);
     }
 
     private NDArray[] run(CompiledFunction f, NDArray[] in, NDArray[] state) {

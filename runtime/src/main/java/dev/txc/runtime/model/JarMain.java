@@ -1,6 +1,11 @@
 package dev.txc.runtime.model;
 
+import dev.txc.runtime.Device;
 import dev.txc.runtime.TxRuntimeException;
+import dev.txc.runtime.cuda.Cuda;
+import dev.txc.runtime.cuda.CudaBundle;
+import dev.txc.runtime.cuda.CudaDevice;
+import dev.txc.runtime.cuda.CudaUnavailableException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -17,14 +22,15 @@ import java.util.Map;
 /**
  * The main class of a standalone jar: {@code java -jar model.jar FN [--arg NAME=VALUE]... [flags]} calls a function
  * exactly as {@code txc run FILE.tx --fn FN} does (same flags, outputs and errors, through {@link Runner}), and
- * {@code --list} prints the signatures. Exit status: 0 success, 1 user error, 2 usage error, 3 internal error.
+ * {@code --list} prints the signatures and the targets it holds; {@code --device cuda} runs the functions on a GPU when
+ * the jar was compiled with {@code --target cuda} or {@code all} ({@link CudaBundle}). Exit status: 0 success, 1 user error, 2 usage error, 3 internal error.
  */
 public final class JarMain {
     /** The resource naming the model's resource prefix, one line. */
     public static final String MODEL_RESOURCE = "META-INF/txc/model";
 
     private static final RunOptions.Flag FN = new RunOptions.Flag("fn", "NAME", "the function to call (or give NAME as the first argument)", false, List.of());
-    private static final RunOptions.Flag DEVICE = new RunOptions.Flag("device", "cpu|cuda", "where to run (default cpu); this jar holds JVM code only", false, List.of("cpu", "cuda"));
+    private static final RunOptions.Flag DEVICE = new RunOptions.Flag("device", "cpu|cuda", "where to run (default: as compiled, cpu unless txc compile --target cuda)", false, List.of("cpu", "cuda"));
     private static final RunOptions.Flag LIST = new RunOptions.Flag("list", null, "print the signature of every function and the shared variables, then exit", false, List.of());
     private static final RunOptions.Flag HELP = new RunOptions.Flag("help", null, "show this help and exit", false, List.of());
     private static final RunOptions.Flag VERBOSE = new RunOptions.Flag("verbose", null, "show the stack trace of internal errors", false, List.of());
@@ -111,26 +117,50 @@ public final class JarMain {
             ModelBundle.Loaded m = load();
             for (FunctionSpec f : m.spec().functions()) out.println("fn " + f.signature());
             for (SharedSpec s : m.spec().shared()) out.println("shared " + s);
+            CudaBundle.Info c = cuda();
+            out.println("target jvm" + (c == null || c.defaultDevice() == Device.CPU ? " (default device)" : " (--device cpu)"));
+            if (c != null) out.println("target cuda: PTX for " + c.arch() + (c.defaultDevice() == Device.CUDA ? " (default device)" : " (--device cuda)"));
             return 0;
         }
         if (fn == null) throw new CliUsageException("missing the function to call: java -jar " + jar + " FN [--arg NAME=VALUE]... (--list shows the functions)");
         RunOptions o = RunOptions.of(fn, name -> values.getOrDefault(name, List.of()));
-        if (values.containsKey(DEVICE.name()) && values.get(DEVICE.name()).getLast().equals("cuda"))
-            throw new TxRuntimeException("--device cuda: this jar holds JVM code only (txc has no CUDA backend yet); use --device cpu");
+        CudaBundle.Info c = cuda();
+        Device device = values.containsKey(DEVICE.name()) ? Device.parse(values.get(DEVICE.name()).getLast()) : c == null ? Device.CPU : c.defaultDevice();
+        if (device == Device.CUDA && c == null)
+            throw new TxRuntimeException("--device cuda: this jar holds JVM code only (compiled with txc compile --target jvm); compile it with --target cuda or all to run on a GPU, or "
+                    + CudaUnavailableException.ON_CPU);
+        // the GPU is opened before the model is read, so that a missing driver is the first thing reported
+        CudaDevice gpu = device == Device.CUDA ? Cuda.device() : null;
         ModelBundle.Loaded m = load();
-        Runner.run(m.spec(), m.program(), m.newState(), o, out, err, terminal);
+        Program program = gpu == null ? m.program() : CudaBundle.load(resources, prefix(), m.spec(), gpu);
+        Runner.run(m.spec(), program, m.newState(), o, out, err, terminal);
         return 0;
     }
 
+    private CudaBundle.Info cudaInfo;
+    private boolean cudaRead;
+
+    /** The CUDA part of the model, or null when it was compiled for the JVM only. */
+    private CudaBundle.Info cuda() {
+        if (!cudaRead) {
+            cudaInfo = CudaBundle.info(resources, prefix());
+            cudaRead = true;
+        }
+        return cudaInfo;
+    }
+
     private ModelBundle.Loaded load() {
-        String prefix;
+        return ModelBundle.load(resources, prefix());
+    }
+
+    /** The model's resource prefix, from {@link #MODEL_RESOURCE}. */
+    private String prefix() {
         try (InputStream in = resources.getResourceAsStream(MODEL_RESOURCE)) {
             if (in == null) throw new IllegalStateException("this jar has no " + MODEL_RESOURCE + " resource; it was not made by txc compile");
-            prefix = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + MODEL_RESOURCE + ": " + e.getMessage(), e);
         }
-        return ModelBundle.load(resources, prefix);
     }
 
     /** Fills {@code values} from the flags; returns the function name (first positional argument or --fn), or null. */

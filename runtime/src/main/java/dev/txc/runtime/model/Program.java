@@ -13,4 +13,11 @@ public interface Program {
      * and the shapes.
      */
     List<NDArray> call(String fn, List<NDArray> args, ModelState state);
+
+    /**
+     * Brings {@code state} up to date with values the program keeps elsewhere between calls (a GPU program keeps the
+     * shared variables in device memory); callers invoke it after a run of calls, before they read or save the state.
+     * Programs that update {@code state} in each call have nothing to do.
+     */
+    default void flush(ModelState state) {}
 }

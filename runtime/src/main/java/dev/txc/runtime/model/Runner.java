@@ -52,6 +52,7 @@ public final class Runner {
             progress.update(step);
         }
         progress.clear();
+        program.flush(state);
         if (o.saveState() != null) state.save(o.saveState());
         if (json) {
             out.print("{\"outputs\": " + jsonOutputs(names, outs));
