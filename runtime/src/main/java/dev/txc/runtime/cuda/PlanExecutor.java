@@ -251,11 +251,14 @@ public final class PlanExecutor implements DeviceFunction {
         return size;
     }
 
-    /** The elements of an i64 vector on the host: the copy a Shape step keeps, else read back from the device. */
+    /**
+     * The elements (in C order) of an integer vector or scalar on the host: the copy a Shape step keeps, else read
+     * back from the device.
+     */
     private long[] hostElements(Call c, int value) {
         Val v = c.vals[value];
         if (v.host() != null) return v.host();
-        NDArray h = download(contiguous(c, v));
+        NDArray h = download(contiguous(c, v)).reshape(new int[] {-1});
         long[] out = new long[h.size()];
         for (int i = 0; i < out.length; i++) out[i] = h.getLong(i);
         c.vals[value] = new Val(v.array(), v.dtype(), v.shape(), v.strides(), v.offset(), out);
