@@ -254,7 +254,10 @@ public final class PlanExecutor implements DeviceFunction {
         return size;
     }
 
-    /** The elements of an i64 vector on the host: the copy a Shape step keeps, else read back from the device. */
+    /**
+     * The elements (in C order) of an integer vector or scalar on the host: the copy a Shape step keeps, else read
+     * back from the device.
+     */
     private long[] hostElements(Call c, int value) {
         Val v = c.vals[value];
         if (v.host() != null) return v.host();
