@@ -89,7 +89,7 @@ final class FunctionEmitter {
         e.cw.visitField(ACC_PRIVATE | ACC_FINAL, "pool", "[Ljava/lang/Object;", null, null).visitEnd();
         e.constructor();
         e.call(f);
-        for (var k : e.kernels) KernelEmitter.emit(e.cw, className, k, e.vectors);
+        for (var k : e.kernels) KernelEmitter.emit(e.cw, k, e.vectors);
         e.dispatch();
         e.cw.visitEnd();
         return new Output(e.cw.toByteArray(), e.pool.toArray());

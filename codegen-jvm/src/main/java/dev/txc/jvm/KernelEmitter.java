@@ -43,25 +43,22 @@ final class KernelEmitter {
     private final int comp, compV, y, t;
 
     /**
-     * Elements a kernel runs on its scalar loops before its vector loop starts ({@code -Dtxc.vector.warmup=N}; 2^24 by
-     * default). Until the JIT's optimizing compiler has compiled a vector loop, the Vector API runs it as boxed Java
-     * code, tens of times slower than the scalar loop: a short run (the README's 1000 steps over 400 samples) spent
-     * three quarters of its time there. Both loops give the same bits, so where a kernel switches does not show in
-     * its results.
+     * Rows shorter than this run the scalar loop even where the kernel has a vector loop ({@code -Dtxc.vector.minrow=N};
+     * 2^14 elements by default). Until the JIT's optimizing compiler has compiled a vector loop, the Vector API runs it
+     * as boxed Java code, tens of times slower than the scalar loop, and a short run of small calls (the README's 1000
+     * steps over 400 samples) spent three quarters of its time there; long rows get the loop compiled within a call
+     * or two. The choice depends only on the row's length, so a workload takes the same loop on every call (a switch
+     * part way through a run made C2 recompile the kernel, and it stayed slow), and both loops give the same bits.
      */
-    static long warmup = Long.getLong("txc.vector.warmup", 1L << 24);
+    static long minRow = Long.getLong("txc.vector.minrow", 1L << 14);
 
-    /** The generated class, and the static long counting the elements this kernel has run (when it has a vector loop). */
-    private final String owner, counter;
     /**
-     * Whether the vector loop waits for {@link #warmup} elements: elementwise kernels only. A reduction's vector loop
-     * adds in another order than its scalar loop (per lane, then the lanes), so switching would change its bits.
+     * Whether short rows take the scalar loop ({@link #minRow}): elementwise kernels only. A reduction's vector loop
+     * adds in another order than its scalar loop (per lane, then the lanes), so its bits would depend on the length.
      */
     private final boolean gated;
 
-    private KernelEmitter(ClassWriter cw, String owner, Spec spec, boolean vectors) {
-        this.owner = owner;
-        this.counter = spec.methodName() + "$elements";
+    private KernelEmitter(ClassWriter cw, Spec spec, boolean vectors) {
         this.k = spec.kernel();
         this.mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, spec.methodName(), DESC, null, null);
         this.n = k.operands().size();
@@ -79,12 +76,11 @@ final class KernelEmitter {
         this.y = reduce ? take(2) : -1;
         this.t = reduce ? take(2) : -1;
         this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV, compV) : null;
-        this.gated = vector != null && warmup > 0 && !reduce;
-        if (gated) cw.visitField(ACC_PRIVATE | ACC_STATIC, counter, "J", null, null).visitEnd();
+        this.gated = vector != null && minRow > 0 && !reduce;
     }
 
-    static void emit(ClassWriter cw, String owner, Spec spec, boolean vectors) {
-        new KernelEmitter(cw, owner, spec, vectors).method();
+    static void emit(ClassWriter cw, Spec spec, boolean vectors) {
+        new KernelEmitter(cw, spec, vectors).method();
     }
 
     private int take(int slots) {
@@ -119,13 +115,6 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, row);
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "length", "(I)I", false);
         mv.visitVarInsn(ISTORE, len);
-        if (gated) { // counter += len (racy across threads: a count, not a sum that must be exact)
-            mv.visitFieldInsn(GETSTATIC, owner, counter, "J");
-            mv.visitVarInsn(ILOAD, len);
-            mv.visitInsn(I2L);
-            mv.visitInsn(LADD);
-            mv.visitFieldInsn(PUTSTATIC, owner, counter, "J");
-        }
         for (int o = 0; o < n; o++) {
             if (!streamed[o]) continue;
             rowBase(o, row);
@@ -145,10 +134,9 @@ final class KernelEmitter {
         if (vector != null) {
             Label cold = new Label();
             if (gated) {
-                mv.visitFieldInsn(GETSTATIC, owner, counter, "J");
-                mv.visitLdcInsn(warmup);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFLT, cold);
+                mv.visitVarInsn(ILOAD, len);
+                mv.visitLdcInsn((int) Math.min(minRow, Integer.MAX_VALUE));
+                mv.visitJumpInsn(IF_ICMPLT, cold);
             }
             vectorLoop(j, len);
             mv.visitLabel(cold);
