@@ -10,22 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs CUDA's ptxas on module text (tests skip, with a message, where it is not installed). */
-final class Ptxas {
+public final class Ptxas {
     private Ptxas() {}
 
-    static Path binary() {
+    public static Path binary() {
         String env = System.getenv("PTXAS");
         for (String c : new String[] {env, "/usr/local/bin/ptxas", "/usr/local/cuda/bin/ptxas"})
             if (c != null && Files.isExecutable(Path.of(c))) return Path.of(c);
         return null;
     }
 
-    static void assumePresent() {
+    public static void assumePresent() {
         assumeTrue(binary() != null, "ptxas is not installed (looked in $PTXAS, /usr/local/bin, /usr/local/cuda/bin): PTX is not assembled");
     }
 
     /** Assembles {@code text} for sm_XX ({@code -c}: relocatable, so routines may be extern); returns ptxas -v output. */
-    static String assemble(String text, int sm, boolean relocatable) {
+    public static String assemble(String text, int sm, boolean relocatable) {
         try {
             Path dir = Files.createTempDirectory("txc-ptxas");
             Path in = dir.resolve("m.ptx"), out = dir.resolve("m.cubin");
@@ -54,7 +54,7 @@ final class Ptxas {
     }
 
     /** The entries that ptxas -v reports spilling to local memory (nonzero spill stores or loads). */
-    static List<String> spills(String log) {
+    public static List<String> spills(String log) {
         var out = new ArrayList<String>();
         String fn = null;
         for (String line : log.split("\n")) {
