@@ -102,6 +102,7 @@ final class CommandLine {
     private static final Flag CUDA_ARCH = val("cuda-arch", "sm_XX", "the GPU architecture to render PTX for (default sm_80)");
     private static final Flag ALLOW_DOWNCAST = shared(RunOptions.ALLOW_DOWNCAST);
     private static final Flag ENGINE = new Flag("engine", "interp|jvm", "the backend (developer flag; default jvm)", false, true, List.of("interp", "jvm"));
+    private static final Flag SPARK = val("spark", "FN", "also compile FN split over the rows of its data, FN__part and FN__merge, for the Spark runner (txc-spark)");
     private static final Flag IR_STAGE = choice("stage", "the pipeline stage to show (default opt)", "parsed", "ad", "opt", "fused", "lowered");
 
     static final List<Command> COMMANDS = List.of(
@@ -117,7 +118,7 @@ final class CommandLine {
                             many("print-ir-after", "PASS", "also print the IR after each run of pass PASS (repeatable)"),
                             sw("print-ir-after-all", "also print the IR after every pass"),
                             sw("locs", "show the source location of each value"),
-                            OPT_LEVEL, FLOATX)),
+                            SPARK, OPT_LEVEL, FLOATX)),
             new Command("dot", "dot FILE.tx --fn NAME [--stage STAGE] [-o FILE.dot|FILE.svg]", "print the graph of a function for Graphviz",
                     List.of(FN, IR_STAGE,
                             val("o", "FILE", "write to FILE.dot, or render FILE.svg (also .png, .pdf) with Graphviz's dot; default: DOT text on stdout"),
@@ -125,12 +126,12 @@ final class CommandLine {
             new Command("asm", "asm FILE.tx --fn NAME", "print the generated JVM bytecode as text", List.of(FN, OPT_LEVEL, FLOATX)),
             new Command("ptx", "ptx FILE.tx --fn NAME [--cuda-arch sm_XX]", "print the generated CUDA PTX module of a function",
                     List.of(FN, CUDA_ARCH, OPT_LEVEL, FLOATX)),
-            new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all]",
+            new Command("compile", "compile FILE.tx -o OUT.jar [--target jvm|cuda|all] [--spark FN]",
                     "write a standalone jar of the compiled functions (java -jar OUT.jar FN ..., or a library with a typed facade class)",
                     List.of(val("o", "OUT.jar", "the jar to write"),
                             choice("target", "the backends to include (default jvm): jvm; all adds the CUDA PTX and host plans (java -jar OUT.jar --device cuda); "
                                     + "cuda also makes the GPU the jar's default device", "jvm", "cuda", "all"),
-                            CUDA_ARCH, OPT_LEVEL, FLOATX)),
+                            SPARK, CUDA_ARCH, OPT_LEVEL, FLOATX)),
             new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda]",
                     "time calls of a function after warm-up: median, min, max",
                     List.of(FN, ARG, val("calls", "N", "timed calls (default 30)"), val("warmup", "W", "untimed calls first, for the JIT (default 10)"),
@@ -141,7 +142,7 @@ final class CommandLine {
         var flags = new ArrayList<Flag>();
         flags.add(FN);
         for (RunOptions.Flag f : RunOptions.FLAGS) flags.add(shared(f));
-        flags.addAll(List.of(DEVICE, FLOATX, OPT_LEVEL, ENGINE,
+        flags.addAll(List.of(DEVICE, FLOATX, OPT_LEVEL, ENGINE, SPARK,
                 sw("timings", "print where the time went (frontend, each optimizer pass, bytecode, first call) in ms to stderr"),
                 sw("profile", "print the time each kernel and library call took over all calls (calls, ms, share, GB/s) to stderr")));
         return List.copyOf(flags);

@@ -29,12 +29,28 @@ public final class Compiler {
     private final Module parsed;
     private final Map<String, List<String>> sources;
     private final int otherErrors;
+    private final List<String> splits;
 
-    private Compiler(Options options, Module parsed, Map<String, List<String>> sources, int otherErrors) {
+    private Compiler(Options options, Module parsed, Map<String, List<String>> sources, int otherErrors, List<String> splits) {
         this.options = options;
         this.parsed = parsed;
         this.sources = sources;
         this.otherErrors = otherErrors;
+        this.splits = List.copyOf(splits);
+    }
+
+    /**
+     * This compiler, also making the data-parallel split of function {@code fn} over the rows of its data
+     * ({@code fn__part} and {@code fn__merge}, see {@link dev.txc.opt.RowSplit}) from the optimized stage on.
+     */
+    public Compiler withRowSplit(String fn) {
+        function(parsed, fn, "the file");
+        for (String suffix : List.of(dev.txc.opt.RowSplit.PART, dev.txc.opt.RowSplit.MERGE))
+            if (parsed.function(fn + suffix) != null)
+                throw new UserException("cannot split '" + fn + "' over rows: the file already defines a function '" + fn + suffix + "'");
+        var all = new java.util.ArrayList<>(splits);
+        all.add(fn);
+        return new Compiler(options, parsed, sources, otherErrors, all);
     }
 
     /** The frontend's result for {@code file}, read as strict UTF-8 (a byte-order mark skipped). */
@@ -46,7 +62,7 @@ public final class Compiler {
     public static Compiler open(Path file, Options options) {
         Frontend.Compilation c = frontend(file, options);
         if (!c.ok() || c.module() == null) throw new SourceErrors(c.diagnostics(), c.sources());
-        return new Compiler(options, c.module(), c.sources(), 0);
+        return new Compiler(options, c.module(), c.sources(), 0, List.of());
     }
 
     /**
@@ -61,7 +77,7 @@ public final class Compiler {
         if (blocking == null) throw noFunction(fn, file.toString(), List.copyOf(c.functionErrors().keySet()));
         if (!blocking.isEmpty()) throw new SourceErrors(blocking, c.sources());
         Function f = c.usable().function(fn);
-        return new Compiler(options, new Module(c.usable().shared(), List.of(f)), c.sources(), c.diagnostics().size());
+        return new Compiler(options, new Module(c.usable().shared(), List.of(f)), c.sources(), c.diagnostics().size(), List.of());
     }
 
     /** How many errors {@link #open(Path, Options, String)} found in other functions, which it left out. */
@@ -84,7 +100,8 @@ public final class Compiler {
         var cx = new PassContext(options.optLevel(), options.floatX());
         Module m;
         try {
-            m = Pipeline.run(parsed, stage, cx, afterEachPass);
+            Module source = splits.isEmpty() || stage.ordinal() < Pipeline.Stage.OPT.ordinal() ? parsed : withSplits(cx);
+            m = Pipeline.run(source, stage, cx, afterEachPass);
         } catch (CompileException e) {
             throw new SourceErrors(e.diagnostics(), sources);
         }
@@ -93,8 +110,22 @@ public final class Compiler {
         return m;
     }
 
+    /** The parsed module with the split functions added, made from the optimized functions they split. */
+    private Module withSplits(PassContext cx) {
+        Module opt = Pipeline.run(parsed, Pipeline.Stage.OPT, new PassContext(cx.optLevel(), options.floatX()));
+        var fns = new java.util.ArrayList<>(parsed.functions());
+        for (String fn : splits) fns.addAll(dev.txc.opt.RowSplit.split(opt, opt.function(fn)));
+        return new Module(parsed.shared(), fns);
+    }
+
     public Module upTo(Pipeline.Stage stage) {
         return upTo(stage, (pass, f) -> { });
+    }
+
+    /** Checks that the source defines function {@code name} or that it is one of the row splits; a user error if not. */
+    public void checkFunction(String name, String file) {
+        for (String s : splits) if (name.equals(s + dev.txc.opt.RowSplit.PART) || name.equals(s + dev.txc.opt.RowSplit.MERGE)) return;
+        function(parsed, name, file);
     }
 
     /** The function named {@code name}; an unknown name is a user error listing the functions. */

@@ -181,7 +181,8 @@ public final class Main {
     }
 
     private Compiler open(CommandLine.Parsed p, Compiler.Options options) {
-        String fn = p.get("fn");
+        String fn = p.get("fn"), split = p.get("spark");
+        if (split != null) return Compiler.open(Path.of(p.file()), options).withRowSplit(split);
         if (fn == null) return Compiler.open(Path.of(p.file()), options);
         Compiler c = Compiler.open(Path.of(p.file()), options, fn);
         if (c.otherErrors() > 0)
@@ -264,7 +265,7 @@ public final class Main {
 
     private int run(CommandLine.Parsed p, String fnName, RunOptions options, Engine engine, Timings t, double untilCommand, boolean profile) {
         Compiler c = open(p);
-        Compiler.function(c.parsed(), fnName, p.file());
+        c.checkFunction(fnName, p.file());
         if (t != null) t.mark("frontend (read, parse, check, to IR)");
         Module m = c.upTo(engine.stage(), t == null ? (pass, f) -> { } : (pass, f) -> t.mark("pass " + pass + " (" + f.name() + ")"));
         Compiler.function(m, fnName, p.file());
@@ -314,7 +315,7 @@ public final class Main {
         int calls = p.integer("calls", 30, 1, 1_000_000), warmup = p.integer("warmup", 10, 0, 1_000_000);
         Engine engine = engine(p);
         Compiler c = open(p);
-        Compiler.function(c.parsed(), fnName, p.file());
+        c.checkFunction(fnName, p.file());
         Module m = c.upTo(engine.stage());
         ModelSpec spec = ModelSpecs.of(m, p.file());
         List<NDArray> args = dev.txc.runtime.model.ArgValues.convert(spec.function(fnName), options.args(), options.allowDowncast());
@@ -410,7 +411,7 @@ public final class Main {
         // stabilizing rewrites it applies when optimizing.
         Compiler.Options o = options(p);
         Compiler c = open(p, optimized ? o : new Compiler.Options(o.floatX(), 0));
-        Compiler.function(c.parsed(), fnName, p.file());
+        c.checkFunction(fnName, p.file());
         Pipeline.Stage stage = optimized ? Pipeline.Stage.OPT : Pipeline.Stage.AD;
         out.print(PrettyPrinter.print(Compiler.function(c.upTo(stage), fnName, p.file())));
         return 0;
@@ -430,7 +431,7 @@ public final class Main {
         // Printing after a pass only makes sense when the pipeline reaches it, so those flags default to the whole pipeline.
         Pipeline.Stage stage = stage(p.get("stage", dumps ? "lowered" : "opt"));
         Compiler c = open(p);
-        if (fnName != null) Compiler.function(c.parsed(), fnName, p.file());
+        if (fnName != null) c.checkFunction(fnName, p.file());
         Set<String> ran = new LinkedHashSet<>();
         Module m = c.upTo(stage, (pass, f) -> {
             ran.add(pass);
@@ -465,7 +466,7 @@ public final class Main {
         if (target != null && !Set.of("dot", "gv", "svg", "png", "pdf").contains(ext))
             throw new UsageException("-o expects FILE.dot or FILE.svg (also .gv, .png, .pdf), got '" + target + "'");
         Compiler c = open(p);
-        Compiler.function(c.parsed(), fnName, p.file());
+        c.checkFunction(fnName, p.file());
         String text = DotGraph.render(Compiler.function(c.upTo(stage), fnName, p.file()));
         if (target == null) {
             out.print(text);
