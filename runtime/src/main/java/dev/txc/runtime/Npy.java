@@ -53,6 +53,56 @@ public final class Npy {
         return readBytes(bytes, file.toString(), memory);
     }
 
+    /** The shape in the header of {@code file}, without reading its data. */
+    public static int[] shape(Path file) {
+        return header(file).shape.clone();
+    }
+
+    /**
+     * Rows {@code [from, to)} (along axis 0) of the C-ordered array in {@code file}, reading only their bytes (a
+     * Fortran-ordered file is read whole).
+     */
+    public static NDArray readRows(Path file, int from, int to) {
+        Header h = header(file);
+        if (h.shape.length == 0 || from < 0 || to < from || to > h.shape[0])
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of " + file + " with shape " + Shapes.format(h.shape));
+        if (h.fortran) return read(file).slice(0, from, to, 1).contiguous();
+        int[] shape = h.shape.clone();
+        shape[0] = to - from;
+        int n = Shapes.size(shape);
+        long rowBytes = (long) Shapes.size(h.shape) / Math.max(1, h.shape[0]) * h.dtype.itemSize();
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact((long) n * h.dtype.itemSize())).order(ByteOrder.LITTLE_ENDIAN);
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            long pos = h.dataStart + from * rowBytes;
+            while (buf.hasRemaining()) {
+                int r = ch.read(buf, pos + buf.position());
+                if (r < 0) throw bad(file.toString(), "truncated data");
+            }
+        } catch (IOException e) {
+            throw new TxRuntimeException("cannot read " + file + ": " + IoErrors.describe(e), e);
+        }
+        buf.flip();
+        Buffer data = Buffer.Allocator.HEAP.allocate(h.dtype, n);
+        decode(buf, ((HeapBuffer) data).array(), n);
+        return NDArray.wrap(data, shape);
+    }
+
+    /** The header of {@code file}, read without its data. */
+    private static Header header(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] start = in.readNBytes(12);
+            int lenBytes = start.length >= 7 && (start[6] & 0xFF) == 1 ? 2 : 4;
+            long len = 0;
+            for (int i = lenBytes - 1; i >= 0 && 8 + i < start.length; i--) len = (len << 8) | (start[8 + i] & 0xFF);
+            byte[] all = new byte[(int) Math.min(8 + lenBytes + len, 1 << 20)];
+            System.arraycopy(start, 0, all, 0, Math.min(start.length, all.length));
+            if (all.length > start.length) in.readNBytes(all, start.length, all.length - start.length);
+            return header(all, file.toString());
+        } catch (IOException e) {
+            throw new TxRuntimeException("cannot read " + file + ": " + IoErrors.describe(e), e);
+        }
+    }
+
     /** Reads a whole stream; {@code name} is used in error messages. */
     public static NDArray read(InputStream in, String name) {
         try {
