@@ -48,16 +48,31 @@ public final class Main {
         try {
             train(a, out, err);
             return 0;
-        } catch (IllegalArgumentException | dev.txc.runtime.TxRuntimeException | java.io.UncheckedIOException e) {
-            err.println("txc-spark: error: " + e.getMessage());
-            return 1;
+        } catch (Exception e) { // Spark's Scala code throws checked exceptions undeclared
+            if (e instanceof IllegalArgumentException || e instanceof dev.txc.runtime.TxRuntimeException
+                    || e instanceof java.io.UncheckedIOException || e instanceof org.apache.spark.sql.AnalysisException) {
+                err.println("txc-spark: error: " + e.getMessage());
+                return 1;
+            }
+            if (e instanceof org.apache.spark.SparkException) {
+                // A task failed for good: say what failed in it (Spark's message holds the whole remote stack trace).
+                Throwable root = e;
+                while (root.getCause() != null) root = root.getCause();
+                err.println("txc-spark: error: a Spark job failed: " + root);
+                return 1;
+            }
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
         }
     }
 
     private static void train(Args a, PrintStream out, PrintStream err) {
         ModelRef model = ModelRef.of(a.model);
+        if (!a.data.toString().contains(":") && !Files.exists(a.data)) throw new IllegalArgumentException("no data at " + a.data);
         var builder = SparkSession.builder().appName("txc " + a.fn);
+        // A master from --master, else spark-submit's (the spark.master property), else local mode on every core.
         if (a.master != null) builder.master(a.master);
+        else if (System.getProperty("spark.master") == null) builder.master("local[*]");
         SparkSession spark = builder.getOrCreate();
         try {
             var sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
