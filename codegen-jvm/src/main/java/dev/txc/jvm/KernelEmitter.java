@@ -47,8 +47,9 @@ final class KernelEmitter {
      * 2^14 elements by default). Until the JIT's optimizing compiler has compiled a vector loop, the Vector API runs it
      * as boxed Java code, tens of times slower than the scalar loop, and a short run of small calls (the README's 1000
      * steps over 400 samples) spent three quarters of its time there; long rows get the loop compiled within a call
-     * or two. The choice depends only on the row's length, so a workload takes the same loop on every call (a switch
-     * part way through a run made C2 recompile the kernel, and it stayed slow), and both loops give the same bits.
+     * or two. The choice depends only on the length of the loop's rows ({@code Loop.rowLength}, the same for every row
+     * of a call), so a workload takes the same loop on every row and every call (a switch part way through a run made
+     * C2 deoptimize and recompile the kernel, and it stayed slow), and both loops give the same bits.
      */
     static long minRow = Long.getLong("txc.vector.minrow", 1L << 14);
 
@@ -99,11 +100,26 @@ final class KernelEmitter {
             if (streamed[o]) mask |= 1L << o;
         }
         hoist();
-        int unit = take(1), row = take(1), len = take(1), j = take(1);
+        int unit = take(1), row = take(1), len = take(1), j = take(1), wide = gated ? take(1) : -1;
         mv.visitVarInsn(ALOAD, 0);
         mv.visitLdcInsn(mask);
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "allUnit", "(J)Z", false);
         mv.visitVarInsn(ISTORE, unit);
+        if (gated) {
+            // wide = loop.rowLength() >= minRow, once per call: the same loop for every row of the call, the short
+            // last block of a long run included (a per-row choice flipped there, which deoptimized the compiled kernel).
+            Label narrow = new Label(), decided = new Label();
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "rowLength", "()I", false);
+            mv.visitLdcInsn((int) Math.min(minRow, Integer.MAX_VALUE));
+            mv.visitJumpInsn(IF_ICMPLT, narrow);
+            mv.visitInsn(ICONST_1);
+            mv.visitJumpInsn(GOTO, decided);
+            mv.visitLabel(narrow);
+            mv.visitInsn(ICONST_0);
+            mv.visitLabel(decided);
+            mv.visitVarInsn(ISTORE, wide);
+        }
         mv.visitVarInsn(ILOAD, 1);
         mv.visitVarInsn(ISTORE, row);
         Label rowLoop = new Label(), end = new Label(), strided = new Label(), nextRow = new Label();
@@ -134,9 +150,8 @@ final class KernelEmitter {
         if (vector != null) {
             Label cold = new Label();
             if (gated) {
-                mv.visitVarInsn(ILOAD, len);
-                mv.visitLdcInsn((int) Math.min(minRow, Integer.MAX_VALUE));
-                mv.visitJumpInsn(IF_ICMPLT, cold);
+                mv.visitVarInsn(ILOAD, wide);
+                mv.visitJumpInsn(IFEQ, cold);
             }
             vectorLoop(j, len);
             mv.visitLabel(cold);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An elementwise kernel runs rows shorter than {@code txc.vector.minrow} on its scalar loop and longer ones on its
- * vector loop: both give the bits of a kernel compiled without vectors, below, at and above the threshold.
+ * vector loop: both give the bits of a kernel compiled without vectors, below, at and above the threshold, and for a
+ * long run cut into blocks whose last block is short (which takes the loop of the other blocks).
  */
 class VectorWarmupTest {
     @Test
@@ -29,7 +30,7 @@ class VectorWarmupTest {
             var vector = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
             var scalar = JvmCompiler.load(JvmCompiler.compile(f, List.of(), false));
             var r = new Random(3);
-            for (int n : new int[] {7, 499, 500, 1003}) {
+            for (int n : new int[] {7, 499, 500, 1003, 3 * (1 << 14) + 5}) { // the last: blocks of 2^14 and a short last one
                 double[] x = new double[n];
                 for (int i = 0; i < n; i++) x[i] = 8 * (2 * r.nextDouble() - 1);
                 NDArray[] in = {NDArray.ofDoubles(x, n)};

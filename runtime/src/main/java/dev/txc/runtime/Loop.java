@@ -206,6 +206,11 @@ public final class Loop {
         return rows;
     }
 
+    /** The length of every row but the last (a long run cut into blocks ends with a shorter one). */
+    public int rowLength() {
+        return inner;
+    }
+
     /** The number of elements in row {@code row}. */
     public int length(int row) {
         return row == rows - 1 ? lastLength : inner;
