@@ -18,10 +18,13 @@ import org.apache.spark.storage.StorageLevel;
  * <pre>
  * txc-spark --model MODEL.jar --fn FN --data DATA [--partitions K] [--steps S] [--print-every K]
  *           [--load-state DIR] [--save-state DIR] [--master URL]
+ * txc-spark --model MODEL.jar --fn FN --data DATA --output OUT [--load-state DIR] [--master URL]
  * </pre>
- * {@code DATA} is a directory holding {@code NAME.npy} for every row variable (cut into K partitions on the driver),
- * or anything {@code spark.read} loads (Parquet by default, another format with {@code --format}), with a column per
- * row variable. Exit status: 0, 1 for a user error (message on stderr), 2 for a usage error.
+ * Training, when the jar holds {@code FN}'s split ({@code txc compile --spark FN}): {@code DATA} is a directory holding
+ * {@code NAME.npy} for every row variable (each of K partitions reads its rows), or anything {@code spark.read} loads
+ * (Parquet by default, another format with {@code --format}) with a column per row variable. Inference, for a
+ * function without updates: {@link RowMap} appends its outputs as columns and writes {@code OUT} in the same format.
+ * Exit status: 0, 1 for a user error (message on stderr), 2 for a usage error.
  */
 public final class Main {
     private Main() {}
@@ -31,7 +34,9 @@ public final class Main {
     }
 
     static final String USAGE = "usage: txc-spark --model MODEL.jar --fn FN --data DATA [--partitions K] [--steps S] [--print-every K]\n"
-            + "                 [--load-state DIR] [--save-state DIR] [--master URL] [--format parquet|json|csv|orc]";
+            + "                 [--load-state DIR] [--save-state DIR] [--master URL] [--format parquet|json|csv|orc]\n"
+            + "       txc-spark --model MODEL.jar --fn FN --data DATA --output OUT [--load-state DIR] [--master URL] [--format F]\n"
+            + "trains FN split over rows (txc compile MODEL.tx --spark FN), or maps FN, a function without updates, over the rows of DATA";
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Args a;
@@ -77,6 +82,12 @@ public final class Main {
         try {
             var sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             sc.addJar(Path.of(model.jar()).toUri().toString());
+            var spec = model.load().spec();
+            if (spec.functionOrNull(a.fn + "__part") == null && spec.function(a.fn).isPure()) {
+                infer(spark, model, a);
+                return;
+            }
+            if (a.output != null) throw new IllegalArgumentException("--output is for inference, but " + a.fn + " updates shared variables");
             var dp = new DataParallel(sc, model, a.fn);
             if (a.loadState != null) dp.state().load(a.loadState);
             JavaRDD<RowBlock> data = Files.isDirectory(a.data) && Files.exists(a.data.resolve(dp.rowVariables().getFirst().name() + ".npy"))
@@ -101,12 +112,34 @@ public final class Main {
         }
     }
 
+    /** Inference: FN's outputs appended to the rows of DATA, written to OUT. */
+    private static void infer(SparkSession spark, ModelRef model, Args a) {
+        if (a.output == null) throw new IllegalArgumentException(a.fn + " has no updates, so txc-spark maps it over the rows of the data; give --output OUT");
+        if (Files.isDirectory(a.data) && !Files.exists(a.data.resolve("_SUCCESS")) && hasNpy(a.data))
+            throw new IllegalArgumentException("inference reads the rows with spark.read (--format " + a.format + "), not .npy files");
+        var state = model.load().newState();
+        if (a.loadState != null) state.load(a.loadState);
+        var shared = new java.util.LinkedHashMap<String, NDArray>();
+        for (String v : state.names()) shared.put(v, state.get(v));
+        var in = spark.read().format(a.format).load(a.data.toString());
+        RowMap.apply(spark, model, a.fn, shared, in).write().format(a.format).save(a.output.toString());
+    }
+
+    private static boolean hasNpy(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.anyMatch(p -> p.toString().endsWith(".npy"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private static void print(PrintStream out, String prefix, FunctionSpec f, List<NDArray> outs) {
         for (int k = 0; k < outs.size(); k++) out.println(prefix + f.outputs().get(k).name() + " = " + Format.text(outs.get(k)));
     }
 
     /** The command line. */
-    record Args(Path model, String fn, Path data, int partitions, int steps, int printEvery, Path loadState, Path saveState, String master, String format) {
+    record Args(Path model, String fn, Path data, int partitions, int steps, int printEvery, Path loadState, Path saveState, String master, String format,
+                Path output) {
         /** The arguments, or null for --help; an IllegalArgumentException for a usage error. */
         static Args parse(String[] args) {
             var v = new java.util.HashMap<String, String>();
@@ -123,13 +156,13 @@ public final class Main {
                     if (k + 1 >= args.length) throw new IllegalArgumentException("--" + name + " needs a value");
                     value = args[++k];
                 }
-                if (!List.of("model", "fn", "data", "partitions", "steps", "print-every", "load-state", "save-state", "master", "format").contains(name))
+                if (!List.of("model", "fn", "data", "partitions", "steps", "print-every", "load-state", "save-state", "master", "format", "output").contains(name))
                     throw new IllegalArgumentException("unknown flag --" + name);
                 if (v.put(name, value) != null) throw new IllegalArgumentException("--" + name + " given twice");
             }
             for (String req : List.of("model", "fn", "data")) if (!v.containsKey(req)) throw new IllegalArgumentException("missing --" + req);
             return new Args(Path.of(v.get("model")), v.get("fn"), Path.of(v.get("data")), count(v, "partitions", 8, 1), count(v, "steps", 1, 1),
-                    count(v, "print-every", 0, 0), path(v.get("load-state")), path(v.get("save-state")), v.get("master"), v.getOrDefault("format", "parquet"));
+                    count(v, "print-every", 0, 0), path(v.get("load-state")), path(v.get("save-state")), v.get("master"), v.getOrDefault("format", "parquet"), path(v.get("output")));
         }
 
         private static int count(java.util.Map<String, String> v, String name, int dflt, int min) {

@@ -78,9 +78,16 @@ public final class RowData {
     }
 
     /** What a task needs of a row variable to read its column: name, dtype, width (0 for rank 1). */
-    private record Column(String name, String dtype, int width) implements java.io.Serializable {
+    record Column(String name, String dtype, int width) implements java.io.Serializable {
         static Column of(SharedSpec v) {
-            return new Column(v.name(), v.type().dtype().name(), v.type().rank() == 2 ? (int) v.type().dim(1).size() : 0);
+            return of(v.name(), v.type());
+        }
+
+        /** A column for values of type {@code t}: rank 1 (a number per row), or rank 2 with a known width. */
+        static Column of(String name, dev.txc.types.TensorType t) {
+            if (t.rank() < 1 || t.rank() > 2 || (t.rank() == 2 && !t.dim(1).isKnown()))
+                throw new IllegalArgumentException("'" + name + "' has type " + t + "; a column holds a number per row (rank 1) or an array of known width (rank 2)");
+            return new Column(name, t.dtype().name(), t.rank() == 2 ? (int) t.dim(1).size() : 0);
         }
 
         String describe() {
@@ -96,7 +103,7 @@ public final class RowData {
         return new RowBlock(m);
     }
 
-    private static NDArray column(List<Row> rows, Column v) {
+    static NDArray column(List<Row> rows, Column v) {
         int width = Math.max(1, v.width());
         double[] x = new double[rows.size() * width];
         for (int r = 0; r < rows.size(); r++) {

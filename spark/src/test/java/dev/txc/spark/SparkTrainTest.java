@@ -143,11 +143,63 @@ class SparkTrainTest {
         var usage = new ByteArrayOutputStream();
         assertEquals(2, Main.run(new String[] {"--model", jar.toString()}, new PrintStream(out), new PrintStream(usage)));
         assertTrue(usage.toString(StandardCharsets.UTF_8).contains("missing --fn"), usage.toString(StandardCharsets.UTF_8));
-        var noSplit = new ByteArrayOutputStream();
+        var noOutput = new ByteArrayOutputStream();
         assertEquals(1, Main.run(new String[] {"--model", jar.toString(), "--fn", "accuracy", "--data", in.toString(), "--master", "local[1]"},
+                new PrintStream(out), new PrintStream(noOutput)));
+        assertTrue(noOutput.toString(StandardCharsets.UTF_8).contains("accuracy has no updates, so txc-spark maps it over the rows of the data; give --output OUT"),
+                noOutput.toString(StandardCharsets.UTF_8));
+        Path plain = dir.resolve("plain.jar");
+        assertEquals(0, dev.txc.driver.Main.run(new String[] {"compile", repoFile("examples/logistic.tx").toString(), "-o", plain.toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+        var noSplit = new ByteArrayOutputStream();
+        assertEquals(1, Main.run(new String[] {"--model", plain.toString(), "--fn", "train", "--data", in.toString(), "--master", "local[1]"},
                 new PrintStream(out), new PrintStream(noSplit)));
-        assertTrue(noSplit.toString(StandardCharsets.UTF_8).contains("has no split of 'accuracy'; compile it with txc compile logistic.tx --spark accuracy"),
+        assertTrue(noSplit.toString(StandardCharsets.UTF_8).contains("has no split of 'train'; compile it with txc compile logistic.tx --spark train"),
                 noSplit.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void inferenceMapsAPureFunctionOverTheRows() {
+        Map<String, NDArray> data = data(1_000, 9);
+        NDArray x = data.get("X");
+        SparkSession spark = session("local[2]");
+        try {
+            var rows = new ArrayList<Row>();
+            for (int r = 0; r < 1_000; r++) {
+                var features = new ArrayList<Double>();
+                for (int k = 0; k < 5; k++) features.add(x.getDouble(r, k));
+                rows.add(RowFactory.create((long) r, features));
+            }
+            StructType schema = new StructType().add("id", DataTypes.LongType).add("x", DataTypes.createArrayType(DataTypes.DoubleType));
+            Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(4);
+            ModelBundle.Loaded model = ModelRef.of(jar).load();
+            ModelState trained = trainAlone(data, 3);
+            var shared = new java.util.LinkedHashMap<String, NDArray>();
+            for (String v : trained.names()) shared.put(v, trained.get(v));
+            List<Row> out = RowMap.apply(spark, ModelRef.of(jar), "predict", shared, df).collectAsList();
+            NDArray want = model.program().call("predict", List.of(x), trained).getFirst();
+            assertEquals(1_000, out.size());
+            int positive = 0;
+            for (Row r : out) {
+                boolean got = r.getBoolean(r.fieldIndex("predict"));
+                assertEquals(want.getBoolean((int) r.getLong(0)), got, "row " + r.getLong(0));
+                if (got) positive++;
+            }
+            assertTrue(positive > 100 && positive < 900, "predictions are not all one label: " + positive);
+
+            Path in = dir.resolve("rows.parquet"), result = dir.resolve("prob.parquet");
+            df.write().parquet(in.toString());
+            var err = new ByteArrayOutputStream();
+            assertEquals(0, Main.run(new String[] {"--model", jar.toString(), "--fn", "prob", "--data", in.toString(), "--output", result.toString(),
+                    "--master", "local[2]"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)), err.toString(StandardCharsets.UTF_8));
+            spark = session("local[2]"); // the command stopped the session it shared
+            NDArray probs = model.program().call("prob", List.of(x), model.newState()).getFirst();
+            List<Row> read = spark.read().parquet(result.toString()).collectAsList();
+            assertEquals(1_000, read.size());
+            for (Row r : read) assertEquals(probs.getDouble((int) r.getLong(0)), r.getDouble(r.fieldIndex("prob")), 1e-15, "prob of row " + r.getLong(0));
+        } finally {
+            spark.stop();
+        }
     }
 
     // ---- helpers ----
