@@ -82,12 +82,49 @@ public final class DataParallel {
         }).fold(0L, Long::sum);
     }
 
+    /** The number of rows in each partition of {@code data}, in partition order. */
+    public long[] partitionRows(JavaRDD<RowBlock> data) {
+        List<long[]> counts = data.mapPartitionsWithIndex((p, it) -> {
+            long n = 0;
+            while (it.hasNext()) n += it.next().rows();
+            return List.of(new long[] {p, n}).iterator();
+        }, false).collect();
+        long[] rows = new long[data.getNumPartitions()];
+        for (long[] c : counts) rows[(int) c[0]] += c[1];
+        return rows;
+    }
+
+    /**
+     * One step of mini-batch training: {@code FN} on the rows of the {@code k} partitions chosen at random (with
+     * {@code seed} and the step number, so a run can be repeated); {@code partitionRows} from {@link #partitionRows}.
+     */
+    public List<NDArray> miniBatchStep(JavaRDD<RowBlock> data, long[] partitionRows, int k, long seed) {
+        var chosen = choose(partitionRows.length, k, seed, steps);
+        long rows = 0;
+        for (int p : chosen) rows += partitionRows[p];
+        return step(data, chosen, rows);
+    }
+
+    /** The {@code k} of {@code partitions} partitions that mini-batch step {@code step} uses (0-based step). */
+    static java.util.TreeSet<Integer> choose(int partitions, int k, long seed, int step) {
+        var order = new ArrayList<Integer>();
+        for (int p = 0; p < partitions; p++) order.add(p);
+        java.util.Collections.shuffle(order, new java.util.Random(seed * 1_000_003L + step));
+        return new java.util.TreeSet<>(order.subList(0, Math.min(k, partitions)));
+    }
+
     /** One step on {@code data} ({@code rows} rows in all): {@code FN}'s outputs; the driver's state is updated. */
     public List<NDArray> step(JavaRDD<RowBlock> data, long rows) {
+        return step(data, null, rows);
+    }
+
+    /** One step on the partitions {@code only} of {@code data} (all when null), which hold {@code rows} rows. */
+    private List<NDArray> step(JavaRDD<RowBlock> data, java.util.Set<Integer> only, long rows) {
         var params = new LinkedHashMap<String, byte[]>();
         for (String v : state.names()) if (!rowVars.contains(v)) params.put(v, Npy.writeBytes(state.get(v)));
         Broadcast<Map<String, byte[]>> shared = sc.broadcast(params);
-        Task task = new Task(model, fn + "__part", combines, shared, rows, steps == failStep ? failPartition : -1);
+        Task task = new Task(model, fn + "__part", combines, shared, rows, steps == failStep ? failPartition : -1,
+                only == null ? null : new java.util.TreeSet<>(only));
         List<Partial> parts;
         try {
             parts = new ArrayList<>(data.mapPartitionsWithIndex(task::run, false).collect());
@@ -112,9 +149,10 @@ public final class DataParallel {
     }
 
     /** What a task runs: {@code FN__part} on each block of its partition, with the broadcast parameters. */
-    record Task(ModelRef model, String part, List<Combine> combines, Broadcast<Map<String, byte[]>> shared, long rows, int failPartition)
-            implements Serializable {
+    record Task(ModelRef model, String part, List<Combine> combines, Broadcast<Map<String, byte[]>> shared, long rows, int failPartition,
+                java.util.TreeSet<Integer> only) implements Serializable {
         java.util.Iterator<Partial> run(int partition, java.util.Iterator<RowBlock> blocks) {
+            if (only != null && !only.contains(partition)) return java.util.Collections.emptyIterator();
             TaskContext tc = TaskContext.get();
             if (partition == failPartition && tc != null && tc.attemptNumber() == 0 && INJECTED.incrementAndGet() > 0)
                 throw new IllegalStateException("failure injected in partition " + partition + " (first attempt), to test recovery");

@@ -34,7 +34,7 @@ public final class Main {
     }
 
     static final String USAGE = "usage: txc-spark --model MODEL.jar --fn FN --data DATA [--partitions K] [--steps S] [--print-every K]\n"
-            + "                 [--load-state DIR] [--save-state DIR] [--master URL] [--format parquet|json|csv|orc]\n"
+            + "                 [--batch-partitions B] [--load-state DIR] [--save-state DIR] [--master URL] [--format parquet|json|csv|orc]\n"
             + "       txc-spark --model MODEL.jar --fn FN --data DATA --output OUT [--load-state DIR] [--master URL] [--format F]\n"
             + "trains FN split over rows (txc compile MODEL.tx --spark FN), or maps FN, a function without updates, over the rows of DATA";
 
@@ -95,11 +95,12 @@ public final class Main {
                     : RowData.fromDataset(spark.read().format(a.format).load(a.data.toString()).repartition(a.partitions), dp.rowVariables());
             data.persist(StorageLevel.MEMORY_ONLY());
             long rows = dp.rows(data);
+            long[] partitionRows = a.batch > 0 ? dp.partitionRows(data) : null;
             FunctionSpec f = model.load().spec().function(a.fn);
             long start = System.nanoTime();
             List<NDArray> outs = List.of();
             for (int s = 1; s <= a.steps; s++) {
-                outs = dp.step(data, rows);
+                outs = a.batch > 0 ? dp.miniBatchStep(data, partitionRows, a.batch, 0) : dp.step(data, rows);
                 if (a.printEvery > 0 && (s % a.printEvery == 0 || s == a.steps)) print(out, "step " + s + ": ", f, outs);
             }
             double secs = (System.nanoTime() - start) / 1e9;
@@ -139,7 +140,7 @@ public final class Main {
 
     /** The command line. */
     record Args(Path model, String fn, Path data, int partitions, int steps, int printEvery, Path loadState, Path saveState, String master, String format,
-                Path output) {
+                Path output, int batch) {
         /** The arguments, or null for --help; an IllegalArgumentException for a usage error. */
         static Args parse(String[] args) {
             var v = new java.util.HashMap<String, String>();
@@ -156,13 +157,14 @@ public final class Main {
                     if (k + 1 >= args.length) throw new IllegalArgumentException("--" + name + " needs a value");
                     value = args[++k];
                 }
-                if (!List.of("model", "fn", "data", "partitions", "steps", "print-every", "load-state", "save-state", "master", "format", "output").contains(name))
+                if (!List.of("model", "fn", "data", "partitions", "steps", "print-every", "load-state", "save-state", "master", "format", "output", "batch-partitions").contains(name))
                     throw new IllegalArgumentException("unknown flag --" + name);
                 if (v.put(name, value) != null) throw new IllegalArgumentException("--" + name + " given twice");
             }
             for (String req : List.of("model", "fn", "data")) if (!v.containsKey(req)) throw new IllegalArgumentException("missing --" + req);
             return new Args(Path.of(v.get("model")), v.get("fn"), Path.of(v.get("data")), count(v, "partitions", 8, 1), count(v, "steps", 1, 1),
-                    count(v, "print-every", 0, 0), path(v.get("load-state")), path(v.get("save-state")), v.get("master"), v.getOrDefault("format", "parquet"), path(v.get("output")));
+                    count(v, "print-every", 0, 0), path(v.get("load-state")), path(v.get("save-state")), v.get("master"), v.getOrDefault("format", "parquet"), path(v.get("output")),
+                    count(v, "batch-partitions", 0, 1));
         }
 
         private static int count(java.util.Map<String, String> v, String name, int dflt, int min) {

@@ -94,6 +94,52 @@ class SparkTrainTest {
     }
 
     @Test
+    void miniBatchesTrainOnTheChosenPartitions() {
+        Map<String, NDArray> data = data(8_000, 11);
+        SparkSession spark = session("local[2]");
+        try {
+            var sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            JavaRDD<RowBlock> rdd = blocks(sc, data, 5).cache();
+            var dp = new DataParallel(sc, ModelRef.of(jar), "train");
+            long[] sizes = dp.partitionRows(rdd);
+            assertEquals(8_000, java.util.Arrays.stream(sizes).sum());
+            ModelBundle.Loaded model = ModelRef.of(jar).load();
+            ModelState alone = model.newState();
+            for (int step = 0; step < 4; step++) {
+                dp.miniBatchStep(rdd, sizes, 2, 42);
+                var chosen = DataParallel.choose(5, 2, 42, step);
+                assertEquals(2, chosen.size());
+                var parts = new ArrayList<NDArray[]>();
+                for (int p : chosen) parts.add(new NDArray[] {rowsOf(data.get("X"), p, 5), rowsOf(data.get("y"), p, 5)});
+                alone.set("X", concat(parts.stream().map(a -> a[0]).toList()));
+                alone.set("y", concat(parts.stream().map(a -> a[1]).toList()));
+                model.program().call("train", List.of(), alone);
+            }
+            assertClose(alone, dp.state(), 1e-12);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static NDArray rowsOf(NDArray a, int p, int partitions) {
+        int n = a.dim(0);
+        return a.slice(0, (int) ((long) n * p / partitions), (int) ((long) n * (p + 1) / partitions), 1).contiguous();
+    }
+
+    private static NDArray concat(List<NDArray> parts) {
+        int rows = parts.stream().mapToInt(a -> a.dim(0)).sum(), width = parts.getFirst().size() / Math.max(1, parts.getFirst().dim(0));
+        double[] all = new double[rows * width];
+        int at = 0;
+        for (NDArray a : parts) {
+            double[] d = a.toDoubleArray();
+            System.arraycopy(d, 0, all, at, d.length);
+            at += d.length;
+        }
+        int[] shape = parts.getFirst().rank() == 1 ? new int[] {rows} : new int[] {rows, width};
+        return NDArray.ofDoubles(all, shape);
+    }
+
+    @Test
     void datasetColumnsTrainLikeNpyFiles() {
         Map<String, NDArray> data = data(5_000, 5);
         SparkSession spark = session("local[2]");
