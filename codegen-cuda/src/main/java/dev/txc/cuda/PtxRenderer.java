@@ -59,9 +59,9 @@ public final class PtxRenderer {
         return "txc_" + name + "_f64";
     }
 
-    /** Whether PtxMath has a routine for op in dtype t (in f64 at least). */
+    /** Whether PtxMath (or PtxFloorDiv, for float // and %) has a routine for op in dtype t (in f64 at least). */
     static boolean hasRoutine(Op op, DType t) {
-        return PtxMath.has(op, t) || PtxMath.has(op, DType.F64);
+        return PtxMath.has(op, t) || PtxMath.has(op, DType.F64) || dev.txc.cuda.math.PtxFloorDiv.has(op);
     }
 
     /**

@@ -94,6 +94,35 @@ public final class PtxCopy {
         return x.entry(new PtxEntry.Launch.Flat("count", BLOCK));
     }
 
+    /**
+     * arange with its bounds on the device, as the JVM runtime computes it: floats {@code out[i] = start + i * step}
+     * in f64 (no fused multiply-add), rounded once to f32; integers {@code start + i * step} in i64 (JvmOps.arange),
+     * stored in the dtype's width. The host sizes {@code out} from the three scalars (and raises the errors).
+     * Parameters: {@code out} (PTR), {@code count} (U64), {@code start}, {@code step} (PTR: scalars of the dtype).
+     * Launch: {@link PtxEntry.Launch.Flat}{@code ("count", 256)}.
+     */
+    public static PtxEntry arangeAt(String name, DType dtype) {
+        if (!dtype.isNumeric()) throw new IllegalArgumentException("arange takes numbers, not " + dtype.spelling());
+        Ptx x = new Ptx(name);
+        String out = x.param("out", Kind.PTR), count = x.param("count", Kind.U64);
+        String start = x.loadWide(dtype, x.param("start", Kind.PTR)), step = x.loadWide(dtype, x.param("step", Kind.PTR));
+        gridStride(x, count, i -> {
+            String v;
+            if (dtype.isFloat()) {
+                String d = x.f64();
+                v = x.f64();
+                x.op("cvt.rn.f64.u64 " + d + ", " + i);
+                x.op("mul.rn.f64 " + v + ", " + d + ", " + step);
+                x.op("add.rn.f64 " + v + ", " + start + ", " + v);
+            } else {
+                v = x.r64();
+                x.op("mad.lo.s64 " + v + ", " + i + ", " + step + ", " + start);
+            }
+            x.storeWide(dtype, x.address(out, i, dtype.itemSize()), v);
+        });
+        return x.entry(new PtxEntry.Launch.Flat("count", BLOCK));
+    }
+
     /** An f64 converted to an integer dtype: truncated toward zero, saturated to the dtype's range, NaN to 0. */
     static String saturate(Ptx x, DType t, String v) {
         String r = x.r64();
