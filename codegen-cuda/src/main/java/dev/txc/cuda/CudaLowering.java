@@ -1,7 +1,5 @@
 package dev.txc.cuda;
 
-import dev.txc.ir.CompileException;
-import dev.txc.ir.Diagnostic;
 import dev.txc.ir.Function;
 import dev.txc.ir.Node;
 import dev.txc.ir.Ir;
@@ -13,7 +11,6 @@ import dev.txc.cuda.lib.PtxCopy;
 import dev.txc.cuda.lib.PtxMatmul;
 import dev.txc.cuda.lib.PtxReduce;
 import dev.txc.cuda.lib.PtxSoftmax;
-import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Lowering;
 import dev.txc.ir.kernel.LoweredText;
@@ -37,8 +34,8 @@ import java.util.Set;
  * Compiles one lowered function (the optimizer's output at the {@code lowered} stage) for CUDA: a {@link PtxModule}
  * whose entries are the function's kernels (rendered by {@link PtxRenderer}; the library's kernels for the ops that
  * are not elementwise) and whose host plan runs them: allocations, launches with their arguments, and views
- * (transpose, expand_dims, squeeze, broadcast_to, reshape, slice) that move no data. An op without a CUDA kernel is a
- * compile error naming the op and its source line; there is no CPU fallback.
+ * (transpose, expand_dims, squeeze, broadcast_to, reshape, slice) that move no data, and host loops for scan. Every
+ * op has a plan (the switch over ops is exhaustive); there is no CPU fallback.
  */
 public final class CudaLowering {
     /** Most blocks of the first pass of a reduction over all axes (each writes one f64 partial). */
@@ -185,16 +182,6 @@ public final class CudaLowering {
             };
         };
         plan.run();
-    }
-
-    private CompileException noKernel(Node n) {
-        return noKernel(n, n.op());
-    }
-
-    /** Op {@code op} (of node n, or inside fused node n) has no CUDA kernel or math routine. */
-    private CompileException noKernel(Node n, Op op) {
-        return new CompileException(Diagnostic.error(f.locs().get(n),
-                op.spelling() + " has no CUDA kernel yet (in function " + f.name() + "); run it on the CPU (without --device cuda)"));
     }
 
     /** Slice bounds as NDArray.sliceNumpy takes them: absent (Op.NONE) is Integer.MIN_VALUE, others clamped into int. */
@@ -784,10 +771,6 @@ public final class CudaLowering {
     private void kernel(Node n) {
         var lowered = Lowering.lower(n);
         Kernel k = lowered.kernel();
-        for (var in : k.body())
-            if (in instanceof dev.txc.ir.kernel.Instr.Apply a && ElementwiseOps.of(a.op()).ptx() instanceof ElementwiseOps.Ptx.Routine
-                    && k.dtypeOf(a.args().getFirst()).isFloat() && !PtxRenderer.hasRoutine(a.op(), k.dtypeOf(a.args().getFirst())))
-                throw noKernel(n, a.op());
         var inputs = new ArrayList<Integer>();
         for (Node in : lowered.inputs()) inputs.add(value(in));
         var shapes = new ArrayList<Integer>();

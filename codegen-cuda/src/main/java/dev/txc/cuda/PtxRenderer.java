@@ -50,18 +50,13 @@ public final class PtxRenderer {
 
     /**
      * The routine computing float op {@code name} in dtype {@code t}: PtxMath's, or (where PtxMath has none for f32)
-     * its f64 routine on the widened value. A routine PtxMath lacks altogether is still named (CudaLowering refuses
-     * such kernels with a located error; a relocatable module declares it extern).
+     * its f64 routine on the widened value (float // and % are PtxFloorDiv's f64 routines, f32 widened). A routine the
+     * libraries lack is still named (a relocatable module declares it extern).
      */
     static String routineName(String name, DType t) {
         Op op = Op.bySpelling(name);
         if (op != null && PtxMath.has(op, t)) return PtxMath.name(op, t);
         return "txc_" + name + "_f64";
-    }
-
-    /** Whether PtxMath (or PtxFloorDiv, for float // and %) has a routine for op in dtype t (in f64 at least). */
-    static boolean hasRoutine(Op op, DType t) {
-        return PtxMath.has(op, t) || PtxMath.has(op, DType.F64) || dev.txc.cuda.math.PtxFloorDiv.has(op);
     }
 
     /**

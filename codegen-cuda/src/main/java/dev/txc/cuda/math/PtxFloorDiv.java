@@ -1,6 +1,5 @@
 package dev.txc.cuda.math;
 
-import dev.txc.ir.Op;
 import java.util.List;
 
 /**
@@ -17,11 +16,6 @@ import java.util.List;
  */
 public final class PtxFloorDiv {
     private PtxFloorDiv() {}
-
-    /** Whether op has a routine here (in f64; f32 widens). */
-    public static boolean has(Op op) {
-        return op == Op.FLOORDIV || op == Op.MOD;
-    }
 
     /** The routines' names. */
     public static List<String> names() {
