@@ -155,6 +155,9 @@ final class SimPlanRunner {
             case HostPlan.Reshape r -> {
                 Val b = vals[r.base()];
                 int[] shape = Arrays.stream(elements(r.shape())).mapToInt(Math::toIntExact).toArray();
+                long known = 1, size = Arrays.stream(b.shape()).asLongStream().reduce(1, (x, y) -> x * y);
+                for (int d : shape) if (d != -1) known *= d;
+                for (int i = 0; i < shape.length; i++) if (shape[i] == -1 && known != 0) shape[i] = (int) (size / known); // NumPy's one free dim
                 if (Arrays.stream(shape).asLongStream().reduce(1, (x, y) -> x * y) != Arrays.stream(b.shape()).asLongStream().reduce(1, (x, y) -> x * y))
                     throw new IllegalStateException("cannot reshape " + Arrays.toString(b.shape()) + " to " + Arrays.toString(shape));
                 vals[r.value()] = new Val(b.addr(), b.dtype(), shape, contiguousStrides(shape), b.offset());
