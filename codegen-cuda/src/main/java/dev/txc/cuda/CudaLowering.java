@@ -1,17 +1,16 @@
 package dev.txc.cuda;
 
-import dev.txc.ir.CompileException;
-import dev.txc.ir.Diagnostic;
 import dev.txc.ir.Function;
 import dev.txc.ir.Node;
+import dev.txc.ir.Ir;
 import dev.txc.ir.Op;
+import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.Tensor;
 import dev.txc.cuda.lib.PtxCopy;
 import dev.txc.cuda.lib.PtxMatmul;
 import dev.txc.cuda.lib.PtxReduce;
 import dev.txc.cuda.lib.PtxSoftmax;
-import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Lowering;
 import dev.txc.ir.kernel.LoweredText;
@@ -20,6 +19,8 @@ import dev.txc.runtime.cuda.plan.HostPlan.Arg;
 import dev.txc.runtime.cuda.plan.HostPlan.Expr;
 import dev.txc.types.DType;
 import dev.txc.types.Dim;
+import dev.txc.types.TensorType;
+import dev.txc.types.TupleType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,8 +34,8 @@ import java.util.Set;
  * Compiles one lowered function (the optimizer's output at the {@code lowered} stage) for CUDA: a {@link PtxModule}
  * whose entries are the function's kernels (rendered by {@link PtxRenderer}; the library's kernels for the ops that
  * are not elementwise) and whose host plan runs them: allocations, launches with their arguments, and views
- * (transpose, expand_dims, squeeze, broadcast_to, reshape, slice) that move no data. An op without a CUDA kernel is a
- * compile error naming the op and its source line; there is no CPU fallback.
+ * (transpose, expand_dims, squeeze, broadcast_to, reshape, slice) that move no data, and host loops for scan. Every
+ * op has a plan (the switch over ops is exhaustive); there is no CPU fallback.
  */
 public final class CudaLowering {
     /** Most blocks of the first pass of a reduction over all axes (each writes one f64 partial). */
@@ -45,7 +46,12 @@ public final class CudaLowering {
     private final Schedule schedule = new Schedule();
     private final Map<Node, Integer> values = new HashMap<>();
     private final List<String> dtypes = new ArrayList<>();
-    private final List<HostPlan.Step> steps = new ArrayList<>();
+    /** Where the plan's steps go: the function's, or (while a scan body is planned) the body's. */
+    private List<HostPlan.Step> steps = new ArrayList<>();
+    /** The function's own steps: constants are uploaded there, so a value defined once serves every body. */
+    private final List<HostPlan.Step> rootSteps = steps;
+    /** The plan values of each scan node's results, by tuple index. */
+    private final Map<Node, List<Integer>> scanOuts = new HashMap<>();
     private final Map<String, PtxEntry> entries = new LinkedHashMap<>();
     /** Values known to be C-contiguous at offset 0 (arguments, shared variables, allocations and views of them that keep that). */
     private final Set<Integer> contiguous = new HashSet<>();
@@ -159,8 +165,17 @@ public final class CudaLowering {
                 window(define(n), x, value(n.input(1)), value(n.input(2)), n.attrs().integer("axis"), n.rank());
             };
             case UNWINDOW -> () -> unwindow(n);
-            case ARANGE, UNINDEX, DYN_SLICE, DYN_UNSLICE, SCAN, TUPLE_GET -> () -> {
-                throw noKernel(n);
+            case ARANGE -> () -> arange(n);
+            case UNINDEX -> () -> unindex(n);
+            case DYN_SLICE -> () -> {
+                int x = value(n.input(0));
+                dynSlice(define(n), x, value(n.input(1)), value(n.input(2)), n);
+            };
+            case DYN_UNSLICE -> () -> dynUnslice(n);
+            case SCAN -> () -> scan(n);
+            case TUPLE_GET -> () -> {
+                int v = scanOuts.get(n.input(0)).get(n.attrs().integer("index"));
+                describe(v, n);
             };
             case GRAD, LOP, ROP, JACOBIAN, HESSIAN -> () -> {
                 throw new IllegalStateException(n.op().spelling() + " must be expanded by the grad pass before code generation");
@@ -169,19 +184,76 @@ public final class CudaLowering {
         plan.run();
     }
 
-    private CompileException noKernel(Node n) {
-        return noKernel(n, n.op());
-    }
-
-    /** Op {@code op} (of node n, or inside fused node n) has no CUDA kernel or math routine. */
-    private CompileException noKernel(Node n, Op op) {
-        return new CompileException(Diagnostic.error(f.locs().get(n),
-                op.spelling() + " has no CUDA kernel yet (in function " + f.name() + "); run it on the CPU (without --device cuda)"));
-    }
-
     /** Slice bounds as NDArray.sliceNumpy takes them: absent (Op.NONE) is Integer.MIN_VALUE, others clamped into int. */
     private static List<Integer> ints(List<Long> l) {
         return l.stream().map(v -> v == Op.NONE ? Integer.MIN_VALUE : (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE - 1L, v))).toList();
+    }
+
+    // ---- scan: a host loop whose body is a sub-plan over device values
+
+    /**
+     * A scan as a {@link HostPlan.Scan} step: the body's nodes planned into their own step list, run once per step by
+     * the host; carries and stacks stay on the device. Inits and body results are made contiguous (copied where they
+     * are views), so that the carries the body reads and the rows it stacks are contiguous arrays.
+     */
+    private void scan(Node n) {
+        Region r = n.region();
+        int nseq = n.attrs().integer("nseq"), ncarry = n.inputs().size() - nseq;
+        var seqs = new ArrayList<Integer>();
+        var inits = new ArrayList<Integer>();
+        for (int k = 0; k < nseq; k++) seqs.add(value(n.input(k)));
+        for (int k = 0; k < ncarry; k++) inits.add(result(n.input(nseq + k)));
+        var params = new ArrayList<Integer>();
+        for (int k = 0; k < r.params().size(); k++) {
+            int v = newValue(r.params().get(k));
+            if (k >= nseq || contiguous.contains(seqs.get(k))) contiguous.add(v);
+            params.add(v);
+        }
+        var outer = steps;
+        steps = new ArrayList<>();
+        for (Node b : schedule.block(r.results(), r.level(), new LinkedHashSet<>())) node(b);
+        var results = new ArrayList<Integer>();
+        for (Node res : r.results()) results.add(result(res));
+        var body = steps;
+        steps = outer;
+        var types = ((TupleType) n.type()).elements();
+        var last = Ir.lastCarries(n);
+        var outs = new ArrayList<Integer>();
+        var empty = new ArrayList<List<Expr>>();
+        for (int k = 0; k < types.size(); k++) {
+            TensorType tt = types.get(k).tensor();
+            int v = scratch(tt.dtype(), tt.rank());
+            contiguous.add(v);
+            outs.add(v);
+            if (last.contains((long) k)) empty.add(null);
+            else empty.add(k < ncarry ? dims(inits.get(k), rankOf(inits.get(k))) : emptyInner(tt));
+        }
+        scanOuts.put(n, outs);
+        steps.add(new HostPlan.Scan(seqs, inits, params, body, results, outs, Ir.every(n),
+                last.stream().map(Long::intValue).sorted().toList(), empty));
+    }
+
+    /** The inner dims of a stacked per-step output (known, or bound by an argument), or null where one is not known. */
+    private List<Expr> emptyInner(TensorType tt) {
+        var inner = new ArrayList<Expr>();
+        for (int d = 1; d < tt.rank(); d++) {
+            Expr e = switch (tt.dim(d)) {
+                case Dim.Known(long size) -> new HostPlan.Lit(size);
+                case Dim.Sym(String name) -> boundBy(name);
+                case Dim.Any() -> null;
+            };
+            if (e == null) return null;
+            inner.add(e);
+        }
+        return inner;
+    }
+
+    /** The size of the argument dim that binds dim variable {@code name}, or null. */
+    private Expr boundBy(String name) {
+        for (Node p : f.params())
+            for (int d = 0; d < p.rank(); d++)
+                if (p.tt().dim(d) instanceof Dim.Sym(String s) && s.equals(name)) return new HostPlan.DimOf(values.get(p), d);
+        return null;
     }
 
     // ---- the library's kernels (dev.txc.cuda.lib)
@@ -412,7 +484,13 @@ public final class CudaLowering {
     /** x[i] along axis: a view without the axis, at index i (negative counts from the end), bounds-checked. */
     private void index(Node n) {
         int x = value(n.input(0)), i = value(n.input(1)), r = n.input(0).rank();
-        int axis = Math.floorMod(n.attrs().integer("axis"), r);
+        int v = define(n);
+        indexView(v, x, i, Math.floorMod(n.attrs().integer("axis"), r), r);
+        if (Math.floorMod(n.attrs().integer("axis"), r) == 0 && contiguous.contains(x)) contiguous.add(v);
+    }
+
+    /** Defines v: x (of rank r) at index i (a scalar; negative counts from the end) along axis, a view, bounds-checked. */
+    private void indexView(int v, int x, int i, int axis, int r) {
         Expr size = new HostPlan.DimOf(x, axis), idx = new HostPlan.Element(i, 0);
         Expr negative = new HostPlan.Eq(new HostPlan.Min(idx, new HostPlan.Lit(-1)), idx);
         Expr j = new HostPlan.Select(negative, add(idx, size), idx);
@@ -425,9 +503,59 @@ public final class CudaLowering {
             shape.add(new HostPlan.DimOf(x, d));
             strides.add(new HostPlan.StrideOf(x, d));
         }
-        int v = define(n);
         steps.add(new HostPlan.View(v, x, shape, strides, add(new HostPlan.OffsetOf(x), mul(j, new HostPlan.StrideOf(x, axis)))));
-        if (axis == 0 && contiguous.contains(x)) contiguous.add(v);
+    }
+
+    /** The adjoint of x[i]: zeros of like's shape with g written at index i of the axis (the view index reads). */
+    private void unindex(Node n) {
+        int g = value(n.input(0)), i = value(n.input(1)), like = value(n.input(2)), r = n.rank();
+        int out = zeros(n, like, r);
+        int region = scratch(n.dtype(), r - 1);
+        indexView(region, out, i, Math.floorMod(n.attrs().integer("axis"), r), r);
+        fits(region, g, r - 1, "unindex: the array does not fit the indexed region");
+        copyInto(region, g, r - 1, n.dtype());
+    }
+
+    /** A plan value that no node names (a view made on the way), of dtype dt and rank r. */
+    private int scratch(DType dt, int r) {
+        int v = newValue(null);
+        dtypes.set(v, dt.spelling());
+        ranks.put(v, r);
+        return v;
+    }
+
+    /** Checks at run time that value g has region's shape (both of rank r). */
+    private void fits(int region, int g, int r, String message) {
+        for (int d = 0; d < r; d++)
+            steps.add(new HostPlan.Check(new HostPlan.Eq(new HostPlan.DimOf(region, d), new HostPlan.DimOf(g, d)), message));
+    }
+
+    /** Defines v: x[start:stop:step] along node n's axis with run-time bounds (scalars), a view. */
+    private void dynSlice(int v, int x, int start, int stop, Node n) {
+        int axis = Math.floorMod(n.attrs().integer("axis"), n.rank());
+        steps.add(new HostPlan.DynSlice(v, x, axis, new HostPlan.Element(start, 0), new HostPlan.Element(stop, 0), n.attrs().lng("step")));
+    }
+
+    /** The adjoint of a dynamic slice: zeros of like's shape with g written into the slice. */
+    private void dynUnslice(Node n) {
+        int g = value(n.input(0)), start = value(n.input(1)), stop = value(n.input(2)), like = value(n.input(3)), r = n.rank();
+        int out = zeros(n, like, r);
+        int region = scratch(n.dtype(), r);
+        dynSlice(region, out, start, stop, n);
+        fits(region, g, r, "dyn_unslice: the array does not fit the slice region");
+        copyInto(region, g, r, n.dtype());
+    }
+
+    /** arange(start, stop, step): the host sizes it from the three scalars, the library's kernel fills it. */
+    private void arange(Node n) {
+        int start = value(n.input(0)), stop = value(n.input(1)), step = value(n.input(2));
+        int out = define(n);
+        contiguous.add(out);
+        steps.add(new HostPlan.Arange(out, start, stop, step));
+        DType dt = n.dtype();
+        String name = "arange_" + dt.spelling();
+        PtxEntry e = entry(name, () -> PtxCopy.arangeAt(name, dt));
+        launch(e, List.of(new HostPlan.Ptr(out), new HostPlan.Int(new HostPlan.SizeOf(out)), new HostPlan.Ptr(start), new HostPlan.Ptr(step)));
     }
 
     /** The main diagonal of a matrix: a view with stride (row stride + column stride). */
@@ -643,10 +771,6 @@ public final class CudaLowering {
     private void kernel(Node n) {
         var lowered = Lowering.lower(n);
         Kernel k = lowered.kernel();
-        for (var in : k.body())
-            if (in instanceof dev.txc.ir.kernel.Instr.Apply a && ElementwiseOps.of(a.op()).ptx() instanceof ElementwiseOps.Ptx.Routine
-                    && k.dtypeOf(a.args().getFirst()).isFloat() && !PtxRenderer.hasRoutine(a.op(), k.dtypeOf(a.args().getFirst())))
-                throw noKernel(n, a.op());
         var inputs = new ArrayList<Integer>();
         for (Node in : lowered.inputs()) inputs.add(value(in));
         var shapes = new ArrayList<Integer>();
@@ -788,7 +912,7 @@ public final class CudaLowering {
         }
         int v = define(n);
         contiguous.add(v);
-        steps.add(new HostPlan.Upload(v, java.util.Arrays.stream(t.shape()).boxed().toList(), bits));
+        rootSteps.add(new HostPlan.Upload(v, java.util.Arrays.stream(t.shape()).boxed().toList(), bits));
         return v;
     }
 }

@@ -12,8 +12,9 @@ public record PtxModule(PtxTarget target, String text, List<PtxEntry> entries, H
         entries = List.copyOf(entries);
     }
 
-    /** The text of routine {@code name} from the math library, or null where it has none. */
+    /** The text of routine {@code name} from the math library (or the floor-division routines), or null where it has none. */
     static String routine(String name) {
+        if (dev.txc.cuda.math.PtxFloorDiv.names().contains(name)) return dev.txc.cuda.math.PtxFloorDiv.routine(name);
         return dev.txc.cuda.math.PtxMath.names().contains(name) ? dev.txc.cuda.math.PtxMath.routine(name) : null;
     }
 }

@@ -50,18 +50,13 @@ public final class PtxRenderer {
 
     /**
      * The routine computing float op {@code name} in dtype {@code t}: PtxMath's, or (where PtxMath has none for f32)
-     * its f64 routine on the widened value. A routine PtxMath lacks altogether is still named (CudaLowering refuses
-     * such kernels with a located error; a relocatable module declares it extern).
+     * its f64 routine on the widened value (float // and % are PtxFloorDiv's f64 routines, f32 widened). A routine the
+     * libraries lack is still named (a relocatable module declares it extern).
      */
     static String routineName(String name, DType t) {
         Op op = Op.bySpelling(name);
         if (op != null && PtxMath.has(op, t)) return PtxMath.name(op, t);
         return "txc_" + name + "_f64";
-    }
-
-    /** Whether PtxMath has a routine for op in dtype t (in f64 at least). */
-    static boolean hasRoutine(Op op, DType t) {
-        return PtxMath.has(op, t) || PtxMath.has(op, DType.F64);
     }
 
     /**
@@ -324,9 +319,14 @@ public final class PtxRenderer {
             return new String[] {i, step};
         }
 
-        /** for (i = global index; i < n; i += grid threads) { element i } */
+        /**
+         * for (i = global index; i < n; i += grid threads) { element i }, after a loop over 16-byte vectors where the
+         * kernel can take one ({@link #vectorWidth()}) and the call allows it (flat, every streamed base aligned).
+         */
         void elementwise() {
             String[] is = globalIndex();
+            int width = vectorWidth();
+            if (width > 1) vectors(is[0], is[1], width);
             String i = is[0], head = label(), done = label(), p = reg(Reg.P);
             emit(head + ":");
             emit("setp.ge.u64 " + p + ", " + i + ", " + n + ";");
@@ -337,6 +337,66 @@ public final class PtxRenderer {
             emit("add.s64 " + i + ", " + i + ", " + is[1] + ";");
             emit("bra " + head + ";");
             emit(done + ":");
+        }
+
+        /**
+         * Elements per 16-byte vector access when the output and every streamed input have one item size of 4 or 8
+         * bytes (f32/i32: 4, f64/i64: 2), else 1 (no vector path: bool, narrow integers, mixed widths).
+         */
+        int vectorWidth() {
+            DType out = k.operands().getFirst().dtype();
+            int size = out.itemSize();
+            if (out == DType.BOOL || (size != 4 && size != 8)) return 1;
+            for (int o = 1; o < k.operands().size(); o++)
+                if (streamed(o) && k.operands().get(o).dtype().itemSize() != size) return 1;
+            return 16 / size;
+        }
+
+        /**
+         * The vector path: when {@code flat} is set and the output's and every streamed input's base are 16-byte
+         * aligned, thread g handles vectors g, g + grid threads, ... of the n / w whole vectors (one ld.global.vW per
+         * input, the body once per lane, one st.global.vW), then leaves {@code i} at the first element after them, so
+         * that the scalar loop does the tail. Otherwise (a view at an odd offset, a strided input) nothing happens here
+         * and the scalar loop does everything. The lanes compute the scalar loop's values.
+         */
+        void vectors(String i, String step, int w) {
+            String ok = reg(Reg.P), bits = reg(Reg.RD), nv = reg(Reg.RD), j = reg(Reg.RD), at = reg(Reg.RD), p = reg(Reg.P);
+            String skip = label(), head = label(), done = label();
+            emit("mov.b64 " + bits + ", " + base[0] + ";");
+            for (int o = 1; o < base.length; o++) if (streamed(o)) emit("or.b64 " + bits + ", " + bits + ", " + base[o] + ";");
+            emit("and.b64 " + bits + ", " + bits + ", 15;");
+            emit("setp.ne.u32 " + ok + ", " + flat + ", 0;");
+            emit("setp.eq.and.u64 " + ok + ", " + bits + ", 0, " + ok + ";");
+            emit("@!" + ok + " bra " + skip + ";");
+            emit("shr.u64 " + nv + ", " + n + ", " + log2(w) + ";");
+            emit("mov.u64 " + j + ", " + i + ";");
+            emit(head + ":");
+            emit("setp.ge.u64 " + p + ", " + j + ", " + nv + ";");
+            emit("@" + p + " bra " + done + ";");
+            emit("shl.b64 " + at + ", " + j + ", 4;");
+            var lanes = new String[w][k.operands().size()];
+            for (int o = 1; o < base.length; o++) {
+                if (!streamed(o)) continue;
+                DType d = k.operands().get(o).dtype();
+                var regs = new ArrayList<String>();
+                for (int l = 0; l < w; l++) regs.add(lanes[l][o] = reg(Reg.of(d)));
+                emit("ld.global.v" + w + mem(d) + " {" + String.join(", ", regs) + "}, [" + addBytes(base[o], at) + "];");
+            }
+            var outs = new ArrayList<String>();
+            for (int l = 0; l < w; l++) outs.add(body(lanes[l]));
+            emit("st.global.v" + w + mem(k.operands().getFirst().dtype()) + " [" + addBytes(base[0], at) + "], {" + String.join(", ", outs) + "};");
+            emit("add.s64 " + j + ", " + j + ", " + step + ";");
+            emit("bra " + head + ";");
+            emit(done + ":");
+            emit("mad.lo.s64 " + i + ", " + nv + ", " + w + ", " + i + ";");
+            emit(skip + ":");
+        }
+
+        /** b + bytes, in a new register. */
+        String addBytes(String b, String bytes) {
+            String a = reg(Reg.RD);
+            emit("add.s64 " + a + ", " + b + ", " + bytes + ";");
+            return a;
         }
 
         /**
@@ -370,14 +430,19 @@ public final class PtxRenderer {
             emit(ready + ":");
         }
 
-        /** The body's values at the current offsets; returns the register of the stored value. */
-        String body(String unused) {
+        /**
+         * The body's values at the current offsets, or with the streamed inputs already loaded ({@code loaded[o]}: the
+         * register of operand o's element, where not null); returns the register of the stored value.
+         */
+        String body(String[] loaded) {
             String[] v = values.clone();
             String stored = null;
             for (int id = 0; id < k.body().size(); id++) {
                 switch (k.body().get(id)) {
                     case Instr.Load l -> {
-                        if (v[id] == null) v[id] = load(l.operand(), address(base[l.operand()], offset[l.operand()], k.operands().get(l.operand()).dtype()));
+                        if (v[id] != null) continue;
+                        v[id] = loaded != null && loaded[l.operand()] != null ? loaded[l.operand()]
+                                : load(l.operand(), address(base[l.operand()], offset[l.operand()], k.operands().get(l.operand()).dtype()));
                     }
                     case Instr.Lit c -> { }
                     case Instr.Apply a -> v[id] = apply(a, v);

@@ -155,16 +155,94 @@ final class SimPlanRunner {
             case HostPlan.Reshape r -> {
                 Val b = vals[r.base()];
                 int[] shape = Arrays.stream(elements(r.shape())).mapToInt(Math::toIntExact).toArray();
+                long known = 1, size = Arrays.stream(b.shape()).asLongStream().reduce(1, (x, y) -> x * y);
+                for (int d : shape) if (d != -1) known *= d;
+                for (int i = 0; i < shape.length; i++) if (shape[i] == -1 && known != 0) shape[i] = (int) (size / known); // NumPy's one free dim
                 if (Arrays.stream(shape).asLongStream().reduce(1, (x, y) -> x * y) != Arrays.stream(b.shape()).asLongStream().reduce(1, (x, y) -> x * y))
                     throw new IllegalStateException("cannot reshape " + Arrays.toString(b.shape()) + " to " + Arrays.toString(shape));
                 vals[r.value()] = new Val(b.addr(), b.dtype(), shape, contiguousStrides(shape), b.offset());
             }
             case HostPlan.Slice sl -> vals[sl.value()] = slice(vals[sl.base()], sl);
+            case HostPlan.DynSlice d -> {
+                int r = vals[d.base()].shape().length;
+                var starts = new ArrayList<Integer>(java.util.Collections.nCopies(r, Integer.MIN_VALUE));
+                var stops = new ArrayList<>(starts);
+                var steps = new ArrayList<>(starts);
+                // the plan's bounds clamp as Python's slice.indices: far bounds go to the ends
+                starts.set(d.axis(), (int) Math.max(-Integer.MAX_VALUE, Math.min(Integer.MAX_VALUE - 1, eval(d.start()))));
+                stops.set(d.axis(), (int) Math.max(-Integer.MAX_VALUE, Math.min(Integer.MAX_VALUE - 1, eval(d.stop()))));
+                steps.set(d.axis(), (int) d.step());
+                vals[d.value()] = slice(vals[d.base()], new HostPlan.Slice(d.value(), d.base(), starts, stops, steps));
+            }
+            case HostPlan.Arange a -> {
+                Tensor start = download(vals[a.start()]), stop = download(vals[a.stop()]), step = download(vals[a.step()]);
+                long n;
+                if (start.dtype().isFloat()) {
+                    double len = Math.ceil((stop.getDouble(0) - start.getDouble(0)) / step.getDouble(0));
+                    if (step.getDouble(0) == 0 || Double.isNaN(len) || len > Integer.MAX_VALUE) throw new IllegalStateException("arange: bad bounds");
+                    n = (long) Math.max(0, len);
+                } else {
+                    long st = step.getLong(0), d = stop.getLong(0) - start.getLong(0);
+                    if (st == 0) throw new IllegalStateException("arange: step must not be zero");
+                    n = Math.max(0, st > 0 ? Math.ceilDiv(d, st) : Math.ceilDiv(-d, -st));
+                }
+                vals[a.value()] = alloc(dtype(a.value()), new int[] {Math.toIntExact(n)});
+            }
+            case HostPlan.Scan sc -> scan(sc);
             case HostPlan.Upload u -> {
                 Val v = alloc(dtype(u.value()), u.shape().stream().mapToInt(Integer::intValue).toArray());
                 write(v, u.bits());
                 vals[u.value()] = v;
                 if (v.dtype() == DType.I64) host.put(u.value(), u.bits());
+            }
+        }
+    }
+
+    /** The scan loop as HostPlan.Scan documents it (nothing is freed: the simulator's memory is the test's). */
+    private void scan(HostPlan.Scan s) {
+        int nseq = s.seqs().size(), ncarry = s.inits().size(), nres = s.results().size();
+        int steps = vals[s.seqs().getFirst()].shape()[0];
+        for (int q : s.seqs()) if (vals[q].shape()[0] != steps) throw new IllegalStateException("scan: sequences have different lengths");
+        Val[] carry = new Val[ncarry];
+        for (int k = 0; k < ncarry; k++) carry[k] = vals[s.inits().get(k)];
+        Val[] stacks = new Val[nres];
+        for (int t = 0; t < steps; t++) {
+            for (int k = 0; k < nseq; k++) {
+                Val q = vals[s.seqs().get(k)];
+                int r = q.shape().length;
+                vals[s.params().get(k)] = new Val(q.addr(), q.dtype(), Arrays.copyOfRange(q.shape(), 1, r), Arrays.copyOfRange(q.strides(), 1, r),
+                        q.offset() + t * q.strides()[0]);
+            }
+            for (int k = 0; k < ncarry; k++) vals[s.params().get(nseq + k)] = carry[k];
+            for (HostPlan.Step b : s.body()) step(b);
+            for (int k = 0; k < nres; k++) {
+                if (s.last().contains(k) || (k < ncarry && (t + 1) % s.every() != 0)) continue;
+                Val v = vals[s.results().get(k)];
+                int rows = k < ncarry ? steps / s.every() : steps, row = k < ncarry ? t / s.every() : t;
+                if (stacks[k] == null) {
+                    int[] shape = new int[v.shape().length + 1];
+                    shape[0] = rows;
+                    System.arraycopy(v.shape(), 0, shape, 1, v.shape().length);
+                    stacks[k] = alloc(dtype(s.outs().get(k)), shape);
+                }
+                Tensor part = download(v); // any layout: read through the view
+                long[] bits = new long[part.size()];
+                for (int i = 0; i < bits.length; i++) bits[i] = bits(part, i);
+                Val dst = stacks[k];
+                write(new Val(dst.addr() + (long) row * part.size() * dst.dtype().itemSize(), dst.dtype(), v.shape(), contiguousStrides(v.shape()), 0), bits);
+            }
+            for (int k = 0; k < ncarry; k++) carry[k] = vals[s.results().get(k)];
+        }
+        for (int k = 0; k < nres; k++) {
+            int out = s.outs().get(k);
+            if (s.last().contains(k)) vals[out] = carry[k];
+            else if (stacks[k] != null) vals[out] = stacks[k];
+            else {
+                var inner = s.empty().get(k);
+                if (inner == null) throw new IllegalStateException("scan with zero steps cannot tell the shape of its output");
+                int[] in = ints(inner), shape = new int[in.length + 1];
+                System.arraycopy(in, 0, shape, 1, in.length);
+                vals[out] = alloc(dtype(out), shape);
             }
         }
     }

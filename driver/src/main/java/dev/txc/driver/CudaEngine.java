@@ -47,8 +47,6 @@ final class CudaEngine implements Engine {
     /**
      * The PTX module of every function of {@code m} (a lowered module) and of each parameter default, by the class
      * name its {@link dev.txc.runtime.model.FunctionSpec} gives it.
-     *
-     * @throws dev.txc.ir.CompileException naming an op that has no CUDA kernel
      */
     static Map<String, PtxModule> modules(Module m, PtxTarget target) {
         List<String> shared = m.shared().stream().map(SharedVar::name).toList();

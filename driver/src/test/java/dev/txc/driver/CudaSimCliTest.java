@@ -153,6 +153,49 @@ class CudaSimCliTest {
         close(outs.get(0), outs.get(1), "logistic train (costs at steps 2, 4, 5), accuracy, w and b");
     }
 
+    /** A recurrent net trained by backpropagation through time: scans forward and backward, weights on the device. */
+    static final String RNN = """
+            shared W: f64[4, 4] = randn(seed=1)
+            shared U: f64[4, 4] = randn(seed=2)
+            fn train(xs: f64[T, 4], lr: f64 = 0.05) {
+                hs = scan x in xs carry h = xs[0] * 0.0 { tanh(W @ h + U @ x) }
+                cost = mean((hs - 0.5) ** 2)
+                gW, gU = grad(cost, [W, U])
+                W := W - lr * gW
+                U := U - lr * gU
+                return cost, hs[-1]
+            }
+            """;
+
+    @Test
+    void scanRunsOnTheGpuAsOnTheCpu() throws IOException, InterruptedException {
+        // the tutorial's Jacobian by scan over arange: d(x^2)/dx at [4, 4] is [[8, 0], [0, 8]] (by hand)
+        Path example = Path.of("..", "examples", "tutorial.tx").toAbsolutePath().normalize();
+        assertEquals(List.of(8.0, 0.0, 0.0, 8.0), numbers(ok("run", example.toString(), "--fn", "jac", "--arg", "x=[4, 4]", "--format", "json", "--device", "cuda").out()));
+        Path f = Files.writeString(dir.resolve("rnn.tx"), RNN);
+        var rows = new ArrayList<String>();
+        for (int t = 0; t < 9; t++) rows.add(vector(4, 10 + t));
+        String xs = "xs=[" + String.join(", ", rows) + "]";
+        var outs = new ArrayList<List<Double>>();
+        for (String device : List.of("cpu", "cuda")) {
+            Path st = dir.resolve("rnn-" + device);
+            var r = new ArrayList<Double>(numbers(ok("run", f.toString(), "--fn", "train", "--arg", xs, "--repeat", "4", "--print-every", "2",
+                    "--format", "json", "--save-state", st.toString(), "--device", device).out()));
+            for (double v : Npy.read(st.resolve("W.npy")).toDoubleArray()) r.add(v);
+            outs.add(r);
+        }
+        close(outs.get(0), outs.get(1), "the RNN's costs, last hidden state and W after 4 steps");
+        // the same from a standalone jar: the scan's plan (a loop step holding its body) travels serialized
+        Path jar = dir.resolve("rnn.jar");
+        ok("compile", f.toString(), "-o", jar.toString(), "--target", "cuda");
+        Path cwd = Files.createDirectories(dir.resolve("rnn-cwd"));
+        Cli gpu = Jars.child(cwd, List.of("-D" + Cuda.API_PROPERTY + "=" + SIM, "--enable-native-access=ALL-UNNAMED", "-cp", jar + java.io.File.pathSeparator + SIM_CLASSES,
+                "dev.txc.runtime.model.JarMain", "train", "--arg", xs, "--repeat", "4", "--print-every", "2", "--format", "json"));
+        assertEquals(0, gpu.status(), gpu::toString);
+        var cpu = outs.get(0);
+        close(cpu.subList(0, cpu.size() - 16), numbers(gpu.out()), "the jar's RNN on the GPU and txc run on the CPU");
+    }
+
     @Test
     void aStandaloneJarRunsOnTheGpu() throws IOException, InterruptedException {
         Path f = Files.writeString(dir.resolve("t.tx"), TRAIN);

@@ -71,51 +71,32 @@ public final class PtxCopy {
     }
 
     /**
-     * arange as the JVM runtime computes it: {@code out[i] = start + i * step} in f64 (no fused multiply-add), then
-     * converted to the dtype (f32 rounded; integers truncated toward zero and saturated, NaN to 0, as every float to
-     * integer conversion in txc). The host computes {@code count = max(0, ceil((stop - start) / step))} and raises
-     * the errors (zero step, too long). Parameters: {@code out} (PTR), {@code count} (U64), {@code start}, {@code step}
-     * (F64: the bounds converted to double). Launch: {@link PtxEntry.Launch.Flat}{@code ("count", 256)}.
+     * arange with its bounds on the device, as the JVM runtime computes it: floats {@code out[i] = start + i * step}
+     * in f64 (no fused multiply-add), rounded once to f32; integers {@code start + i * step} in i64 (JvmOps.arange),
+     * stored in the dtype's width. The host sizes {@code out} from the three scalars (and raises the errors).
+     * Parameters: {@code out} (PTR), {@code count} (U64), {@code start}, {@code step} (PTR: scalars of the dtype).
+     * Launch: {@link PtxEntry.Launch.Flat}{@code ("count", 256)}.
      */
-    public static PtxEntry arange(String name, DType dtype) {
+    public static PtxEntry arangeAt(String name, DType dtype) {
         if (!dtype.isNumeric()) throw new IllegalArgumentException("arange takes numbers, not " + dtype.spelling());
         Ptx x = new Ptx(name);
         String out = x.param("out", Kind.PTR), count = x.param("count", Kind.U64);
-        String start = x.param("start", Kind.F64), step = x.param("step", Kind.F64);
+        String start = x.loadWide(dtype, x.param("start", Kind.PTR)), step = x.loadWide(dtype, x.param("step", Kind.PTR));
         gridStride(x, count, i -> {
-            String d = x.f64(), v = x.f64();
-            x.op("cvt.rn.f64.u64 " + d + ", " + i);
-            x.op("mul.rn.f64 " + v + ", " + d + ", " + step);
-            x.op("add.rn.f64 " + v + ", " + start + ", " + v);
-            String addr = x.address(out, i, dtype.itemSize());
-            if (dtype.isFloat()) x.storeWide(dtype, addr, v);
-            else x.storeWide(dtype, addr, saturate(x, dtype, v));
+            String v;
+            if (dtype.isFloat()) {
+                String d = x.f64();
+                v = x.f64();
+                x.op("cvt.rn.f64.u64 " + d + ", " + i);
+                x.op("mul.rn.f64 " + v + ", " + d + ", " + step);
+                x.op("add.rn.f64 " + v + ", " + start + ", " + v);
+            } else {
+                v = x.r64();
+                x.op("mad.lo.s64 " + v + ", " + i + ", " + step + ", " + start);
+            }
+            x.storeWide(dtype, x.address(out, i, dtype.itemSize()), v);
         });
         return x.entry(new PtxEntry.Launch.Flat("count", BLOCK));
-    }
-
-    /** An f64 converted to an integer dtype: truncated toward zero, saturated to the dtype's range, NaN to 0. */
-    static String saturate(Ptx x, DType t, String v) {
-        String r = x.r64();
-        x.op("cvt.rzi.s64.f64 " + r + ", " + v);
-        long lo = switch (t) {
-            case I8 -> Byte.MIN_VALUE;
-            case I16 -> Short.MIN_VALUE;
-            case I32 -> Integer.MIN_VALUE;
-            case U8, BOOL -> 0;
-            case I64, F32, F64 -> Long.MIN_VALUE;
-        };
-        long hi = switch (t) {
-            case I8 -> Byte.MAX_VALUE;
-            case I16 -> Short.MAX_VALUE;
-            case I32 -> Integer.MAX_VALUE;
-            case U8 -> 255;
-            case BOOL -> 1;
-            case I64, F32, F64 -> Long.MAX_VALUE;
-        };
-        if (lo != Long.MIN_VALUE) x.op("max.s64 " + r + ", " + r + ", " + lo);
-        if (hi != Long.MAX_VALUE) x.op("min.s64 " + r + ", " + r + ", " + hi);
-        return r;
     }
 
     /** {@code for (i = global thread index; i < count; i += all threads) body(i)}. */

@@ -40,7 +40,7 @@ class KernelsAssembleTest {
         for (DType t : DType.values()) {
             for (int rank : new int[] {0, 1, 2, 4}) entries.add(PtxCopy.copy("c" + entries.size(), t, rank));
             entries.add(PtxCopy.fill("f" + entries.size(), t));
-            if (t.isNumeric()) entries.add(PtxCopy.arange("a" + entries.size(), t));
+            if (t.isNumeric()) entries.add(PtxCopy.arangeAt("a" + entries.size(), t));
         }
         Ptxas.assembleWithoutSpills(entries);
     }

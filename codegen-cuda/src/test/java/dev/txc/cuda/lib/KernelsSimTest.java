@@ -1,6 +1,7 @@
 package dev.txc.cuda.lib;
 
 import static dev.txc.cuda.lib.ReduceSimTest.compare;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.txc.cuda.PtxEntry;
@@ -240,18 +241,25 @@ class KernelsSimTest {
     }
 
     @Test
-    void arangeConvertsAsTheJvmDoes() {
+    void arangeComputesAsTheJvmDoes() {
+        // floats: start + i * step in f64, rounded once to f32; integers: start + i * step in i64, stored in the dtype
         for (DType t : new DType[] {DType.F64, DType.F32, DType.I8, DType.U8, DType.I32, DType.I64})
-            for (double[] se : new double[][] {{0.5, 0.1}, {-200, 37}, {3, -0.75}, {1e10, 1e9}}) {
+            for (double[] se : t.isFloat() ? new double[][] {{0.5, 0.1}, {-200, 37}, {3, -0.75}, {1e10, 1e9}}
+                    : new double[][] {{0, 1}, {20, 5}, {100, -3}, {t == DType.I64 ? 9007199254740993.0 : 5, 1}}) {
                 int n = 17;
-                PtxEntry e = PtxCopy.arange("a", t);
+                PtxEntry e = PtxCopy.arangeAt("a", t);
                 Dev dev = new Dev(e);
                 long out = dev.alloc(t, n);
-                dev.runOn(2, 32, e, out, (long) n, se[0], se[1]);
+                long start = dev.put(t, new double[] {se[0]});
+                if (t == DType.I64 && se[0] > 1e15) dev.sim.write(start, new long[] {9007199254740993L}); // 2^53 + 1: not a double
+                long step = dev.put(t, new double[] {se[1]});
+                dev.runOn(2, 32, e, out, (long) n, start, step);
                 double[] want = new double[n];
-                for (int i = 0; i < n; i++) {
-                    double v = se[0] + i * se[1];
-                    want[i] = t.isFloat() ? t.round(v) : t.saturate(v);
+                for (int i = 0; i < n; i++) want[i] = t.isFloat() ? t.round(se[0] + i * se[1]) : (double) ((long) se[0] + i * (long) se[1]);
+                if (t == DType.I64 && se[0] > 1e15) {
+                    long[] got = dev.sim.readLongs(out, n);
+                    for (int i = 0; i < n; i++) assertEquals(9007199254740993L + i, got[i], "i64 arange beyond 2^53, element " + i);
+                    continue;
                 }
                 compare("arange " + t + " " + Arrays.toString(se), t, want, dev.get(t, out, n));
             }

@@ -28,6 +28,11 @@ public final class DeviceMemory {
         return a;
     }
 
+    /** The number of live allocations. */
+    public synchronized int blocks() {
+        return allocs.size();
+    }
+
     public synchronized void free(long addr) {
         for (int i = 0; i < cacheBase.length; i++) {
             cacheBase[i] = -1;

@@ -166,7 +166,142 @@ public final class PlanExecutor implements DeviceFunction {
                 c.vals[v.value()] = new Val(base.array(), base.dtype(), evalAll(c, v.shape()), evalAll(c, v.strides()), Math.toIntExact(eval(c, v.offset())), null);
             }
             case HostPlan.Launch l -> launch(c, module, l);
+            case HostPlan.DynSlice d -> {
+                Val base = c.vals[d.base()];
+                int r = base.shape().length;
+                int[] starts = new int[r], stops = new int[r], steps = new int[r];
+                Arrays.fill(starts, Integer.MIN_VALUE);
+                Arrays.fill(stops, Integer.MIN_VALUE);
+                Arrays.fill(steps, Integer.MIN_VALUE);
+                starts[d.axis()] = clampedBound(eval(c, d.start()));
+                stops[d.axis()] = clampedBound(eval(c, d.stop()));
+                steps[d.axis()] = clampedBound(d.step());
+                NDArray v = phantom(base).sliceNumpy(starts, stops, steps);
+                c.vals[d.value()] = new Val(base.array(), base.dtype(), v.shape(), v.strides(), v.offset(), null);
+            }
+            case HostPlan.Arange a -> c.vals[a.value()] = Val.of(c.alloc(dtypes[a.value()], new int[] {arangeLength(c, a)}));
+            case HostPlan.Scan sc -> scan(c, module, consts, sc);
         }
+    }
+
+    /**
+     * A run-time slice bound as an int that NDArray.sliceNumpy clamps as Python's slice.indices clamps the long: never
+     * its absent markers (Integer.MIN_VALUE, MAX_VALUE), since clamping already sends far bounds to the ends.
+     */
+    private static int clampedBound(long v) {
+        return (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE - 1L, v));
+    }
+
+    /** The length of arange(start, stop, step) with the JVM runtime's rules and errors (JvmOps.arange, Kernels.arange). */
+    private int arangeLength(Call c, HostPlan.Arange a) {
+        DType t = dtypes[a.value()];
+        NDArray start = download(c.vals[a.start()]), stop = download(c.vals[a.stop()]), step = download(c.vals[a.step()]);
+        if (t.isFloat()) {
+            double s0 = start.buffer().getDouble(0), s1 = stop.buffer().getDouble(0), st = step.buffer().getDouble(0);
+            if (st == 0) throw new TxRuntimeException("arange: step cannot be zero");
+            double len = Math.ceil((s1 - s0) / st);
+            if (Double.isNaN(len) || len > Integer.MAX_VALUE)
+                throw new TxRuntimeException("arange: cannot make an array from " + s0 + " to " + s1 + " by " + st);
+            return (int) Math.max(0, len);
+        }
+        long s0 = start.buffer().getLong(0), s1 = stop.buffer().getLong(0), st = step.buffer().getLong(0);
+        if (st == 0) throw new TxRuntimeException("arange: step must not be zero");
+        long n = Math.max(0, st > 0 ? Math.ceilDiv(s1 - s0, st) : Math.ceilDiv(s0 - s1, -st));
+        if (n > Integer.MAX_VALUE) throw new TxRuntimeException("arange: too many elements (" + n + ")");
+        return (int) n;
+    }
+
+    // ---- scan: a host loop over the body's steps, the carries and stacks on the device
+
+    private void scan(Call c, CudaModule module, DeviceArray[] consts, HostPlan.Scan s) {
+        int nseq = s.seqs().size(), ncarry = s.inits().size(), nres = s.results().size(), every = s.every();
+        int steps = c.vals[s.seqs().getFirst()].shape()[0];
+        for (int q : s.seqs()) {
+            int n = c.vals[q].shape()[0];
+            if (n != steps) throw new TxRuntimeException("scan: sequences have different lengths (" + steps + " and " + n + ")");
+        }
+        Val[] carry = new Val[ncarry];
+        for (int k = 0; k < ncarry; k++) carry[k] = c.vals[s.inits().get(k)];
+        DeviceArray[] stacks = new DeviceArray[nres];
+        Set<DeviceArray> kept = Collections.newSetFromMap(new IdentityHashMap<>()), held = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int t = 0; t < steps; t++) {
+            int mark = c.allocated.size();
+            for (int k = 0; k < nseq; k++) c.vals[s.params().get(k)] = row(c.vals[s.seqs().get(k)], t);
+            for (int k = 0; k < ncarry; k++) c.vals[s.params().get(nseq + k)] = carry[k];
+            for (HostPlan.Step b : s.body()) step(c, module, consts, b);
+            boolean carries = (t + 1) % every == 0;
+            for (int k = 0; k < nres; k++) {
+                if (s.last().contains(k) || (k < ncarry && !carries)) continue;
+                boolean isCarry = k < ncarry;
+                stacks[k] = stackRow(c, stacks[k], c.vals[s.results().get(k)], dtypes[s.outs().get(k)], isCarry ? t / every : t,
+                        isCarry ? steps / every : steps, t);
+                kept.add(stacks[k]);
+            }
+            for (int k = 0; k < ncarry; k++) carry[k] = c.vals[s.results().get(k)];
+            held = release(c, mark, held, carry, kept);
+        }
+        for (int k = 0; k < nres; k++) {
+            int out = s.outs().get(k);
+            if (s.last().contains(k)) c.vals[out] = carry[k];
+            else if (stacks[k] != null) c.vals[out] = Val.of(stacks[k]);
+            else c.vals[out] = Val.of(c.alloc(dtypes[out], emptyStack(c, s.empty().get(k))));
+        }
+    }
+
+    /** Row t of a value along dim 0, a view. */
+    private static Val row(Val v, int t) {
+        int r = v.shape().length;
+        return new Val(v.array(), v.dtype(), Arrays.copyOfRange(v.shape(), 1, r), Arrays.copyOfRange(v.strides(), 1, r),
+                v.offset() + t * v.strides()[0], null);
+    }
+
+    /** Writes a step's value (C-contiguous) into row {@code row} of its stack of {@code rows} rows, allocated at its first row. */
+    private DeviceArray stackRow(Call c, DeviceArray stack, Val v, DType dtype, int row, int rows, int t) {
+        int[] inner = v.shape();
+        if (stack == null) {
+            int[] shape = new int[inner.length + 1];
+            shape[0] = rows;
+            System.arraycopy(inner, 0, shape, 1, inner.length);
+            stack = c.alloc(dtype, shape);
+        } else if (!Arrays.equals(inner, Arrays.copyOfRange(stack.shape(), 1, stack.shape().length))) {
+            throw new TxRuntimeException("scan: step " + t + " gives shape " + Shapes.format(inner) + " but step 0 gave "
+                    + Shapes.format(Arrays.copyOfRange(stack.shape(), 1, stack.shape().length)));
+        }
+        if (!phantom(v).isContiguous() || v.dtype() != dtype) throw new IllegalStateException("scan: a stacked value is not a contiguous " + dtype.spelling() + " array");
+        long bytes = (long) Shapes.size(inner) * dtype.itemSize();
+        if (bytes > 0) c.device.api().memcpyDtoD(stack.pointer() + row * bytes, v.address(), bytes);
+        return stack;
+    }
+
+    /**
+     * Frees what the step allocated (from {@code mark} on) and the previous carries' arrays, except the arrays holding
+     * the new carries and the stacks; returns the arrays the loop allocated that hold the new carries.
+     */
+    private static Set<DeviceArray> release(Call c, int mark, Set<DeviceArray> held, Val[] carry, Set<DeviceArray> stacks) {
+        Set<DeviceArray> now = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Val v : carry) now.add(v.array());
+        Set<DeviceArray> loop = Collections.newSetFromMap(new IdentityHashMap<>());
+        loop.addAll(held);
+        loop.addAll(c.allocated.subList(mark, c.allocated.size()));
+        Set<DeviceArray> next = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<DeviceArray> freed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (DeviceArray a : loop) {
+            if (now.contains(a)) next.add(a);
+            else if (!stacks.contains(a)) {
+                a.free();
+                freed.add(a);
+            }
+        }
+        if (!freed.isEmpty()) c.allocated.removeIf(freed::contains);
+        return next;
+    }
+
+    /** The shape of a stack with no rows: [0, inner...]. */
+    private int[] emptyStack(Call c, List<Expr> inner) {
+        if (inner == null) throw new TxRuntimeException("scan with zero steps cannot tell the shape of its output");
+        int[] in = evalAll(c, inner), shape = new int[in.length + 1];
+        System.arraycopy(in, 0, shape, 1, in.length);
+        return shape;
     }
 
     private void launch(Call c, CudaModule module, HostPlan.Launch l) {

@@ -8,7 +8,6 @@ import dev.txc.cuda.PtxModule;
 import dev.txc.cuda.PtxTarget;
 import dev.txc.cuda.sim.SimCudaApi;
 import dev.txc.frontend.Frontend;
-import dev.txc.ir.CompileException;
 import dev.txc.ir.Function;
 import dev.txc.ir.Interpreter;
 import dev.txc.ir.Module;
@@ -27,15 +26,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * The random programs of {@link DifferentialTest} (elementwise ops, broadcasting, reductions, matmul, slicing, grad and
  * rop) compiled for CUDA (--opt-level 2, CudaLowering) and run on the PTX simulator through the runtime's plan
- * executor (SimCudaApi, grids capped at 4 blocks so grid-stride loops iterate): each function either has no CUDA
- * kernel yet (a located compile error, counted) or agrees with the reference interpreter on the --opt-level 0 module
- * within DifferentialTest's tolerances (1e-10 f64, 1e-5 f32, relative to the output's largest magnitude; integers
+ * executor (SimCudaApi, grids capped at 4 blocks so grid-stride loops iterate): every function compiles for CUDA and
+ * agrees with the reference interpreter on the --opt-level 0 module within DifferentialTest's tolerances (1e-10 f64, 1e-5 f32, relative to the output's largest magnitude; integers
  * exactly). Rerun one program with -Dtxc.diff.seed=SEED -Dtxc.cudasim.count=1.
  */
 class CudaSimDifferentialTest {
@@ -44,7 +41,6 @@ class CudaSimDifferentialTest {
 
     private final SimCudaApi api = new SimCudaApi(4);
     private final CudaDevice device = CudaDevice.open(api, 0);
-    private final Map<String, Integer> unsupported = new TreeMap<>();
     private int ran;
 
     static Module compile(String src, DType floatX, int level, Pipeline.Stage stage) {
@@ -65,13 +61,69 @@ class CudaSimDifferentialTest {
         return res;
     }
 
-    /** Runs one program; null when every function with CUDA kernels agrees, otherwise a report. */
+    /** Runs one program; null when every function agrees, otherwise a report. */
     String check(long seed) {
-        DifferentialTest.Program p = DifferentialTest.program(seed);
+        return check(seed, DifferentialTest.program(seed));
+    }
+
+    /**
+     * A random scan program: {@code f} scans the rows of xs with a carry whose new value is a random expression
+     * (DifferentialTest's grammar) over the carry h, the row v and the other parameters, squashed (tanh for floats,
+     * a floor modulo for integers) so that it stays bounded over the steps, sometimes with a per-step output,
+     * sometimes reversed; {@code g} (floats) differentiates the sum of the stacked carries with respect to every
+     * parameter (backpropagation through time: scans again).
+     */
+    static DifferentialTest.Program scanProgram(long seed) {
+        var r = new Random(seed);
+        int kind = r.nextInt(10);
+        DType dtype = kind < 6 ? DType.F64 : kind < 8 ? DType.F32 : kind < 9 ? DType.I64 : DType.I32;
+        var g = new DifferentialTest.Gen(r, dtype);
+        // at least one step: with zero, an output's inner shape can be "?" at -O2 (per-step outputs, and the backward
+        // scan's), and then the JVM backend and CUDA both raise "scan with zero steps cannot tell the shape of its
+        // output" where -O0 runs; CudaScanSimTest covers zero steps
+        int n = g.dim(), m = g.dim(), steps = 1 + r.nextInt(4);
+        boolean extra = r.nextBoolean();
+        var params = List.of(new DifferentialTest.P("s", new int[0]), new DifferentialTest.P("xs", new int[] {steps, n}),
+                new DifferentialTest.P("h0", new int[] {n}), new DifferentialTest.P("a", new int[] {n, m}), new DifferentialTest.P("b", new int[] {m}));
+        g.params.addAll(List.of(params.get(0), params.get(3), params.get(4), new DifferentialTest.P("h", new int[] {n}), new DifferentialTest.P("v", new int[] {n})));
+        g.budget = 10;
+        String body = g.gen(new int[] {n}, 2 + r.nextInt(2)).src();
+        body = dtype.isFloat() ? "tanh(" + body + ")" : "cast((" + body + ") % 7, " + dtype.spelling() + ")";
+        g.budget = 6;
+        String out = extra ? g.gen(r.nextBoolean() ? new int[] {m} : new int[0], 2).src() : null;
+        String opts = r.nextInt(3) == 0 ? "(reverse=true)" : "";
+        String ps = String.join(", ", params.stream().map(q -> q.name() + ": " + DifferentialTest.type(dtype, q.shape())).toList());
+        String scan = "scan" + opts + " v in xs carry h = h0 { " + body + " }";
+        var src = new StringBuilder("fn f(" + ps + ") { ");
+        if (extra) src.append("hs, os = scan").append(opts).append(" v in xs carry h = h0 { (").append(body).append(", ").append(out).append(") }; return (hs, os) }\n");
+        else src.append("return ").append(scan).append(" }\n");
+        boolean grad = dtype.isFloat();
+        // not scan(checkpoint=K): with static shapes its gradient fails in ConstFold ("rewrite changed the type of ... scan")
+        if (grad) src.append("fn g(").append(ps).append(") = grad(sum(").append(scan).append(") * s, [xs, h0, a, b, s], disconnected=\"zero\")\n");
+        return new DifferentialTest.Program(src.toString(), params, dtype, grad, false);
+    }
+
+    /**
+     * Whether a program that the shared pipeline (frontend and optimizer, before anything CUDA) fails to compile is
+     * counted instead of failing (the random scan programs meet known AD bugs, listed in the output), and those found.
+     */
+    private boolean tolerateOptimizerBugs;
+    private final List<String> optimizerBugs = new ArrayList<>();
+
+    /** Runs one program; null when every function agrees, otherwise a report. */
+    String check(long seed, DifferentialTest.Program p) {
         String head = "seed " + seed + " (-Dtxc.diff.seed=" + seed + " -Dtxc.cudasim.count=1)\n" + p.src();
         DType floatX = p.dtype() == DType.F32 ? DType.F32 : DType.F64;
         try {
-            Module m0 = compile(p.src(), floatX, 0, Pipeline.Stage.AD), m2 = compile(p.src(), floatX, 2, Pipeline.Stage.LOWERED);
+            Module m0, m2;
+            try {
+                m0 = compile(p.src(), floatX, 0, Pipeline.Stage.AD);
+                m2 = compile(p.src(), floatX, 2, Pipeline.Stage.LOWERED);
+            } catch (RuntimeException e) {
+                if (!tolerateOptimizerBugs) throw e;
+                optimizerBugs.add("seed " + seed + ": " + e);
+                return null;
+            }
             var r = new Random(seed * 31 + 7);
             Tensor[] args = p.params().stream().map(q -> DifferentialTest.value(r, p.dtype(), q.shape())).toArray(Tensor[]::new);
             double tol = p.dtype() == DType.F32 ? 1e-5 : 1e-10;
@@ -90,14 +142,7 @@ class CudaSimDifferentialTest {
                 Map<String, Tensor> named = new HashMap<>();
                 for (int k = 0; k < a.length; k++) named.put(f0.paramName(k), a[k]);
                 List<Tensor> ref = Interpreter.run(f0, named, n -> null).outputs();
-                List<Tensor> got;
-                try {
-                    got = onDevice(m2, m2.function(fn), a);
-                } catch (CompileException e) {
-                    String msg = e.diagnostics().getFirst().message();
-                    unsupported.merge(msg.contains(" has no CUDA kernel") ? msg.substring(0, msg.indexOf(" has no CUDA kernel")) : msg, 1, Integer::sum);
-                    continue;
-                }
+                List<Tensor> got = onDevice(m2, m2.function(fn), a);
                 ran++;
                 for (int k = 0; k < ref.size(); k++) {
                     String d = DifferentialTest.disagreement(ref.get(k), got.get(k), tol);
@@ -116,6 +161,25 @@ class CudaSimDifferentialTest {
     }
 
     @Test
+    void randomScanProgramsOnTheSimulatedGpuAgreeWithTheInterpreter() {
+        tolerateOptimizerBugs = true;
+        var failures = new ArrayList<String>();
+        for (int i = 0; i < COUNT; i++) {
+            String f = check(BASE_SEED + i, scanProgram(BASE_SEED + i));
+            if (f != null) {
+                failures.add(f);
+                System.err.println("---- CUDA scan differential failure " + failures.size() + "\n" + f);
+            }
+        }
+        System.err.println("CudaSimDifferentialTest: " + ran + " scan functions ran on the simulator; programs the optimizer fails to compile"
+                + " (not CUDA; e.g. ScanDiff.backward fails on grad(sum(scan v in xs carry h = h0 { where(v > s, v, sin(s)) }), s)): " + optimizerBugs);
+        if (!failures.isEmpty())
+            fail(failures.size() + " of " + COUNT + " random scan programs disagree on the simulated GPU; the first:\n" + failures.getFirst());
+        assertTrue(optimizerBugs.size() <= COUNT / 10, "the optimizer fails on " + optimizerBugs.size() + " programs: " + optimizerBugs);
+        assertTrue(ran >= COUNT, "only " + ran + " functions ran");
+    }
+
+    @Test
     void randomProgramsOnTheSimulatedGpuAgreeWithTheInterpreter() {
         var failures = new ArrayList<String>();
         for (int i = 0; i < COUNT; i++) {
@@ -125,9 +189,9 @@ class CudaSimDifferentialTest {
                 System.err.println("---- CUDA differential failure " + failures.size() + "\n" + f);
             }
         }
-        System.err.println("CudaSimDifferentialTest: " + ran + " functions ran on the simulator; without a CUDA kernel: " + unsupported);
+        System.err.println("CudaSimDifferentialTest: " + ran + " functions ran on the simulator");
         if (!failures.isEmpty())
             fail(failures.size() + " of " + COUNT + " random programs disagree on the simulated GPU; the first:\n" + failures.getFirst());
-        assertTrue(ran >= COUNT / 4, "only " + ran + " functions had CUDA kernels: " + unsupported);
+        assertTrue(ran >= COUNT, "only " + ran + " functions ran");
     }
 }

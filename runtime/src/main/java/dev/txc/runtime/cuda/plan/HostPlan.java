@@ -105,6 +105,50 @@ public record HostPlan(String function, String module, int params, int shared, L
         }
     }
 
+    /**
+     * Defines {@code value}: {@code base[start:stop:step]} along {@code axis} (all other dims whole), a view, with
+     * run-time bounds: Python's slice.indices clamping as NDArray.sliceNumpy does it; a bound of Long.MIN_VALUE or
+     * Long.MAX_VALUE is absent (it clamps to an end).
+     */
+    public record DynSlice(int value, int base, int axis, Expr start, Expr stop, long step) implements Step {}
+
+    /**
+     * Defines {@code value}: fresh C-contiguous memory for {@code arange(start, stop, step)}, the three being scalar
+     * values of the result's dtype read back to the host: its length {@code max(0, ceil((stop - start) / step))}
+     * (in f64 for floats, exactly for integers) and the JVM runtime's errors (a zero step, a length that is NaN or
+     * above 2^31 - 1). A launch fills it.
+     */
+    public record Arange(int value, int start, int stop, int step) implements Step {}
+
+    /**
+     * A scan: a host loop running {@code body} once per step, its state on the device. The number of steps is the
+     * common length of dim 0 of the {@code seqs} (an error "scan: sequences have different lengths (a and b)"
+     * otherwise). Before each step t the loop binds {@code params}: the first {@code seqs.size()} to row t of each
+     * sequence (a view), the others to the carries (at first the {@code inits}, then the previous step's
+     * {@code results} of the carries). After the body, each result that is stacked is copied (its memory is
+     * C-contiguous) into row t of its stack, allocated at the first row written with dtype {@code dtypes[outs[k]]};
+     * a row of another shape is the JVM's error "scan: step t gives shape (..) but step 0 gave (..)". A carry
+     * {@code k < ncarry} is stacked after steps K, 2K, ... ({@code every} = K, floor(steps / K) rows) unless it is in
+     * {@code last}, where {@code outs[k]} is its final value instead (the init for zero steps). Per-step outputs are
+     * stacked every step. With no row written, a stack's shape is [0, empty[k]...] ({@code empty[k]} null: the
+     * inner shape is unknown, an error "scan with zero steps cannot tell the shape of its output"). Memory the body
+     * allocated that no carry holds is released after each step.
+     */
+    public record Scan(List<Integer> seqs, List<Integer> inits, List<Integer> params, List<Step> body, List<Integer> results,
+            List<Integer> outs, int every, List<Integer> last, List<List<Expr>> empty) implements Step {
+        public Scan {
+            seqs = List.copyOf(seqs);
+            inits = List.copyOf(inits);
+            params = List.copyOf(params);
+            body = List.copyOf(body);
+            results = List.copyOf(results);
+            outs = List.copyOf(outs);
+            last = List.copyOf(last);
+            // null entries: inner shapes that are unknown when there are no steps
+            empty = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(empty.stream().map(l -> l == null ? null : List.copyOf(l)).toList()));
+        }
+    }
+
     /** An entry argument. */
     public sealed interface Arg extends Serializable {}
 
