@@ -644,6 +644,12 @@ final class FunctionEmitter {
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareAt", "([" + ND_DESC + "[Ldev/txc/types/DType;[" + ND_DESC + "L" + WS + ";IZ)L" + KernelEmitter.LOOP + ";", false);
         } else if (target == null) {
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/types/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+        } else if (top) {
+            mv.visitVarInsn(ALOAD, 3);
+            push(mv, target);
+            loadWorkspace();
+            push(mv, sites++);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareIntoAt", "([" + ND_DESC + "Ldev/txc/types/DType;[" + ND_DESC + "[" + ND_DESC + "IL" + WS + ";I)L" + KernelEmitter.LOOP + ";", false);
         } else {
             mv.visitVarInsn(ALOAD, 3);
             push(mv, target);

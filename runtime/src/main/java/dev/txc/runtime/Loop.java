@@ -116,6 +116,43 @@ public final class Loop {
         return ws.keep(site, l.remember(inputs, shapes, keepOutput));
     }
 
+    /**
+     * {@link #prepareInto} for kernel call site {@code site}, reusing the loop as {@link #prepareAt} does: the output
+     * goes into the target when it fits, else into a fresh array (never a kept one: the value is a result or update).
+     */
+    public static Loop prepareIntoAt(NDArray[] inputs, DType outDtype, NDArray[] shapes, NDArray[] targets, int k, Workspace ws, int site) {
+        NDArray target = targets == null || k >= targets.length ? null : targets[k];
+        Loop c = ws.loop(site);
+        if (c != null && c.sameLayout(inputs, shapes)) return target != null && c.fits(target) ? c.rebindInto(inputs, target) : c.rebind(inputs, false);
+        Loop l = prepareInto(inputs, outDtype, shapes, targets, k);
+        return ws.keep(site, l.remember(inputs, shapes, false));
+    }
+
+    /** Whether {@code target} can be this one-output loop's output: the same dtype and shape, contiguous, all its buffer. */
+    private boolean fits(NDArray target) {
+        if (outputs.length != 1 || target.dtype() != outTypes[0] || target.rank() != space.length) return false;
+        for (int d = 0; d < space.length; d++) if (target.dim(d) != space[d]) return false;
+        return target.isContiguous() && target.offset() == 0 && target.isOnHeap() && target.buffer().length() == target.size();
+    }
+
+    private void bindInputs(NDArray[] inputs) {
+        int nOut = outputs.length;
+        for (int k = 0; k < inputs.length; k++) {
+            data[nOut + k] = inputs[k].heapArray();
+            offset[nOut + k] = inputs[k].offset();
+        }
+        // A per-row reduction's result wraps its partials: each call needs its own.
+        if (partials != null && wholeRows) partials = new double[partials.length];
+    }
+
+    private Loop rebindInto(NDArray[] inputs, NDArray target) {
+        bindInputs(inputs);
+        outputs[0] = target;
+        data[0] = target.heapArray();
+        keepsOutput = false;
+        return this;
+    }
+
     /** {@link #prepareReduce} for kernel call site {@code site}, reusing the loop as {@link #prepareAt} does. */
     public static Loop prepareReduceAt(NDArray[] inputs, NDArray[] shapes, boolean all, Workspace ws, int site) {
         Loop c = ws.loop(site);
@@ -165,13 +202,8 @@ public final class Loop {
 
     /** This loop over new inputs of the layout it was built for; a fresh output unless it keeps its buffer. */
     private Loop rebind(NDArray[] inputs, boolean keepOutput) {
+        bindInputs(inputs);
         int nOut = outputs.length;
-        for (int k = 0; k < inputs.length; k++) {
-            data[nOut + k] = inputs[k].heapArray();
-            offset[nOut + k] = inputs[k].offset();
-        }
-        // A per-row reduction's result wraps its partials: each call needs its own.
-        if (partials != null && wholeRows) partials = new double[partials.length];
         if (!keepOutput || !keepsOutput) {
             for (int k = 0; k < nOut; k++) {
                 outputs[k] = NDArray.zeros(outTypes[k], space);
