@@ -220,12 +220,16 @@ final class FunctionEmitter {
         push(mv, frameSlots);
         mv.visitTypeInsn(ANEWARRAY, "java/lang/Object");
         mv.visitVarInsn(ASTORE, FRAME);
-        mv.visitVarInsn(ALOAD, FRAME);
-        push(mv, wsSlot);
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, className, "workspaces", "L" + WS_POOL + ";");
-        mv.visitMethodInsn(INVOKEVIRTUAL, WS_POOL, "acquire", "()L" + WS + ";", false);
-        mv.visitInsn(AASTORE);
+        // A function without kernel sites at its top level (a scalar one, computed in locals) needs no workspace.
+        boolean workspace = sites + wsArrays > 0;
+        if (workspace) {
+            mv.visitVarInsn(ALOAD, FRAME);
+            push(mv, wsSlot);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, className, "workspaces", "L" + WS_POOL + ";");
+            mv.visitMethodInsn(INVOKEVIRTUAL, WS_POOL, "acquire", "()L" + WS + ";", false);
+            mv.visitInsn(AASTORE);
+        }
         for (int k = 0; k < f.params().size(); k++) {
             mv.visitVarInsn(ALOAD, FRAME);
             push(mv, k);
@@ -251,10 +255,12 @@ final class FunctionEmitter {
             mv.visitInsn(AASTORE);
         }
         // The workspace goes back only after a normal return: a call that throws drops it.
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitFieldInsn(GETFIELD, className, "workspaces", "L" + WS_POOL + ";");
-        loadWorkspace();
-        mv.visitMethodInsn(INVOKEVIRTUAL, WS_POOL, "release", "(L" + WS + ";)V", false);
+        if (workspace) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, className, "workspaces", "L" + WS_POOL + ";");
+            loadWorkspace();
+            mv.visitMethodInsn(INVOKEVIRTUAL, WS_POOL, "release", "(L" + WS + ";)V", false);
+        }
         mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
