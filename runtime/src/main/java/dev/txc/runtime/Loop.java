@@ -14,6 +14,11 @@ public final class Loop {
     /** Work below this many elements runs on the calling thread. */
     static final int PARALLEL_MIN = 1 << 15;
     private static final int BLOCK = 1 << 14;
+    /**
+     * The largest intermediate buffer (in elements) a workspace keeps between calls: larger ones are allocated per
+     * call, where allocation costs little beside the work, so that a function does not hold big arrays while idle.
+     */
+    static final int KEEP_MAX = 1 << 20;
 
     public final Object[] data;
     public final int[] innerStride;
@@ -180,6 +185,11 @@ public final class Loop {
         return true;
     }
 
+    /** Whether to keep the output: a reduction's (a 0-d placeholder) always, an intermediate's up to KEEP_MAX elements. */
+    private boolean keeps(boolean keepOutput) {
+        return partials != null || (keepOutput && Shapes.size(space) <= KEEP_MAX);
+    }
+
     private Loop remember(NDArray[] inputs, NDArray[] shapes, boolean keepOutput) {
         inShapes = new int[inputs.length][];
         inStrides = new int[inputs.length][];
@@ -196,12 +206,13 @@ public final class Loop {
         }
         outTypes = new DType[outputs.length];
         for (int k = 0; k < outputs.length; k++) outTypes[k] = outputs[k].dtype();
-        this.keepsOutput = keepOutput;
+        this.keepsOutput = keeps(keepOutput);
         return this;
     }
 
     /** This loop over new inputs of the layout it was built for; a fresh output unless it keeps its buffer. */
     private Loop rebind(NDArray[] inputs, boolean keepOutput) {
+        keepOutput = keeps(keepOutput);
         bindInputs(inputs);
         int nOut = outputs.length;
         if (!keepOutput || !keepsOutput) {
