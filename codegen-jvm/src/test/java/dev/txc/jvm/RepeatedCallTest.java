@@ -34,6 +34,10 @@ class RepeatedCallTest {
             u = tanh(x) + 1
             return (t + 1, sum(u * y, axis=1), (u * 2).T, mean(sin(t)), u[:, 0] * 3, t * u)
         }
+        fn g(x: f64[N], i: i64) {
+            t = exp(x) * 2
+            return (t + 1, t[i] * 3)
+        }
         fn train(x: f32[N, 3], y: f32[N]) {
             p_1 = 1 / (1 + exp(-dot(x, w) - b))
             xent = -y * log(p_1) - (1 - y) * log(1 - p_1)
@@ -53,7 +57,7 @@ class RepeatedCallTest {
         Module ad = Pipeline.run(c.module(), Pipeline.Stage.AD, new PassContext(2, DType.F64));
         Module low = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64));
         // f reads no shared variable and is called with none: its class must count none before its outputs' targets.
-        List<String> shared = name.equals("f") ? List.of() : low.shared().stream().map(SharedVar::name).toList();
+        List<String> shared = !name.equals("train") ? List.of() : low.shared().stream().map(SharedVar::name).toList();
         Function f = low.function(name);
         return new Compiled(ad.function(name), f, JvmCompiler.load(JvmCompiler.compile(f, shared)));
     }
@@ -184,6 +188,21 @@ class RepeatedCallTest {
         assertMatches(expected(c, a2, Map.of()), r4, "into the buffer again");
         assertMatches(expected(c, a2, Map.of()), r2, "the fresh result of call 2, read after call 4");
         assertMatches(expected(c, a1, Map.of()), r3, "the fresh result of call 3, read after call 4");
+    }
+
+    @Test
+    void aCallThatFailsLeavesLaterCallsRight() {
+        Compiled c = compile("g");
+        var r = new Random(17);
+        Map<String, Tensor> good = Map.of("x", random(r, DType.F64, 6), "i", Tensor.fromDoubles(DType.I64, new int[0], new double[] {2}));
+        Map<String, Tensor> bad = Map.of("x", random(r, DType.F64, 6), "i", Tensor.fromDoubles(DType.I64, new int[0], new double[] {9}));
+        Map<String, Tensor> other = Map.of("x", random(r, DType.F64, 6), "i", Tensor.fromDoubles(DType.I64, new int[0], new double[] {-1}));
+        NDArray[] first = c.fn().call(args(c, good), new NDArray[0]);
+        var e = assertThrows(dev.txc.runtime.TxRuntimeException.class, () -> c.fn().call(args(c, bad), new NDArray[0]));
+        assertTrue(e.getMessage().contains("out of bounds"), e.getMessage());
+        NDArray[] after = c.fn().call(args(c, other), new NDArray[0]);
+        assertMatches(expected(c, other, Map.of()), after, "the call after a failed one");
+        assertMatches(expected(c, good, Map.of()), first, "the call before the failed one, read after");
     }
 
     @Test
