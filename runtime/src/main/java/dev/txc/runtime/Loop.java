@@ -30,9 +30,13 @@ public final class Loop {
     /** Whether each row is one element of a reduction's result (the result then wraps {@link #partials}). */
     private final boolean wholeRows;
     /** For a loop cached in a {@link Workspace}: the layout it was built for, and whether it keeps its output buffer. */
-    private int[][] inShapes, inStrides;
+    /** For each input: its rank, dims and strides, one after another. */
+    private int[] layout;
+    private int inputCount;
     private long[][] shapeValues;
     private DType[] outTypes;
+    /** Whether the index space has at most KEEP_MAX elements. */
+    private boolean small;
     private boolean keepsOutput;
     private final int[] offset;
     private final int[][] outerStrides;
@@ -168,12 +172,14 @@ public final class Loop {
 
     /** Whether this loop was built for inputs of these shapes and strides and for shape vectors of these values. */
     private boolean sameLayout(NDArray[] inputs, NDArray[] shapes) {
-        if (inputs.length != inShapes.length || (shapes == null) != (shapeValues == null)) return false;
-        for (int k = 0; k < inputs.length; k++) {
-            NDArray a = inputs[k];
-            int[] sh = inShapes[k], st = inStrides[k];
-            if (a.rank() != sh.length) return false;
-            for (int d = 0; d < sh.length; d++) if (a.dim(d) != sh[d] || a.stride(d) != st[d]) return false;
+        if (inputs.length != inputCount || (shapes == null) != (shapeValues == null)) return false;
+        int[] l = layout;
+        int p = 0;
+        for (NDArray a : inputs) {
+            int r = a.rank();
+            if (l[p++] != r) return false;
+            for (int d = 0; d < r; d++) if (l[p++] != a.dim(d)) return false;
+            for (int d = 0; d < r; d++) if (l[p++] != a.stride(d)) return false;
         }
         if (shapes == null) return true;
         if (shapes.length != shapeValues.length) return false;
@@ -187,15 +193,19 @@ public final class Loop {
 
     /** Whether to keep the output: a reduction's (a 0-d placeholder) always, an intermediate's up to KEEP_MAX elements. */
     private boolean keeps(boolean keepOutput) {
-        return partials != null || (keepOutput && Shapes.size(space) <= KEEP_MAX);
+        return partials != null || (keepOutput && small);
     }
 
     private Loop remember(NDArray[] inputs, NDArray[] shapes, boolean keepOutput) {
-        inShapes = new int[inputs.length][];
-        inStrides = new int[inputs.length][];
-        for (int k = 0; k < inputs.length; k++) {
-            inShapes[k] = inputs[k].shape();
-            inStrides[k] = inputs[k].strides();
+        int n = 0;
+        for (NDArray a : inputs) n += 1 + 2 * a.rank();
+        layout = new int[n];
+        inputCount = inputs.length;
+        int p = 0;
+        for (NDArray a : inputs) {
+            layout[p++] = a.rank();
+            for (int d = 0; d < a.rank(); d++) layout[p++] = a.dim(d);
+            for (int d = 0; d < a.rank(); d++) layout[p++] = a.stride(d);
         }
         if (shapes != null) {
             shapeValues = new long[shapes.length][];
@@ -204,6 +214,7 @@ public final class Loop {
                 for (int i = 0; i < shapeValues[k].length; i++) shapeValues[k][i] = shapes[k].getLong(i);
             }
         }
+        small = Shapes.size(space) <= KEEP_MAX;
         outTypes = new DType[outputs.length];
         for (int k = 0; k < outputs.length; k++) outTypes[k] = outputs[k].dtype();
         this.keepsOutput = keeps(keepOutput);
