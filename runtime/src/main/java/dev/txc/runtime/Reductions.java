@@ -37,11 +37,15 @@ final class Reductions {
                     : "zero-size array to reduction operation " + op.numpyName() + " which has no identity");
         }
         Object out = Buffers.allocate(outType, rows.outer());
-        Parallel.forRange(rows.outer(), (long) rows.outer() * rows.inner(), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                reduceRow(op, rows, r, out, outType);
-            }
-        });
+        if (rows.outer() == 1) {
+            reduceRow(op, rows, 0, out, outType);
+        } else {
+            Parallel.forRange(rows.outer(), (long) rows.outer() * rows.inner(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    reduceRow(op, rows, r, out, outType);
+                }
+            });
+        }
         return NDArray.wrap(outType, out, outShape);
     }
 
