@@ -66,6 +66,16 @@ final class FunctionEmitter {
     private final boolean profile = dev.txc.runtime.Profile.enabled();
     /** For profile labels: value names as the IR text prints them and kernel names as the lowered text does. */
     private Map<Node, String> valueNames = Map.of(), kernelNames = Map.of();
+    /** Slots of the frame array in use: the parameters, the call's {@link dev.txc.runtime.Workspace}, then values. */
+    private int frameSlots;
+    /** The frame slot of the call's workspace. */
+    private int wsSlot;
+    /** Kernel call sites and operand arrays of the workspace so far. */
+    private int sites, wsArrays;
+    /** Top-level values whose buffer a call may keep for the next: no result, update or view of one can reach it. */
+    private java.util.Set<Node> privateValues = java.util.Set.of();
+    static final String WS = "dev/txc/runtime/Workspace";
+    static final String WS_POOL = WS + "$Pool";
 
     private FunctionEmitter(String className, List<String> sharedNames, boolean vectors) {
         this.vectors = vectors;
@@ -87,8 +97,9 @@ final class FunctionEmitter {
         e.cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object",
                 new String[] {"dev/txc/runtime/CompiledFunction"});
         e.cw.visitField(ACC_PRIVATE | ACC_FINAL, "pool", "[Ljava/lang/Object;", null, null).visitEnd();
-        e.constructor();
+        e.cw.visitField(ACC_PRIVATE | ACC_FINAL, "workspaces", "L" + WS_POOL + ";", null, null).visitEnd();
         e.call(f);
+        e.constructor();
         for (var k : e.kernels) KernelEmitter.emit(e.cw, k, e.vectors);
         e.dispatch();
         e.cw.visitEnd();
@@ -103,6 +114,13 @@ final class FunctionEmitter {
         m.visitVarInsn(ALOAD, 0);
         m.visitVarInsn(ALOAD, 1);
         m.visitFieldInsn(PUTFIELD, className, "pool", "[Ljava/lang/Object;");
+        m.visitVarInsn(ALOAD, 0);
+        m.visitTypeInsn(NEW, WS_POOL);
+        m.visitInsn(DUP);
+        push(m, sites);
+        push(m, wsArrays);
+        m.visitMethodInsn(INVOKESPECIAL, WS_POOL, "<init>", "(II)V", false);
+        m.visitFieldInsn(PUTFIELD, className, "workspaces", "L" + WS_POOL + ";");
         m.visitInsn(RETURN);
         m.visitMaxs(0, 0);
         m.visitEnd();
@@ -175,6 +193,8 @@ final class FunctionEmitter {
             kernelNames = dev.txc.ir.kernel.LoweredText.kernelNames(dev.txc.ir.kernel.Lowering.kernels(f));
         }
         for (Node p : f.params()) frame.put(p, frame.size());
+        wsSlot = frame.size();
+        frameSlots = wsSlot + 1;
         var roots = new ArrayList<Node>();
         f.outputs().forEach(o -> roots.add(o.value()));
         f.updates().forEach(u -> roots.add(u.value()));
@@ -190,15 +210,26 @@ final class FunctionEmitter {
         }
         for (Node n : order) for (Node d : schedule.deps(n)) lastUse.put(d, n);
         roots.forEach(lastUse::remove);
+        privateValues = privateValues(order, roots);
         slots.push(new HashMap<>());
         beginPart();
         block(order);
         endPart();
         mv = cw.visitMethod(ACC_PUBLIC, "call", CALL_DESC, null, null);
         mv.visitCode();
-        push(mv, Math.max(1, frame.size()));
+        push(mv, frameSlots);
         mv.visitTypeInsn(ANEWARRAY, "java/lang/Object");
         mv.visitVarInsn(ASTORE, FRAME);
+        // A function without kernel sites at its top level (a scalar one, computed in locals) needs no workspace.
+        boolean workspace = sites + wsArrays > 0;
+        if (workspace) {
+            mv.visitVarInsn(ALOAD, FRAME);
+            push(mv, wsSlot);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, className, "workspaces", "L" + WS_POOL + ";");
+            mv.visitMethodInsn(INVOKEVIRTUAL, WS_POOL, "acquire", "()L" + WS + ";", false);
+            mv.visitInsn(AASTORE);
+        }
         for (int k = 0; k < f.params().size(); k++) {
             mv.visitVarInsn(ALOAD, FRAME);
             push(mv, k);
@@ -222,6 +253,13 @@ final class FunctionEmitter {
             boolean identity = k >= f.outputs().size() && r.op() == Op.SHARED && r.attrs().str("name").equals(f.updates().get(k - f.outputs().size()).shared());
             if (aliases.contains(r) && !identity) mv.visitMethodInsn(INVOKEVIRTUAL, ND, "copy", "()" + ND_DESC, false);
             mv.visitInsn(AASTORE);
+        }
+        // The workspace goes back only after a normal return: a call that throws drops it.
+        if (workspace) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitFieldInsn(GETFIELD, className, "workspaces", "L" + WS_POOL + ";");
+            loadWorkspace();
+            mv.visitMethodInsn(INVOKEVIRTUAL, WS_POOL, "release", "(L" + WS + ";)V", false);
         }
         mv.visitInsn(ARETURN);
         mv.visitMaxs(0, 0);
@@ -321,7 +359,7 @@ final class FunctionEmitter {
     /** Stores the reference on the stack, bound to n: in the frame at function level, in a new local in scan bodies. */
     private void bindNew(Node n) {
         if (slots.size() == 1) {
-            int idx = frame.size();
+            int idx = frameSlots++;
             frame.put(n, idx);
             mv.visitVarInsn(ALOAD, FRAME);
             mv.visitInsn(SWAP);
@@ -503,6 +541,60 @@ final class FunctionEmitter {
         opsCall(method, d(ND_DESC.repeat(n.inputs().size())));
     }
 
+    /** The nodes' arrays in an NDArray[]: at function level the workspace's (made once), in a scan body a new one. */
+    private void operands(List<Node> nodes, boolean top) {
+        if (!top) {
+            array(nodes);
+            return;
+        }
+        loadWorkspace();
+        push(mv, wsArrays++);
+        push(mv, nodes.size());
+        mv.visitMethodInsn(INVOKEVIRTUAL, WS, "array", "(II)[" + ND_DESC, false);
+        for (int k = 0; k < nodes.size(); k++) {
+            mv.visitInsn(DUP);
+            push(mv, k);
+            load(nodes.get(k));
+            mv.visitInsn(AASTORE);
+        }
+    }
+
+    private void loadWorkspace() {
+        mv.visitVarInsn(ALOAD, FRAME);
+        push(mv, wsSlot);
+        mv.visitInsn(AALOAD);
+        mv.visitTypeInsn(CHECKCAST, WS);
+    }
+
+    /**
+     * The top-level values of {@code order} whose buffer no caller can see: not a result or update, and read only by
+     * ops that compute a new array from it (elementwise and fused kernels, reductions, matmul), directly or through
+     * views whose own readers are such ops. A call may keep such a buffer for the next call of the same shapes.
+     */
+    private java.util.Set<Node> privateValues(List<Node> order, List<Node> roots) {
+        var users = new HashMap<Node, List<Node>>();
+        for (Node n : order) for (Node d : schedule.deps(n)) users.computeIfAbsent(d, k -> new ArrayList<>()).add(n);
+        var out = new java.util.HashSet<Node>();
+        for (Node n : order) if (unseen(n, roots, users)) out.add(n);
+        return out;
+    }
+
+    private static boolean unseen(Node n, List<Node> roots, Map<Node, List<Node>> users) {
+        if (roots.contains(n)) return false;
+        for (Node u : users.getOrDefault(n, List.of())) {
+            boolean computes = switch (u.op().kind()) {
+                case ELEMENTWISE -> true;
+                case REDUCE -> java.util.EnumSet.of(Op.SUM, Op.PROD, Op.MAX, Op.MIN, Op.MEAN, Op.ANY, Op.ALL).contains(u.op());
+                case KERNEL -> u.op() == Op.MATMUL;
+                case CONTROL -> u.op() == Op.FUSED;
+                case VIEW -> unseen(u, roots, users);
+                case LEAF, DIFF -> false;
+            };
+            if (!computes) return false;
+        }
+        return true;
+    }
+
     private void array(List<Node> nodes) {
         push(mv, nodes.size());
         mv.visitTypeInsn(ANEWARRAY, ND);
@@ -541,17 +633,29 @@ final class FunctionEmitter {
             return kernels.size() - 1;
         });
         DType outType = kernel.operands().getFirst().dtype();
+        boolean top = slots.size() == 1;
         if (kernel.reduction() != null) {
-            reductionKernel(low, id);
+            reductionKernel(low, id, top);
             return;
         }
-        array(low.inputs());
+        operands(low.inputs(), top);
         if (target == null) poolLoad(new DType[] {outType}, "[Ldev/txc/types/DType;");
         else poolLoad(outType, "dev/txc/types/DType");
         if (low.shapes().isEmpty()) mv.visitInsn(ACONST_NULL);
-        else array(low.shapes());
-        if (target == null) {
+        else operands(low.shapes(), top);
+        if (target == null && top) {
+            loadWorkspace();
+            push(mv, sites++);
+            push(mv, privateValues.contains(n) ? 1 : 0);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareAt", "([" + ND_DESC + "[Ldev/txc/types/DType;[" + ND_DESC + "L" + WS + ";IZ)L" + KernelEmitter.LOOP + ";", false);
+        } else if (target == null) {
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepare", "([" + ND_DESC + "[Ldev/txc/types/DType;[" + ND_DESC + ")L" + KernelEmitter.LOOP + ";", false);
+        } else if (top) {
+            mv.visitVarInsn(ALOAD, 3);
+            push(mv, target);
+            loadWorkspace();
+            push(mv, sites++);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareIntoAt", "([" + ND_DESC + "Ldev/txc/types/DType;[" + ND_DESC + "[" + ND_DESC + "IL" + WS + ";I)L" + KernelEmitter.LOOP + ";", false);
         } else {
             mv.visitVarInsn(ALOAD, 3);
             push(mv, target);
@@ -574,13 +678,19 @@ final class FunctionEmitter {
     }
 
     /** A reduction kernel: its loop accumulates one partial per row, which Loop.reduced turns into the result. */
-    private void reductionKernel(Lowering.Lowered low, int id) {
+    private void reductionKernel(Lowering.Lowered low, int id, boolean top) {
         var red = low.kernel().reduction();
-        array(low.inputs());
+        operands(low.inputs(), top);
         if (low.shapes().isEmpty()) mv.visitInsn(ACONST_NULL);
-        else array(low.shapes());
+        else operands(low.shapes(), top);
         push(mv, red.all() ? 1 : 0);
-        mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareReduce", "([" + ND_DESC + "[" + ND_DESC + "Z)L" + KernelEmitter.LOOP + ";", false);
+        if (top) {
+            loadWorkspace();
+            push(mv, sites++);
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareReduceAt", "([" + ND_DESC + "[" + ND_DESC + "Z" + "L" + WS + ";I)L" + KernelEmitter.LOOP + ";", false);
+        } else {
+            mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareReduce", "([" + ND_DESC + "[" + ND_DESC + "Z)L" + KernelEmitter.LOOP + ";", false);
+        }
         runLoop(id);
         poolLoad(low.kernel().operands().getFirst().dtype(), "dev/txc/types/DType");
         push(mv, red.all() ? 1 : 0);

@@ -14,14 +14,30 @@ public final class Loop {
     /** Work below this many elements runs on the calling thread. */
     static final int PARALLEL_MIN = 1 << 15;
     private static final int BLOCK = 1 << 14;
+    /**
+     * The largest intermediate buffer (in elements) a workspace keeps between calls: larger ones are allocated per
+     * call, where allocation costs little beside the work, so that a function does not hold big arrays while idle.
+     */
+    static final int KEEP_MAX = 1 << 20;
 
     public final Object[] data;
     public final int[] innerStride;
     /** For a reduction kernel: one accumulated value per row, written by the kernel. */
-    public final double[] partials;
+    public double[] partials;
     /** The broadcast shape of the index space (before dims were dropped or merged). */
     private final int[] space;
     private final NDArray[] outputs;
+    /** Whether each row is one element of a reduction's result (the result then wraps {@link #partials}). */
+    private final boolean wholeRows;
+    /** For a loop cached in a {@link Workspace}: the layout it was built for, and whether it keeps its output buffer. */
+    /** For each input: its rank, dims and strides, one after another. */
+    private int[] layout;
+    private int inputCount;
+    private long[][] shapeValues;
+    private DType[] outTypes;
+    /** Whether the index space has at most KEEP_MAX elements. */
+    private boolean small;
+    private boolean keepsOutput;
     private final int[] offset;
     private final int[][] outerStrides;
     private final int[] outerDims;
@@ -32,6 +48,7 @@ public final class Loop {
     private Loop(NDArray[] operands, int nOut, int[] dims, int[][] strides, int[] space, boolean reduce, boolean wholeRows) {
         int n = operands.length, r = dims.length;
         this.space = space;
+        this.wholeRows = wholeRows;
         this.outputs = java.util.Arrays.copyOf(operands, nOut);
         this.data = new Object[n];
         this.offset = new int[n];
@@ -96,6 +113,145 @@ public final class Loop {
     }
 
     /**
+     * {@link #prepare} for kernel call site {@code site} of a call that owns {@code ws}: the loop built for the same
+     * input layout (shapes, strides and shape vectors) at an earlier call is reused, with the new inputs' data and
+     * offsets. With {@code keepOutput} (an intermediate value that no result, update or later call can see) the output
+     * buffer is reused too, else each call gets a fresh output.
+     */
+    public static Loop prepareAt(NDArray[] inputs, DType[] outDtypes, NDArray[] shapes, Workspace ws, int site, boolean keepOutput) {
+        Loop c = ws.loop(site);
+        if (c != null && c.sameLayout(inputs, shapes)) return c.rebind(inputs, keepOutput);
+        Loop l = prepare(inputs, outDtypes, shapes);
+        return ws.keep(site, l.remember(inputs, shapes, keepOutput));
+    }
+
+    /**
+     * {@link #prepareInto} for kernel call site {@code site}, reusing the loop as {@link #prepareAt} does: the output
+     * goes into the target when it fits, else into a fresh array (never a kept one: the value is a result or update).
+     */
+    public static Loop prepareIntoAt(NDArray[] inputs, DType outDtype, NDArray[] shapes, NDArray[] targets, int k, Workspace ws, int site) {
+        NDArray target = targets == null || k >= targets.length ? null : targets[k];
+        Loop c = ws.loop(site);
+        if (c != null && c.sameLayout(inputs, shapes)) return target != null && c.fits(target) ? c.rebindInto(inputs, target) : c.rebind(inputs, false);
+        Loop l = prepareInto(inputs, outDtype, shapes, targets, k);
+        return ws.keep(site, l.remember(inputs, shapes, false));
+    }
+
+    /** Whether {@code target} can be this one-output loop's output: the same dtype and shape, contiguous, all its buffer. */
+    private boolean fits(NDArray target) {
+        if (outputs.length != 1 || target.dtype() != outTypes[0] || target.rank() != space.length) return false;
+        for (int d = 0; d < space.length; d++) if (target.dim(d) != space[d]) return false;
+        return target.isContiguous() && target.offset() == 0 && target.isOnHeap() && target.buffer().length() == target.size();
+    }
+
+    private void bindInputs(NDArray[] inputs) {
+        int nOut = outputs.length;
+        for (int k = 0; k < inputs.length; k++) {
+            data[nOut + k] = inputs[k].heapArray();
+            offset[nOut + k] = inputs[k].offset();
+        }
+        // A per-row reduction's result wraps its partials: each call needs its own.
+        if (partials != null && wholeRows) partials = new double[partials.length];
+    }
+
+    private Loop rebindInto(NDArray[] inputs, NDArray target) {
+        bindInputs(inputs);
+        outputs[0] = target;
+        data[0] = target.heapArray();
+        keepsOutput = false;
+        return this;
+    }
+
+    /** {@link #prepareReduce} for kernel call site {@code site}, reusing the loop as {@link #prepareAt} does. */
+    public static Loop prepareReduceAt(NDArray[] inputs, NDArray[] shapes, boolean all, Workspace ws, int site) {
+        Loop c = ws.loop(site);
+        if (c != null && c.sameLayout(inputs, shapes)) return c.rebind(inputs, true);
+        Loop l = prepareReduce(inputs, shapes, all);
+        return ws.keep(site, l.remember(inputs, shapes, true));
+    }
+
+    /** Whether this loop was built for inputs of these shapes and strides and for shape vectors of these values. */
+    private boolean sameLayout(NDArray[] inputs, NDArray[] shapes) {
+        if (inputs.length != inputCount || (shapes == null) != (shapeValues == null)) return false;
+        int[] l = layout;
+        int p = 0;
+        for (NDArray a : inputs) {
+            int r = a.rank();
+            if (l[p++] != r) return false;
+            for (int d = 0; d < r; d++) if (l[p++] != a.dim(d)) return false;
+            for (int d = 0; d < r; d++) if (l[p++] != a.stride(d)) return false;
+        }
+        if (shapes == null) return true;
+        if (shapes.length != shapeValues.length) return false;
+        for (int k = 0; k < shapes.length; k++) {
+            long[] v = shapeValues[k];
+            if (shapes[k].size() != v.length) return false;
+            for (int i = 0; i < v.length; i++) if (shapes[k].getLong(i) != v[i]) return false;
+        }
+        return true;
+    }
+
+    /** Whether to keep the output: a reduction's (a 0-d placeholder) always, an intermediate's up to KEEP_MAX elements. */
+    private boolean keeps(boolean keepOutput) {
+        return partials != null || (keepOutput && small);
+    }
+
+    private Loop remember(NDArray[] inputs, NDArray[] shapes, boolean keepOutput) {
+        int n = 0;
+        for (NDArray a : inputs) n += 1 + 2 * a.rank();
+        layout = new int[n];
+        inputCount = inputs.length;
+        int p = 0;
+        for (NDArray a : inputs) {
+            layout[p++] = a.rank();
+            for (int d = 0; d < a.rank(); d++) layout[p++] = a.dim(d);
+            for (int d = 0; d < a.rank(); d++) layout[p++] = a.stride(d);
+        }
+        if (shapes != null) {
+            shapeValues = new long[shapes.length][];
+            for (int k = 0; k < shapes.length; k++) {
+                shapeValues[k] = new long[shapes[k].size()];
+                for (int i = 0; i < shapeValues[k].length; i++) shapeValues[k][i] = shapes[k].getLong(i);
+            }
+        }
+        small = Shapes.size(space) <= KEEP_MAX;
+        outTypes = new DType[outputs.length];
+        for (int k = 0; k < outputs.length; k++) outTypes[k] = outputs[k].dtype();
+        this.keepsOutput = keeps(keepOutput);
+        return this;
+    }
+
+    /** This loop over new inputs of the layout it was built for; a fresh output unless it keeps its buffer. */
+    private Loop rebind(NDArray[] inputs, boolean keepOutput) {
+        keepOutput = keeps(keepOutput);
+        bindInputs(inputs);
+        int nOut = outputs.length;
+        if (!keepOutput || !keepsOutput) {
+            for (int k = 0; k < nOut; k++) {
+                outputs[k] = NDArray.zeros(outTypes[k], space);
+                data[k] = outputs[k].heapArray();
+            }
+        }
+        keepsOutput = keepOutput;
+        return this;
+    }
+
+    /**
+     * Drops the references to this call's inputs, and to its outputs unless the loop keeps them for the next call,
+     * so that a cached loop keeps no caller's array alive.
+     */
+    void forget() {
+        int nOut = outputs.length;
+        for (int k = nOut; k < data.length; k++) data[k] = null;
+        if (keepsOutput) return;
+        for (int k = 0; k < nOut; k++) {
+            outputs[k] = null;
+            data[k] = null;
+        }
+        keepsOutput = false;
+    }
+
+    /**
      * The loop of a reduction kernel over the broadcast space of {@code inputs} (and {@code shapes}): each row
      * accumulates into {@link #partials}. With {@code all} the rows are whatever the loop makes of the space (long
      * rows cut into blocks) and {@link #reduced} adds the partials; otherwise the last axis is kept as the row
@@ -146,6 +302,7 @@ public final class Loop {
 
     /** The broadcast of every input and shape vector; an error names each of their shapes, not a partial result. */
     private static int[] broadcastShape(NDArray[] inputs, NDArray[] shapes) {
+        if (shapes == null && sameShapes(inputs)) return inputs.length == 0 ? new int[0] : inputs[0].shape();
         var all = new java.util.ArrayList<int[]>();
         if (shapes != null) {
             for (NDArray s : shapes) {
@@ -158,12 +315,22 @@ public final class Loop {
         return Shapes.broadcastAll(all.toArray(new int[0][]));
     }
 
+    /** Whether every input has the shape of the first (then that is the broadcast shape). */
+    private static boolean sameShapes(NDArray[] inputs) {
+        for (int k = 1; k < inputs.length; k++) {
+            if (inputs[k].rank() != inputs[0].rank()) return false;
+            for (int d = 0; d < inputs[0].rank(); d++) if (inputs[k].dim(d) != inputs[0].dim(d)) return false;
+        }
+        return true;
+    }
+
     private static Loop build(NDArray[] ops, int nOut, int[] fullShape, boolean reduce, boolean keepLast) {
         int n = ops.length;
         int last = fullShape.length - 1;
         // Dims of size 1 do not move any operand: drop them (except a kept last axis, which is the row).
-        int[] keep = java.util.stream.IntStream.range(0, fullShape.length).filter(d -> fullShape[d] != 1 || (keepLast && d == last)).toArray();
-        int r = keep.length;
+        int r = 0;
+        int[] keep = new int[fullShape.length];
+        for (int d = 0; d < fullShape.length; d++) if (fullShape[d] != 1 || (keepLast && d == last)) keep[r++] = d;
         int[] shape = new int[r];
         for (int d = 0; d < r; d++) shape[d] = fullShape[keep[d]];
         int[][] st = new int[n][r];

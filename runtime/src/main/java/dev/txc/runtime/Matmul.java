@@ -21,6 +21,7 @@ final class Matmul {
         }
         checkRank(a, 0);
         checkRank(b, 1);
+        if (a.rank() <= 2 && b.rank() <= 2 && a.dtype().isFloat() && b.dim(0) == a.dim(a.rank() - 1)) return unbatched(a, b);
         NDArray a2 = a.rank() == 1 ? a.expandDims(0) : a;
         NDArray b2 = b.rank() == 1 ? b.expandDims(1) : b;
         int m = a2.dim(a2.rank() - 2);
@@ -50,6 +51,24 @@ final class Matmul {
         int[] outShape = outputShape(batch, a.rank() == 1 ? -1 : m, b.rank() == 1 ? -1 : n);
         NDArray out = NDArray.wrap(compute, c, outShape);
         return out.astype(dt);
+    }
+
+    /**
+     * A product of vectors and matrices without batch dims, f64 or f32: the general path's kernels, read through the
+     * operands' own strides, without its broadcast views and offset tables (the cost of small products per call).
+     */
+    private static NDArray unbatched(NDArray a, NDArray b) {
+        int m = a.rank() == 2 ? a.dim(0) : 1, k = a.dim(a.rank() - 1), n = b.rank() == 2 ? b.dim(1) : 1;
+        int ars = a.rank() == 2 ? a.stride(0) : 0, acs = a.stride(a.rank() - 1);
+        int brs = b.stride(0), bcs = b.rank() == 2 ? b.stride(1) : 0;
+        double[] acc = new double[m * n];
+        if (m > 0 && n > 0 && k > 0)
+            product(MatKernels.forWork(m, n, k), a.heapArray(), a.offset(), ars, acs, b.heapArray(), b.offset(), brs, bcs, acc, 0, m, n, k, true);
+        int[] shape = a.rank() == 2 && b.rank() == 2 ? new int[] {m, n} : a.rank() == 2 ? new int[] {m} : b.rank() == 2 ? new int[] {n} : new int[0];
+        if (a.dtype() == DType.F64) return NDArray.wrap(DType.F64, acc, shape);
+        float[] f = new float[acc.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) acc[i];
+        return NDArray.wrap(DType.F32, f, shape);
     }
 
     private static void checkRank(NDArray x, int operand) {

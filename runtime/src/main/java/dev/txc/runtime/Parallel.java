@@ -6,6 +6,11 @@ import java.util.stream.IntStream;
 final class Parallel {
     /** Below this many element-operations the fork/join overhead outweighs the gain. */
     static final long THRESHOLD = 1 << 16;
+    /**
+     * The processors this JVM may use, read once: {@code Runtime.availableProcessors()} reads the container's cgroup
+     * files on every call (about a microsecond), which small calls paid several times each (see DECISIONS.md).
+     */
+    static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private Parallel() {}
 
@@ -17,18 +22,16 @@ final class Parallel {
 
     /** Into how many parts to cut {@code n} items of {@code work} element-operations: two per core when it pays, else one. */
     static int parts(int n, long work) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return work < THRESHOLD || n < 2 || cores < 2 ? 1 : Math.min(n, 2 * cores);
+        return work < THRESHOLD || n < 2 || CORES < 2 ? 1 : Math.min(n, 2 * CORES);
     }
 
     /** Runs {@code body} over {@code [0, n)}, in chunks on several cores when {@code work} exceeds the threshold. */
     static void forRange(int n, long work, Range body) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        if (work < THRESHOLD || n < 2 || cores < 2) {
+        if (work < THRESHOLD || n < 2 || CORES < 2) {
             body.run(0, n);
             return;
         }
-        int chunks = Math.min(n, cores * 4);
+        int chunks = Math.min(n, CORES * 4);
         IntStream.range(0, chunks).parallel()
                 .forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }

@@ -37,11 +37,15 @@ final class Reductions {
                     : "zero-size array to reduction operation " + op.numpyName() + " which has no identity");
         }
         Object out = Buffers.allocate(outType, rows.outer());
-        Parallel.forRange(rows.outer(), (long) rows.outer() * rows.inner(), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                reduceRow(op, rows, r, out, outType);
-            }
-        });
+        if (rows.outer() == 1) {
+            reduceRow(op, rows, 0, out, outType);
+        } else {
+            Parallel.forRange(rows.outer(), (long) rows.outer() * rows.inner(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    reduceRow(op, rows, r, out, outType);
+                }
+            });
+        }
         return NDArray.wrap(outType, out, outShape);
     }
 
@@ -145,10 +149,9 @@ final class Reductions {
     static int[] reducedShape(int[] shape, int[] axes, boolean keepdims) {
         boolean[] reduced = new boolean[shape.length];
         for (int a : axes) reduced[a] = true;
-        return IntStream.range(0, shape.length)
-                .filter(d -> keepdims || !reduced[d])
-                .map(d -> reduced[d] ? 1 : shape[d])
-                .toArray();
+        int[] out = new int[keepdims ? shape.length : shape.length - axes.length];
+        for (int d = 0, o = 0; d < shape.length; d++) if (keepdims || !reduced[d]) out[o++] = reduced[d] ? 1 : shape[d];
+        return out;
     }
 
     private static void reduceRow(ReduceOp op, Rows rows, int r, Object out, DType outType) {

@@ -11,6 +11,8 @@ record Rows(Object data, int offset, int outer, int inner, int[] perm, int[] per
     /** {@code x} with {@code axes} (sorted, unique) moved last, converted to {@code compute}, contiguous. */
     static Rows of(NDArray x, int[] axes, DType compute) {
         int rank = x.rank();
+        // Every axis of a contiguous array of the compute dtype: one row, the array itself (no view, no copy).
+        if (axes.length == rank && x.dtype() == compute && x.isContiguous()) return new Rows(x.heapArray(), x.offset(), 1, x.size(), identity(rank), x.shape());
         int[] perm = new int[rank];
         boolean[] inner = new boolean[rank];
         for (int a : axes) inner[a] = true;
@@ -24,6 +26,12 @@ record Rows(Object data, int offset, int outer, int inner, int[] perm, int[] per
         int innerSize = 1;
         for (int d = rank - axes.length; d < rank; d++) innerSize *= t.dim(d);
         return new Rows(c.heapArray(), c.offset(), outerSize, innerSize, perm, t.shape());
+    }
+
+    private static int[] identity(int rank) {
+        int[] p = new int[rank];
+        for (int i = 0; i < rank; i++) p[i] = i;
+        return p;
     }
 
     /** A result laid out like these rows (shape {@code permutedShape}), returned in the original axis order. */

@@ -301,7 +301,7 @@ final class VectorMatKernels implements MatKernels {
     @Override
     public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                      int m, int n, int k, boolean parallel) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = Parallel.CORES;
         if (!parallel || cores < 2 || m <= MR || (long) m * n * k < PARALLEL_MIN) {
             rows(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
             return;

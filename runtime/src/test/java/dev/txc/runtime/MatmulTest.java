@@ -99,6 +99,41 @@ class MatmulTest {
         assertEquals(NDArray.ofBooleans(new boolean[] {true, false, true, true}, 2, 2), Kernels.matmul(t, t));
     }
 
+    /** Matrix-vector, vector-matrix and vector-vector products (the unbatched path) on strided operands, f64 and f32. */
+    @Test
+    void vectorProductsOnEveryLayoutMatchAPlainLoop() {
+        Random r = new Random(23);
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
+            for (int[] s : new int[][] {{1, 1}, {3, 5}, {10, 3}, {1, 7}, {33, 17}}) {
+                int m = s[0], k = s[1];
+                NDArray v = Ref.random(r, dt, 2 * k).slice(0, 2 * k - 1, -1, -2); // k elements, stride -2
+                NDArray u = Ref.random(r, dt, m);
+                for (NDArray a : Ref.layouts(r, dt, m, k)) {
+                    double tol = dt == DType.F32 ? 1e-5 : 1e-12;
+                    NDArray av = Kernels.matmul(a, v), ua = Kernels.matmul(u, a);
+                    assertEquals(dt, av.dtype());
+                    assertArrayEquals(new int[] {m}, av.shape());
+                    assertArrayEquals(new int[] {k}, ua.shape());
+                    for (int i = 0; i < m; i++) {
+                        double e = 0;
+                        for (int t = 0; t < k; t++) e += a.getDouble(i, t) * v.getDouble(t);
+                        assertEquals(e, av.getDouble(i), tol * Math.max(1, Math.abs(e)), dt + " a @ v at " + i);
+                    }
+                    for (int t = 0; t < k; t++) {
+                        double e = 0;
+                        for (int i = 0; i < m; i++) e += u.getDouble(i) * a.getDouble(i, t);
+                        assertEquals(e, ua.getDouble(t), tol * Math.max(1, Math.abs(e)), dt + " u @ a at " + t);
+                    }
+                }
+                double e = 0;
+                for (int t = 0; t < k; t++) e += v.getDouble(t) * v.getDouble(t);
+                NDArray vv = Kernels.matmul(v, v);
+                assertEquals(0, vv.rank());
+                assertEquals(e, vv.getDouble(), (dt == DType.F32 ? 1e-5 : 1e-12) * Math.max(1, e));
+            }
+        }
+    }
+
     @Test
     void emptyDims() {
         assertEquals(NDArray.zeros(DType.F64, 3, 5), Kernels.matmul(NDArray.zeros(DType.F64, 3, 0), NDArray.zeros(DType.F64, 0, 5)));

@@ -12,28 +12,32 @@ import java.util.RandomAccess;
  */
 public final class Outputs extends AbstractList<NDArray> implements RandomAccess {
     private final List<String> names;
-    private final List<NDArray> values;
+    /** The first {@code size} entries are the outputs; the array is this object's own (never handed out). */
+    private final NDArray[] values;
+    private final int size;
 
-    Outputs(List<String> names, List<NDArray> values) {
-        this.names = List.copyOf(names);
-        this.values = List.copyOf(values);
+    /** {@code names} is immutable; the first {@code size} entries of {@code values}, which the caller hands over. */
+    Outputs(List<String> names, NDArray[] values, int size) {
+        this.names = names;
+        this.values = values;
+        this.size = size;
     }
 
     @Override
     public NDArray get(int index) {
-        return values.get(index);
+        return values[java.util.Objects.checkIndex(index, size)];
     }
 
     @Override
     public int size() {
-        return values.size();
+        return size;
     }
 
     /** The output named {@code name}. */
     public NDArray get(String name) {
         int k = names.indexOf(name);
         if (k < 0) throw new TxException("no output named '" + name + "' (outputs: " + String.join(", ", names) + ")");
-        return values.get(k);
+        return values[k];
     }
 
     public List<String> names() {
@@ -42,8 +46,8 @@ public final class Outputs extends AbstractList<NDArray> implements RandomAccess
 
     /** The only output; an error when there are several (or none). */
     public NDArray value() {
-        if (values.size() != 1) throw new TxException("the function has " + values.size() + " outputs; use get(k) or get(name)");
-        return values.getFirst();
+        if (size != 1) throw new TxException("the function has " + size + " outputs; use get(k) or get(name)");
+        return values[0];
     }
 
     /** The only output as a number: it must have one element. */
@@ -62,7 +66,7 @@ public final class Outputs extends AbstractList<NDArray> implements RandomAccess
     @Override
     public String toString() {
         var sb = new StringBuilder();
-        for (int k = 0; k < values.size(); k++) sb.append(k > 0 ? "\n" : "").append(names.get(k)).append(" = ").append(Format.text(values.get(k)));
+        for (int k = 0; k < size; k++) sb.append(k > 0 ? "\n" : "").append(names.get(k)).append(" = ").append(Format.text(values[k]));
         return sb.toString();
     }
 }

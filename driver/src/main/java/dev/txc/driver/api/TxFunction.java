@@ -54,6 +54,13 @@ public final class TxFunction {
     /** Where the function runs: null on the CPU; on a GPU, its program and the function it was made from. */
     private final CudaProgram cuda;
     private final TxFunction cpu;
+    /** Per-call facts fixed at construction, so that a call allocates little beyond its arguments and results. */
+    private final List<String> outputNames;
+    private final java.util.concurrent.locks.Lock[] locks;
+    private final Shared[] updateTargets;
+    /** For each use of a dim variable by a parameter: {param, axis, variable index}; and the number of variables. */
+    private final int[][] dimUses;
+    private final int dimVars;
 
     TxFunction(Definition def, boolean allowDowncast) {
         this.def = def;
@@ -72,6 +79,39 @@ public final class TxFunction {
         }
         this.cuda = null;
         this.cpu = this;
+        this.outputNames = List.copyOf(parsed.outputs().stream().map(Function.Output::name).toList());
+        this.locks = locks(shared, updated);
+        this.updateTargets = updateTargets(lowered, shared);
+        var vars = new ArrayList<String>();
+        var uses = new ArrayList<int[]>();
+        for (int k = 0; k < parsed.params().size(); k++) {
+            TensorType t = parsed.params().get(k).tt();
+            for (int d = 0; d < t.rank(); d++) {
+                if (!(t.dim(d) instanceof Dim.Sym(String v))) continue;
+                if (!vars.contains(v)) vars.add(v);
+                uses.add(new int[] {k, d, vars.indexOf(v)});
+            }
+        }
+        this.dimUses = uses.toArray(new int[0][]);
+        this.dimVars = vars.size();
+    }
+
+    /** The read lock of each shared variable the function only reads, the write lock of each it updates. */
+    private static java.util.concurrent.locks.Lock[] locks(List<Shared> shared, Set<Shared> updated) {
+        var locks = new java.util.concurrent.locks.Lock[shared.size()];
+        for (int k = 0; k < locks.length; k++) {
+            Shared s = shared.get(k);
+            locks[k] = updated.contains(s) ? s.lock.writeLock() : s.lock.readLock();
+        }
+        return locks;
+    }
+
+    /** The variable each update of {@code f} replaces, in update order. */
+    private static Shared[] updateTargets(Function f, List<Shared> shared) {
+        var out = new Shared[f.updates().size()];
+        for (int k = 0; k < out.length; k++)
+            for (Shared s : shared) if (s.name().equals(f.updates().get(k).shared())) out[k] = s;
+        return out;
     }
 
     /** {@code base} running on the GPU through {@code cuda}. */
@@ -86,6 +126,11 @@ public final class TxFunction {
         this.defaults = base.defaults;
         this.cuda = cuda;
         this.cpu = base;
+        this.outputNames = base.outputNames;
+        this.locks = base.locks;
+        this.updateTargets = base.updateTargets;
+        this.dimUses = base.dimUses;
+        this.dimVars = base.dimVars;
     }
 
     /** The default of input k as a function of the inputs before it, or null where it has none. */
@@ -155,7 +200,7 @@ public final class TxFunction {
     }
 
     public List<String> outputNames() {
-        return parsed.outputs().stream().map(Function.Output::name).toList();
+        return outputNames;
     }
 
     /** The shared variables the function reads or updates. */
@@ -182,8 +227,6 @@ public final class TxFunction {
             if (args.get(k) == null) continue;
             in[k] = Values.argument(args.get(k), parsed.params().get(k).tt(), name() + ": input " + parsed.paramName(k), allowDowncast);
         }
-        var locks = new ArrayList<java.util.concurrent.locks.Lock>();
-        for (Shared s : shared) locks.add(updated.contains(s) ? s.lock.writeLock() : s.lock.readLock());
         for (var l : locks) l.lock();
         try {
             NDArray[] state = new NDArray[shared.size()];
@@ -195,16 +238,13 @@ public final class TxFunction {
                 checkSignature(Arrays.copyOf(in, k));
                 in[k] = run(defaults[k], Arrays.copyOf(in, k), state)[0];
             }
-            checkSignature(in);
+            if (!dimsAgree(in)) checkSignature(in);
             NDArray[] out = run(fn, in, state);
-            int nOut = parsed.outputs().size();
-            for (int k = 0; k < lowered.updates().size(); k++) {
-                String target = lowered.updates().get(k).shared();
-                for (Shared s : shared) if (s.name().equals(target)) s.store(out[nOut + k]);
-            }
-            return new Outputs(outputNames(), Arrays.asList(out).subList(0, nOut));
+            int nOut = outputNames.size();
+            for (int k = 0; k < updateTargets.length; k++) updateTargets[k].store(out[nOut + k]);
+            return new Outputs(outputNames, out, nOut);
         } finally {
-            for (int k = locks.size() - 1; k >= 0; k--) locks.get(k).unlock();
+            for (int k = locks.length - 1; k >= 0; k--) locks[k].unlock();
         }
     }
 
@@ -227,7 +267,7 @@ public final class TxFunction {
             }
         }
         for (Shared s : updated) s.store(ms.get(s.name()));
-        return new Outputs(outputNames(), out);
+        return new Outputs(outputNames, out.toArray(new NDArray[0]), out.size());
     }
 
     private NDArray[] run(CompiledFunction f, NDArray[] in, NDArray[] state) {
@@ -256,6 +296,27 @@ public final class TxFunction {
         if (at == null) return null;
         Diagnostic d = Diagnostic.error(at, name() + ": " + replayed.getMessage());
         return new TxException(CallSite.format(d), List.of(d), e);
+    }
+
+    /**
+     * Whether every input has the declared rank and known dims and each dim variable one size: the check of
+     * {@link #checkSignature} without allocating; when false, checkSignature says what is wrong.
+     */
+    private boolean dimsAgree(NDArray[] in) {
+        for (int k = 0; k < in.length; k++) {
+            TensorType t = parsed.params().get(k).tt();
+            if (in[k] == null || in[k].rank() != t.rank()) return false;
+            for (int d = 0; d < t.rank(); d++) if (t.dim(d).isKnown() && t.dim(d).size() != in[k].dim(d)) return false;
+        }
+        if (dimVars == 0) return true;
+        int[] size = new int[dimVars];
+        Arrays.fill(size, -1);
+        for (int[] u : dimUses) {
+            int n = in[u[0]].dim(u[1]);
+            if (size[u[2]] >= 0 && size[u[2]] != n) return false;
+            size[u[2]] = n;
+        }
+        return true;
     }
 
     /** Dim variables must agree across inputs (dtype, rank and known dims were checked on conversion). */

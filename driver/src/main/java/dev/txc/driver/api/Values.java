@@ -66,6 +66,17 @@ final class Values {
      * a floating-point number, bool if all are booleans, else i64.
      */
     static NDArray literal(Object v, String what) {
+        // One number: the common case of a call, without the nested-array walk.
+        switch (v) {
+            case Double d -> { return NDArray.scalar(d.doubleValue()); }
+            case Float f -> { return NDArray.scalar(f.doubleValue()); }
+            case Long l -> { return NDArray.scalar(l.longValue()); }
+            case Integer i -> { return NDArray.scalar(i.longValue()); }
+            case Short i -> { return NDArray.scalar(i.longValue()); }
+            case Byte i -> { return NDArray.scalar(i.longValue()); }
+            case Boolean b -> { return NDArray.scalar(b.booleanValue()); }
+            case null, default -> { }
+        }
         var shape = new ArrayList<Integer>();
         var items = new ArrayList<Object>();
         flatten(v, 0, shape, items, what);

@@ -1,0 +1,132 @@
+package dev.txc.driver.api;
+
+import static dev.txc.driver.api.Tx.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.txc.runtime.NDArray;
+import dev.txc.types.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Repeated calls through the embedding API (the path issue 13's call overhead measures): numbers of every boxed type,
+ * results that stay intact across later calls, shapes that change between calls, and shared state updated step after
+ * step, each against values computed by hand in plain Java.
+ */
+class TxCallTest {
+    @Test
+    void aScalarFunctionTakesEveryKindOfNumber() {
+        Expr x = dscalar("x");
+        TxFunction f = function(List.of(x), x.times(2).plus(1));
+        assertEquals(4.0, f.invoke(1.5).toDouble());
+        assertEquals(4.0, f.invoke(1.5f).toDouble());
+        assertEquals(7.0, f.invoke(3).toDouble());
+        assertEquals(7.0, f.invoke(3L).toDouble());
+        assertEquals(7.0, f.invoke((short) 3).toDouble());
+        assertEquals(7.0, f.invoke((byte) 3).toDouble());
+        assertEquals(-5.0, f.invoke(NDArray.scalar(-3.0)).toDouble());
+        NDArray first = f.invoke(2.0).value();
+        NDArray second = f.invoke(10.0).value();
+        assertEquals(5.0, first.getDouble(), "a later call must not overwrite an earlier result");
+        assertEquals(21.0, second.getDouble());
+        Expr n = lscalar("n");
+        TxFunction g = function(List.of(n), n.times(3));
+        assertEquals(9L, g.invoke(3).value().getLong());
+        var e = assertThrows(TxException.class, () -> g.invoke(1.5));
+        assertTrue(e.getMessage().contains("non-integral number 1.5"), e.getMessage());
+    }
+
+    @Test
+    void elementwiseResultsSurviveLaterCallsOfOtherShapes() {
+        Expr x = dmatrix("x"), y = dvector("y");
+        TxFunction f = function(List.of(x, y), fn -> List.of(exp(x.unaryMinus()).times(y).plus(1), sum(tanh(x).times(y), 1)));
+        var r = new Random(1);
+        int[][] shapes = {{3, 4}, {3, 4}, {1, 1}, {0, 4}, {5, 7}, {3, 4}, {1, 9}, {3, 4}};
+        var kept = new ArrayList<Outputs>();
+        var inputs = new ArrayList<double[][]>();
+        for (int[] s : shapes) {
+            double[][] xs = new double[s[0]][s[1]];
+            double[] ys = new double[s[1]];
+            for (double[] row : xs) for (int j = 0; j < s[1]; j++) row[j] = r.nextGaussian();
+            for (int j = 0; j < s[1]; j++) ys[j] = r.nextGaussian();
+            kept.add(f.invoke(NDArray.ofDoubles(flat(xs), s[0], s[1]), NDArray.ofDoubles(ys.clone(), s[1])));
+            inputs.add(new double[][] {flat(xs), ys});
+        }
+        for (int c = 0; c < shapes.length; c++) {
+            int rows = shapes[c][0], cols = shapes[c][1];
+            double[] xs = inputs.get(c)[0], ys = inputs.get(c)[1];
+            double[] a = kept.get(c).get(0).toDoubleArray(), s = kept.get(c).get(1).toDoubleArray();
+            assertEquals(rows * cols, a.length);
+            assertEquals(rows, s.length);
+            for (int i = 0; i < rows; i++) {
+                double sum = 0;
+                for (int j = 0; j < cols; j++) {
+                    assertEquals(Math.exp(-xs[i * cols + j]) * ys[j] + 1, a[i * cols + j], 1e-12, "call " + c + " at " + i + "," + j);
+                    sum += Math.tanh(xs[i * cols + j]) * ys[j];
+                }
+                assertEquals(sum, s[i], 1e-12, "call " + c + " row sum " + i);
+            }
+        }
+    }
+
+    @Test
+    void logisticStepsWithSharedStateMatchAHandWrittenStep() {
+        Shared w = shared(NDArray.ofDoubles(new double[] {0.5, -0.25, 1.0}), "w");
+        Shared b = shared(0.1, "b");
+        Expr x = tensor("x", DType.F64, "N", 3), y = tensor("y", DType.F64, "N");
+        TxFunction train = function("train", List.of(x, y), fn -> {
+            Expr p1 = constant(1).div(constant(1).plus(exp(dot(x, w).unaryMinus().minus(b))));
+            Expr xent = y.unaryMinus().times(log(p1)).minus(constant(1).minus(y).times(log(constant(1).minus(p1))));
+            Expr cost = mean(xent).plus(constant(0.01).times(sum(w.pow(2))));
+            List<Expr> g = grad(cost, List.of(w, b));
+            fn.update(w, w.minus(constant(0.1).times(g.get(0))));
+            fn.update(b, b.minus(constant(0.1).times(g.get(1))));
+            return List.of(p1.gt(0.5), xent);
+        });
+        double[] wv = {0.5, -0.25, 1.0};
+        double bv = 0.1;
+        var r = new Random(4);
+        var kept = new ArrayList<Outputs>();
+        var wantXent = new ArrayList<double[]>();
+        for (int n : new int[] {10, 10, 1, 10, 400, 7, 10}) {
+            double[][] xs = new double[n][3];
+            double[] ys = new double[n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < 3; j++) xs[i][j] = r.nextGaussian();
+                ys[i] = r.nextInt(2);
+            }
+            Outputs o = train.invoke(xs, ys);
+            // the step by hand: p = sigmoid(x.w + b), xent, then gw = x^T (p - y) / n + 0.02 w, gb = mean(p - y)
+            double[] p = new double[n], xent = new double[n], gw = new double[3];
+            double gb = 0;
+            for (int i = 0; i < n; i++) {
+                double z = bv;
+                for (int j = 0; j < 3; j++) z += xs[i][j] * wv[j];
+                p[i] = 1 / (1 + Math.exp(-z));
+                xent[i] = -ys[i] * Math.log(p[i]) - (1 - ys[i]) * Math.log(1 - p[i]);
+                for (int j = 0; j < 3; j++) gw[j] += xs[i][j] * (p[i] - ys[i]) / n;
+                gb += (p[i] - ys[i]) / n;
+            }
+            double[] pred = o.get(0).toDoubleArray();
+            for (int i = 0; i < n; i++) assertEquals(p[i] > 0.5 ? 1.0 : 0.0, pred[i], "N=" + n + " prediction " + i);
+            for (int j = 0; j < 3; j++) wv[j] -= 0.1 * (gw[j] + 0.02 * wv[j]);
+            bv -= 0.1 * gb;
+            assertArrayEquals(wv, w.get().toDoubleArray(), 1e-12, "w after the step with N=" + n);
+            assertEquals(bv, b.get().getDouble(), 1e-12, "b after the step with N=" + n);
+            kept.add(o);
+            wantXent.add(xent);
+        }
+        for (int c = 0; c < kept.size(); c++)
+            assertArrayEquals(wantXent.get(c), kept.get(c).get(1).toDoubleArray(), 1e-12, "xent of step " + c + ", read after every step");
+    }
+
+    private static double[] flat(double[][] m) {
+        int cols = m.length == 0 ? 0 : m[0].length;
+        if (m.length == 0) return new double[0];
+        double[] out = new double[m.length * cols];
+        for (int i = 0; i < m.length; i++) System.arraycopy(m[i], 0, out, i * cols, cols);
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.txc.runtime;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What one call of a compiled function keeps for the next: the {@link Loop} of each kernel call site (its layout,
+ * and for an intermediate value its output buffer) and the operand arrays handed to those loops. A workspace belongs to
+ * one call at a time: a call takes the idle one from its function's {@link Pool} (or makes one when another call
+ * holds it) and gives it back when it returns, so concurrent calls never share buffers.
+ */
+public final class Workspace {
+    private final Loop[] loops;
+    private final NDArray[][] arrays;
+
+    private Workspace(int sites, int arrays) {
+        this.loops = new Loop[sites];
+        this.arrays = new NDArray[arrays][];
+    }
+
+    Loop loop(int site) {
+        return loops[site];
+    }
+
+    Loop keep(int site, Loop loop) {
+        loops[site] = loop;
+        return loop;
+    }
+
+    /** Operand array {@code id} of length {@code n}, made at the first call and refilled by each. */
+    public NDArray[] array(int id, int n) {
+        NDArray[] a = arrays[id];
+        if (a == null || a.length != n) arrays[id] = a = new NDArray[n];
+        return a;
+    }
+
+    /** Drops every reference to this call's arguments and results: only kept intermediate buffers stay. */
+    private void clear() {
+        for (Loop l : loops) if (l != null) l.forget();
+        for (NDArray[] a : arrays) if (a != null) java.util.Arrays.fill(a, null);
+    }
+
+    /** The workspaces of one compiled function: at most one idle workspace is kept. */
+    public static final class Pool {
+        private final int sites, arrays;
+        private final AtomicReference<Workspace> idle = new AtomicReference<>();
+
+        public Pool(int sites, int arrays) {
+            this.sites = sites;
+            this.arrays = arrays;
+        }
+
+        /** The idle workspace, or a new one when another call holds it (or an earlier call threw). */
+        public Workspace acquire() {
+            Workspace w = idle.getAndSet(null);
+            return w != null ? w : new Workspace(sites, arrays);
+        }
+
+        /** Gives a call's workspace back, after its results have been collected. */
+        public void release(Workspace w) {
+            w.clear();
+            idle.set(w);
+        }
+    }
+}
