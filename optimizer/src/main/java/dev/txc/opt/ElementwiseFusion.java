@@ -76,8 +76,10 @@ public final class ElementwiseFusion implements Pass {
         for (int i = order.size() - 1; i >= 0; i--) {
             Node root = order.get(i);
             if (!(root.op().isElementwise() || Lowering.reducible(root)) || grouped.contains(root)) continue;
-            Set<Node> group = grow(root, users, grouped);
-            group = dependent(root, group);
+            Set<Node> group = dependent(root, grow(root, users, grouped, true));
+            // A broadcast to a constant shape takes that shape as a kernel operand, whose value the kernel's types do not
+            // know: where that would make the kernel's type less precise than the root's, broadcasts stay outside.
+            if (!keepsType(root, group)) group = dependent(root, grow(root, users, grouped, false));
             if (group.size() < 2) continue;
             grouped.addAll(group);
             groups.put(root, group);
@@ -89,7 +91,7 @@ public final class ElementwiseFusion implements Pass {
      * The group of a root: producers taken breadth-first while they qualify, at most {@link #MAX_NODES}. The cap keeps
      * each kernel within the JVM's 64 KB method limit; the rest of a long chain forms groups of its own.
      */
-    private static Set<Node> grow(Node root, Map<Node, List<Node>> users, Set<Node> grouped) {
+    private static Set<Node> grow(Node root, Map<Node, List<Node>> users, Set<Node> grouped, boolean broadcasts) {
         // A reduction's producers have its input's shape: the kernel's loop runs over that index space.
         var dims = root.op().isElementwise() ? root.tt().dims() : root.input(0).tt().dims();
         var group = new LinkedHashSet<Node>(List.of(root));
@@ -97,6 +99,7 @@ public final class ElementwiseFusion implements Pass {
         while (!work.isEmpty() && group.size() < MAX_NODES) {
             for (Node m : work.poll().inputs()) {
                 if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
+                if (!broadcasts && m.op() == Op.BROADCAST_TO) continue;
                 if (!m.tt().dims().equals(dims)) continue;
                 if (!group.containsAll(users.get(m))) continue;
                 group.add(m);
@@ -125,6 +128,18 @@ public final class ElementwiseFusion implements Pass {
         var kept = new LinkedHashSet<Node>();
         for (Node m : group) if (live.contains(m)) kept.add(m);
         return kept;
+    }
+
+    /** Whether the group's kernel, its operands bound to params of their types, has the root's type. */
+    private static boolean keepsType(Node root, Set<Node> group) {
+        if (group.size() < 2) return true;
+        var sub = new HashMap<Node, Node>();
+        int k = 0;
+        for (Node m : group)
+            for (Node x : m.inputs())
+                if (!group.contains(x) && !inlined(x) && !sub.containsKey(x)) sub.put(x, Ir.regionParam(root.level() + 1, k++, x.tt()));
+        for (Node m : inGroupOrder(root, group)) sub.put(m, m.withInputs(m.inputs().stream().map(x -> sub.getOrDefault(x, x)).toList()));
+        return sub.get(root).type().equals(root.type());
     }
 
     /** The members of a group, inputs before users, walking only inside the group. */

@@ -74,13 +74,36 @@ public final class Pipeline {
             for (Step s : steps()) {
                 if (s.stage().ordinal() > upTo.ordinal()) break;
                 if (cx.optLevel() < s.minLevel()) continue;
+                Function before = g;
                 g = s.pass().run(g, cx);
-                if (VERIFY) Verifier.verify(g, true);
+                if (VERIFY) {
+                    Verifier.verify(g, true);
+                    // Differentiation may type what it builds less precisely than the grad it replaces; the rewrites after
+                    // it may not: -O2 must know what -O0 knows.
+                    if (s.minLevel() > 0) keepsPrecision(before, g, s.pass().name());
+                }
                 if (after != null) after.accept(s.pass().name(), g);
             }
             fns.add(g);
         }
         return new Module(m.shared(), fns);
+    }
+
+    /**
+     * Checks that a pass left no output or update less precisely typed than before: a dim known (or a dim variable)
+     * does not become '?' and a known size does not become a dim variable. Backends need the static dims (a scan of zero
+     * steps takes its output's inner shape from its type).
+     */
+    static void keepsPrecision(Function before, Function after, String pass) {
+        List<dev.txc.ir.Node> a = before.roots(), b = after.roots();
+        for (int k = 0; k < Math.min(a.size(), b.size()); k++) {
+            if (!(a.get(k).type() instanceof dev.txc.types.TensorType x) || !(b.get(k).type() instanceof dev.txc.types.TensorType y) || x.rank() != y.rank()) continue;
+            for (int d = 0; d < x.rank(); d++) {
+                dev.txc.types.Dim u = x.dim(d), v = y.dim(d);
+                if ((!(u instanceof dev.txc.types.Dim.Any) && v instanceof dev.txc.types.Dim.Any) || (u.isKnown() && !v.isKnown()))
+                    throw new IllegalStateException(pass + " made the type of " + after.name() + "'s root " + k + " less precise: " + x + " -> " + y);
+            }
+        }
     }
 
     /** Runs the verifier after every pass; tests turn it on with {@code -Dtx.verify=true}. */

@@ -150,11 +150,12 @@ final class ScanDiff {
         for (int a = 0; a < nl; a++) inputs.set(m + lamIdx.get(a), Ir.tupleGet(back, a));
         var caps = new LinkedHashMap<Node, Node>();
         for (int a = 0; a < nz; a++) {
-            int at = accumulated.indexOf(a), o = factors.indexOf(gs.get(ns + nl + a).input(0));
+            int at = accumulated.indexOf(a);
             if (at >= 0) {
                 caps.put(z.get(a), Ir.tupleGet(back, nl + at));
                 continue;
             }
+            int o = factors.indexOf(gs.get(ns + nl + a).input(0));
             Node qs = seqs.get(outerFactor(gs.get(ns + nl + a), params, seqs.size(), level));
             caps.put(z.get(a), Ir.add(accInits.get(a), Ir.reshape(stepSum(Ir.tupleGet(back, nc + ns + o), qs), Ir.shape(z.get(a)))));
         }
@@ -186,8 +187,12 @@ final class ScanDiff {
         return Ir.matmul(pm, qm);
     }
 
-    /** The run-time size of x's axis d, an i64 scalar. */
+    /**
+     * The run-time size of x's axis d, an i64 scalar: a constant when x's type knows it, so that the types built from it
+     * are as precise at -O0 as the folder would make them (a rewrite may not change a scan's tuple type).
+     */
     private static Node dim(Node x, int d) {
+        if (x.tt().dim(d).isKnown()) return Ir.scalarLong(x.tt().dim(d).size(), dev.txc.types.DType.I64);
         return Ir.index(Ir.shape(x), Ir.scalarLong(d, dev.txc.types.DType.I64), 0);
     }
 
@@ -227,7 +232,8 @@ final class ScanDiff {
         int m = scan.attrs().integer("nseq"), k = scan.inputs().size() - m;
         var i64 = dev.txc.types.DType.I64;
         Node kk = Ir.scalarLong(every, i64), steps = steps(scan);
-        Node nseg = Ir.op(Op.MAXIMUM, Ir.op(Op.FLOORDIV, Ir.add(steps, Ir.scalarLong(every - 1, i64)), kk), Ir.scalarLong(1, i64));
+        Node nseg = steps.isConst() ? Ir.scalarLong(Math.max((steps.constValue().getLong(0) + every - 1) / every, 1), i64)
+                : Ir.op(Op.MAXIMUM, Ir.op(Op.FLOORDIV, Ir.add(steps, Ir.scalarLong(every - 1, i64)), kk), Ir.scalarLong(1, i64));
         Node segs = reversed(Ir.op(Op.ARANGE, Ir.scalarLong(0, i64), nseg, Ir.scalarLong(1, i64)));
         List<Node> checkpoints = checkpoints(scan, every);
         var lamIdx = new ArrayList<Integer>();

@@ -96,4 +96,23 @@ class FuzzRegressionTest {
         checkLongs(run1(c, "f", Tensor.ofLongs(DType.I64, sh(4), new long[] {1, 0, -1, 2}), Tensor.scalarLong(DType.I64, Long.MAX_VALUE)),
                 DType.I64, sh(4), new long[] {1, 0, -1, 0}, "x ** (2^63 - 1)");
     }
+
+    /**
+     * A scan of zero steps with a per-step output: -O2 fused max(exp2(sin(broadcast_to(v, [1, 2]))), axis=1) into a
+     * kernel whose broadcast took the shape as an operand, so the output's inner dim became '?' and the JVM backend
+     * raised "scan with zero steps cannot tell the shape of its output" where the interpreter and -O0 give [0, 1].
+     */
+    @Test
+    void zeroStepScanKeepsStaticOutputDims() {
+        var c = compile("""
+            fn f(s: f64, xs: f64[0, 1], h0: f64[1], b: f64[1]) {
+                hs, os = scan v in xs carry h = h0 { (tanh((log(2 + cos(minimum(v, b))) - 0.5 * b)), max(exp2(sin(broadcast_to(v, [1, 2]))), axis=1)) }
+                return (hs, os)
+            }
+            """);
+        var out = run(c, "f", Tensor.ofDoubles(DType.F64, sh(), new double[] {0.3}), f64(sh(0, 1)), f64(sh(1), 0.1), f64(sh(1), 2));
+        check(out.get(0), DType.F64, sh(0, 1), new double[0], "stacked carries over zero steps");
+        check(out.get(1), DType.F64, sh(0, 1), new double[0], "per-step outputs over zero steps");
+        org.junit.jupiter.api.Assertions.assertEquals("f64[0, 1]", c.optFn("f").outputs().get(1).value().type().toString(), "the -O2 output type stays static");
+    }
 }

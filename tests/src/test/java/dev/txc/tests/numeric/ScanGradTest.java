@@ -296,4 +296,57 @@ class ScanGradTest {
         // Row i: d/dw_i of w_i^2 + 3 w_i + 6 = 2 w_i + 3, at w_i only.
         check(run1(c, "sgs", xs, f64(sh(2), 2, 1)), F64, sh(2, 2), new double[] {7, 0, 0, 5}, "scan inside grad inside scan");
     }
+
+    /**
+     * Programs of the random scan generator (CudaSimDifferentialTest.scanProgram) that the optimizer failed on: a
+     * checkpointed gradient with static shapes (ConstFold found the segment count and "changed the type" of the outer
+     * scan), a captured value whose per-step gradient is a constant zero (ScanDiff.backward read an input of it), and a
+     * body whose broadcast to a constant shape lost its static dims in a fused kernel (seed 777212). Each gradient runs on
+     * the interpreter, -O0 and -O2 and matches central finite differences of the forward function.
+     */
+    @Test
+    void fuzzFoundScanGradients() {
+        var c = compile("""
+            fn f1(xs: f64[4, 2], h0: f64[2]) = sum(scan(checkpoint=2) v in xs carry h = h0 { tanh(v + h) })
+            fn g1(xs: f64[4, 2], h0: f64[2]) = grad(f1(xs, h0), [xs, h0])
+            fn f3(xs: f64[4, 2], h0: f64[2]) = sum(scan(checkpoint=3) v in xs carry h = h0 { tanh(v * h) })
+            fn g3(xs: f64[4, 2], h0: f64[2]) = grad(f3(xs, h0), [xs, h0])
+            fn f2(s: f64, xs: f64[4, 2], h0: f64[2]) = sum(scan v in xs carry h = h0 { where(v > s, v, sin(s)) })
+            fn g2(s: f64, xs: f64[4, 2], h0: f64[2]) = grad(f2(s, xs, h0), s)
+            fn f4(s: f64, xs: f64[4, 1], h0: f64[1]) =
+                sum(scan v in xs carry h = h0 { tanh(sinh(broadcast_to(v, [3, 1])).T @ (s * concatenate([sin([0.1, 0.2] + s), h], axis=0))) }) * s
+            fn g4(s: f64, xs: f64[4, 1], h0: f64[1]) = grad(f4(s, xs, h0), [s, xs, h0])
+            """);
+        var rnd = new Random(17);
+        Tensor xs = f64(sh(4, 2), Harness.uniform(rnd, 8, -1, 1)), h0 = f64(sh(2), Harness.uniform(rnd, 2, -0.5, 0.5));
+        for (String k : List.of("1", "3")) {
+            List<Tensor> g = run(c, "g" + k, xs, h0);
+            GradCheckTest.compare(g.get(0), sh(4, 2), fd(c, "f" + k, 0, xs, h0), 1e-8, "checkpointed static-shape grad wrt xs, f" + k);
+            GradCheckTest.compare(g.get(1), sh(2), fd(c, "f" + k, 1, xs, h0), 1e-8, "checkpointed static-shape grad wrt h0, f" + k);
+        }
+        // d/ds of the sum of where(v > s, v, sin(s)): cos(s) per element v <= s.
+        Tensor s = scalar(0.3), x2 = f64(sh(4, 2), 1, -2, 3, 0.1, 0.5, -1, 0.1, 0.2);
+        check(run1(c, "g2", s, x2, h0), F64, sh(), new double[] {5 * Math.cos(0.3)}, "grad of a where over s");
+        Tensor x4 = f64(sh(4, 1), 0.5, -0.3, 0.8, 0.1), h4 = f64(sh(1), 0.2);
+        List<Tensor> g4 = run(c, "g4", s, x4, h4);
+        GradCheckTest.compare(g4.get(0), sh(), fd(c, "f4", 0, s, x4, h4), 1e-8, "grad wrt s through a fused broadcast");
+        GradCheckTest.compare(g4.get(1), sh(4, 1), fd(c, "f4", 1, s, x4, h4), 1e-8, "grad wrt xs through a fused broadcast");
+        GradCheckTest.compare(g4.get(2), sh(1), fd(c, "f4", 2, s, x4, h4), 1e-8, "grad wrt h0 through a fused broadcast");
+    }
+
+    /** Central finite differences of the scalar function fn (interpreter) with respect to argument k. */
+    private static double[] fd(Harness.Compiled c, String fn, int k, Tensor... args) {
+        double[] p = args[k].toDoubles(), out = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            Tensor[] a = args.clone();
+            double[] plus = p.clone(), minus = p.clone();
+            plus[i] += H;
+            minus[i] -= H;
+            a[k] = f64(args[k].shape(), plus);
+            double fp = interp(c, fn, a).getFirst().toDoubles()[0];
+            a[k] = f64(args[k].shape(), minus);
+            out[i] = (fp - interp(c, fn, a).getFirst().toDoubles()[0]) / (2 * H);
+        }
+        return out;
+    }
 }
