@@ -154,8 +154,10 @@ public final class DataParallel {
         java.util.Iterator<Partial> run(int partition, java.util.Iterator<RowBlock> blocks) {
             if (only != null && !only.contains(partition)) return java.util.Collections.emptyIterator();
             TaskContext tc = TaskContext.get();
-            if (partition == failPartition && tc != null && tc.attemptNumber() == 0 && INJECTED.incrementAndGet() > 0)
+            if (partition == failPartition && tc != null && tc.attemptNumber() == 0) {
+                INJECTED.incrementAndGet();
                 throw new IllegalStateException("failure injected in partition " + partition + " (first attempt), to test recovery");
+            }
             ModelBundle.Loaded b = model.load();
             ModelState s = b.newState();
             shared.value().forEach((name, bytes) -> s.set(name, Npy.readBytes(bytes, name)));
