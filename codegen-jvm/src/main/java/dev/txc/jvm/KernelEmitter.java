@@ -54,8 +54,12 @@ final class KernelEmitter {
     static long minRow = Long.getLong("txc.vector.minrow", 1L << 14);
 
     /**
-     * Whether short rows take the scalar loop ({@link #minRow}): elementwise kernels only. A reduction's vector loop
-     * adds in another order than its scalar loop (per lane, then the lanes), so its bits would depend on the length.
+     * Whether short rows take the scalar loop ({@link #minRow}): every kernel with a vector loop. A reduction's vector
+     * loop adds in another order than its scalar loop (per lane, then the lanes), so a sum's last bits depend on whether
+     * its rows reach {@link #minRow} (as NumPy's pairwise sums depend on the length); both loops are compensated. Before
+     * reductions were gated, a cross-entropy over 10 to 10,000 samples ran its vector loop as boxed Java code for
+     * seconds (the kernel is called too rarely for the optimizing compiler to pick it up soon): 15 ms a step instead of
+     * 20 us.
      */
     private final boolean gated;
 
@@ -77,7 +81,7 @@ final class KernelEmitter {
         this.y = reduce ? take(2) : -1;
         this.t = reduce ? take(2) : -1;
         this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV, compV) : null;
-        this.gated = vector != null && minRow > 0 && !reduce;
+        this.gated = vector != null && minRow > 0;
     }
 
     static void emit(ClassWriter cw, Spec spec, boolean vectors) {

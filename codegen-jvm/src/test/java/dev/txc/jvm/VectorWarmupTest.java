@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An elementwise kernel runs rows shorter than {@code txc.vector.minrow} on its scalar loop and longer ones on its
  * vector loop: both give the bits of a kernel compiled without vectors, below, at and above the threshold, and for a
- * long run cut into blocks whose last block is short (which takes the loop of the other blocks).
+ * long run cut into blocks whose last block is short (which takes the loop of the other blocks). A reduction takes the
+ * same choice: its short rows give the scalar loop's bits, its long rows the vector loop's.
  */
 class VectorWarmupTest {
     @Test
@@ -37,6 +38,38 @@ class VectorWarmupTest {
                 double[] want = scalar.call(in, new NDArray[0])[0].toDoubleArray();
                 assertArrayEquals(want, vector.call(in, new NDArray[0])[0].toDoubleArray(), "vector, n = " + n);
                 assertArrayEquals(want, gated.call(in, new NDArray[0])[0].toDoubleArray(), "gated, n = " + n);
+            }
+        } finally {
+            KernelEmitter.minRow = saved;
+        }
+    }
+
+    @Test
+    void shortReductionRowsTakeTheScalarLoop() {
+        var c = Frontend.compileText("r.tx", "fn f(x: f64[n]) = sum(x * x * x)\n", Frontend.Options.defaults());
+        Function f = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64)).function("f");
+        long saved = KernelEmitter.minRow;
+        try {
+            KernelEmitter.minRow = 500;
+            var gated = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
+            KernelEmitter.minRow = 0;
+            var vector = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
+            var scalar = JvmCompiler.load(JvmCompiler.compile(f, List.of(), false));
+            var r = new Random(5);
+            for (int n : new int[] {499, 500, 1003, 20_001}) {
+                // Terms of widely different sizes and signs, so that adding per lane and adding in order round
+                // differently: the bits tell which loop ran.
+                NDArray[] in = null;
+                double v = 0, sc = 0;
+                for (int tries = 0; tries < 50 && v == sc; tries++) {
+                    double[] x = new double[n];
+                    for (int i = 0; i < n; i++) x[i] = (r.nextBoolean() ? 1 : -1) * Math.exp(12 * r.nextDouble());
+                    in = new NDArray[] {NDArray.ofDoubles(x, n)};
+                    v = vector.call(in, new NDArray[0])[0].getDouble();
+                    sc = scalar.call(in, new NDArray[0])[0].getDouble();
+                }
+                assertNotEquals(sc, v, "n = " + n + ": no input told the two loops apart");
+                assertEquals(n < 500 ? sc : v, gated.call(in, new NDArray[0])[0].getDouble(), 0.0, "n = " + n);
             }
         } finally {
             KernelEmitter.minRow = saved;
