@@ -10,7 +10,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The optimizer pipeline, one readable list: differentiation, canonicalize, const-fold, stabilize,
- * canonicalize again (stable forms expose more), scan-hoist, cse/dce, elementwise fusion. Stages name points in the list;
+ * canonicalize again (stable forms expose more), scan-hoist, cse/dce, merging matrix-vector products that share their
+ * matrix, elementwise fusion. Stages name points in the list;
  * {@code --opt-level 0} runs only differentiation, 1 adds the simplifications, 2 adds fusion.
  */
 public final class Pipeline {
@@ -42,6 +43,7 @@ public final class Pipeline {
                 new Step(new Canonicalize(), Stage.OPT, 1),
                 new Step(new ScanHoist(), Stage.OPT, 1),
                 new Step(new CseDce(), Stage.OPT, 1),
+                new Step(new SharedMatrixProducts(), Stage.FUSED, 2),
                 new Step(new ElementwiseFusion(), Stage.FUSED, 2));
     }
 

@@ -155,9 +155,43 @@ final class Matmul {
         } else if (m == 1) {
             // c^T = B^T a^T: the rows of B^T are the columns of B
             gemv(kx, b, bo, bcs, brs, a, ao, acs, c, co, n, k, parallel);
+        } else if (n <= FEW_COLUMNS && acs == 1 && m >= 8) {
+            columns(kx, a, ao, ars, b, bo, brs, bcs, c, co, m, n, k, parallel);
         } else {
             kx.gemm(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, parallel);
         }
+    }
+
+    /** At most this many columns of B take {@link #columns}; wider products pack their operands for the GEMM kernel. */
+    static final int FEW_COLUMNS = 4;
+    /** Bytes of A's rows that {@link #columns} dots with every column before it moves on: well inside L2. */
+    private static final long BAND_BYTES = 128 << 10;
+
+    /**
+     * A matrix with contiguous rows times a few columns: each band of rows, small enough to stay in cache, is dotted
+     * with every column in turn, so A comes from memory once, not once per column. Two matrix-vector products with
+     * the same matrix (the Hessian-vector product's {@code W @ x} and {@code W @ v}) become one of these.
+     */
+    private static void columns(MatKernels kx, Object a, int ao, int rs, Object b, int bo, int brs, int bcs,
+                                double[] c, int co, int m, int n, int k, boolean parallel) {
+        Object[] col = new Object[n];
+        int[] colOff = new int[n];
+        for (int j = 0; j < n; j++) {
+            col[j] = contiguous(b, bo + j * bcs, brs, k);
+            colOff[j] = col[j] == b ? bo + j * bcs : 0;
+        }
+        int band = (int) Math.max(8, Math.min(m, BAND_BYTES / (8L * Math.max(k, 1))));
+        Parallel.forRange(m, parallel ? (long) m * n * k : 0, (from, to) -> {
+            double[] y = new double[band];
+            for (int i = from; i < to; i += band) {
+                int rows = Math.min(to - i, band);
+                for (int j = 0; j < n; j++) {
+                    if (a instanceof double[] ad) kx.dotRows(ad, ao + i * rs, rs, (double[]) col[j], colOff[j], y, 0, k, 0, rows);
+                    else kx.dotRows((float[]) a, ao + i * rs, rs, (float[]) col[j], colOff[j], y, 0, k, 0, rows);
+                    for (int r = 0; r < rows; r++) c[co + (i + r) * n + j] += y[r];
+                }
+            }
+        });
     }
 
     // y[yo + i] += sum_t A(i, t) x(t) for i < rows, A(i, t) = a[ao + i*rs + t*cs], x(t) = x[xo + t*xs]

@@ -177,6 +177,16 @@ class MatKernelsTest {
     }
 
     @Test
+    void aMatrixTimesAFewColumns() {
+        // n <= 4 with rows of A contiguous: bands of rows dotted with each column (Matmul.columns); other layouts of A
+        // take the GEMM kernel; bands of 128 KB hold 16384 / k rows, so k = 3000 makes bands of 8 rows with a short last one
+        for (int[] s : new int[][] {{8, 2, 1}, {9, 2, 7}, {33, 3, 64}, {130, 4, 129}, {37, 2, 3000}}) {
+            checkAllLayouts(s[0], s[1], s[2], false);
+        }
+        checkAllLayouts(301, 2, 150, true);
+    }
+
+    @Test
     void oneCoreAndSeveralAgreeOnMediumSizes() {
         for (int[] s : new int[][] {{64, 64, 64}, {97, 83, 301}}) checkAllLayouts(s[0], s[1], s[2], true);
     }
