@@ -39,7 +39,7 @@ class TimingsTest {
         }
         // every pass of the -O2 pipeline, in the pipeline's order (canonicalize runs twice)
         List<String> passes = names.stream().filter(n -> n.startsWith("pass ")).map(n -> n.substring(5, n.indexOf(' ', 5))).toList();
-        assertEquals(List.of("grad", "canonicalize", "const-fold", "stabilize", "canonicalize", "scan-hoist", "cse-dce", "elementwise-fusion"), passes);
+        assertEquals(List.of("grad", "canonicalize", "const-fold", "stabilize", "canonicalize", "scan-hoist", "cse-dce", "shared-matrix-products", "elementwise-fusion"), passes);
         assertTrue(Pipeline.passNames().containsAll(passes), passes.toString());
         for (String stage : List.of("frontend", "lowering and bytecode", "first call (train)", "of which defining and loading the classes"))
             assertTrue(names.stream().anyMatch(n -> n.startsWith(stage)), stage + " missing in " + names);
