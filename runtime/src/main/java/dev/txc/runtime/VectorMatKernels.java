@@ -301,39 +301,34 @@ final class VectorMatKernels implements MatKernels {
     @Override
     public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                      int m, int n, int k, boolean parallel) {
-        int cores = Parallel.CORES;
-        if (!parallel || cores < 2 || m <= MR || (long) m * n * k < PARALLEL_MIN) {
-            rows(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
-            return;
-        }
-        // one fork/join per product: bands of rows, four per core so that a core slowed by other work takes fewer;
-        // each band packs B for itself (k*n copies against band*k*n multiply-adds)
-        int bands = Math.min(4 * cores, (m + MR - 1) / MR);
-        int band = roundUp((m + bands - 1) / bands, MR);
-        Parallel.forRange((m + band - 1) / band, Long.MAX_VALUE, (from, to) -> {
-            for (int q = from; q < to; q++) {
-                int i0 = q * band;
-                rows(a, ao + i0 * ars, ars, acs, b, bo, brs, bcs, c, co + i0 * n, Math.min(band, m - i0), n, k);
-            }
-        });
-    }
-
-    // C[0:m, 0:n] += A B on this thread: KC x NC blocks of B packed once each, then MC-row blocks of A against them
-    private static void rows(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
-                             int m, int n, int k) {
+        boolean split = parallel && Parallel.CORES >= 2 && (long) m * n * k >= PARALLEL_MIN;
+        // BLIS's loop order: each KC x NC block of B is packed once (its panels split across the cores) and shared;
+        // the MC-row blocks of A (and, when they are few, column groups of the B block) are the parallel tasks, each
+        // packing its own block of A into its thread's buffer
+        int mc = split ? Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * Parallel.CORES - 1) / (4 * Parallel.CORES), MR))) : MC;
+        int rowBlocks = (m + mc - 1) / mc;
         for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
+            int groups = split ? Math.min(panels, Math.max(1, 4 * Parallel.CORES / rowBlocks)) : 1;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 int bOff = bo + pc * brs + jc * bcs;
                 // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
                 boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
-                double[] bp = direct ? (double[]) b : buffer(1, kc * roundUp(nc, NR));
-                if (!direct) packB(b, bOff, brs, bcs, kc, nc, bp);
-                for (int i0 = 0; i0 < m; i0 += MC) {
-                    block(a, ao + pc * acs + i0 * ars, ars, acs, Math.min(MC, m - i0), kc, bp, direct ? bOff : -1, brs, nc,
-                            c, co + jc + i0 * n, n);
+                double[] bp = direct ? (double[]) b : buffer(1, kc * panels * NR);
+                if (!direct) {
+                    Parallel.forRange(panels, split ? Long.MAX_VALUE : 0,
+                            (p0, p1) -> packB(b, bOff + p0 * NR * bcs, brs, bcs, kc, Math.min(nc, p1 * NR) - p0 * NR, bp, p0 * NR * kc));
                 }
+                int aOff = ao + pc * acs, cOff = co + jc;
+                Parallel.forRange(rowBlocks * groups, split ? Long.MAX_VALUE : 0, (from, to) -> {
+                    for (int q = from; q < to; q++) {
+                        int i0 = q / groups * mc, g = q % groups;
+                        int j0 = (int) ((long) panels * g / groups) * NR, j1 = Math.min(nc, (int) ((long) panels * (g + 1) / groups) * NR);
+                        block(a, aOff + i0 * ars, ars, acs, Math.min(mc, m - i0), kc, bp, direct ? bOff : -1, brs, j0, j1,
+                                c, cOff + i0 * n, n);
+                    }
+                });
             }
         }
     }
@@ -351,13 +346,13 @@ final class VectorMatKernels implements MatKernels {
 
     // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
     // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
-    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int nc,
-                              double[] c, int cOff, int ldc) {
+    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int jFrom,
+                              int jTo, double[] c, int cOff, int ldc) {
         double[] ap = buffer(0, roundUp(mc, MR) * kc), edge = buffer(2, MR * NR);
         if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
         else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
-        for (int j0 = 0; j0 < nc; j0 += NR) {
-            int cols = Math.min(NR, nc - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
+        for (int j0 = jFrom; j0 < jTo; j0 += NR) {
+            int cols = Math.min(NR, jTo - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
             for (int i0 = 0; i0 < mc; i0 += MR) {
                 kernel(kc, ap, i0 * kc, bp, bo, bStep, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
             }
@@ -393,10 +388,10 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[q*NR*kc + t*NR + j]; missing columns are zero
-    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp) {
+    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[bpo + q*NR*kc + t*NR + j]; missing columns are zero
+    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp, int bpo) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
-            int w = Math.min(NR, nc - j0), base = j0 * kc;
+            int w = Math.min(NR, nc - j0), base = bpo + j0 * kc;
             for (int t = 0; t < kc; t++) {
                 int src = off + t * rs + j0 * cs, dst = base + t * NR;
                 if (b instanceof double[] bd) {
