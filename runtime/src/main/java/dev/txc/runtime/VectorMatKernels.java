@@ -18,7 +18,7 @@ final class VectorMatKernels implements MatKernels {
     private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
     /** Rows of C per microkernel tile. */
-    static final int MR = 4;
+    static final int MR = 8;
     /** Columns of C per microkernel tile: two vectors. */
     static final int NR = 2 * L;
     /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
@@ -354,7 +354,8 @@ final class VectorMatKernels implements MatKernels {
         for (int j0 = jFrom; j0 < jTo; j0 += NR) {
             int cols = Math.min(NR, jTo - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
             for (int i0 = 0; i0 < mc; i0 += MR) {
-                kernel(kc, ap, i0 * kc, bp, bo, bStep, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
+                kernel(kc, ap, i0 * kc, bp, bo, bStep, edge);
+                addTile(edge, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols);
             }
         }
     }
@@ -406,11 +407,14 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C[rows x cols tile at co] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated in 2*MR
-    // vector registers; a partial tile goes through the scratch array edge (masked loads and stores near the end of c are not intrinsified)
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] c, int co, int ldc, int rows, int cols,
-                               double[] edge) {
+    // edge[MR x NR tile] = Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated in 2*MR = 16 vector
+    // registers (two FMA pipes of 4 cycles' latency need 8 independent sums; 16 leave slack). The tile goes to C in
+    // addTile: this method calls nothing with vector arguments, since one such call left out of line (C2's inlining
+    // budget) boxes the vectors: an 8 x 16 kernel that added its rows to C itself ran at 7 GFLOP/s instead of 75.
+    // Masked loads and stores of partial tiles near the end of c are not intrinsified either, hence the scratch tile.
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] edge) {
         DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        DoubleVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
         for (int t = 0; t < kc; t++) {
             int pb = bo + t * bStep, pa = ao + t * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
@@ -426,13 +430,18 @@ final class VectorMatKernels implements MatKernels {
             x = DoubleVector.broadcast(D, ap[pa + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-        }
-        if (rows == MR && cols == NR) {
-            addRow(c, co, c00, c01);
-            addRow(c, co + ldc, c10, c11);
-            addRow(c, co + 2 * ldc, c20, c21);
-            addRow(c, co + 3 * ldc, c30, c31);
-            return;
+            x = DoubleVector.broadcast(D, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(D, ap[pa + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(D, ap[pa + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(D, ap[pa + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
         }
         c00.intoArray(edge, 0);
         c01.intoArray(edge, L);
@@ -442,13 +451,29 @@ final class VectorMatKernels implements MatKernels {
         c21.intoArray(edge, 2 * NR + L);
         c30.intoArray(edge, 3 * NR);
         c31.intoArray(edge, 3 * NR + L);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + L);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + L);
+        c60.intoArray(edge, 6 * NR);
+        c61.intoArray(edge, 6 * NR + L);
+        c70.intoArray(edge, 7 * NR);
+        c71.intoArray(edge, 7 * NR + L);
+    }
+
+    // C[rows x cols tile at co] += the tile in edge (row r at edge[r*NR])
+    private static void addTile(double[] edge, double[] c, int co, int ldc, int rows, int cols) {
+        if (cols == NR) {
+            for (int r = 0; r < rows; r++) {
+                int o = co + r * ldc;
+                DoubleVector.fromArray(D, c, o).add(DoubleVector.fromArray(D, edge, r * NR)).intoArray(c, o);
+                DoubleVector.fromArray(D, c, o + L).add(DoubleVector.fromArray(D, edge, r * NR + L)).intoArray(c, o + L);
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) c[co + r * ldc + j] += edge[r * NR + j];
         }
     }
 
-    private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
-        DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
-        DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
-    }
 }

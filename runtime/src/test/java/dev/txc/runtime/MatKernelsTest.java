@@ -149,9 +149,9 @@ class MatKernelsTest {
 
     @Test
     void matricesAroundTileAndBlockEdges() {
-        // tiles are MR x 2 vectors (4 x 4..16), blocks KC = 256 deep and MC = 128 rows
-        for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {13, 33, 29}, {33, 15, 64},
-                {130, 19, 3}, {6, 9, 257}, {129, 40, 260}}) {
+        // tiles are MR x 2 vectors (8 x 4..16), blocks KC = 256 deep and MC = 128 rows
+        for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {7, 16, 3}, {9, 15, 5},
+                {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
