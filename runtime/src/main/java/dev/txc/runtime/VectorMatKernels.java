@@ -29,6 +29,8 @@ final class VectorMatKernels implements MatKernels {
     private static final int NC = 2048;
     /** Elements of a KC x NC block of row-major f64 B up to which it is read in place, not packed (it fits L2). */
     private static final long DIRECT_B = 1 << 15;
+    /** Elements of a block of B from which its packing is split across the cores. */
+    private static final long PACK_PARALLEL = 1 << 15;
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
     private static final long PARALLEL_MIN = 1 << 18;
 
@@ -302,6 +304,37 @@ final class VectorMatKernels implements MatKernels {
     public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                      int m, int n, int k, boolean parallel) {
         boolean split = parallel && Parallel.CORES >= 2 && (long) m * n * k >= PARALLEL_MIN;
+        if (split && k >= 2 * KC && k >= 4L * Math.max(m, n)) {
+            sumOfParts(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
+        } else {
+            blocked(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, split);
+        }
+    }
+
+    // a long inner dimension and a small C (x.T @ g): the k terms cut into parts that the cores take one at a time, each
+    // summed on one thread into its own C (the first into c itself), then added in order: one fork/join in all, where
+    // splitting C would fork once per KC block for a few tiles each
+    private static void sumOfParts(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                                   int m, int n, int k) {
+        int parts = Math.min(4 * Parallel.CORES, k / KC);
+        double[][] partial = new double[parts][];
+        Parallel.forRange(parts, Long.MAX_VALUE, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int t0 = (int) ((long) k * p / parts), t1 = (int) ((long) k * (p + 1) / parts);
+                double[] part = p == 0 ? c : new double[m * n];
+                blocked(a, ao + t0 * acs, ars, acs, b, bo + t0 * brs, brs, bcs, part, p == 0 ? co : 0, m, n, t1 - t0, false);
+                partial[p] = part;
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            double[] part = partial[p];
+            for (int e = 0; e < m * n; e++) c[co + e] += part[e];
+        }
+    }
+
+    // C += A B in BLIS's loop order
+    private static void blocked(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                                int m, int n, int k, boolean split) {
         // BLIS's loop order: each KC x NC block of B is packed once (its panels split across the cores) and shared;
         // the MC-row blocks of A (and, when they are few, column groups of the B block) are the parallel tasks, each
         // packing its own block of A into its thread's buffer
@@ -317,7 +350,7 @@ final class VectorMatKernels implements MatKernels {
                 boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
                 double[] bp = direct ? (double[]) b : buffer(1, kc * panels * NR);
                 if (!direct) {
-                    Parallel.forRange(panels, split ? Long.MAX_VALUE : 0,
+                    Parallel.forRange(panels, split && (long) kc * nc >= PACK_PARALLEL ? Long.MAX_VALUE : 0,
                             (p0, p1) -> packB(b, bOff + p0 * NR * bcs, brs, bcs, kc, Math.min(nc, p1 * NR) - p0 * NR, bp, p0 * NR * kc));
                 }
                 int aOff = ao + pc * acs, cOff = co + jc;
@@ -364,6 +397,12 @@ final class VectorMatKernels implements MatKernels {
     private static void packA(double[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int base = i0 * kc;
+            if (rs == 1 && i0 + MR <= mc) {
+                // a transposed A: the panel's MR elements of each column are adjacent
+                int src = off + i0;
+                for (int t = 0; t < kc; t++) System.arraycopy(a, src + t * cs, ap, base + t * MR, MR);
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 if (i0 + r < mc) {
                     int src = off + (i0 + r) * rs;
@@ -378,6 +417,12 @@ final class VectorMatKernels implements MatKernels {
     private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int base = i0 * kc;
+            if (rs == 1 && i0 + MR <= mc) {
+                // a transposed A: the panel's MR elements of each column are adjacent
+                int src = off + i0;
+                for (int t = 0; t < kc; t++) for (int r = 0; r < MR; r++) ap[base + t * MR + r] = a[src + t * cs + r];
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 if (i0 + r < mc) {
                     int src = off + (i0 + r) * rs;

@@ -180,12 +180,13 @@ class MatKernelsTest {
     void parallelGemmSharesPackedBlocksOfBAcrossRowBlocksAndColumnGroups() {
         // split across cores: few rows (the B block's columns split into groups), n past NC = 2048 (two column blocks
         // of B), k past KC = 256 (several packed blocks, C accumulated over them), rows not a multiple of MR or of the
-        // row blocks, columns not a multiple of NR; row-major, column-major and strided operands
+        // row blocks, columns not a multiple of NR; a long k with a small C (summed in per-core parts); row-major,
+        // column-major (a transposed A is packed by whole columns of its panels) and strided operands
         Random r = new Random(13);
         for (MatKernels kx : kernels()) {
             for (boolean f32 : new boolean[] {false, true}) {
                 for (int[] s : new int[][] {{9, 700, 300}, {37, 2100, 520}, {513, 131, 300}, {130, 257, 513}, {2, 3000, 100},
-                        {61, 64, 1000}}) {
+                        {61, 64, 1000}, {64, 32, 1797}, {5, 3, 4000}, {32, 10, 1797}}) {
                     for (int l = 0; l < 3; l++) {
                         Operand a = layouts(r, f32, s[0], s[2]).get(l), b = layouts(r, f32, s[2], s[1]).get((l + 1) % 3);
                         check(kx, a, b, s[0], s[1], s[2], true);
