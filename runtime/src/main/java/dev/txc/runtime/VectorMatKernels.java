@@ -377,18 +377,28 @@ final class VectorMatKernels implements MatKernels {
         return bufs[which];
     }
 
-    // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
+    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked in BLIS order. A is packed into MR-row panels when it is f32 or when
+    // more than two column panels reuse it; else (f64 feeding one or two panels: x @ w with few columns) packing would
+    // cost as much as the product, and the whole MR-row panels are read in place, only the last partial one packed.
     // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
     private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int jFrom,
                               int jTo, double[] c, int cOff, int ldc) {
-        double[] ap = buffer(0, roundUp(mc, MR) * kc), edge = buffer(2, MR * NR);
-        if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
+        boolean inPlace = a instanceof double[] && jTo - jFrom <= 2 * NR;
+        int packedFrom = inPlace ? mc / MR * MR : 0;
+        double[] ap = buffer(0, roundUp(mc - packedFrom, MR) * kc), edge = buffer(2, MR * NR);
+        if (a instanceof double[] ad) packA(ad, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
         else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
         for (int j0 = jFrom; j0 < jTo; j0 += NR) {
             int cols = Math.min(NR, jTo - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
             for (int i0 = 0; i0 < mc; i0 += MR) {
-                kernel(kc, ap, i0 * kc, bp, bo, bStep, edge);
-                addTile(edge, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols);
+                int rows = Math.min(MR, mc - i0), ct = cOff + i0 * ldc + j0;
+                boolean whole = rows == MR && cols == NR;
+                double[] t = whole ? c : edge;
+                int to = whole ? ct : 0, ldt = whole ? ldc : NR;
+                if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
+                if (i0 >= packedFrom) kernel(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
+                else kernelInPlace(kc, (double[]) a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                if (!whole) addTile(edge, c, ct, ldc, rows, cols);
             }
         }
     }
@@ -452,16 +462,24 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // edge[MR x NR tile] = Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated in 2*MR = 16 vector
-    // registers (two FMA pipes of 4 cycles' latency need 8 independent sums; 16 leave slack). The tile goes to C in
-    // addTile: this method calls nothing with vector arguments, since one such call left out of line (C2's inlining
-    // budget) boxes the vectors: an 8 x 16 kernel that added its rows to C itself ran at 7 GFLOP/s instead of 75.
-    // Masked loads and stores of partial tiles near the end of c are not intrinsified either, hence the scratch tile.
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] edge) {
-        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        DoubleVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int t = 0; t < kc; t++) {
-            int pb = bo + t * bStep, pa = ao + t * MR;
+    // T[MR x NR tile at to, row stride ldt] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated
+    // in 2*MR = 16 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums; 16 leave slack). T is
+    // C itself for a whole tile, else a zeroed scratch tile that addTile adds to C: masked loads and stores of partial
+    // tiles near the end of c are not intrinsified (the Vector API falls back to boxed lanes). This method calls
+    // nothing with vector arguments, since one such call left out of line (C2's inlining budget) boxes the vectors: an
+    // 8 x 16 kernel that added its rows to C through a helper ran at 7 GFLOP/s instead of 75.
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        DoubleVector c50 = DoubleVector.fromArray(D, t, r5), c51 = DoubleVector.fromArray(D, t, r5 + L);
+        DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
+        DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * bStep, pa = ao + s * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
             c00 = x.fma(b0, c00);
@@ -488,36 +506,92 @@ final class VectorMatKernels implements MatKernels {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        c00.intoArray(edge, 0);
-        c01.intoArray(edge, L);
-        c10.intoArray(edge, NR);
-        c11.intoArray(edge, NR + L);
-        c20.intoArray(edge, 2 * NR);
-        c21.intoArray(edge, 2 * NR + L);
-        c30.intoArray(edge, 3 * NR);
-        c31.intoArray(edge, 3 * NR + L);
-        c40.intoArray(edge, 4 * NR);
-        c41.intoArray(edge, 4 * NR + L);
-        c50.intoArray(edge, 5 * NR);
-        c51.intoArray(edge, 5 * NR + L);
-        c60.intoArray(edge, 6 * NR);
-        c61.intoArray(edge, 6 * NR + L);
-        c70.intoArray(edge, 7 * NR);
-        c71.intoArray(edge, 7 * NR + L);
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
+        c50.intoArray(t, r5);
+        c51.intoArray(t, r5 + L);
+        c60.intoArray(t, r6);
+        c61.intoArray(t, r6 + L);
+        c70.intoArray(t, r7);
+        c71.intoArray(t, r7 + L);
+    }
+
+    // kernel with A(r, s) = a[ao + r*ars + s*acs] read in place: the same sums in the same order (a separate method: the
+    // packed kernel's fixed offsets save an address addition per broadcast, ~10% of its speed)
+    private static void kernelInPlace(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
+                               int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        DoubleVector c50 = DoubleVector.fromArray(D, t, r5), c51 = DoubleVector.fromArray(D, t, r5 + L);
+        DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
+        DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * bStep, pa = ao + s * acs;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, a[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, a[pa + ars]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, a[pa + 2 * ars]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, a[pa + 3 * ars]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, a[pa + 4 * ars]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(D, a[pa + 5 * ars]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(D, a[pa + 6 * ars]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(D, a[pa + 7 * ars]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
+        c50.intoArray(t, r5);
+        c51.intoArray(t, r5 + L);
+        c60.intoArray(t, r6);
+        c61.intoArray(t, r6 + L);
+        c70.intoArray(t, r7);
+        c71.intoArray(t, r7 + L);
     }
 
     // C[rows x cols tile at co] += the tile in edge (row r at edge[r*NR])
     private static void addTile(double[] edge, double[] c, int co, int ldc, int rows, int cols) {
-        if (cols == NR) {
-            for (int r = 0; r < rows; r++) {
-                int o = co + r * ldc;
-                DoubleVector.fromArray(D, c, o).add(DoubleVector.fromArray(D, edge, r * NR)).intoArray(c, o);
-                DoubleVector.fromArray(D, c, o + L).add(DoubleVector.fromArray(D, edge, r * NR + L)).intoArray(c, o + L);
-            }
-            return;
-        }
+        int whole = cols / L * L;
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += edge[r * NR + j];
+            int o = co + r * ldc;
+            for (int j = 0; j < whole; j += L) {
+                DoubleVector.fromArray(D, c, o + j).add(DoubleVector.fromArray(D, edge, r * NR + j)).intoArray(c, o + j);
+            }
+            for (int j = whole; j < cols; j++) c[o + j] += edge[r * NR + j];
         }
     }
 
