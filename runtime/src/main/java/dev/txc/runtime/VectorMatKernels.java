@@ -332,7 +332,7 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C += A B in BLIS's loop order
+    // C += A B, on several cores when split
     private static void blocked(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                                 int m, int n, int k, boolean split) {
         // BLIS's loop order: each KC x NC block of B is packed once (its panels split across the cores) and shared;
