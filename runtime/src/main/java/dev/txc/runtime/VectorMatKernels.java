@@ -18,7 +18,7 @@ final class VectorMatKernels implements MatKernels {
     private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
     /** Rows of C per microkernel tile. */
-    static final int MR = 4;
+    static final int MR = 8;
     /** Columns of C per microkernel tile: two vectors. */
     static final int NR = 2 * L;
     /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
@@ -29,6 +29,8 @@ final class VectorMatKernels implements MatKernels {
     private static final int NC = 2048;
     /** Elements of a KC x NC block of row-major f64 B up to which it is read in place, not packed (it fits L2). */
     private static final long DIRECT_B = 1 << 15;
+    /** Elements of a block of B from which its packing is split across the cores. */
+    private static final long PACK_PARALLEL = 1 << 15;
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
     private static final long PARALLEL_MIN = 1 << 18;
 
@@ -301,39 +303,65 @@ final class VectorMatKernels implements MatKernels {
     @Override
     public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                      int m, int n, int k, boolean parallel) {
-        int cores = Parallel.CORES;
-        if (!parallel || cores < 2 || m <= MR || (long) m * n * k < PARALLEL_MIN) {
-            rows(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
-            return;
+        boolean split = parallel && Parallel.CORES >= 2 && (long) m * n * k >= PARALLEL_MIN;
+        if (split && k >= 2 * KC && k >= 4L * Math.max(m, n)) {
+            sumOfParts(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
+        } else {
+            blocked(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, split);
         }
-        // one fork/join per product: bands of rows, four per core so that a core slowed by other work takes fewer;
-        // each band packs B for itself (k*n copies against band*k*n multiply-adds)
-        int bands = Math.min(4 * cores, (m + MR - 1) / MR);
-        int band = roundUp((m + bands - 1) / bands, MR);
-        Parallel.forRange((m + band - 1) / band, Long.MAX_VALUE, (from, to) -> {
-            for (int q = from; q < to; q++) {
-                int i0 = q * band;
-                rows(a, ao + i0 * ars, ars, acs, b, bo, brs, bcs, c, co + i0 * n, Math.min(band, m - i0), n, k);
-            }
-        });
     }
 
-    // C[0:m, 0:n] += A B on this thread: KC x NC blocks of B packed once each, then MC-row blocks of A against them
-    private static void rows(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
-                             int m, int n, int k) {
+    // a long inner dimension and a small C (x.T @ g): the k terms cut into parts that the cores take one at a time, each
+    // summed on one thread into its own C (the first into c itself), then added in order: one fork/join in all, where
+    // splitting C would fork once per KC block for a few tiles each
+    private static void sumOfParts(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                                   int m, int n, int k) {
+        int parts = Math.min(4 * Parallel.CORES, k / KC);
+        double[][] partial = new double[parts][];
+        Parallel.forRange(parts, Long.MAX_VALUE, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int t0 = (int) ((long) k * p / parts), t1 = (int) ((long) k * (p + 1) / parts);
+                double[] part = p == 0 ? c : new double[m * n];
+                blocked(a, ao + t0 * acs, ars, acs, b, bo + t0 * brs, brs, bcs, part, p == 0 ? co : 0, m, n, t1 - t0, false);
+                partial[p] = part;
+            }
+        });
+        for (int p = 1; p < parts; p++) {
+            double[] part = partial[p];
+            for (int e = 0; e < m * n; e++) c[co + e] += part[e];
+        }
+    }
+
+    // C += A B, on several cores when split
+    private static void blocked(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
+                                int m, int n, int k, boolean split) {
+        // BLIS's loop order: each KC x NC block of B is packed once (its panels split across the cores) and shared;
+        // the MC-row blocks of A (and, when they are few, column groups of the B block) are the parallel tasks, each
+        // packing its own block of A into its thread's buffer
+        int mc = split ? Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * Parallel.CORES - 1) / (4 * Parallel.CORES), MR))) : MC;
+        int rowBlocks = (m + mc - 1) / mc;
         for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
+            int groups = split ? Math.min(panels, Math.max(1, 4 * Parallel.CORES / rowBlocks)) : 1;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 int bOff = bo + pc * brs + jc * bcs;
                 // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
                 boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
-                double[] bp = direct ? (double[]) b : buffer(1, kc * roundUp(nc, NR));
-                if (!direct) packB(b, bOff, brs, bcs, kc, nc, bp);
-                for (int i0 = 0; i0 < m; i0 += MC) {
-                    block(a, ao + pc * acs + i0 * ars, ars, acs, Math.min(MC, m - i0), kc, bp, direct ? bOff : -1, brs, nc,
-                            c, co + jc + i0 * n, n);
+                double[] bp = direct ? (double[]) b : buffer(1, kc * panels * NR);
+                if (!direct) {
+                    Parallel.forRange(panels, split && (long) kc * nc >= PACK_PARALLEL ? Long.MAX_VALUE : 0,
+                            (p0, p1) -> packB(b, bOff + p0 * NR * bcs, brs, bcs, kc, Math.min(nc, p1 * NR) - p0 * NR, bp, p0 * NR * kc));
                 }
+                int aOff = ao + pc * acs, cOff = co + jc;
+                Parallel.forRange(rowBlocks * groups, split ? Long.MAX_VALUE : 0, (from, to) -> {
+                    for (int q = from; q < to; q++) {
+                        int i0 = q / groups * mc, g = q % groups;
+                        int j0 = (int) ((long) panels * g / groups) * NR, j1 = Math.min(nc, (int) ((long) panels * (g + 1) / groups) * NR);
+                        block(a, aOff + i0 * ars, ars, acs, Math.min(mc, m - i0), kc, bp, direct ? bOff : -1, brs, j0, j1,
+                                c, cOff + i0 * n, n);
+                    }
+                });
             }
         }
     }
@@ -349,17 +377,28 @@ final class VectorMatKernels implements MatKernels {
         return bufs[which];
     }
 
-    // C[0:mc, 0:nc] += A[0:mc, 0:kc] Bpacked: A packed into MR-row panels, then every MR x NR tile in BLIS order
+    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked in BLIS order. A is packed into MR-row panels when it is f32 or when
+    // more than two column panels reuse it; else (f64 feeding one or two panels: x @ w with few columns) packing would
+    // cost as much as the product, and the whole MR-row panels are read in place, only the last partial one packed.
     // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
-    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int nc,
-                              double[] c, int cOff, int ldc) {
-        double[] ap = buffer(0, roundUp(mc, MR) * kc), edge = buffer(2, MR * NR);
-        if (a instanceof double[] ad) packA(ad, aOff, ars, acs, mc, kc, ap);
+    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int jFrom,
+                              int jTo, double[] c, int cOff, int ldc) {
+        boolean inPlace = a instanceof double[] && jTo - jFrom <= 2 * NR;
+        int packedFrom = inPlace ? mc / MR * MR : 0;
+        double[] ap = buffer(0, roundUp(mc - packedFrom, MR) * kc), edge = buffer(2, MR * NR);
+        if (a instanceof double[] ad) packA(ad, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
         else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
-        for (int j0 = 0; j0 < nc; j0 += NR) {
-            int cols = Math.min(NR, nc - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
+        for (int j0 = jFrom; j0 < jTo; j0 += NR) {
+            int cols = Math.min(NR, jTo - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
             for (int i0 = 0; i0 < mc; i0 += MR) {
-                kernel(kc, ap, i0 * kc, bp, bo, bStep, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols, edge);
+                int rows = Math.min(MR, mc - i0), ct = cOff + i0 * ldc + j0;
+                boolean whole = rows == MR && cols == NR;
+                double[] t = whole ? c : edge;
+                int to = whole ? ct : 0, ldt = whole ? ldc : NR;
+                if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
+                if (i0 >= packedFrom) kernel(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
+                else kernelInPlace(kc, (double[]) a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                if (!whole) addTile(edge, c, ct, ldc, rows, cols);
             }
         }
     }
@@ -368,6 +407,12 @@ final class VectorMatKernels implements MatKernels {
     private static void packA(double[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int base = i0 * kc;
+            if (rs == 1 && i0 + MR <= mc) {
+                // a transposed A: the panel's MR elements of each column are adjacent
+                int src = off + i0;
+                for (int t = 0; t < kc; t++) System.arraycopy(a, src + t * cs, ap, base + t * MR, MR);
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 if (i0 + r < mc) {
                     int src = off + (i0 + r) * rs;
@@ -382,6 +427,12 @@ final class VectorMatKernels implements MatKernels {
     private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int base = i0 * kc;
+            if (rs == 1 && i0 + MR <= mc) {
+                // a transposed A: the panel's MR elements of each column are adjacent
+                int src = off + i0;
+                for (int t = 0; t < kc; t++) for (int r = 0; r < MR; r++) ap[base + t * MR + r] = a[src + t * cs + r];
+                continue;
+            }
             for (int r = 0; r < MR; r++) {
                 if (i0 + r < mc) {
                     int src = off + (i0 + r) * rs;
@@ -393,10 +444,10 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[q*NR*kc + t*NR + j]; missing columns are zero
-    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp) {
+    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[bpo + q*NR*kc + t*NR + j]; missing columns are zero
+    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp, int bpo) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
-            int w = Math.min(NR, nc - j0), base = j0 * kc;
+            int w = Math.min(NR, nc - j0), base = bpo + j0 * kc;
             for (int t = 0; t < kc; t++) {
                 int src = off + t * rs + j0 * cs, dst = base + t * NR;
                 if (b instanceof double[] bd) {
@@ -411,13 +462,24 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C[rows x cols tile at co] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated in 2*MR
-    // vector registers; a partial tile goes through the scratch array edge (masked loads and stores near the end of c are not intrinsified)
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] c, int co, int ldc, int rows, int cols,
-                               double[] edge) {
-        DoubleVector c00 = DoubleVector.zero(D), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int t = 0; t < kc; t++) {
-            int pb = bo + t * bStep, pa = ao + t * MR;
+    // T[MR x NR tile at to, row stride ldt] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated
+    // in 2*MR = 16 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums; 16 leave slack). T is
+    // C itself for a whole tile, else a zeroed scratch tile that addTile adds to C: masked loads and stores of partial
+    // tiles near the end of c are not intrinsified (the Vector API falls back to boxed lanes). This method calls
+    // nothing with vector arguments, since one such call left out of line (C2's inlining budget) boxes the vectors: an
+    // 8 x 16 kernel that added its rows to C through a helper ran at 7 GFLOP/s instead of 75.
+    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        DoubleVector c50 = DoubleVector.fromArray(D, t, r5), c51 = DoubleVector.fromArray(D, t, r5 + L);
+        DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
+        DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * bStep, pa = ao + s * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
             c00 = x.fma(b0, c00);
@@ -431,29 +493,106 @@ final class VectorMatKernels implements MatKernels {
             x = DoubleVector.broadcast(D, ap[pa + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(D, ap[pa + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(D, ap[pa + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(D, ap[pa + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
         }
-        if (rows == MR && cols == NR) {
-            addRow(c, co, c00, c01);
-            addRow(c, co + ldc, c10, c11);
-            addRow(c, co + 2 * ldc, c20, c21);
-            addRow(c, co + 3 * ldc, c30, c31);
-            return;
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
+        c50.intoArray(t, r5);
+        c51.intoArray(t, r5 + L);
+        c60.intoArray(t, r6);
+        c61.intoArray(t, r6 + L);
+        c70.intoArray(t, r7);
+        c71.intoArray(t, r7 + L);
+    }
+
+    // kernel with A(r, s) = a[ao + r*ars + s*acs] read in place: the same sums in the same order (a separate method: the
+    // packed kernel's fixed offsets save an address addition per broadcast, ~10% of its speed)
+    private static void kernelInPlace(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
+                               int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        DoubleVector c50 = DoubleVector.fromArray(D, t, r5), c51 = DoubleVector.fromArray(D, t, r5 + L);
+        DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
+        DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * bStep, pa = ao + s * acs;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, a[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, a[pa + ars]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, a[pa + 2 * ars]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, a[pa + 3 * ars]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, a[pa + 4 * ars]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(D, a[pa + 5 * ars]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(D, a[pa + 6 * ars]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(D, a[pa + 7 * ars]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
         }
-        c00.intoArray(edge, 0);
-        c01.intoArray(edge, L);
-        c10.intoArray(edge, NR);
-        c11.intoArray(edge, NR + L);
-        c20.intoArray(edge, 2 * NR);
-        c21.intoArray(edge, 2 * NR + L);
-        c30.intoArray(edge, 3 * NR);
-        c31.intoArray(edge, 3 * NR + L);
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
+        c50.intoArray(t, r5);
+        c51.intoArray(t, r5 + L);
+        c60.intoArray(t, r6);
+        c61.intoArray(t, r6 + L);
+        c70.intoArray(t, r7);
+        c71.intoArray(t, r7 + L);
+    }
+
+    // C[rows x cols tile at co] += the tile in edge (row r at edge[r*NR])
+    private static void addTile(double[] edge, double[] c, int co, int ldc, int rows, int cols) {
+        int whole = cols / L * L;
         for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) c[co + r * ldc + j] += edge[r * NR + j];
+            int o = co + r * ldc;
+            for (int j = 0; j < whole; j += L) {
+                DoubleVector.fromArray(D, c, o + j).add(DoubleVector.fromArray(D, edge, r * NR + j)).intoArray(c, o + j);
+            }
+            for (int j = whole; j < cols; j++) c[o + j] += edge[r * NR + j];
         }
     }
 
-    private static void addRow(double[] c, int o, DoubleVector v0, DoubleVector v1) {
-        DoubleVector.fromArray(D, c, o).add(v0).intoArray(c, o);
-        DoubleVector.fromArray(D, c, o + L).add(v1).intoArray(c, o + L);
-    }
 }

@@ -149,9 +149,9 @@ class MatKernelsTest {
 
     @Test
     void matricesAroundTileAndBlockEdges() {
-        // tiles are MR x 2 vectors (4 x 4..16), blocks KC = 256 deep and MC = 128 rows
-        for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {13, 33, 29}, {33, 15, 64},
-                {130, 19, 3}, {6, 9, 257}, {129, 40, 260}}) {
+        // tiles are MR x 2 vectors (8 x 4..16), blocks KC = 256 deep and MC = 128 rows
+        for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {7, 16, 3}, {9, 15, 5},
+                {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
@@ -184,6 +184,26 @@ class MatKernelsTest {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
         checkAllLayouts(301, 2, 150, true);
+    }
+
+    @Test
+    void parallelGemmSharesPackedBlocksOfBAcrossRowBlocksAndColumnGroups() {
+        // split across cores: few rows (the B block's columns split into groups), n past NC = 2048 (two column blocks
+        // of B), k past KC = 256 (several packed blocks, C accumulated over them), rows not a multiple of MR or of the
+        // row blocks, columns not a multiple of NR; a long k with a small C (summed in per-core parts); row-major,
+        // column-major (a transposed A is packed by whole columns of its panels) and strided operands
+        Random r = new Random(13);
+        for (MatKernels kx : kernels()) {
+            for (boolean f32 : new boolean[] {false, true}) {
+                for (int[] s : new int[][] {{9, 700, 300}, {37, 2100, 520}, {513, 131, 300}, {130, 257, 513}, {2, 3000, 100},
+                        {61, 64, 1000}, {64, 32, 1797}, {5, 3, 4000}, {32, 10, 1797}}) {
+                    for (int l = 0; l < 3; l++) {
+                        Operand a = layouts(r, f32, s[0], s[2]).get(l), b = layouts(r, f32, s[2], s[1]).get((l + 1) % 3);
+                        check(kx, a, b, s[0], s[1], s[2], true);
+                    }
+                }
+            }
+        }
     }
 
     @Test
