@@ -19,7 +19,7 @@ havenp=1
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(date -u '+%Y-%m-%d %H:%M UTC'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ $havenp = 1 ] && "$py" -c 'import numpy; c=numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]; print("numpy", numpy.__version__, c["name"], c["version"])' 2>/dev/null || true
 for ((r = 1; r <= rounds; r++)); do
-    "$java" --add-modules=jdk.incubator.vector -Xms4g -Xmx8g -cp "$root/bench/target/benchmarks.jar" dev.txc.bench.LinalgBench "$@" \
+    "$java" --add-modules=jdk.incubator.vector -Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -cp "$root/bench/target/benchmarks.jar" dev.txc.bench.LinalgBench "$@" \
         2> >(grep -v 'incubator modules' >&2) | sed 's/^/txc\t/' >> "$out/rows"
     [ $havenp = 1 ] && "$py" "$root/bench/linalg_numpy.py" "$@" | sed 's/^/numpy\t/' >> "$out/rows"
 done
