@@ -149,20 +149,21 @@ public final class Suite {
         }
     }
 
-    static final long WARMUP_NANOS = Long.getLong("txc.warmup.ms", 2000) * 1_000_000L, WARMUP_MAX_NANOS = 30_000_000_000L;
+    static final long WARMUP_NANOS = Long.getLong("txc.warmup.ms", 5000) * 1_000_000L, WARMUP_MAX_NANOS = 30_000_000_000L;
     static final long SAMPLE_NANOS = 20_000_000L;
 
     /**
-     * Warm-up (at least 3 calls and {@code txc.warmup.ms}, then windows of at least 0.5 s and 3 calls until a window's
-     * fastest call is no more than 5% faster than the one before, i.e. the JIT has compiled the kernels; 30 s at most),
+     * Warm-up (at least 3 calls and {@code txc.warmup.ms}, 5 s by default, then windows of at least 1 s and 3 calls until
+     * a window's fastest call is no more than 3% faster than the one before, i.e. the JIT has compiled the kernels; 30 s
+     * at most: the JIT recompiles vector kernels in steps, and 2 s left some rows 4x slower than their steady state),
      * then {@code reps} samples of back-to-back calls; prints the median and fastest time per call.
      */
     static void time(String wl, String size, String dt, int reps, Runnable body) {
         long start = System.nanoTime();
         long one = window(body, WARMUP_NANOS), before = Long.MAX_VALUE;
-        while (one < 0.95 * before && System.nanoTime() - start < WARMUP_MAX_NANOS) {
+        while (one < 0.97 * before && System.nanoTime() - start < WARMUP_MAX_NANOS) {
             before = one;
-            one = window(body, 500_000_000L);
+            one = window(body, 1_000_000_000L);
         }
         double warm = (System.nanoTime() - start) / 1e9;
         int inner = (int) Math.max(1, Math.min(1_000_000, SAMPLE_NANOS / Math.max(one, 1)));

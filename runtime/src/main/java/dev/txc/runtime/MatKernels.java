@@ -12,11 +12,13 @@ interface MatKernels {
     MatKernels SCALAR = INSTANCE instanceof ScalarMatKernels s ? s : new ScalarMatKernels();
 
     /**
-     * Products of fewer multiply-adds than this run the plain loops: they gain little from vectors, and until the JIT
-     * has compiled the vector kernels the Vector API runs them as boxed Java code, which made a 400 x 5 GEMV take
-     * 100 us per call for the first thousand calls. Chosen by shape, so a product's bits never depend on the call.
+     * Products of fewer multiply-adds than this (2^13) run the plain loops: they gain little from vectors, and until
+     * the JIT has compiled the vector kernels the Vector API runs them as boxed Java code, which made a 400 x 5 GEMV
+     * take 100 us per call for the first thousand calls. Chosen by shape, so a product's bits never depend on the
+     * call. It was 2^16 until the W 250 x 250 Hessian-vector product (62,500 per product) showed the plain loops at
+     * 2.5x the vector ones' time once warm.
      */
-    long VECTOR_MIN_WORK = 1 << 16;
+    long VECTOR_MIN_WORK = 1 << 13;
 
     /** The kernels for an m x k times k x n product. */
     static MatKernels forWork(long m, long n, long k) {

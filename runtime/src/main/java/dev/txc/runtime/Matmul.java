@@ -181,7 +181,7 @@ final class Matmul {
             colOff[j] = col[j] == b ? bo + j * bcs : 0;
         }
         int band = (int) Math.max(8, Math.min(m, BAND_BYTES / (8L * Math.max(k, 1))));
-        Parallel.forRange(m, parallel ? (long) m * n * k : 0, (from, to) -> {
+        Parallel.forRange(m, parallel ? macWork((long) m * n * k) : 0, (from, to) -> {
             double[] y = new double[band];
             for (int i = from; i < to; i += band) {
                 int rows = Math.min(to - i, band);
@@ -197,7 +197,7 @@ final class Matmul {
     // y[yo + i] += sum_t A(i, t) x(t) for i < rows, A(i, t) = a[ao + i*rs + t*cs], x(t) = x[xo + t*xs]
     private static void gemv(MatKernels kx, Object a, int ao, int rs, int cs, Object x, int xo, int xs,
                              double[] y, int yo, int rows, int k, boolean parallel) {
-        long work = parallel ? (long) rows * k : 0;
+        long work = parallel ? macWork((long) rows * k) : 0;
         if (cs == 1 || k == 1) {
             // each row of A is contiguous: a dot product per row, rows split across cores
             Object xc = contiguous(x, xo, xs, k);
@@ -226,6 +226,15 @@ final class Matmul {
         } else {
             kx.gemm(a, ao, rs, cs, x, xo, xs, 0, y, yo, rows, 1, k, parallel);
         }
+    }
+
+    /**
+     * The work of {@code macs} multiply-adds of a vector GEMV for {@link Parallel}, whose threshold counts elements of
+     * elementwise loops: a multiply-add costs about a quarter of one, so a product splits across cores from 2^18 of
+     * them (a 500 x 500 GEMV; the hand-off to another core costs tens of microseconds, more than a W 250 x 250 HVP).
+     */
+    private static long macWork(long macs) {
+        return macs >> 2;
     }
 
     // the k elements x[xo + t*xs] as a contiguous array: x itself when xs is 1, else a copy

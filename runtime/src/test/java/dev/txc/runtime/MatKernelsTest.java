@@ -162,7 +162,7 @@ class MatKernelsTest {
         Random r = new Random(5);
         for (MatKernels kx : kernels()) {
             for (boolean f32 : new boolean[] {false, true}) {
-                int big = 3001, f = 37;
+                int big = 3001, f = 101;
                 List<Operand> tall = layouts(r, f32, big, f), wide = layouts(r, f32, f, big);
                 for (int l : new int[] {0, 1, 2}) {
                     Operand v = layouts(r, f32, f, 1).get(l), u = layouts(r, f32, 1, big).get(l);
@@ -183,7 +183,7 @@ class MatKernelsTest {
         for (int[] s : new int[][] {{8, 2, 1}, {9, 2, 7}, {33, 3, 64}, {130, 4, 129}, {37, 2, 3000}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
-        checkAllLayouts(301, 2, 150, true);
+        checkAllLayouts(701, 2, 300, true);
     }
 
     @Test
