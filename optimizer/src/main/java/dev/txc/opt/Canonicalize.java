@@ -48,6 +48,7 @@ public final class Canonicalize implements Pass {
             new Rule("add-neg", "x + (-y) => x - y, x - (-y) => x + y, (-x) + y => y - x", Canonicalize::addNeg),
             new Rule("transpose-transpose", "transpose(transpose(x, p), q) => transpose(x, p[q]), identity => x", Canonicalize::transposes),
             new Rule("reshape-reshape", "reshape(reshape(x, s), t) => reshape(x, t); reshape to x's own shape => x", Canonicalize::reshapes),
+            new Rule("matrix-vector", "squeeze(M @ expand_dims(v)) => M @ v, squeeze(expand_dims(v) @ M) => v @ M, A.T @ v => v @ A, v @ B.T => B @ v (M, A, B matrices, v a vector)", Canonicalize::matrixVector),
             new Rule("squeeze-expand", "squeeze(expand_dims(x, a), a) => x, expand_dims(squeeze(x, a), a) => x when static", Canonicalize::squeezeExpand),
             new Rule("broadcast-noop", "broadcast_to(x, shape of x) => x; sum_to(g, x) => g when shapes agree", Canonicalize::noopBroadcast),
             new Rule("broadcast-operand", "op(broadcast_to(v, shape(y)), y) => op(v, y)", Canonicalize::broadcastOperand),
@@ -167,6 +168,36 @@ public final class Canonicalize implements Pass {
         if (is(x, Op.RESHAPE)) return Ir.reshape(x.input(0), n.input(1));
         if (Rules.sameShape(x, n) && x.tt().isStatic()) return x;
         return null;
+    }
+
+    /**
+     * Products of a matrix and a vector that differentiation writes with the vector as a one-column (or one-row)
+     * matrix, or with a transposed matrix, as the plain product: the library's matrix-vector kernels take it with no
+     * views. The same sums of the same products, so the same values up to the order of the additions.
+     */
+    private static Node matrixVector(Node n) {
+        if (is(n, Op.SQUEEZE) && is(n.input(0), Op.MATMUL) && n.input(0).rank() == 2) {
+            Node a = n.input(0).input(0), b = n.input(0).input(1);
+            var axes = n.attrs().longs("axes");
+            if (axes.equals(List.of(1L)) && a.rank() == 2 && oneColumnOf(b, 1)) return Ir.matmul(a, b.input(0));
+            if (axes.equals(List.of(0L)) && b.rank() == 2 && oneColumnOf(a, 0)) return Ir.matmul(a.input(0), b);
+        }
+        if (is(n, Op.MATMUL) && n.rank() == 1) {
+            Node a = n.input(0), b = n.input(1);
+            if (b.rank() == 1 && swapsAxes(a)) return Ir.matmul(b, a.input(0));
+            if (a.rank() == 1 && swapsAxes(b)) return Ir.matmul(b.input(0), a);
+        }
+        return null;
+    }
+
+    /** Whether m is the transpose of a matrix. */
+    private static boolean swapsAxes(Node m) {
+        return is(m, Op.TRANSPOSE) && m.rank() == 2 && java.util.Arrays.equals(m.attrs().ints("perm"), new int[] {1, 0});
+    }
+
+    /** Whether m is expand_dims(v, [axis]) of a vector v. */
+    private static boolean oneColumnOf(Node m, long axis) {
+        return is(m, Op.EXPAND_DIMS) && m.input(0).rank() == 1 && m.attrs().longs("axes").equals(List.of(axis));
     }
 
     private static Node squeezeExpand(Node n) {
