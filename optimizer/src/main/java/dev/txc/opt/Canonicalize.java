@@ -49,6 +49,8 @@ public final class Canonicalize implements Pass {
             new Rule("transpose-transpose", "transpose(transpose(x, p), q) => transpose(x, p[q]), identity => x", Canonicalize::transposes),
             new Rule("reshape-reshape", "reshape(reshape(x, s), t) => reshape(x, t); reshape to x's own shape => x", Canonicalize::reshapes),
             new Rule("matrix-vector", "squeeze(M @ expand_dims(v)) => M @ v, squeeze(expand_dims(v) @ M) => v @ M, A.T @ v => v @ A, v @ B.T => B @ v (M, A, B matrices, v a vector)", Canonicalize::matrixVector),
+            new Rule("squeeze-keepdims", "squeeze(reduce(x, axes=a, keepdims=true), a) => reduce(x, axes=a)", Canonicalize::squeezeKeepdims),
+            new Rule("broadcast-out", "op(broadcast_to(v, s), c) => broadcast_to(op(v, c), s) for scalar operands c", Canonicalize::broadcastOut),
             new Rule("squeeze-expand", "squeeze(expand_dims(x, a), a) => x, expand_dims(squeeze(x, a), a) => x when static", Canonicalize::squeezeExpand),
             new Rule("broadcast-noop", "broadcast_to(x, shape of x) => x; sum_to(g, x) => g when shapes agree", Canonicalize::noopBroadcast),
             new Rule("broadcast-operand", "op(broadcast_to(v, shape(y)), y) => op(v, y)", Canonicalize::broadcastOperand),
@@ -198,6 +200,33 @@ public final class Canonicalize implements Pass {
     /** Whether m is expand_dims(v, [axis]) of a vector v. */
     private static boolean oneColumnOf(Node m, long axis) {
         return is(m, Op.EXPAND_DIMS) && m.input(0).rank() == 1 && m.attrs().longs("axes").equals(List.of(axis));
+    }
+
+    private static Node squeezeKeepdims(Node n) {
+        if (!is(n, Op.SQUEEZE) || n.input(0).op().kind() != Op.Kind.REDUCE || !n.input(0).attrs().bool("keepdims")) return null;
+        Node r = n.input(0);
+        var axes = r.attrs().longs("axes");
+        if (!new java.util.TreeSet<>(axes).equals(new java.util.TreeSet<>(n.attrs().longs("axes")))) return null;
+        return Ir.reduce(r.op(), r.input(0), axes, false);
+    }
+
+    /**
+     * An elementwise op of one broadcast value and scalars is the broadcast of the op on the value: computed on the
+     * small value, and the broadcast can then meet an operand of its shape ({@code broadcast-operand}) and vanish.
+     */
+    private static Node broadcastOut(Node n) {
+        if (!n.op().isElementwise()) return null;
+        int k = -1;
+        for (int j = 0; j < n.inputs().size(); j++) {
+            Node in = n.input(j);
+            if (is(in, Op.BROADCAST_TO) && k < 0) k = j;
+            else if (in.rank() != 0) return null;
+        }
+        if (k < 0) return null;
+        Node b = n.input(k);
+        var ins = new ArrayList<>(n.inputs());
+        ins.set(k, b.input(0));
+        return Ir.op(Op.BROADCAST_TO, n.withInputs(ins), b.input(1));
     }
 
     private static Node squeezeExpand(Node n) {
