@@ -8,6 +8,7 @@ import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.kernel.Lowering;
+import dev.txc.types.Dim;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.Set;
 /**
  * Groups elementwise ops into {@code fused} kernels, one loop each. A group grows from a root (an elementwise
  * op, or a sum or mean that {@link Lowering#reducible} can end a kernel with) toward its producers, taking a producer when it is elementwise (or a broadcast of a group input), has the
- * root's shape, lives in the same block, and all its users are already in the group. So every value computed in
+ * root's shape (or holds one element), lives in the same block, and all its users are already in the group. So every value computed in
  * a kernel is needed only there and nothing but the root is written to memory. Values with users elsewhere stay
  * materialized, except {@linkplain #recomputed cheap ones} that only elementwise kernels read: each of those kernels
  * computes them again (an add or a cast costs less than a kernel of its own, its output and the reads of it).
@@ -141,7 +142,7 @@ public final class ElementwiseFusion implements Pass {
             for (Node m : work.poll().inputs()) {
                 if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
                 if (!broadcasts && m.op() == Op.BROADCAST_TO) continue;
-                if (!m.tt().dims().equals(dims)) continue;
+                if (!m.tt().dims().equals(dims) && !oneElement(m, dims.size())) continue;
                 if (!recomputed.contains(m) && !group.containsAll(users.get(m))) continue;
                 group.add(m);
                 work.add(m);
@@ -187,6 +188,14 @@ public final class ElementwiseFusion implements Pass {
     private static List<Node> inGroupOrder(Node root, Set<Node> group) {
         var seen = new HashSet<Node>();
         return dev.txc.ir.Graphs.postOrder(List.of(root), n -> n.inputs().stream().filter(group::contains).toList(), seen::add);
+    }
+
+    /**
+     * A value of one element (every dim known to be 1) of at most the loop's rank: a kernel that reads it can compute
+     * it too, at each index as its body says, but the JIT hoists what depends on no loaded element out of the loop.
+     */
+    private static boolean oneElement(Node m, int loopRank) {
+        return m.rank() <= loopRank && m.tt().dims().stream().allMatch(Dim::isOne);
     }
 
     /** Scalar constants: kernels inline them as literals instead of taking them as operands. */

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 13 item 3: a cheap elementwise value (negation, sums, products, casts, comparisons) read by several
  * elementwise kernels is recomputed in each of them instead of being written to memory by a kernel of its own; an
- * expensive one (exp, sigmoid, ...) or one that a result or a non-elementwise op reads stays materialized. Kernel
+ * expensive one (exp, sigmoid, ...) or one that a result or a non-elementwise op reads stays materialized. A value of
+ * one element that only one kernel reads is computed in that kernel (the JIT hoists it out of the loop). Kernel
  * counts come from the lowered text; values from Java loops written here, on odd, 1-element and empty sizes and
  * broadcast operands, and from the interpreter at -O0.
  */
@@ -104,6 +105,30 @@ class FusionRecomputeTest {
             for (int i = 0; i < n; i++) s += x[i] * y[i] * (x[i] * y[i]);
             check(out.get(0), DType.F64, sh(), new double[] {s}, "sum(t * t), n=" + n);
             check(out.get(1), DType.F64, sh(n), loop(x, y, (a, b) -> Math.exp(a * b)), "exp(t), n=" + n);
+        }
+    }
+
+    @Test
+    void sizeOneValuesJoinTheKernelThatReadsThem() {
+        // 1 / (s * s) - exp(s) and exp(v) hold one element: the kernel over x computes them, with no kernels of their own.
+        String src = """
+                fn q(x: f64[N], s: f64) = x * (1.0 / (s * s)) - exp(s)
+                fn p(x: f64[N, M], v: f64[1]) = x * exp(v)
+                """;
+        assertEquals(1, kernels(src, "q"));
+        assertEquals(1, kernels(src, "p"));
+        Compiled c = compile(src);
+        Random r = new Random(17);
+        for (int n : new int[] {0, 1, 5, 40}) {
+            double[] x = randn(r, n);
+            double s = 0.3 + r.nextDouble(), v = r.nextGaussian();
+            double[] q = new double[n], p = new double[n];
+            for (int i = 0; i < n; i++) {
+                q[i] = x[i] * (1.0 / (s * s)) - Math.exp(s);
+                p[i] = x[i] * Math.exp(v);
+            }
+            check(run1(c, "q", f64(sh(n), x), scalar(s)), DType.F64, sh(n), q, "q n=" + n);
+            check(run1(c, "p", f64(sh(1, n), x), f64(sh(1), v)), DType.F64, sh(1, n), p, "p 1x" + n);
         }
     }
 
