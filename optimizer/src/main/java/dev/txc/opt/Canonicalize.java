@@ -167,7 +167,11 @@ public final class Canonicalize implements Pass {
     private static Node reshapes(Node n) {
         if (!is(n, Op.RESHAPE)) return null;
         Node x = n.input(0);
-        if (is(x, Op.RESHAPE)) return Ir.reshape(x.input(0), n.input(1));
+        if (is(x, Op.RESHAPE)) {
+            // The inner reshape may have told the type more than the outer target does ([4] then [-1]): keep it then.
+            Node out = Ir.reshape(x.input(0), n.input(1));
+            return out.type().equals(n.type()) ? out : null;
+        }
         if (Rules.sameShape(x, n) && x.tt().isStatic()) return x;
         return null;
     }
