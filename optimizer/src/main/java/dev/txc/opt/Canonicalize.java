@@ -48,6 +48,9 @@ public final class Canonicalize implements Pass {
             new Rule("add-neg", "x + (-y) => x - y, x - (-y) => x + y, (-x) + y => y - x", Canonicalize::addNeg),
             new Rule("transpose-transpose", "transpose(transpose(x, p), q) => transpose(x, p[q]), identity => x", Canonicalize::transposes),
             new Rule("reshape-reshape", "reshape(reshape(x, s), t) => reshape(x, t); reshape to x's own shape => x", Canonicalize::reshapes),
+            new Rule("matrix-vector", "squeeze(M @ expand_dims(v)) => M @ v, squeeze(expand_dims(v) @ M) => v @ M, A.T @ v => v @ A, v @ B.T => B @ v (M, A, B matrices, v a vector)", Canonicalize::matrixVector),
+            new Rule("squeeze-keepdims", "squeeze(reduce(x, axes=a, keepdims=true), a) => reduce(x, axes=a)", Canonicalize::squeezeKeepdims),
+            new Rule("broadcast-out", "op(broadcast_to(v, s), c) => broadcast_to(op(v, c), s) for scalar operands c", Canonicalize::broadcastOut),
             new Rule("squeeze-expand", "squeeze(expand_dims(x, a), a) => x, expand_dims(squeeze(x, a), a) => x when static", Canonicalize::squeezeExpand),
             new Rule("broadcast-noop", "broadcast_to(x, shape of x) => x; sum_to(g, x) => g when shapes agree", Canonicalize::noopBroadcast),
             new Rule("broadcast-operand", "op(broadcast_to(v, shape(y)), y) => op(v, y)", Canonicalize::broadcastOperand),
@@ -164,9 +167,70 @@ public final class Canonicalize implements Pass {
     private static Node reshapes(Node n) {
         if (!is(n, Op.RESHAPE)) return null;
         Node x = n.input(0);
-        if (is(x, Op.RESHAPE)) return Ir.reshape(x.input(0), n.input(1));
+        if (is(x, Op.RESHAPE)) {
+            // The inner reshape may have told the type more than the outer target does ([4] then [-1]): keep it then.
+            Node out = Ir.reshape(x.input(0), n.input(1));
+            return out.type().equals(n.type()) ? out : null;
+        }
         if (Rules.sameShape(x, n) && x.tt().isStatic()) return x;
         return null;
+    }
+
+    /**
+     * Products of a matrix and a vector that differentiation writes with the vector as a one-column (or one-row)
+     * matrix, or with a transposed matrix, as the plain product: the library's matrix-vector kernels take it with no
+     * views. The same sums of the same products, so the same values up to the order of the additions.
+     */
+    private static Node matrixVector(Node n) {
+        if (is(n, Op.SQUEEZE) && is(n.input(0), Op.MATMUL) && n.input(0).rank() == 2) {
+            Node a = n.input(0).input(0), b = n.input(0).input(1);
+            var axes = n.attrs().longs("axes");
+            if (axes.equals(List.of(1L)) && a.rank() == 2 && oneColumnOf(b, 1)) return Ir.matmul(a, b.input(0));
+            if (axes.equals(List.of(0L)) && b.rank() == 2 && oneColumnOf(a, 0)) return Ir.matmul(a.input(0), b);
+        }
+        if (is(n, Op.MATMUL) && n.rank() == 1) {
+            Node a = n.input(0), b = n.input(1);
+            if (b.rank() == 1 && swapsAxes(a)) return Ir.matmul(b, a.input(0));
+            if (a.rank() == 1 && swapsAxes(b)) return Ir.matmul(b.input(0), a);
+        }
+        return null;
+    }
+
+    /** Whether m is the transpose of a matrix. */
+    private static boolean swapsAxes(Node m) {
+        return is(m, Op.TRANSPOSE) && m.rank() == 2 && java.util.Arrays.equals(m.attrs().ints("perm"), new int[] {1, 0});
+    }
+
+    /** Whether m is expand_dims(v, [axis]) of a vector v. */
+    private static boolean oneColumnOf(Node m, long axis) {
+        return is(m, Op.EXPAND_DIMS) && m.input(0).rank() == 1 && m.attrs().longs("axes").equals(List.of(axis));
+    }
+
+    private static Node squeezeKeepdims(Node n) {
+        if (!is(n, Op.SQUEEZE) || n.input(0).op().kind() != Op.Kind.REDUCE || !n.input(0).attrs().bool("keepdims")) return null;
+        Node r = n.input(0);
+        var axes = r.attrs().longs("axes");
+        if (!new java.util.TreeSet<>(axes).equals(new java.util.TreeSet<>(n.attrs().longs("axes")))) return null;
+        return Ir.reduce(r.op(), r.input(0), axes, false);
+    }
+
+    /**
+     * An elementwise op of one broadcast value and scalars is the broadcast of the op on the value: computed on the
+     * small value, and the broadcast can then meet an operand of its shape ({@code broadcast-operand}) and vanish.
+     */
+    private static Node broadcastOut(Node n) {
+        if (!n.op().isElementwise()) return null;
+        int k = -1;
+        for (int j = 0; j < n.inputs().size(); j++) {
+            Node in = n.input(j);
+            if (is(in, Op.BROADCAST_TO) && k < 0) k = j;
+            else if (in.rank() != 0) return null;
+        }
+        if (k < 0) return null;
+        Node b = n.input(k);
+        var ins = new ArrayList<>(n.inputs());
+        ins.set(k, b.input(0));
+        return Ir.op(Op.BROADCAST_TO, n.withInputs(ins), b.input(1));
     }
 
     private static Node squeezeExpand(Node n) {

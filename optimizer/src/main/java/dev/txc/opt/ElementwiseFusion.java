@@ -8,6 +8,7 @@ import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Schedule;
 import dev.txc.ir.kernel.Lowering;
+import dev.txc.types.Dim;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,10 +21,10 @@ import java.util.Set;
 /**
  * Groups elementwise ops into {@code fused} kernels, one loop each. A group grows from a root (an elementwise
  * op, or a sum or mean that {@link Lowering#reducible} can end a kernel with) toward its producers, taking a producer when it is elementwise (or a broadcast of a group input), has the
- * root's shape, lives in the same block, and all its users are already in the group. So every value computed in
- * a kernel is needed only there: no work is duplicated across kernels and nothing but the root is written to
- * memory. Values with users elsewhere stay materialized (recomputing them would trade memory traffic for
- * repeated work, which this rule never does).
+ * root's shape (or holds one element), lives in the same block, and all its users are already in the group. So every value computed in
+ * a kernel is needed only there and nothing but the root is written to memory. Values with users elsewhere stay
+ * materialized, except {@linkplain #recomputed cheap ones} that only elementwise kernels read: each of those kernels
+ * computes them again (an add or a cast costs less than a kernel of its own, its output and the reads of it).
  */
 public final class ElementwiseFusion implements Pass {
     @Override
@@ -39,7 +40,7 @@ public final class ElementwiseFusion implements Pass {
     @Override
     public Function run(Function f, PassContext cx) {
         Map<Node, List<Node>> users = users(f.roots());
-        Map<Node, Set<Node>> groups = groups(users);
+        Map<Node, Set<Node>> groups = groups(users, recomputed(users));
         if (groups.isEmpty()) return f;
         var fusion = new Builder(groups);
         var locs = new java.util.LinkedHashMap<>(f.locs());
@@ -68,20 +69,61 @@ public final class ElementwiseFusion implements Pass {
         return n.op().isElementwise() || n.op() == Op.BROADCAST_TO;
     }
 
+    /**
+     * Cheap elementwise values that only elementwise nodes (or reductions that end a kernel) over the value's index
+     * space in its block read, two or more of them or one that is itself recomputed: every kernel that reads such a
+     * value computes it itself, so no kernel writes it. A value that a result, a region or any other op reads stays
+     * materialized.
+     */
+    private static Set<Node> recomputed(Map<Node, List<Node>> users) {
+        var out = new HashSet<Node>();
+        List<Node> order = Autodiff.ancestors(new ArrayList<>(users.keySet()));
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node m = order.get(i);
+            List<Node> us = users.get(m);
+            if (cheap(m.op()) && (us.size() > 1 || (us.size() == 1 && out.contains(us.getFirst()))) && onlyLoopsRead(m, us)) out.add(m);
+        }
+        return out;
+    }
+
+    /** Whether every user of m is a kernel node whose loop runs over m's index space in m's block. */
+    private static boolean onlyLoopsRead(Node m, List<Node> us) {
+        for (Node u : us) {
+            if (u == EXTERNAL || u.level() != m.level()) return false;
+            boolean loopsOverM = u.op().isElementwise() ? u.tt().dims().equals(m.tt().dims()) : Lowering.reducible(u) && u.input(0) == m;
+            if (!loopsOverM) return false;
+        }
+        return true;
+    }
+
+    /** Elementwise ops that cost about as much as a load: worth computing again in each kernel that needs them. */
+    static boolean cheap(Op op) {
+        return switch (op) {
+            case NEG, ABS, SIGN, RELU, FLOOR, CEIL, ROUND, NOT, CAST, STOP_GRADIENT, ADD, SUB, MUL, MAXIMUM, MINIMUM,
+                    EQ, NE, LT, LE, GT, GE, AND, OR, XOR, WHERE, CLIP -> true;
+            case EXP, EXP2, EXPM1, LOG, LOG2, LOG10, LOG1P, SQRT, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH,
+                    ASINH, ACOSH, ATANH, SIGMOID, SOFTPLUS, ERF, ERFC, ISNAN, ISINF, DIV, FLOORDIV, MOD, POW, ATAN2 -> false;
+            case PARAM, SHARED, CONST, REGION_PARAM, SUM, PROD, MAX, MIN, MEAN, ANY, ALL, ARGMAX, ARGMIN, LOGSUMEXP,
+                    SOFTMAX, LOG_SOFTMAX, ARG_MASK, MATMUL, CONCAT, DIAGONAL, DIAG_EMBED, ARANGE, SUM_TO, UNSLICE, UNINDEX,
+                    TRANSPOSE, EXPAND_DIMS, SQUEEZE, RESHAPE, BROADCAST_TO, SLICE, INDEX, SHAPE, WINDOW, UNWINDOW,
+                    DYN_SLICE, DYN_UNSLICE, GRAD, LOP, ROP, JACOBIAN, HESSIAN, SCAN, FUSED, TUPLE_GET -> false;
+        };
+    }
+
     /** Maximal groups, each keyed by its root; groups of one node are left alone. */
-    private static Map<Node, Set<Node>> groups(Map<Node, List<Node>> users) {
+    private static Map<Node, Set<Node>> groups(Map<Node, List<Node>> users, Set<Node> recomputed) {
         List<Node> order = Autodiff.ancestors(new ArrayList<>(users.keySet()));
         var grouped = new HashSet<Node>();
         var groups = new java.util.LinkedHashMap<Node, Set<Node>>();
         for (int i = order.size() - 1; i >= 0; i--) {
             Node root = order.get(i);
-            if (!(root.op().isElementwise() || Lowering.reducible(root)) || grouped.contains(root)) continue;
-            Set<Node> group = dependent(root, grow(root, users, grouped, true));
+            if (!(root.op().isElementwise() || Lowering.reducible(root)) || grouped.contains(root) || recomputed.contains(root)) continue;
+            Set<Node> group = dependent(root, grow(root, users, grouped, recomputed, true));
             // A broadcast to a constant shape takes that shape as a kernel operand, whose value the kernel's types do not
             // know: where that would make the kernel's type less precise than the root's, broadcasts stay outside.
-            if (!keepsType(root, group)) group = dependent(root, grow(root, users, grouped, false));
+            if (!keepsType(root, group)) group = dependent(root, grow(root, users, grouped, recomputed, false));
             if (group.size() < 2) continue;
-            grouped.addAll(group);
+            for (Node m : group) if (!recomputed.contains(m)) grouped.add(m);
             groups.put(root, group);
         }
         return groups;
@@ -91,7 +133,7 @@ public final class ElementwiseFusion implements Pass {
      * The group of a root: producers taken breadth-first while they qualify, at most {@link #MAX_NODES}. The cap keeps
      * each kernel within the JVM's 64 KB method limit; the rest of a long chain forms groups of its own.
      */
-    private static Set<Node> grow(Node root, Map<Node, List<Node>> users, Set<Node> grouped, boolean broadcasts) {
+    private static Set<Node> grow(Node root, Map<Node, List<Node>> users, Set<Node> grouped, Set<Node> recomputed, boolean broadcasts) {
         // A reduction's producers have its input's shape: the kernel's loop runs over that index space.
         var dims = root.op().isElementwise() ? root.tt().dims() : root.input(0).tt().dims();
         var group = new LinkedHashSet<Node>(List.of(root));
@@ -100,8 +142,8 @@ public final class ElementwiseFusion implements Pass {
             for (Node m : work.poll().inputs()) {
                 if (group.contains(m) || grouped.contains(m) || !fusible(m) || m.level() != root.level()) continue;
                 if (!broadcasts && m.op() == Op.BROADCAST_TO) continue;
-                if (!m.tt().dims().equals(dims)) continue;
-                if (!group.containsAll(users.get(m))) continue;
+                if (!m.tt().dims().equals(dims) && !oneElement(m, dims.size())) continue;
+                if (!recomputed.contains(m) && !group.containsAll(users.get(m))) continue;
                 group.add(m);
                 work.add(m);
                 if (group.size() == MAX_NODES) break;
@@ -146,6 +188,14 @@ public final class ElementwiseFusion implements Pass {
     private static List<Node> inGroupOrder(Node root, Set<Node> group) {
         var seen = new HashSet<Node>();
         return dev.txc.ir.Graphs.postOrder(List.of(root), n -> n.inputs().stream().filter(group::contains).toList(), seen::add);
+    }
+
+    /**
+     * A value of one element (every dim known to be 1) of at most the loop's rank: a kernel that reads it can compute
+     * it too, at each index as its body says, but the JIT hoists what depends on no loaded element out of the loop.
+     */
+    private static boolean oneElement(Node m, int loopRank) {
+        return m.rank() <= loopRank && m.tt().dims().stream().allMatch(Dim::isOne);
     }
 
     /** Scalar constants: kernels inline them as literals instead of taking them as operands. */

@@ -35,9 +35,9 @@ class LoweredCallsTest {
     @Test
     void matrixProductsNameTheirForm() {
         calls("exp(x @ w)", "= call gemv.dot %x, %w");            // rows of x are contiguous: dot products
-        calls("exp(x.T @ g)", "= call view transpose %x", "= call gemv.axpy %");  // columns of x.T: scaled rows of x
+        calls("exp(x.T @ g)", "= call gemv.axpy %g, %x");           // x.T @ g = g @ x: scaled rows of x, no transposed view
         calls("exp(g @ x)", "= call gemv.axpy %g, %x");           // g @ x = (x.T @ g): the same sum of rows
-        calls("exp(w @ a.T)", "= call gemv.dot %w, %");           // a.T's columns are a's rows
+        calls("exp(w @ a.T)", "= call gemv.dot %a, %w");           // w @ a.T = a @ w: dot products with a's rows
         calls("exp(a @ b)", "= call gemm %a, %b");
         calls("exp(b.T @ a.T)", "= call gemm trans_a trans_b %");
         calls("exp(t @ b)", "= call gemm.batched %t, %b");
