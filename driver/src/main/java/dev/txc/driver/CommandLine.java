@@ -132,9 +132,10 @@ final class CommandLine {
                             choice("target", "the backends to include (default jvm): jvm; all adds the CUDA PTX and host plans (java -jar OUT.jar --device cuda); "
                                     + "cuda also makes the GPU the jar's default device", "jvm", "cuda", "all"),
                             SPARK, CUDA_ARCH, OPT_LEVEL, FLOATX)),
-            new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda]",
+            new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda] [--format text|json]",
                     "time calls of a function after warm-up: median, min, max",
                     List.of(FN, ARG, val("calls", "N", "timed calls (default 30)"), val("warmup", "W", "untimed calls first, for the JIT (default 10)"),
+                            choice("format", "output (default text): one line in one unit, or {\"fn\", \"calls\", \"median_ms\", \"min_ms\", \"max_ms\"}", "text", "json"),
                             DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)));
 
     /** {@code --fn}, the runtime's run flags (shared with standalone jars), then the compiler's. */

@@ -331,10 +331,20 @@ public final class Main {
         }
         java.util.Arrays.sort(ns);
         long median = calls % 2 == 1 ? ns[calls / 2] : (ns[calls / 2 - 1] + ns[calls / 2]) / 2;
+        if (p.get("format", "text").equals("json")) {
+            out.printf(java.util.Locale.ROOT, "{\"fn\": %s, \"calls\": %d, \"median_ms\": %s, \"min_ms\": %s, \"max_ms\": %s}%n",
+                    dev.txc.runtime.Format.jsonString(fnName), calls, ms(median), ms(ns[0]), ms(ns[calls - 1]));
+            return 0;
+        }
         Unit unit = Unit.of(median);
         out.printf(java.util.Locale.ROOT, "%s: %d calls after %d warm-up: median %s, min %s, max %s%n",
                 fnName, calls, warmup, unit.format(median), unit.format(ns[0]), unit.format(ns[calls - 1]));
         return 0;
+    }
+
+    /** Nanoseconds as milliseconds for JSON: a plain decimal number, to the nanosecond. */
+    private static String ms(long ns) {
+        return java.math.BigDecimal.valueOf(ns, 6).stripTrailingZeros().toPlainString();
     }
 
     private static void benchCall(dev.txc.runtime.model.Program program, String fn, List<NDArray> args, ModelState state, int n, int total) {

@@ -266,6 +266,12 @@ class MainTest {
         String r = ok("bench", file, "--fn", "gy", "--arg", "x=3", "--calls", "5", "--warmup", "2").out();
         assertTrue(r.matches("gy: 5 calls after 2 warm-up: median [0-9.]+ (ns|us|ms), min [0-9.]+ (ns|us|ms), max [0-9.]+ (ns|us|ms)\\n"), r);
         fails(1, "bench", file, "--fn", "gy");
+        String j = ok("bench", file, "--fn", "gy", "--arg", "x=3", "--calls", "5", "--warmup", "2", "--format", "json").out();
+        var m = java.util.regex.Pattern.compile("\\{\"fn\": \"gy\", \"calls\": 5, \"median_ms\": ([0-9.]+), \"min_ms\": ([0-9.]+), \"max_ms\": ([0-9.]+)}\n").matcher(j);
+        assertTrue(m.matches(), j);
+        double med = Double.parseDouble(m.group(1)), min = Double.parseDouble(m.group(2)), max = Double.parseDouble(m.group(3));
+        assertTrue(min > 0 && min <= med && med <= max, j);
+        fails(2, "bench", file, "--fn", "gy", "--arg", "x=3", "--format", "xml");
     }
 
     @Test
