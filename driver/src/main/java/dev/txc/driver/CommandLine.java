@@ -134,7 +134,7 @@ final class CommandLine {
                             SPARK, CUDA_ARCH, OPT_LEVEL, FLOATX)),
             new Command("bench", "bench FILE.tx --fn NAME [--arg NAME=VALUE]... [--calls N] [--warmup W] [--device cpu|cuda] [--format text|json]",
                     "time calls of a function after warm-up: median, min, max",
-                    List.of(FN, ARG, val("calls", "N", "timed calls (default 30)"), val("warmup", "W", "untimed calls first, for the JIT (default 10)"),
+                    List.of(FN, ARG, val("calls", "N", "timed calls (default 30)"), val("warmup", "W", "untimed calls first, for the JIT (default: 10 calls and at least 2 s)"),
                             choice("format", "output (default text): one line in one unit, or {\"fn\", \"calls\", \"median_ms\", \"min_ms\", \"max_ms\"}", "text", "json"),
                             DEVICE, FLOATX, ALLOW_DOWNCAST, OPT_LEVEL, ENGINE)));
 

@@ -321,8 +321,16 @@ public final class Main {
         List<NDArray> args = dev.txc.runtime.model.ArgValues.convert(spec.function(fnName), options.args(), options.allowDowncast());
         ModelState state = InitialState.of(m, c.sources()).exclusive(true);
         dev.txc.runtime.model.Program program = load(engine, m, c);
+        if (!p.has("warmup")) {
+            // by default, warm up for at least 2 s too: the JIT compiles a kernel's vector loop only after many calls,
+            // and until then it runs many times slower (DECISIONS, "Short rows run the scalar loop")
+            long start = System.nanoTime();
+            warmup = 0;
+            for (; warmup < 10 || System.nanoTime() - start < DEFAULT_WARMUP_NANOS; warmup++) benchCall(program, fnName, args, state, warmup + 1, warmup + 1 + calls);
+        } else {
+            for (int k = 0; k < warmup; k++) benchCall(program, fnName, args, state, k + 1, warmup + calls);
+        }
         int total = warmup + calls;
-        for (int k = 0; k < warmup; k++) benchCall(program, fnName, args, state, k + 1, total);
         long[] ns = new long[calls];
         for (int k = 0; k < calls; k++) {
             long t0 = System.nanoTime();
@@ -341,6 +349,9 @@ public final class Main {
                 fnName, calls, warmup, unit.format(median), unit.format(ns[0]), unit.format(ns[calls - 1]));
         return 0;
     }
+
+    /** Without --warmup, bench warms up for 10 calls and at least this long. */
+    private static final long DEFAULT_WARMUP_NANOS = 2_000_000_000L;
 
     /** Nanoseconds as milliseconds for JSON: a plain decimal number, to the nanosecond. */
     private static String ms(long ns) {

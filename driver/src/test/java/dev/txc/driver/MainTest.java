@@ -272,6 +272,10 @@ class MainTest {
         double med = Double.parseDouble(m.group(1)), min = Double.parseDouble(m.group(2)), max = Double.parseDouble(m.group(3));
         assertTrue(min > 0 && min <= med && med <= max, j);
         fails(2, "bench", file, "--fn", "gy", "--arg", "x=3", "--format", "xml");
+        // without --warmup: 10 calls and at least 2 s of them (calls of gy take microseconds: more than 10)
+        var w = java.util.regex.Pattern.compile("gy: 3 calls after ([0-9]+) warm-up: .*\n").matcher(ok("bench", file, "--fn", "gy", "--arg", "x=3", "--calls", "3").out());
+        assertTrue(w.matches(), w::toString);
+        assertTrue(Integer.parseInt(w.group(1)) > 10, w.group(1));
     }
 
     @Test
