@@ -326,7 +326,7 @@ public final class Main {
             // and until then it runs many times slower (DECISIONS, "Short rows run the scalar loop")
             long start = System.nanoTime();
             warmup = 0;
-            for (; warmup < 10 || System.nanoTime() - start < DEFAULT_WARMUP_NANOS; warmup++) benchCall(program, fnName, args, state, warmup + 1, warmup + 1 + calls);
+            for (; warmup < 10 || System.nanoTime() - start < DEFAULT_WARMUP_NANOS; warmup++) benchCall(program, fnName, args, state, warmup + 1, Math.max(warmup + 1, 10) + calls);
         } else {
             for (int k = 0; k < warmup; k++) benchCall(program, fnName, args, state, k + 1, warmup + calls);
         }
