@@ -1,14 +1,6 @@
 package dev.txc.bench;
 
-import dev.txc.frontend.Frontend;
 import dev.txc.types.DType;
-import dev.txc.ir.Function;
-import dev.txc.ir.Module;
-import dev.txc.ir.SharedVar;
-import dev.txc.jvm.JvmCompiler;
-import dev.txc.opt.PassContext;
-import dev.txc.opt.Pipeline;
-import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.NDArray;
 import java.util.Arrays;
@@ -27,20 +19,6 @@ import java.util.Random;
  */
 public final class LinalgBench {
     private LinalgBench() {}
-
-    static final String SOURCE = """
-        shared w: f64[F] = zeros()
-        shared b: f64 = 0.0
-        fn train(x: f64[N, F], y: f64[N]) {
-            p_1 = 1 / (1 + exp(-dot(x, w) - b))
-            xent = -y * log(p_1) - (1 - y) * log(1 - p_1)
-            cost = mean(xent) + 0.01 * sum(w ** 2)
-            gw, gb = grad(cost, [w, b])
-            w := w - 0.1 * gw
-            b := b - 0.1 * gb
-            return cost
-        }
-        """;
 
     public static void main(String[] args) {
         int reps = 7;
@@ -63,7 +41,7 @@ public final class LinalgBench {
                 }
                 case "matmul" -> {
                     for (int s : new int[] {1024, 2048}) {
-                        for (var dt : new dev.txc.types.DType[] {dev.txc.types.DType.F64, dev.txc.types.DType.F32}) {
+                        for (var dt : new DType[] {DType.F64, DType.F32}) {
                             NDArray a = randn(r, s, s).astype(dt), bm = randn(r, s, s).astype(dt);
                             row("matmul " + s + "x" + s + " " + dt.spelling(), s > 1024 ? Math.max(3, reps / 2) : reps, () -> Kernels.matmul(a, bm));
                         }
@@ -80,24 +58,10 @@ public final class LinalgBench {
         }
     }
 
+    /** The step of {@link Suite}, its shared state updated in place after each call. */
     static void logreg(NDArray x, NDArray y, int reps) {
-        var c = Frontend.compileText("logreg.tx", SOURCE.replace("F]", x.dim(1) + "]"), new Frontend.Options(DType.F64));
-        if (!c.ok()) throw new IllegalStateException("logreg does not compile: " + c.diagnostics());
-        Module m = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64));
-        Function fn = m.function("train");
-        List<String> sharedNames = m.shared().stream().map(SharedVar::name).toList();
-        CompiledFunction cf = JvmCompiler.load(JvmCompiler.compile(fn, sharedNames));
-        Random r = new Random(1);
-        double[] w0 = new double[x.dim(1)];
-        for (int i = 0; i < w0.length; i++) w0[i] = 0.01 * r.nextGaussian();
-        NDArray[] shared = {NDArray.ofDoubles(w0, w0.length), NDArray.scalar(0.0)};
-        NDArray[] args = {x, y};
-        int outs = fn.outputs().size();
-        row("logreg step N=100000,F=100 f64", reps, () -> {
-            NDArray[] out = cf.call(args, shared, shared);
-            for (int k = 0; k < fn.updates().size(); k++) shared[sharedNames.indexOf(fn.updates().get(k).shared())] = out[outs + k];
-            if (!Double.isFinite(out[0].getDouble())) throw new IllegalStateException("cost is " + out[0]);
-        });
+        var step = Suite.Stepper.of(Suite.LOGREG.replace("F]", x.dim(1) + "]"), "train", Suite.randn(new Random(1), 0.01, x.dim(1)), NDArray.scalar(0.0));
+        row("logreg step N=100000,F=100 f64", reps, () -> step.call(x, y));
     }
 
     /** Warm-up: at least 3 calls and 4 s, so that kernels have switched to their vector loops and the JIT has compiled them. */
