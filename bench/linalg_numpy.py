@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 
+from peers import logreg_step
+
 
 def row(name, reps, fn):
     for _ in range(3):
@@ -36,21 +38,7 @@ def main():
     y = rng.integers(0, 2, n).astype(np.float64)
     for wl in work:
         if wl == "logreg":
-            st = {"w": 0.01 * rng.standard_normal(f), "b": 0.0}
-            lr = 0.1
-
-            def step():
-                w, b = st["w"], st["b"]
-                p = 1 / (1 + np.exp(-(x @ w) - b))
-                xent = -y * np.log(p) - (1 - y) * np.log(1 - p)
-                cost = xent.mean() + 0.01 * (w ** 2).sum()
-                gz = (p - y) / n
-                gw = x.T @ gz + 0.02 * w
-                gb = gz.sum()
-                st["w"] = w - lr * gw
-                st["b"] = b - lr * gb
-                return cost
-
+            step = logreg_step(x, y, 0.01 * rng.standard_normal(f))
             row("logreg step N=100000,F=100 f64", reps, step)
         elif wl == "gemv":
             w = rng.standard_normal(f)

@@ -80,11 +80,10 @@ def matmul(n, rng, np_on):
             timed("numpy", "matmul", f"{n}x{n}", np.dtype(dt).name.replace("float", "f"), lambda: a @ b)
 
 
-def logreg(wl, n, rng, np_on):
-    f = 3 if wl == "logreg_tiny" else 100
-    x = rng.standard_normal((n, f))
-    y = rng.integers(0, 2, n).astype(np.float64)
-    st = {"w": 0.01 * rng.standard_normal(f), "b": 0.0}
+def logreg_step(x, y, w0):
+    """The logistic train step with hand-derived gradients (bench_py.py's), over state starting at w0 and b = 0."""
+    n = x.shape[0]
+    st = {"w": w0, "b": 0.0}
     lr = 0.1
 
     def step():
@@ -99,6 +98,14 @@ def logreg(wl, n, rng, np_on):
         st["b"] = b - lr * gb
         return cost
 
+    return step
+
+
+def logreg(wl, n, rng, np_on):
+    f = 3 if wl == "logreg_tiny" else 100
+    x = rng.standard_normal((n, f))
+    y = rng.integers(0, 2, n).astype(np.float64)
+    step = logreg_step(x, y, 0.01 * rng.standard_normal(f))
     if np_on:
         timed("numpy", wl, f"N={n},F={f}", "f64", step)
 

@@ -6,6 +6,7 @@ import dev.txc.frontend.Frontend;
 import dev.txc.ir.Function;
 import dev.txc.opt.PassContext;
 import dev.txc.opt.Pipeline;
+import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.NDArray;
 import dev.txc.types.DType;
 import java.util.List;
@@ -21,56 +22,51 @@ import org.junit.jupiter.api.Test;
 class VectorWarmupTest {
     @Test
     void shortRowsTakeTheScalarLoopWithTheSameBits() {
-        var c = Frontend.compileText("w.tx", "fn f(x: f64[n]) = softplus(x) * log1p(exp(x) + 0.5) + tanh(x)\n", Frontend.Options.defaults());
-        Function f = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64)).function("f");
-        long saved = KernelEmitter.minRow;
-        try {
-            KernelEmitter.minRow = 500;
-            var gated = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
-            KernelEmitter.minRow = 0;
-            var vector = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
-            var scalar = JvmCompiler.load(JvmCompiler.compile(f, List.of(), false));
-            var r = new Random(3);
-            for (int n : new int[] {7, 499, 500, 1003, 3 * (1 << 14) + 5}) { // the last: blocks of 2^14 and a short last one
-                double[] x = new double[n];
-                for (int i = 0; i < n; i++) x[i] = 8 * (2 * r.nextDouble() - 1);
-                NDArray[] in = {NDArray.ofDoubles(x, n)};
-                double[] want = scalar.call(in, new NDArray[0])[0].toDoubleArray();
-                assertArrayEquals(want, vector.call(in, new NDArray[0])[0].toDoubleArray(), "vector, n = " + n);
-                assertArrayEquals(want, gated.call(in, new NDArray[0])[0].toDoubleArray(), "gated, n = " + n);
-            }
-        } finally {
-            KernelEmitter.minRow = saved;
+        CompiledFunction[] k = variants("fn f(x: f64[n]) = softplus(x) * log1p(exp(x) + 0.5) + tanh(x)\n");
+        CompiledFunction gated = k[0], vector = k[1], scalar = k[2];
+        var r = new Random(3);
+        for (int n : new int[] {7, 499, 500, 1003, 3 * (1 << 14) + 5}) { // the last: blocks of 2^14 and a short last one
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) x[i] = 8 * (2 * r.nextDouble() - 1);
+            NDArray[] in = {NDArray.ofDoubles(x, n)};
+            double[] want = scalar.call(in, new NDArray[0])[0].toDoubleArray();
+            assertArrayEquals(want, vector.call(in, new NDArray[0])[0].toDoubleArray(), "vector, n = " + n);
+            assertArrayEquals(want, gated.call(in, new NDArray[0])[0].toDoubleArray(), "gated, n = " + n);
         }
     }
 
     @Test
     void shortReductionRowsTakeTheScalarLoop() {
-        var c = Frontend.compileText("r.tx", "fn f(x: f64[n]) = sum(x * x * x)\n", Frontend.Options.defaults());
+        CompiledFunction[] k = variants("fn f(x: f64[n]) = sum(x * x * x)\n");
+        CompiledFunction gated = k[0], vector = k[1], scalar = k[2];
+        var r = new Random(5);
+        for (int n : new int[] {499, 500, 1003, 20_001}) {
+            // Terms of widely different sizes and signs, so that adding per lane and adding in order round
+            // differently: the bits tell which loop ran.
+            NDArray[] in = null;
+            double v = 0, sc = 0;
+            for (int tries = 0; tries < 50 && v == sc; tries++) {
+                double[] x = new double[n];
+                for (int i = 0; i < n; i++) x[i] = (r.nextBoolean() ? 1 : -1) * Math.exp(12 * r.nextDouble());
+                in = new NDArray[] {NDArray.ofDoubles(x, n)};
+                v = vector.call(in, new NDArray[0])[0].getDouble();
+                sc = scalar.call(in, new NDArray[0])[0].getDouble();
+            }
+            assertNotEquals(sc, v, "n = " + n + ": no input told the two loops apart");
+            assertEquals(n < 500 ? sc : v, gated.call(in, new NDArray[0])[0].getDouble(), 0.0, "n = " + n);
+        }
+    }
+
+    /** f of source at -O2, compiled with vector loops gated at rows of 500, with vector loops always, and without vector loops. */
+    private static CompiledFunction[] variants(String source) {
+        var c = Frontend.compileText("w.tx", source, Frontend.Options.defaults());
         Function f = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64)).function("f");
         long saved = KernelEmitter.minRow;
         try {
             KernelEmitter.minRow = 500;
             var gated = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
             KernelEmitter.minRow = 0;
-            var vector = JvmCompiler.load(JvmCompiler.compile(f, List.of(), true));
-            var scalar = JvmCompiler.load(JvmCompiler.compile(f, List.of(), false));
-            var r = new Random(5);
-            for (int n : new int[] {499, 500, 1003, 20_001}) {
-                // Terms of widely different sizes and signs, so that adding per lane and adding in order round
-                // differently: the bits tell which loop ran.
-                NDArray[] in = null;
-                double v = 0, sc = 0;
-                for (int tries = 0; tries < 50 && v == sc; tries++) {
-                    double[] x = new double[n];
-                    for (int i = 0; i < n; i++) x[i] = (r.nextBoolean() ? 1 : -1) * Math.exp(12 * r.nextDouble());
-                    in = new NDArray[] {NDArray.ofDoubles(x, n)};
-                    v = vector.call(in, new NDArray[0])[0].getDouble();
-                    sc = scalar.call(in, new NDArray[0])[0].getDouble();
-                }
-                assertNotEquals(sc, v, "n = " + n + ": no input told the two loops apart");
-                assertEquals(n < 500 ? sc : v, gated.call(in, new NDArray[0])[0].getDouble(), 0.0, "n = " + n);
-            }
+            return new CompiledFunction[] {gated, JvmCompiler.load(JvmCompiler.compile(f, List.of(), true)), JvmCompiler.load(JvmCompiler.compile(f, List.of(), false))};
         } finally {
             KernelEmitter.minRow = saved;
         }
