@@ -2,6 +2,7 @@ package dev.txc.bench;
 
 import dev.txc.runtime.Kernels;
 import dev.txc.runtime.NDArray;
+import dev.txc.runtime.Profile;
 import dev.txc.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import java.util.Random;
  * workload and size, as JMH forks: in one JVM that has compiled many functions, the runtime's call sites into the
  * generated classes grow megamorphic and the later rows run slower than a process that compiles one model. Each row: warm-up for {@code -Dtxc.warmup.ms} (default 2000) and at least 3 calls, then R samples
  * (default 7), each timing enough back-to-back calls to last about 20 ms; the median and fastest sample per call.
+ * With {@code -Dtxc.profile=true} each row also prints the per-kernel profile of its samples (after warm-up) to stderr.
  */
 public final class Suite {
     private Suite() {}
@@ -168,6 +170,7 @@ public final class Suite {
         double warm = (System.nanoTime() - start) / 1e9;
         int inner = (int) Math.max(1, Math.min(1_000_000, SAMPLE_NANOS / Math.max(one, 1)));
         double[] ms = new double[reps];
+        if (Profile.enabled()) Profile.reset();
         for (int k = 0; k < reps; k++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < inner; i++) body.run();
@@ -175,6 +178,7 @@ public final class Suite {
         }
         Arrays.sort(ms);
         System.err.printf(Locale.ROOT, "  %s %s %s: %.1f s of warm-up%n", wl, size, dt, warm);
+        if (Profile.enabled()) Profile.print(System.err);
         System.out.printf(Locale.ROOT, "txc\t%s\t%s\t%s\t%.6f\t%.6f%n", wl, size, dt, ms[reps / 2], ms[0]);
     }
 

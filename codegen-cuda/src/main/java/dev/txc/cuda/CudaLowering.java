@@ -824,8 +824,8 @@ public final class CudaLowering {
             var terms = new ArrayList<Expr>();
             for (int o = 0; o < inputs.size(); o++) {
                 var op = k.operands().get(o + 1);
-                if (op.scalar()) continue;
                 int r = rankOf(inputs.get(o));
+                if (op.scalar() && r == 0) continue;
                 int j = i - (rank - r);
                 if (j >= 0) terms.add(new HostPlan.DimOf(inputs.get(o), j));
             }

@@ -6,7 +6,6 @@ import dev.txc.types.DType;
 import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Instr;
 import dev.txc.ir.kernel.Kernel;
-import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.MethodVisitor;
 
@@ -63,8 +62,9 @@ final class ElementEmitter {
                 }
                 case Instr.Lit c -> { }
                 case Instr.Apply a -> {
+                    if (slots[id] >= 0) continue;
                     for (int arg : a.args()) push(arg);
-                    op(mv, a, argTypes(a));
+                    op(mv, a, k.dtypeOf(a.args()));
                     store(id, a.dtype());
                 }
                 case Instr.Store s -> {
@@ -75,12 +75,6 @@ final class ElementEmitter {
             }
         }
         System.arraycopy(saved, 0, slots, 0, slots.length);
-    }
-
-    private List<DType> argTypes(Instr.Apply a) {
-        var ts = new ArrayList<DType>();
-        for (int arg : a.args()) ts.add(k.dtypeOf(arg));
-        return ts;
     }
 
     private void store(int id, DType t) {

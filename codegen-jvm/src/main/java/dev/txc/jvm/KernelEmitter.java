@@ -6,6 +6,7 @@ import dev.txc.types.DType;
 import dev.txc.ir.kernel.Instr;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Kernel.Role;
+import dev.txc.ir.kernel.SharedMath;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -13,7 +14,8 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * Renders one {@link Kernel} as a static method {@code k<id>(Loop, lo, hi)} running rows lo..hi of the loop: the
  * loop nest the kernel text shows. Streamed operands' arrays and row strides are hoisted into locals, scalar
- * operands and literals are loaded once; a row whose streamed operands all have stride 1 runs the vector loop (when
+ * operands, literals and ops on them are computed once (sigmoids and softplus of x and -x share their exp:
+ * {@link SharedMath}); a row whose streamed operands all have stride 1 runs the vector loop (when
  * the kernel has one and vectors are on) and a scalar tail, other rows a scalar loop stepping each operand by its
  * stride.
  */
@@ -64,7 +66,7 @@ final class KernelEmitter {
     private final boolean gated;
 
     private KernelEmitter(ClassWriter cw, Spec spec, boolean vectors) {
-        this.k = spec.kernel();
+        this.k = SharedMath.apply(spec.kernel());
         this.mv = cw.visitMethod(ACC_PRIVATE | ACC_STATIC, spec.methodName(), DESC, null, null);
         this.n = k.operands().size();
         this.arr = new int[n];
@@ -211,16 +213,29 @@ final class KernelEmitter {
             for (int id = 0; id < k.body().size(); id++)
                 if (k.body().get(id) instanceof Instr.Load l && l.operand() == o) bindInvariant(id, slot, t);
         }
-        if (vector == null) return;
-        for (int id = 0; id < k.body().size(); id++) {
-            if (!(k.body().get(id) instanceof Instr.Lit c)) continue;
-            vector.hoist(id, () -> CType.constant(mv, c.dtype(), c.f(), c.i()));
+        boolean[] invariant = k.invariant();
+        for (int k0 = 0; k0 < k.body().size(); k0++) {
+            final int id = k0;
+            switch (k.body().get(id)) {
+                case Instr.Lit c -> {
+                    if (vector != null && c.dtype() == k.vectorType()) vector.hoist(id, () -> CType.constant(mv, c.dtype(), c.f(), c.i()));
+                }
+                case Instr.Apply a when invariant[id] -> {
+                    for (int arg : a.args()) scalar.push(arg);
+                    ElementEmitter.op(mv, a, k.dtypeOf(a.args()));
+                    int slot = take(CType.of(a.dtype()).slots);
+                    mv.visitVarInsn(CType.of(a.dtype()).store, slot);
+                    bindInvariant(id, slot, a.dtype());
+                }
+                default -> { }
+            }
         }
     }
 
+    /** Binds a loop-invariant value held in {@code slot}: the scalar loop reads the local, the vector loop its broadcast. */
     private void bindInvariant(int id, int slot, DType t) {
         scalar.bind(id, slot);
-        if (vector != null) vector.hoist(id, () -> mv.visitVarInsn(CType.of(t).load, slot));
+        if (vector != null && t == k.vectorType()) vector.hoist(id, () -> mv.visitVarInsn(CType.of(t).load, slot));
     }
 
     private void loadArray(int o) {

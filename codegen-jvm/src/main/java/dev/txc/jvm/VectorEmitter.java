@@ -25,6 +25,8 @@ final class VectorEmitter {
     private final Kernel k;
     private final String cls, vdesc, prim, arr;
     private final int[] slots;
+    /** Loop-invariant values: computed before the loop, broadcast by {@link #hoist} where the loop uses them. */
+    private final boolean[] invariant;
     private final ElementEmitter.IntAllocator locals;
     private final int species;
     /** For a reduction kernel, the locals of the vector accumulator stores add into and of its Kahan compensation. */
@@ -42,6 +44,7 @@ final class VectorEmitter {
         this.arr = "[" + prim;
         this.slots = new int[k.body().size()];
         Arrays.fill(slots, -1);
+        this.invariant = k.invariant();
         this.locals = locals;
         this.species = species;
     }
@@ -65,9 +68,9 @@ final class VectorEmitter {
     void emit(java.util.function.IntConsumer index) {
         int[] saved = slots.clone();
         for (int id = 0; id < k.body().size(); id++) {
+            if (invariant[id]) continue;
             switch (k.body().get(id)) {
                 case Instr.Load l -> {
-                    if (slots[id] >= 0) continue;
                     mv.visitVarInsn(ALOAD, species);
                     index.accept(l.operand());
                     mv.visitMethodInsn(INVOKESTATIC, cls, "fromArray", "(" + SPECIES + arr + "I)" + vdesc, false);

@@ -51,6 +51,14 @@ final class VectorMatKernels implements MatKernels {
 
     @Override
     public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        if (k < L) { // rows shorter than a vector (x @ w with 3 features): the blocks would only add zero lanes
+            for (int i = from; i < to; i++) {
+                double d = 0;
+                for (int t = 0, r = ao + i * lda; t < k; t++) d += a[r + t] * x[xo + t];
+                y[yo + i] = d;
+            }
+            return;
+        }
         double[] buf = new double[8 * L];
         int i = from;
         for (; i + 8 <= to; i += 8) dot8(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
@@ -137,6 +145,14 @@ final class VectorMatKernels implements MatKernels {
 
     @Override
     public void dotRows(float[] a, int ao, int lda, float[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        if (k < FH.length()) {
+            for (int i = from; i < to; i++) {
+                double d = 0;
+                for (int t = 0, r = ao + i * lda; t < k; t++) d += (double) a[r + t] * x[xo + t];
+                y[yo + i] = d;
+            }
+            return;
+        }
         double[] buf = new double[8 * L];
         int i = from;
         for (; i + 8 <= to; i += 8) dot8(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);

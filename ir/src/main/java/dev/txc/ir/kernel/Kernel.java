@@ -12,7 +12,7 @@ import java.util.List;
  * that every operand steps across as one are merged at run time; the merged outer dims form {@code rows}, the
  * parallel axis split across cores; the innermost dim is the row, run by a vector loop with a scalar tail when
  * {@link #vector()} is set and every streamed operand steps through the row with stride 1, else by a scalar loop
- * that adds each operand's row stride. Scalar operands (rank 0) and literals are loop-invariant: loaded once. A
+ * that adds each operand's row stride. Scalar operands (rank 0 or one element), literals and ops on them are loop-invariant: computed once. A
  * kernel with a {@link Reduction} accumulates its stored values instead of writing them.
  *
  * @param operands outputs first, then inputs, in the order the backend binds them
@@ -42,7 +42,7 @@ public record Kernel(List<Operand> operands, int shapes, List<Instr> body, Reduc
         }
     }
 
-    /** An operand: an output written at every index or an input read there; rank 0 inputs are loop-invariant. */
+    /** An operand: an output written at every index or an input read there; scalar inputs (rank 0 or one element) are loop-invariant. */
     public record Operand(Role role, DType dtype, boolean scalar) {}
 
     public enum Role { OUT, IN }
@@ -52,22 +52,50 @@ public record Kernel(List<Operand> operands, int shapes, List<Instr> body, Reduc
     }
 
     /**
-     * The float dtype that a vector loop computes in, or null when the kernel has no vector form: every value is
-     * that dtype or a bool mask made by comparing such values, and every op has a vector lowering in
-     * {@link ElementwiseOps}.
+     * Which values are loop-invariant: literals, loads of scalar operands, and ops on invariant values only. Backends
+     * compute them once, before the loops (an integer cast of a shape, 1/N, a scaled learning rate).
+     */
+    public boolean[] invariant() {
+        boolean[] inv = new boolean[body.size()];
+        for (int id = 0; id < body.size(); id++) {
+            inv[id] = switch (body.get(id)) {
+                case Instr.Lit c -> true;
+                case Instr.Load l -> operands.get(l.operand()).scalar();
+                case Instr.Apply a -> a.args().stream().allMatch(arg -> inv[arg]);
+                case Instr.Store s -> false;
+            };
+        }
+        return inv;
+    }
+
+    /**
+     * The float dtype that a vector loop computes in, or null when the kernel has no vector form: every value computed
+     * in the loop is that dtype or a bool mask made by comparing such values, every op in the loop has a vector lowering
+     * in {@link ElementwiseOps}, and every loop-invariant value the loop uses is that dtype (it is broadcast).
+     * Loop-invariant values are computed once by scalar code, so they may be of any dtype.
      */
     public DType vectorType() {
         if (reduction != null && operands.getFirst().dtype() != DType.F64) return null;
         DType t = null;
         for (Operand o : operands) {
+            if (o.scalar() && o.role() == Role.IN) continue;
             if (o.dtype() == DType.BOOL) return null;
             t = t == null ? o.dtype() : t;
             if (o.dtype() != t) return null;
         }
         if (t == null || !t.isFloat()) return null;
-        for (Instr i : body) {
-            if (i instanceof Instr.Lit c && c.dtype() != t) return null;
-            if (!(i instanceof Instr.Apply a)) continue;
+        boolean[] inv = invariant();
+        for (int id = 0; id < body.size(); id++) {
+            var used = switch (body.get(id)) {
+                case Instr.Apply a -> inv[id] ? List.<Integer>of() : a.args();
+                case Instr.Store s -> List.of(s.arg());
+                case Instr.Load l -> List.<Integer>of();
+                case Instr.Lit c -> List.<Integer>of();
+            };
+            for (int arg : used) if (inv[arg] && dtypeOf(arg) != t) return null;
+        }
+        for (int id = 0; id < body.size(); id++) {
+            if (inv[id] || !(body.get(id) instanceof Instr.Apply a)) continue;
             if (!ElementwiseOps.of(a.op()).vectorizable(t)) return null;
             if (a.dtype() != t && a.dtype() != DType.BOOL) return null;
             if (a.dtype() == DType.BOOL && !ElementwiseOps.isComparison(a.op())) return null;
@@ -90,6 +118,11 @@ public record Kernel(List<Operand> operands, int shapes, List<Instr> body, Reduc
             case Instr.Apply a -> a.dtype();
             case Instr.Store s -> throw new IllegalArgumentException("a store has no value: %" + id);
         };
+    }
+
+    /** The dtypes of values {@code ids}. */
+    public List<DType> dtypeOf(List<Integer> ids) {
+        return ids.stream().map(this::dtypeOf).toList();
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * The text of kernels, printed by {@code txc ir --stage lowered} and parsed back (print after parse is the
  * identity). Operand {@code k[r, j]} is element j of row r of operand k (its data at base(k, r) + j * stride(k));
- * loop-invariant values (scalar operands, literals) are printed before the loops.
+ * loop-invariant values (scalar operands, literals, ops on those) are printed before the loops.
  *
  * <pre>
  * kernel @k0(o0: f64 out, a0: f64 in) shapes 0 {
@@ -54,16 +54,9 @@ public final class KernelText {
         if (k.reduction() != null) sb.append(' ').append(k.reduction().spelling());
         sb.append(" {\n");
         var inner = new StringBuilder();
-        for (int id = 0; id < k.body().size(); id++) {
-            Instr in = k.body().get(id);
-            boolean invariant = switch (in) {
-                case Instr.Load l -> ops.get(l.operand()).scalar();
-                case Instr.Lit c -> true;
-                case Instr.Apply a -> false;
-                case Instr.Store s -> false;
-            };
-            (invariant ? sb.append("  ") : inner.append("      ")).append(line(k, id)).append('\n');
-        }
+        boolean[] invariant = k.invariant();
+        for (int id = 0; id < k.body().size(); id++)
+            (invariant[id] ? sb.append("  ") : inner.append("      ")).append(line(k, id)).append('\n');
         DType v = k.vectorType();
         var red = k.reduction();
         sb.append("  for r in rows parallel {\n");

@@ -93,7 +93,7 @@ public final class Lowering {
         var instrs = new ArrayList<Instr>();
         Map<Node, Integer> ids = new HashMap<>();
         for (Node p : params) {
-            operands.add(new Operand(Role.IN, p.dtype(), p.tt().isScalar()));
+            operands.add(new Operand(Role.IN, p.dtype(), invariant(p)));
             ids.put(p, instrs.size());
             instrs.add(new Instr.Load(operands.size() - 1));
         }
@@ -106,6 +106,15 @@ public final class Lowering {
         }
         instrs.add(new Instr.Store(0, value(out, ids, lits, instrs)));
         return new Kernel(operands, shapes, instrs, red);
+    }
+
+    /**
+     * Whether an input is the same at every index: rank 0, or one element (a {@code [1.0]} from a gradient's seed, a
+     * {@code [1, 1]} bias), which broadcasts to the whole index space. Such operands are loaded once, so a stride-0
+     * operand does not force the strided scalar loop.
+     */
+    private static boolean invariant(Node p) {
+        return p.tt().isScalar() || p.tt().isStatic() && p.tt().staticSize() == 1;
     }
 
     private static int value(Node in, Map<Node, Integer> ids, Map<Node, Integer> lits, List<Instr> instrs) {
