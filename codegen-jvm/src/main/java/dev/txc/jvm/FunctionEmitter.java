@@ -661,19 +661,25 @@ final class FunctionEmitter {
             push(mv, target);
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareInto", "([" + ND_DESC + "Ldev/txc/types/DType;[" + ND_DESC + "[" + ND_DESC + "I)L" + KernelEmitter.LOOP + ";", false);
         }
-        runLoop(id);
+        runLoop(id, gate(kernel));
         mv.visitInsn(ICONST_0);
         mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "output", "(I)" + ND_DESC, false);
     }
 
-    /** Runs kernel {@code id} over the Loop on the stack, leaving the Loop on the stack. */
-    private void runLoop(int id) {
+    /** The row length from which a kernel's vector loop runs from the first call (-1: it has none). */
+    private int gate(Kernel kernel) {
+        return vectors && kernel.vector() ? (int) Math.min(KernelEmitter.minRow, Integer.MAX_VALUE) : -1;
+    }
+
+    /** Runs kernel {@code id} over the Loop on the stack, leaving the Loop on the stack; gate as {@link #gate}. */
+    private void runLoop(int id, int gate) {
         int loop = next++;
         mv.visitVarInsn(ASTORE, loop);
         mv.visitVarInsn(ALOAD, loop);
         mv.visitVarInsn(ALOAD, 0);
         push(mv, id);
-        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;I)V", false);
+        push(mv, gate);
+        mv.visitMethodInsn(INVOKEVIRTUAL, KernelEmitter.LOOP, "run", "(Ldev/txc/runtime/CompiledFunction;II)V", false);
         mv.visitVarInsn(ALOAD, loop);
     }
 
@@ -691,7 +697,7 @@ final class FunctionEmitter {
         } else {
             mv.visitMethodInsn(INVOKESTATIC, KernelEmitter.LOOP, "prepareReduce", "([" + ND_DESC + "[" + ND_DESC + "Z)L" + KernelEmitter.LOOP + ";", false);
         }
-        runLoop(id);
+        runLoop(id, gate(low.kernel()));
         poolLoad(low.kernel().operands().getFirst().dtype(), "dev/txc/types/DType");
         push(mv, red.all() ? 1 : 0);
         push(mv, red.mean() ? 1 : 0);

@@ -43,25 +43,30 @@ final class KernelEmitter {
     private final int acc, accV;
     /** Kahan compensation of acc and of accV, and scratch doubles for the compensated add. */
     private final int comp, compV, y, t;
+    /**
+     * For a gated reduction: double[lanes] arrays holding the vector accumulator's lanes and compensations while the
+     * scalar loop adds as the vector loop does ({@link #scalarLanes}); else -1.
+     */
+    private final int laneAcc, laneComp;
 
     /**
      * Rows shorter than this run the scalar loop even where the kernel has a vector loop ({@code -Dtxc.vector.minrow=N};
-     * 2^14 elements by default). Until the JIT's optimizing compiler has compiled a vector loop, the Vector API runs it
+     * 2^14 elements by default), until the kernel's vector loop has been measured faster ({@code runtime.VectorWarmup},
+     * elementwise kernels only). Until the JIT's optimizing compiler has compiled a vector loop, the Vector API runs it
      * as boxed Java code, tens of times slower than the scalar loop, and a short run of small calls (the README's 1000
      * steps over 400 samples) spent three quarters of its time there; long rows get the loop compiled within a call
-     * or two. The choice depends only on the length of the loop's rows ({@code Loop.rowLength}, the same for every row
-     * of a call), so a workload takes the same loop on every row and every call (a switch part way through a run made
-     * C2 deoptimize and recompile the kernel, and it stayed slow), and both loops give the same bits.
+     * or two. The choice is made once per call (the same for every row), and both loops of an elementwise kernel give
+     * the same bits. The warm-up runs the vector loop beside the scalar calls, so that the compiled kernel has seen both
+     * loops when it switches (a switch to a loop the compiled code had never run deoptimized it, and it stayed slow).
      */
     static long minRow = Long.getLong("txc.vector.minrow", 1L << 14);
 
     /**
-     * Whether short rows take the scalar loop ({@link #minRow}): every kernel with a vector loop. A reduction's vector
-     * loop adds in another order than its scalar loop (per lane, then the lanes), so a sum's last bits depend on whether
-     * its rows reach {@link #minRow} (as NumPy's pairwise sums depend on the length); both loops are compensated. Before
-     * reductions were gated, a cross-entropy over 10 to 10,000 samples ran its vector loop as boxed Java code for
-     * seconds (the kernel is called too rarely for the optimizing compiler to pick it up soon): 15 ms a step instead of
-     * 20 us.
+     * Whether short rows take the scalar loop ({@link #minRow}) until the vector loop is warm: every kernel with a
+     * vector loop. A reduction's scalar loop on unit-stride rows then adds as its vector loop does (per lane, then the
+     * lanes: {@link #scalarLanes}), so a sum has the same bits whichever loop runs. Before reductions were gated, a
+     * cross-entropy over 10 to 10,000 samples ran its vector loop as boxed Java code for seconds (the kernel is called
+     * too rarely for the optimizing compiler to pick it up soon): 15 ms a step instead of 20 us.
      */
     private final boolean gated;
 
@@ -84,6 +89,8 @@ final class KernelEmitter {
         this.t = reduce ? take(2) : -1;
         this.vector = species >= 0 ? new VectorEmitter(mv, k, this::take, species, accV, compV) : null;
         this.gated = vector != null && minRow > 0;
+        this.laneAcc = gated && reduce ? take(1) : -1;
+        this.laneComp = gated && reduce ? take(1) : -1;
     }
 
     static void emit(ClassWriter cw, Spec spec, boolean vectors) {
@@ -112,19 +119,15 @@ final class KernelEmitter {
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "allUnit", "(J)Z", false);
         mv.visitVarInsn(ISTORE, unit);
         if (gated) {
-            // wide = loop.rowLength() >= minRow, once per call: the same loop for every row of the call, the short
-            // last block of a long run included (a per-row choice flipped there, which deoptimized the compiled kernel).
-            Label narrow = new Label(), decided = new Label();
+            // wide = loop.vector, set by Loop.run once per call (long rows, or a vector loop found faster): the same
+            // loop for every row of the call, the short last block of a long run included.
             mv.visitVarInsn(ALOAD, 0);
-            mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "rowLength", "()I", false);
-            mv.visitLdcInsn((int) Math.min(minRow, Integer.MAX_VALUE));
-            mv.visitJumpInsn(IF_ICMPLT, narrow);
-            mv.visitInsn(ICONST_1);
-            mv.visitJumpInsn(GOTO, decided);
-            mv.visitLabel(narrow);
-            mv.visitInsn(ICONST_0);
-            mv.visitLabel(decided);
+            mv.visitFieldInsn(GETFIELD, LOOP, "vector", "Z");
             mv.visitVarInsn(ISTORE, wide);
+        }
+        if (laneAcc >= 0) {
+            newLanes(laneAcc);
+            newLanes(laneComp);
         }
         mv.visitVarInsn(ILOAD, 1);
         mv.visitVarInsn(ISTORE, row);
@@ -154,13 +157,18 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, unit);
         mv.visitJumpInsn(IFEQ, strided);
         if (vector != null) {
-            Label cold = new Label();
+            Label cold = new Label(), tail = new Label();
             if (gated) {
                 mv.visitVarInsn(ILOAD, wide);
                 mv.visitJumpInsn(IFEQ, cold);
             }
             vectorLoop(j, len);
+            if (laneAcc >= 0) mv.visitJumpInsn(GOTO, tail);
             mv.visitLabel(cold);
+            if (laneAcc >= 0) {
+                scalarLanes(j, len);
+                mv.visitLabel(tail);
+            }
         }
         scalarLoop(j, len, rowDone, true);
         mv.visitLabel(strided);
@@ -313,6 +321,93 @@ final class KernelEmitter {
         mv.visitLabel(done);
     }
 
+    /** local = new double[species.length()] */
+    private void newLanes(int local) {
+        mv.visitVarInsn(ALOAD, species);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
+        mv.visitIntInsn(NEWARRAY, T_DOUBLE);
+        mv.visitVarInsn(ASTORE, local);
+    }
+
+    /**
+     * A reduction's unit-stride row on the scalar loop, adding as {@link #vectorLoop} does so that both give the same
+     * bits: element j < species.loopBound(len) into lane j % lanes (each lane compensated), then the lanes into acc by
+     * {@link #addLanes}' order; leaves j at the tail's start. acc and comp (zero until the lanes are added) carry the
+     * current lane's pair through the element's compensated add.
+     */
+    private void scalarLanes(int j, int len) {
+        int bound = take(1), lanes = take(1), i = take(1);
+        mv.visitVarInsn(ALOAD, species);
+        mv.visitVarInsn(ILOAD, len);
+        mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "loopBound", "(I)I", true);
+        mv.visitVarInsn(ISTORE, bound);
+        mv.visitVarInsn(ALOAD, laneAcc);
+        mv.visitInsn(ARRAYLENGTH);
+        mv.visitVarInsn(ISTORE, lanes);
+        for (int a : new int[] {laneAcc, laneComp}) {
+            mv.visitVarInsn(ALOAD, a);
+            mv.visitInsn(DCONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "([DD)V", false);
+        }
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        Label head = new Label(), done = new Label(), same = new Label();
+        mv.visitLabel(head);
+        mv.visitVarInsn(ILOAD, j);
+        mv.visitVarInsn(ILOAD, bound);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        lane(laneAcc, i, DALOAD, acc);
+        lane(laneComp, i, DALOAD, comp);
+        element(j, true);
+        lane(laneAcc, i, DASTORE, acc);
+        lane(laneComp, i, DASTORE, comp);
+        mv.visitIincInsn(j, 1);
+        mv.visitIincInsn(i, 1);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitVarInsn(ILOAD, lanes);
+        mv.visitJumpInsn(IF_ICMPLT, head);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitJumpInsn(GOTO, head);
+        mv.visitLabel(done);
+        mv.visitInsn(DCONST_0);
+        mv.visitVarInsn(DSTORE, acc);
+        mv.visitInsn(DCONST_0);
+        mv.visitVarInsn(DSTORE, comp);
+        Label addHead = new Label(), added = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitLabel(addHead);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitVarInsn(ILOAD, lanes);
+        mv.visitJumpInsn(IF_ICMPGE, added);
+        mv.visitVarInsn(ALOAD, laneAcc);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitInsn(DALOAD);
+        kahanAdd();
+        mv.visitVarInsn(ALOAD, laneComp);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitInsn(DALOAD);
+        mv.visitInsn(DNEG);
+        kahanAdd();
+        mv.visitIincInsn(i, 1);
+        mv.visitJumpInsn(GOTO, addHead);
+        mv.visitLabel(added);
+    }
+
+    /** lanes[i] to or from the double local {@code local} ({@code op} DALOAD or DASTORE). */
+    private void lane(int lanes, int i, int op, int local) {
+        mv.visitVarInsn(ALOAD, lanes);
+        mv.visitVarInsn(ILOAD, i);
+        if (op == DALOAD) {
+            mv.visitInsn(DALOAD);
+            mv.visitVarInsn(DSTORE, local);
+        } else {
+            mv.visitVarInsn(DLOAD, local);
+            mv.visitInsn(DASTORE);
+        }
+    }
+
     /** for (; j < len; j++) one element, indexing base + j (unit) or a base advanced by the stride (strided). */
     private void scalarLoop(int j, int len, Label exit, boolean unit) {
         Label head = new Label();
@@ -320,6 +415,22 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, j);
         mv.visitVarInsn(ILOAD, len);
         mv.visitJumpInsn(IF_ICMPGE, exit);
+        element(j, unit);
+        if (!unit) {
+            for (int o = 0; o < n; o++) {
+                if (!streamed[o]) continue;
+                mv.visitVarInsn(ILOAD, base[o]);
+                mv.visitVarInsn(ILOAD, stride[o]);
+                mv.visitInsn(IADD);
+                mv.visitVarInsn(ISTORE, base[o]);
+            }
+        }
+        mv.visitIincInsn(j, 1);
+        mv.visitJumpInsn(GOTO, head);
+    }
+
+    /** Element j of the row: its stores, or for a reduction its compensated add into acc. */
+    private void element(int j, boolean unit) {
         scalar.emit(new ElementEmitter.Access() {
             @Override
             public void load(int o) {
@@ -343,17 +454,6 @@ final class KernelEmitter {
                 kahanAdd();
             }
         });
-        if (!unit) {
-            for (int o = 0; o < n; o++) {
-                if (!streamed[o]) continue;
-                mv.visitVarInsn(ILOAD, base[o]);
-                mv.visitVarInsn(ILOAD, stride[o]);
-                mv.visitInsn(IADD);
-                mv.visitVarInsn(ISTORE, base[o]);
-            }
-        }
-        mv.visitIincInsn(j, 1);
-        mv.visitJumpInsn(GOTO, head);
     }
 
     /**

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * An elementwise kernel runs rows shorter than {@code txc.vector.minrow} on its scalar loop and longer ones on its
  * vector loop: both give the bits of a kernel compiled without vectors, below, at and above the threshold, and for a
  * long run cut into blocks whose last block is short (which takes the loop of the other blocks). A reduction takes the
- * same choice: its short rows give the scalar loop's bits, its long rows the vector loop's.
+ * same choice, and its scalar loop adds per lane as its vector loop does: the same bits on short and long rows (a
+ * kernel compiled without vectors adds in order, which the inputs below tell apart). After enough calls on short rows
+ * the vector loop takes over (runtime.VectorWarmup), with the same bits.
  */
 class VectorWarmupTest {
     @Test
@@ -36,7 +38,7 @@ class VectorWarmupTest {
     }
 
     @Test
-    void shortReductionRowsTakeTheScalarLoop() {
+    void aReductionsScalarLoopAddsAsItsVectorLoop() {
         CompiledFunction[] k = variants("fn f(x: f64[n]) = sum(x * x * x)\n");
         CompiledFunction gated = k[0], vector = k[1], scalar = k[2];
         var r = new Random(5);
@@ -52,8 +54,29 @@ class VectorWarmupTest {
                 v = vector.call(in, new NDArray[0])[0].getDouble();
                 sc = scalar.call(in, new NDArray[0])[0].getDouble();
             }
-            assertNotEquals(sc, v, "n = " + n + ": no input told the two loops apart");
-            assertEquals(n < 500 ? sc : v, gated.call(in, new NDArray[0])[0].getDouble(), 0.0, "n = " + n);
+            assertNotEquals(sc, v, "n = " + n + ": no input told adding per lane and adding in order apart");
+            assertEquals(v, gated.call(in, new NDArray[0])[0].getDouble(), 0.0, "n = " + n);
+        }
+    }
+
+    @Test
+    void callsOnShortRowsKeepTheirBitsWhileTheVectorLoopWarmsUp() {
+        // Thousands of calls: the kernels pump their vector loops beside the scalar calls and may switch to them part
+        // way (when the JIT has compiled them); every call gives the bits of the kernel compiled without vectors.
+        CompiledFunction[] k;
+        System.setProperty("txc.vector.warmup.after.ms", "0"); // pump from the 200th call: the sites are made below
+        try {
+            k = variants("fn f(x: f64[n]) = sigmoid(x) * softplus(-x) + sum(softplus(x) - x)\n");
+        } finally {
+            System.clearProperty("txc.vector.warmup.after.ms");
+        }
+        CompiledFunction gated = k[0], vector = k[1];
+        var r = new Random(8);
+        double[] x = new double[403];
+        for (int call = 0; call < 10_000; call++) {
+            for (int i = 0; i < x.length; i++) x[i] = 10 * r.nextGaussian();
+            NDArray[] in = {NDArray.ofDoubles(x, x.length)};
+            assertArrayEquals(vector.call(in, new NDArray[0])[0].toDoubleArray(), gated.call(in, new NDArray[0])[0].toDoubleArray(), "call " + call);
         }
     }
 

@@ -22,6 +22,14 @@ public final class Loop {
 
     public final Object[] data;
     public final int[] innerStride;
+    /**
+     * Whether a kernel takes its vector loop on unit-stride rows, set by {@link #run(CompiledFunction, int, int)} for
+     * each call: rows at least as long as the kernel's gate, or what the site's {@link VectorWarmup} chose.
+     */
+    public boolean vector;
+    /** The warm-up state of this loop's kernel call site, for a loop kept in a {@link Workspace}; else null. */
+    private VectorWarmup warm;
+    private final DType[] dtypes;
     /** For a reduction kernel: one accumulated value per row, written by the kernel. */
     public double[] partials;
     /** The broadcast shape of the index space (before dims were dropped or merged). */
@@ -52,9 +60,11 @@ public final class Loop {
         this.outputs = java.util.Arrays.copyOf(operands, nOut);
         this.data = new Object[n];
         this.offset = new int[n];
+        this.dtypes = new DType[n];
         for (int k = 0; k < n; k++) {
             data[k] = operands[k].heapArray();
             offset[k] = operands[k].offset();
+            dtypes[k] = operands[k].dtype();
         }
         int innerLen = r == 0 ? 1 : dims[r - 1];
         int[] innerSt = new int[n];
@@ -122,6 +132,7 @@ public final class Loop {
         Loop c = ws.loop(site);
         if (c != null && c.sameLayout(inputs, shapes)) return c.rebind(inputs, keepOutput);
         Loop l = prepare(inputs, outDtypes, shapes);
+        l.warm = VectorWarmup.ON ? ws.warm(site) : null;
         return ws.keep(site, l.remember(inputs, shapes, keepOutput));
     }
 
@@ -134,6 +145,7 @@ public final class Loop {
         Loop c = ws.loop(site);
         if (c != null && c.sameLayout(inputs, shapes)) return target != null && c.fits(target) ? c.rebindInto(inputs, target) : c.rebind(inputs, false);
         Loop l = prepareInto(inputs, outDtype, shapes, targets, k);
+        l.warm = VectorWarmup.ON ? ws.warm(site) : null;
         return ws.keep(site, l.remember(inputs, shapes, false));
     }
 
@@ -167,6 +179,7 @@ public final class Loop {
         Loop c = ws.loop(site);
         if (c != null && c.sameLayout(inputs, shapes)) return c.rebind(inputs, true);
         Loop l = prepareReduce(inputs, shapes, all);
+        l.warm = VectorWarmup.ON ? ws.warm(site) : null;
         return ws.keep(site, l.remember(inputs, shapes, true));
     }
 
@@ -397,6 +410,29 @@ public final class Loop {
 
     public NDArray output(int k) {
         return outputs[k];
+    }
+
+    /**
+     * Runs a kernel whose vector loop takes rows of at least {@code gate} elements (-1: it has none); on shorter rows the
+     * site's {@link VectorWarmup} chooses the loop.
+     */
+    public void run(CompiledFunction fn, int kernel, int gate) {
+        VectorWarmup w = warm;
+        if (gate < 0 || inner >= gate || w == null || (long) rows * inner < VectorWarmup.MIN_ELEMENTS) {
+            vector = gate >= 0 && inner >= gate;
+            run(fn, kernel);
+        } else {
+            w.run(fn, kernel, this);
+        }
+    }
+
+    /** A loop of one unit-stride row of {@code length} zeros per operand, of this loop's dtypes, taking its vector loop. */
+    Loop scratch(int length) {
+        var ops = new NDArray[dtypes.length];
+        for (int k = 0; k < ops.length; k++) ops[k] = NDArray.zeros(dtypes[k], length);
+        Loop l = build(ops, outputs.length, new int[] {length}, partials != null, false);
+        l.vector = true;
+        return l;
     }
 
     /** Runs the kernel over every row, in parallel when the loop is large. */

@@ -4,17 +4,25 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What one call of a compiled function keeps for the next: the {@link Loop} of each kernel call site (its layout,
- * and for an intermediate value its output buffer) and the operand arrays handed to those loops. A workspace belongs to
+ * and for an intermediate value its output buffer) and the operand arrays handed to those loops; the sites' vector
+ * warm-up states ({@link VectorWarmup}) are the function's, shared by its workspaces. A workspace belongs to
  * one call at a time: a call takes the idle one from its function's {@link Pool} (or makes one when another call
  * holds it) and gives it back when it returns, so concurrent calls never share buffers.
  */
 public final class Workspace {
     private final Loop[] loops;
     private final NDArray[][] arrays;
+    /** The function's per-site vector warm-up states, shared by its workspaces. */
+    private final VectorWarmup[] warm;
 
-    private Workspace(int sites, int arrays) {
+    private Workspace(int sites, int arrays, VectorWarmup[] warm) {
         this.loops = new Loop[sites];
         this.arrays = new NDArray[arrays][];
+        this.warm = warm;
+    }
+
+    VectorWarmup warm(int site) {
+        return warm[site];
     }
 
     Loop loop(int site) {
@@ -43,16 +51,19 @@ public final class Workspace {
     public static final class Pool {
         private final int sites, arrays;
         private final AtomicReference<Workspace> idle = new AtomicReference<>();
+        private final VectorWarmup[] warm;
 
         public Pool(int sites, int arrays) {
             this.sites = sites;
             this.arrays = arrays;
+            this.warm = new VectorWarmup[sites];
+            for (int s = 0; s < sites; s++) warm[s] = new VectorWarmup();
         }
 
         /** The idle workspace, or a new one when another call holds it (or an earlier call threw). */
         public Workspace acquire() {
             Workspace w = idle.getAndSet(null);
-            return w != null ? w : new Workspace(sites, arrays);
+            return w != null ? w : new Workspace(sites, arrays, warm);
         }
 
         /** Gives a call's workspace back, after its results have been collected. */
