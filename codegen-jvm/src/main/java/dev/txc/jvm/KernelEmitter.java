@@ -105,18 +105,26 @@ final class KernelEmitter {
 
     private void method() {
         mv.visitCode();
-        long mask = 0;
+        long mask = 0, rowMask = 0;
         for (int o = 0; o < n; o++) {
             boolean out = k.operands().get(o).role() == Role.OUT;
             // A reduction's output is not touched by the loop: each row's sum goes to loop.partials.
             streamed[o] = out ? acc < 0 : !k.operands().get(o).scalar();
-            if (streamed[o]) mask |= 1L << o;
+            if (streamed[o] && isRow(o)) rowMask |= 1L << o;
+            else if (streamed[o]) mask |= 1L << o;
         }
         hoist();
         int unit = take(1), row = take(1), len = take(1), j = take(1), wide = gated ? take(1) : -1;
+        // unit: every streamed operand steps by 1 along the row, every row operand by 0 (read once per row)
         mv.visitVarInsn(ALOAD, 0);
         mv.visitLdcInsn(mask);
         mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "allUnit", "(J)Z", false);
+        if (rowMask != 0) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitLdcInsn(rowMask);
+            mv.visitMethodInsn(INVOKEVIRTUAL, LOOP, "allZero", "(J)Z", false);
+            mv.visitInsn(IAND);
+        }
         mv.visitVarInsn(ISTORE, unit);
         if (gated) {
             // wide = loop.vector, set by Loop.run once per call (long rows, or a vector loop found faster): the same
@@ -284,7 +292,10 @@ final class KernelEmitter {
         mv.visitVarInsn(ILOAD, j);
         mv.visitVarInsn(ILOAD, bound);
         mv.visitJumpInsn(IF_ICMPGE, done);
-        vector.emit(o -> index(o, j, true));
+        vector.emit(o -> index(o, j, true), o -> {
+            index(o, j, true);
+            CType.arrayLoad(mv, k.operands().get(o).dtype());
+        });
         mv.visitVarInsn(ILOAD, j);
         mv.visitVarInsn(ILOAD, step);
         mv.visitInsn(IADD);
@@ -487,10 +498,16 @@ final class KernelEmitter {
         mv.visitVarInsn(DSTORE, acc);
     }
 
+    /** Whether input o is a row operand: on unit rows, read at its row's base (it steps by 0 along the row). */
+    private boolean isRow(int o) {
+        return k.operands().get(o).row();
+    }
+
+    /** Pushes operand o's array and the index of element j: base + j on unit rows (base for a row operand), else base. */
     private void index(int o, int j, boolean unit) {
         mv.visitVarInsn(ALOAD, arr[o]);
         mv.visitVarInsn(ILOAD, base[o]);
-        if (unit) {
+        if (unit && !isRow(o)) {
             mv.visitVarInsn(ILOAD, j);
             mv.visitInsn(IADD);
         }

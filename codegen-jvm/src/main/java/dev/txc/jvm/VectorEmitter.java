@@ -64,12 +64,21 @@ final class VectorEmitter {
         slots[id] = local();
     }
 
-    /** Emits one vector step: {@code index} pushes the array and start index of a streamed operand. */
-    void emit(java.util.function.IntConsumer index) {
+    /**
+     * Emits one vector step: {@code index} pushes the array and start index of a streamed operand, {@code element}
+     * the one element of a row operand's row (broadcast).
+     */
+    void emit(java.util.function.IntConsumer index, java.util.function.IntConsumer element) {
         int[] saved = slots.clone();
         for (int id = 0; id < k.body().size(); id++) {
             if (invariant[id]) continue;
             switch (k.body().get(id)) {
+                case Instr.Load l when k.operands().get(l.operand()).row() -> {
+                    mv.visitVarInsn(ALOAD, species);
+                    element.accept(l.operand());
+                    mv.visitMethodInsn(INVOKESTATIC, cls, "broadcast", "(" + SPECIES + prim + ")" + vdesc, false);
+                    slots[id] = local();
+                }
                 case Instr.Load l -> {
                     mv.visitVarInsn(ALOAD, species);
                     index.accept(l.operand());

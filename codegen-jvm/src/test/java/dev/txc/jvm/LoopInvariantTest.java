@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kernels compute loop-invariant values once and still vectorize: an integer scalar cast to the loop's dtype (the 1/N
- * of a mean's gradient), a one-element operand (which broadcasts with stride 0), and sigmoids and softplus of x and -x
- * sharing their exp ({@link SharedMath}). Each gives the bits of the same kernel without vectors, and of runtime.Exp.
+ * of a mean's gradient), a one-element operand (which broadcasts with stride 0), a [b, 1] operand read once per row,
+ * and sigmoids and softplus of x and -x sharing their exp ({@link SharedMath}). Each gives the bits of the same kernel without vectors, and of runtime.Exp.
  */
 class LoopInvariantTest {
     @Test
@@ -76,6 +76,36 @@ class LoopInvariantTest {
         for (int i = 0; i < n; i++) // the interpreter evaluates the graph op by op, in its own order
             if (!Double.isFinite(want[i])) assertEquals(want[i], got[i], "the reference interpreter at " + i);
             else assertEquals(want[i], got[i], 1e-12 * Math.max(1, Math.abs(want[i])), "the reference interpreter at " + i);
+    }
+
+    @Test
+    void aRowOperandIsReadOncePerRowAndTheRowsStayVectorized() {
+        // m is [b, 1]: the same along each row of x (a mean kept for broadcasting); also with x transposed (strided
+        // rows) and with rows of one element, where the loop merges dims and m is no longer constant along its rows.
+        Function f = lowered("fn f(x: f64[b, n], m: f64[b, 1]) = exp(x - m) * m + sigmoid(x)\n");
+        Kernel k = Lowering.kernels(f).values().iterator().next().kernel();
+        assertEquals(1, k.operands().stream().filter(Kernel.Operand::row).count(), k.toString());
+        assertEquals(DType.F64, k.vectorType());
+        var r = new Random(13);
+        for (int[] shape : new int[][] {{7, 13}, {3, 1}, {1, 9}, {5, 1000}, {40, 8}}) {
+            int b = shape[0], n = shape[1];
+            double[] x = new double[b * n], m = new double[b];
+            for (int i = 0; i < x.length; i++) x[i] = 3 * r.nextGaussian();
+            for (int i = 0; i < b; i++) m[i] = r.nextGaussian();
+            for (boolean transposed : new boolean[] {false, true}) {
+                NDArray xs = transposed ? NDArray.ofDoubles(x, n, b).transpose() : NDArray.ofDoubles(x, b, n);
+                NDArray[] in = {xs, NDArray.ofDoubles(m, b, 1)};
+                double[] want = new double[b * n];
+                for (int i = 0; i < b; i++)
+                    for (int j = 0; j < n; j++) {
+                        double v = xs.getDouble(i, j);
+                        want[i * n + j] = Exp.exp(v - m[i]) * m[i] + Exp.sigmoid(v);
+                    }
+                for (boolean vectors : new boolean[] {true, false})
+                    assertArrayEquals(want, gated(f, vectors).call(in, new NDArray[0])[0].toDoubleArray(),
+                            b + "x" + n + (transposed ? " transposed" : "") + ", vectors " + vectors);
+            }
+        }
     }
 
     @Test

@@ -382,6 +382,12 @@ public final class Loop {
         return true;
     }
 
+    /** True when every operand whose bit is set in {@code mask} stays put along the inner run (stride 0). */
+    public boolean allZero(long mask) {
+        for (int k = 0; k < innerStride.length; k++) if ((mask >>> k & 1) != 0 && innerStride[k] != 0) return false;
+        return true;
+    }
+
     public int rows() {
         return rows;
     }
@@ -426,10 +432,13 @@ public final class Loop {
         }
     }
 
-    /** A loop of one unit-stride row of {@code length} zeros per operand, of this loop's dtypes, taking its vector loop. */
+    /**
+     * A loop of one row of {@code length} zeros per operand, of this loop's dtypes, taking its vector loop: operands
+     * that step by 0 along this loop's rows (row operands) are one element, broadcast; the others step by 1.
+     */
     Loop scratch(int length) {
         var ops = new NDArray[dtypes.length];
-        for (int k = 0; k < ops.length; k++) ops[k] = NDArray.zeros(dtypes[k], length);
+        for (int k = 0; k < ops.length; k++) ops[k] = NDArray.zeros(dtypes[k], k >= outputs.length && innerStride[k] == 0 ? 1 : length);
         Loop l = build(ops, outputs.length, new int[] {length}, partials != null, false);
         l.vector = true;
         return l;

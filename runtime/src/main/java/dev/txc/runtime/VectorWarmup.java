@@ -5,7 +5,7 @@ package dev.txc.runtime;
  * themselves. Until the JIT's optimizing compiler has compiled a kernel, the Vector API runs its vector loop as boxed
  * Java code, a hundred times slower than the scalar loop (the first run of a vector loop in a JVM costs tens of
  * milliseconds), and a kernel called once per step on short rows reaches that compiler only after hundreds of calls.
- * So calls run the scalar loop; once a site has spent 0.5 s in its calls (and made
+ * So calls run the scalar loop; once a site has spent 0.2 s in its calls (and made
  * {@link #FIRST_PUMP}), so that a short run never pays for what follows, every 8th call (every 64th after 512 pumps)
  * also runs both loops on {@link #LENGTH} elements of scratch operands of the site's own (the pump): the calls bring
  * the kernel to the compiler, the pump makes the compiled code include the vector loop, and is timed. After
@@ -27,8 +27,8 @@ final class VectorWarmup {
     /** {@code -Dtxc.vector.warmup=false}: short rows always take the scalar loop. */
     static final boolean ON = !"false".equals(System.getProperty("txc.vector.warmup"));
 
-    /** Time in calls before the first pump: 0.5 s, or {@code -Dtxc.vector.warmup.after.ms} when the site is made. */
-    private final long pumpAfterNanos = Long.getLong("txc.vector.warmup.after.ms", 500) * 1_000_000L;
+    /** Time in calls before the first pump: 0.2 s, or {@code -Dtxc.vector.warmup.after.ms} when the site is made. */
+    private final long pumpAfterNanos = Long.getLong("txc.vector.warmup.after.ms", 200) * 1_000_000L;
     private volatile int state;
     private long calls, pumps, start, retryAt, spent;
     private int wins, trials;

@@ -42,8 +42,16 @@ public record Kernel(List<Operand> operands, int shapes, List<Instr> body, Reduc
         }
     }
 
-    /** An operand: an output written at every index or an input read there; scalar inputs (rank 0 or one element) are loop-invariant. */
-    public record Operand(Role role, DType dtype, boolean scalar) {}
+    /**
+     * An operand: an output written at every index or an input read there; scalar inputs (rank 0 or one element) are
+     * loop-invariant; {@code row} inputs have a last dim of 1 (a {@code [B, 1]} broadcast along rows: a mean or sum with
+     * keepdims), so on rows where they step by 0 backends may read them once per row.
+     */
+    public record Operand(Role role, DType dtype, boolean scalar, boolean row) {
+        public Operand(Role role, DType dtype, boolean scalar) {
+            this(role, dtype, scalar, false);
+        }
+    }
 
     public enum Role { OUT, IN }
 

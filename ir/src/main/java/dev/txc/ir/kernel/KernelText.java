@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The text of kernels, printed by {@code txc ir --stage lowered} and parsed back (print after parse is the
- * identity). Operand {@code k[r, j]} is element j of row r of operand k (its data at base(k, r) + j * stride(k));
+ * identity). Operand {@code k[r, j]} is element j of row r of operand k (its data at base(k, r) + j * stride(k)), and
+ * {@code k[r]} the one element of row r of a row operand (a last dim of 1);
  * loop-invariant values (scalar operands, literals, ops on those) are printed before the loops.
  *
  * <pre>
@@ -48,7 +49,7 @@ public final class KernelText {
             if (i > 0) sb.append(", ");
             Operand o = ops.get(i);
             sb.append(operandName(ops, i)).append(": ").append(o.dtype().spelling()).append(' ')
-                    .append(o.role() == Role.OUT ? "out" : "in").append(o.scalar() ? " scalar" : "");
+                    .append(o.role() == Role.OUT ? "out" : "in").append(o.scalar() ? " scalar" : o.row() ? " row" : "");
         }
         sb.append(") shapes ").append(k.shapes());
         if (k.reduction() != null) sb.append(' ').append(k.reduction().spelling());
@@ -71,7 +72,7 @@ public final class KernelText {
     private static String line(Kernel k, int id) {
         var ops = k.operands();
         return switch (k.body().get(id)) {
-            case Instr.Load l -> "%" + id + " = load " + operandName(ops, l.operand()) + (ops.get(l.operand()).scalar() ? "[]" : "[r, j]");
+            case Instr.Load l -> "%" + id + " = load " + operandName(ops, l.operand()) + (ops.get(l.operand()).scalar() ? "[]" : ops.get(l.operand()).row() ? "[r]" : "[r, j]");
             case Instr.Lit c -> "%" + id + " = lit " + literal(c) + " : " + c.dtype().spelling();
             case Instr.Apply a -> {
                 var sb = new StringBuilder("%").append(id).append(" = ").append(a.op().spelling());
@@ -90,7 +91,7 @@ public final class KernelText {
 
     private static final Pattern HEADER = Pattern.compile("kernel @(\\w+)\\((.*)\\) shapes (\\d+)(?: (sum|mean)\\((all|last)(, keepdims)?\\))? \\{");
     private static final Pattern ACC = Pattern.compile("acc \\+= %(\\d+)");
-    private static final Pattern OPERAND = Pattern.compile("([oa])(\\d+): (\\w+) (out|in)( scalar)?");
+    private static final Pattern OPERAND = Pattern.compile("([oa])(\\d+): (\\w+) (out|in)( scalar| row)?");
     private static final Pattern VALUE = Pattern.compile("%(\\d+) = (\\w+) (.*?)(?: : (\\w+))?");
     private static final Pattern STORE = Pattern.compile("store ([oa]\\d+)\\[[^\\]]*\\], %(\\d+)");
 
@@ -108,7 +109,7 @@ public final class KernelText {
             for (String o : h.group(2).split(", ")) {
                 Matcher m = OPERAND.matcher(o);
                 if (!m.matches()) throw bad(o);
-                operands.add(new Operand(m.group(4).equals("out") ? Role.OUT : Role.IN, dtype(m.group(3)), m.group(5) != null));
+                operands.add(new Operand(m.group(4).equals("out") ? Role.OUT : Role.IN, dtype(m.group(3)), " scalar".equals(m.group(5)), " row".equals(m.group(5))));
                 names.add(m.group(1) + m.group(2));
             }
         }

@@ -93,7 +93,8 @@ public final class Lowering {
         var instrs = new ArrayList<Instr>();
         Map<Node, Integer> ids = new HashMap<>();
         for (Node p : params) {
-            operands.add(new Operand(Role.IN, p.dtype(), invariant(p)));
+            boolean scalar = invariant(p);
+            operands.add(new Operand(Role.IN, p.dtype(), scalar, !scalar && lastIsOne(p) && out.rank() > 0 && !lastIsOne(out)));
             ids.put(p, instrs.size());
             instrs.add(new Instr.Load(operands.size() - 1));
         }
@@ -115,6 +116,14 @@ public final class Lowering {
      */
     private static boolean invariant(Node p) {
         return p.tt().isScalar() || p.tt().isStatic() && p.tt().staticSize() == 1;
+    }
+
+    /**
+     * Whether n's last dim is 1: as an input of a kernel whose rows are longer, it is the same along each row (a
+     * {@code [B, 1]} mean or sum kept for broadcasting), a row operand.
+     */
+    private static boolean lastIsOne(Node n) {
+        return n.rank() > 0 && n.tt().dim(n.rank() - 1).isOne();
     }
 
     private static int value(Node in, Map<Node, Integer> ids, Map<Node, Integer> lits, List<Instr> instrs) {
