@@ -7,6 +7,7 @@ import dev.txc.ir.kernel.Instr;
 import dev.txc.ir.kernel.Kernel;
 import dev.txc.ir.kernel.Kernel.Role;
 import dev.txc.ir.kernel.SharedMath;
+import java.util.function.IntConsumer;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -305,26 +306,33 @@ final class KernelEmitter {
         if (accV >= 0) addLanes(step);
     }
 
-    /**
-     * Adds the vector accumulator's lanes into acc in lane order (reduceLanes leaves the order open), each lane's sum
-     * and then its negated compensation, by {@link #kahanAdd}.
-     */
+    /** Adds the vector accumulator's lanes into acc, as {@link #addLanes(int, IntConsumer, IntConsumer)} does. */
     private void addLanes(int step) {
+        addLanes(step, i -> vectorLane(accV, i), i -> vectorLane(compV, i));
+    }
+
+    private void vectorLane(int vector, int i) {
+        mv.visitVarInsn(ALOAD, vector);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitMethodInsn(INVOKEVIRTUAL, "jdk/incubator/vector/DoubleVector", "lane", "(I)D", false);
+    }
+
+    /**
+     * Adds {@code count} lanes into acc in lane order (reduceLanes leaves the order open), each lane's sum and then its
+     * negated compensation, by {@link #kahanAdd}; {@code sum} and {@code comp} push lane i's pair, i in an int local.
+     */
+    private void addLanes(int count, IntConsumer sum, IntConsumer comp) {
         int i = take(1);
         Label head = new Label(), done = new Label();
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, i);
         mv.visitLabel(head);
         mv.visitVarInsn(ILOAD, i);
-        mv.visitVarInsn(ILOAD, step);
+        mv.visitVarInsn(ILOAD, count);
         mv.visitJumpInsn(IF_ICMPGE, done);
-        mv.visitVarInsn(ALOAD, accV);
-        mv.visitVarInsn(ILOAD, i);
-        mv.visitMethodInsn(INVOKEVIRTUAL, "jdk/incubator/vector/DoubleVector", "lane", "(I)D", false);
+        sum.accept(i);
         kahanAdd();
-        mv.visitVarInsn(ALOAD, compV);
-        mv.visitVarInsn(ILOAD, i);
-        mv.visitMethodInsn(INVOKEVIRTUAL, "jdk/incubator/vector/DoubleVector", "lane", "(I)D", false);
+        comp.accept(i);
         mv.visitInsn(DNEG);
         kahanAdd();
         mv.visitIincInsn(i, 1);
@@ -362,7 +370,7 @@ final class KernelEmitter {
         }
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, i);
-        Label head = new Label(), done = new Label(), same = new Label();
+        Label head = new Label(), done = new Label();
         mv.visitLabel(head);
         mv.visitVarInsn(ILOAD, j);
         mv.visitVarInsn(ILOAD, bound);
@@ -385,25 +393,13 @@ final class KernelEmitter {
         mv.visitVarInsn(DSTORE, acc);
         mv.visitInsn(DCONST_0);
         mv.visitVarInsn(DSTORE, comp);
-        Label addHead = new Label(), added = new Label();
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, i);
-        mv.visitLabel(addHead);
-        mv.visitVarInsn(ILOAD, i);
-        mv.visitVarInsn(ILOAD, lanes);
-        mv.visitJumpInsn(IF_ICMPGE, added);
-        mv.visitVarInsn(ALOAD, laneAcc);
+        addLanes(lanes, l -> arrayLane(laneAcc, l), l -> arrayLane(laneComp, l));
+    }
+
+    private void arrayLane(int array, int i) {
+        mv.visitVarInsn(ALOAD, array);
         mv.visitVarInsn(ILOAD, i);
         mv.visitInsn(DALOAD);
-        kahanAdd();
-        mv.visitVarInsn(ALOAD, laneComp);
-        mv.visitVarInsn(ILOAD, i);
-        mv.visitInsn(DALOAD);
-        mv.visitInsn(DNEG);
-        kahanAdd();
-        mv.visitIincInsn(i, 1);
-        mv.visitJumpInsn(GOTO, addHead);
-        mv.visitLabel(added);
     }
 
     /** lanes[i] to or from the double local {@code local} ({@code op} DALOAD or DASTORE). */
