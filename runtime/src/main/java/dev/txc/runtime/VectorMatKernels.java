@@ -52,7 +52,23 @@ final class VectorMatKernels implements MatKernels {
     @Override
     public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
         if (k < L) { // rows shorter than a vector (x @ w with 3 features): the blocks would only add zero lanes
-            for (int i = from; i < to; i++) {
+            int i = from;
+            for (; i + 4 <= to; i += 4) { // four rows share each x[t]; each row adds in t order, as one row alone
+                int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+                double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                for (int t = 0; t < k; t++) {
+                    double xt = x[xo + t];
+                    d0 += a[r0 + t] * xt;
+                    d1 += a[r1 + t] * xt;
+                    d2 += a[r2 + t] * xt;
+                    d3 += a[r3 + t] * xt;
+                }
+                y[yo + i] = d0;
+                y[yo + i + 1] = d1;
+                y[yo + i + 2] = d2;
+                y[yo + i + 3] = d3;
+            }
+            for (; i < to; i++) {
                 double d = 0;
                 for (int t = 0, r = ao + i * lda; t < k; t++) d += a[r + t] * x[xo + t];
                 y[yo + i] = d;
