@@ -407,10 +407,21 @@ final class Builtins {
         List<Long> axes = axes(l, m.get("axis"), x.rank(), a.spanOf("axis"));
         boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
         if (name.equals("norm")) return strong(Ir.op(Op.SQRT, Ir.reduce(Op.SUM, Ir.mul(x, x), axes, keep)));
-        // var = mean((x - mean(x))^2) with ddof 0, as NumPy; std = sqrt(var).
-        Node d = Ir.sub(x, Ir.reduce(Op.MEAN, x, axes, true));
+        // var = mean((y - mean(y))^2) with ddof 0, as NumPy; std = sqrt(var). y = x - x[first] along the axes: the
+        // shift makes equal values give exactly 0 whatever order a backend sums in (see DECISIONS, "var of equal values").
+        Node y = Ir.sub(x, Ir.broadcastLike(first(x, axes), x));
+        Node d = Ir.sub(y, Ir.reduce(Op.MEAN, y, axes, true));
         Node v = Ir.reduce(Op.MEAN, Ir.mul(d, d), axes, keep);
         return strong(name.equals("std") ? Ir.op(Op.SQRT, v) : v);
+    }
+
+    /** x[0:1] along each of the axes (empty where the axis is). */
+    private static Node first(Node x, List<Long> axes) {
+        var none = new ArrayList<>(Collections.nCopies(x.rank(), Op.NONE));
+        var starts = new ArrayList<>(none);
+        var stops = new ArrayList<>(none);
+        for (long a : axes) { starts.set((int) a, 0L); stops.set((int) a, 1L); }
+        return Ir.slice(x, starts, stops, new ArrayList<>(Collections.nCopies(x.rank(), 1L)));
     }
 
     private static Value dot(Lowerer l, Args a, Map<String, Value> m) {

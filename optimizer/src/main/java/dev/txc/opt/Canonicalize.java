@@ -265,7 +265,9 @@ public final class Canonicalize implements Pass {
                 if (sameTarget) {
                     var ins = new ArrayList<>(n.inputs());
                     ins.set(k, b.input(0));
-                    return n.withInputs(ins);
+                    // Kept where the broadcast is what tells the type its dims (x - broadcast_to(x[0:1], shape(x))).
+                    Node r = n.withInputs(ins);
+                    if (r.tt().equals(n.tt())) return r;
                 }
             }
         }

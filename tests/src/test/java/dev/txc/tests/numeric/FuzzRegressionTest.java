@@ -115,4 +115,33 @@ class FuzzRegressionTest {
         check(out.get(1), DType.F64, sh(0, 1), new double[0], "per-step outputs over zero steps");
         org.junit.jupiter.api.Assertions.assertEquals("f64[0, 1]", c.optFn("f").outputs().get(1).value().type().toString(), "the -O2 output type stays static");
     }
+    /**
+     * Seeds 240923 and 242651 of the float fuzzer: the mean of equal values rounds differently by summation order, so
+     * one engine gave var 1e-33 and the other 0, and the derivative of std there came out 0.0 against NaN. Shifted by
+     * the first element, var of equal values is exactly 0 and the derivative 0/0 = NaN everywhere (as JAX, PyTorch).
+     */
+    @Test
+    void varianceOfEqualValuesIsExactlyZero() {
+        var c = compile("""
+            fn v(x: f64[?, ?]) = (var(x), std(x, axis=1), var(x, axis=0))
+            fn g(x: f64[?]) = grad(std(x), x)
+            fn w(x: f64[?, ?]) = (var(x, axis=1), std(x))
+            """);
+        for (double x : new double[] {0.1, 0.7, 2.9}) {
+            // Summed one by one and divided, these means are off by an ulp at these sizes (0.1 * 6 / 6 != 0.1).
+            Tensor a = f64(sh(2, 7), java.util.stream.DoubleStream.generate(() -> x).limit(14).toArray());
+            run(c, "v", a);
+            for (var out : java.util.List.of(interp(c, "v", a), jvm(c, "v", a), jvm(c.optFn("v"), a))) {
+                check(out.get(0), DType.F64, sh(), new double[] {0}, 0, "var of equal values");
+                check(out.get(1), DType.F64, sh(2), new double[] {0, 0}, 0, "std of equal rows");
+                check(out.get(2), DType.F64, sh(7), new double[7], 0, "var of equal columns");
+            }
+            check(run1(c, "g", f64(sh(6), x, x, x, x, x, x)), DType.F64, sh(6), new double[] {NAN, NAN, NAN, NAN, NAN, NAN}, "d std at equal values");
+        }
+        // Empty slices still give NaN (NumPy's mean of nothing), and a row far from 0 keeps its variance.
+        var e = run(c, "w", f64(sh(3, 0)));
+        check(e.get(0), DType.F64, sh(3), new double[] {NAN, NAN, NAN}, "var of empty rows");
+        check(e.get(1), DType.F64, sh(), new double[] {NAN}, "std of nothing");
+        check(run(c, "w", f64(sh(1, 3), 1e9, 1e9 + 1, 1e9 + 3)).get(0), DType.F64, sh(1), new double[] {14.0 / 9}, 1e-15, "var of [1e9, 1e9+1, 1e9+3]");
+    }
 }
