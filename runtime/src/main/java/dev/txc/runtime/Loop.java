@@ -406,6 +406,7 @@ public final class Loop {
     public int base(int k, int row) {
         int b = offset[k];
         int[] s = outerStrides[k];
+        if (s.length == 1) return b + row * s[0];  // one outer dim (rows < its size): no division
         for (int d = outerDims.length - 1; d >= 0; d--) {
             int n = outerDims[d];
             b += (row % n) * s[d];

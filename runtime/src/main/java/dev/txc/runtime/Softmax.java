@@ -17,22 +17,24 @@ final class Softmax {
         int n = rows.inner();
         Object out = Buffers.allocate(x.dtype(), rows.outer() * n);
         Parallel.forRange(rows.outer(), (long) rows.outer() * n * 8, (from, to) -> {
-            double[] row = new double[n];
+            double[] row = out instanceof double[] d ? d : new double[n];
             for (int r = from; r < to; r++) {
-                int p = rows.offset() + r * n;
+                int p = rows.offset() + r * n, q = row == out ? r * n : 0;
                 double m = max(in, p, n);
                 double s = 0;
                 for (int i = 0; i < n; i++) {
                     double z = in[p + i] - m;
                     double e = Math.exp(z);
                     s += e;
-                    row[i] = log ? z : e;
+                    row[q + i] = log ? z : e;
                 }
-                double logS = Math.log(s);
-                for (int i = 0; i < n; i++) {
-                    row[i] = log ? row[i] - logS : row[i] / s;
+                if (log) {
+                    double logS = Math.log(s);
+                    for (int i = 0; i < n; i++) row[q + i] -= logS;
+                } else {
+                    for (int i = 0; i < n; i++) row[q + i] /= s;
                 }
-                store(row, out, r * n);
+                if (row != out) store(row, out, r * n);
             }
         });
         return rows.unpermute(x.dtype(), out);
@@ -40,7 +42,6 @@ final class Softmax {
 
     private static void store(double[] row, Object out, int at) {
         switch (out) {
-            case double[] d -> System.arraycopy(row, 0, d, at, row.length);
             case float[] f -> { for (int i = 0; i < row.length; i++) f[at + i] = (float) row[i]; }
             default -> throw new IllegalStateException("softmax writes floats, not " + out.getClass());
         }
