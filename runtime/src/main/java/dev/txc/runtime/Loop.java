@@ -1,8 +1,6 @@
 package dev.txc.runtime;
 
 import dev.txc.types.DType;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
 
 /**
  * The iteration space of one elementwise kernel: outputs (allocated here, contiguous) and inputs broadcast to a
@@ -452,30 +450,6 @@ public final class Loop {
             if (rows > 0) fn.kernel(kernel, this, 0, rows);
             return;
         }
-        int chunks = Math.min(rows, 4 * ForkJoinPool.getCommonPoolParallelism());
-        ForkJoinPool.commonPool().invoke(new Chunks(fn, kernel, 0, rows, Math.max(1, rows / chunks)));
-    }
-
-    private final class Chunks extends RecursiveAction {
-        private final CompiledFunction fn;
-        private final int kernel, lo, hi, grain;
-
-        Chunks(CompiledFunction fn, int kernel, int lo, int hi, int grain) {
-            this.fn = fn;
-            this.kernel = kernel;
-            this.lo = lo;
-            this.hi = hi;
-            this.grain = grain;
-        }
-
-        @Override
-        protected void compute() {
-            if (hi - lo <= grain) {
-                fn.kernel(kernel, Loop.this, lo, hi);
-                return;
-            }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new Chunks(fn, kernel, lo, mid, grain), new Chunks(fn, kernel, mid, hi, grain));
-        }
+        Parallel.forRange(rows, Long.MAX_VALUE, (lo, hi) -> fn.kernel(kernel, this, lo, hi));
     }
 }

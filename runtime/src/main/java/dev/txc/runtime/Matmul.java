@@ -230,11 +230,12 @@ final class Matmul {
 
     /**
      * The work of {@code macs} multiply-adds of a vector GEMV for {@link Parallel}, whose threshold counts elements of
-     * elementwise loops: a multiply-add costs about a quarter of one, so a product splits across cores from 2^18 of
-     * them (a 500 x 500 GEMV; the hand-off to another core costs tens of microseconds, more than a W 250 x 250 HVP).
+     * elementwise loops: a product splits across cores from 2^17 of them (a 500 x 250 GEMV). With the hand-off to
+     * {@link SpinPool}'s awake threads (a microsecond or two) a 500 x 500 HVP runs in 66 us instead of 77 us
+     * (single-threaded GEMVs up to 2^18 multiply-adds); a 250 x 250 one (2^16) still gains nothing from a second core.
      */
     private static long macWork(long macs) {
-        return macs >> 2;
+        return macs >> 1;
     }
 
     // the k elements x[xo + t*xs] as a contiguous array: x itself when xs is 1, else a copy

@@ -2,7 +2,10 @@ package dev.txc.runtime;
 
 import java.util.stream.IntStream;
 
-/** Splits index ranges across the common ForkJoinPool when the work is large enough to pay for it. */
+/**
+ * Splits index ranges across the cores when the work is large enough to pay for it: on {@link SpinPool}'s threads, or
+ * the common ForkJoinPool when another loop holds those.
+ */
 final class Parallel {
     /** Below this many element-operations the fork/join overhead outweighs the gain. */
     static final long THRESHOLD = 1 << 16;
@@ -32,6 +35,9 @@ final class Parallel {
             return;
         }
         int chunks = Math.min(n, CORES * 4);
+        SpinPool pool = SpinPool.get();
+        if (pool != null && pool.run(n, chunks, body)) return;
+        // the pool is running another loop (another thread's, or the one this is nested in): the common pool
         IntStream.range(0, chunks).parallel()
                 .forEach(c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
     }

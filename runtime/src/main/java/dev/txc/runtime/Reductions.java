@@ -1,7 +1,6 @@
 package dev.txc.runtime;
 
 import dev.txc.types.DType;
-import java.util.stream.IntStream;
 
 /** Reductions over rows of a {@link Rows} block; pure functions returning fresh arrays. */
 final class Reductions {
@@ -230,10 +229,12 @@ final class Reductions {
             return pairwise(a, p, n);
         }
         double[] parts = new double[SUM_CHUNKS];
-        IntStream.range(0, SUM_CHUNKS).parallel().forEach(c -> {
-            int from = (int) ((long) n * c / SUM_CHUNKS);
-            int to = (int) ((long) n * (c + 1) / SUM_CHUNKS);
-            parts[c] = pairwise(a, p + from, to - from);
+        Parallel.forRange(SUM_CHUNKS, Long.MAX_VALUE, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int from = (int) ((long) n * c / SUM_CHUNKS);
+                int to = (int) ((long) n * (c + 1) / SUM_CHUNKS);
+                parts[c] = pairwise(a, p + from, to - from);
+            }
         });
         return pairwise(parts, 0, SUM_CHUNKS);
     }
