@@ -134,8 +134,9 @@ class MatKernelsTest {
     @Test
     void matrixTimesVectorInEveryForm() {
         // n == 1: dot products of rows (row-major A), sums of scaled columns (column-major A), or GEMM (strided A)
+        // 2 and 3 rows (x.T @ g with 2 or 3 features): rows shorter than a vector, 4 rows of A per step and a tail
         for (int[] s : new int[][] {{1, 1, 1}, {1, 1, 7}, {7, 1, 1}, {5, 1, 3}, {37, 1, 19}, {4, 1, 8}, {16, 1, 17},
-                {130, 1, 101}, {9, 1, 300}}) {
+                {130, 1, 101}, {9, 1, 300}, {2, 1, 1}, {2, 1, 9}, {3, 1, 4}, {3, 1, 13}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
@@ -170,6 +171,8 @@ class MatKernelsTest {
                     check(kx, wide.get(l), layouts(r, f32, big, 1).get(l), f, 1, big, true); // x.T @ g
                     check(kx, u, tall.get(l), 1, f, big, true);            // g @ x
                 }
+                // x.T @ g with 3 features over 100,000 samples: each core sums its share of the samples into its own partial
+                check(kx, layouts(r, f32, 3, 100_000).get(1), layouts(r, f32, 100_000, 1).get(0), 3, 1, 100_000, true);
                 check(kx, layouts(r, f32, 300, 270).get(0), layouts(r, f32, 270, 263).get(1), 300, 263, 270, true);
                 check(kx, layouts(r, f32, 70, 300).get(1), layouts(r, f32, 300, 2100).get(0), 70, 2100, 300, true);
             }
