@@ -101,22 +101,49 @@ final class Rules {
     static Node shapeSource(Node n) {
         Node cached = SHAPE_SOURCES.get(n);
         if (cached != null) return cached;
-        Node src = n;
-        if (n.op() == Op.SUM_TO) src = shapeSource(n.input(1));
-        else if (n.op().isElementwise()) {
-            Node common = null;
-            boolean ok = true;
-            for (Node in : n.inputs()) {
-                if (in.tt().dims().stream().allMatch(Dim::isOne)) continue;
-                Node s = in.rank() == n.rank() ? shapeSource(in) : null;
-                if (s == null || (common != null && common != s)) ok = false;
-                common = s;
+        // Post-order over the operands n's source depends on, with a stack rather than recursion: a chain of thousands
+        // of elementwise ops (x * 2 * 2 * ...) and its gradient are programs like any other.
+        var stack = new java.util.ArrayDeque<Node>();
+        stack.push(n);
+        while (!stack.isEmpty()) {
+            Node top = stack.peek();
+            if (SHAPE_SOURCES.containsKey(top)) {
+                stack.pop();
+                continue;
             }
-            if (ok && common != null) src = common;
-            else if (!ok) src = typedSource(n);
+            boolean ready = true;
+            for (Node d : sourceOperands(top)) {
+                if (!SHAPE_SOURCES.containsKey(d)) {
+                    stack.push(d);
+                    ready = false;
+                }
+            }
+            if (ready) SHAPE_SOURCES.put(stack.pop(), source(top));
         }
-        SHAPE_SOURCES.put(n, src);
-        return src;
+        return SHAPE_SOURCES.get(n);
+    }
+
+    /** The operands whose shape sources n's is computed from. */
+    private static List<Node> sourceOperands(Node n) {
+        if (n.op() == Op.SUM_TO) return List.of(n.input(1));
+        if (!n.op().isElementwise()) return List.of();
+        return n.inputs().stream().filter(in -> in.rank() == n.rank()).toList();
+    }
+
+    /** n's shape source, its {@link #sourceOperands}' known. */
+    private static Node source(Node n) {
+        if (n.op() == Op.SUM_TO) return SHAPE_SOURCES.get(n.input(1));
+        if (!n.op().isElementwise()) return n;
+        Node common = null;
+        boolean ok = true;
+        for (Node in : n.inputs()) {
+            if (in.tt().dims().stream().allMatch(Dim::isOne)) continue;
+            Node s = in.rank() == n.rank() ? SHAPE_SOURCES.get(in) : null;
+            if (s == null || (common != null && common != s)) ok = false;
+            common = s;
+        }
+        if (ok && common != null) return common;
+        return ok ? n : typedSource(n);
     }
 
     /**
@@ -126,7 +153,7 @@ final class Rules {
     private static Node typedSource(Node n) {
         var dims = n.tt().dims();
         if (dims.stream().anyMatch(d -> d instanceof Dim.Any)) return n;
-        for (Node in : n.inputs()) if (in.tt().dims().equals(dims)) return shapeSource(in);
+        for (Node in : n.inputs()) if (in.tt().dims().equals(dims)) return SHAPE_SOURCES.get(in);
         return n;
     }
 

@@ -45,6 +45,23 @@ class FrontendLimitsTest {
         assertEquals(0.25 * 10_000, value(Cli.ok("run", f, "--fn", "f", "--arg", "x=0.25", "--engine", "interp"), "f"));
     }
 
+    /**
+     * The mutation fuzzer's seed 9117, mutant 397: the gradient of 8,503 chained products of a tensor overflowed the
+     * stack in the optimizer (the shape-source rule recursed per link). Every stage and engine takes such a chain.
+     */
+    @Test
+    void theGradientOfATenThousandLinkChainCompilesAndRuns() throws IOException {
+        String f = file("gradchain.tx", "fn g(x: f64[n]) = grad(sum(x" + " * 1.00001".repeat(10_000) + "), x)\n");
+        for (String stage : new String[] {"opt", "fused", "lowered"}) assertTrue(Cli.ok("ir", f, "--stage", stage).contains("func @g"), stage);
+        double d = 1;
+        for (int i = 0; i < 10_000; i++) d *= 1.00001;  // the derivative, multiplied out as the chain does
+        for (String engine : new String[] {"-O0", "-O2", "--engine=interp"}) {
+            String out = Cli.ok("run", f, "--fn", "g", "--arg", "x=[1, -2]", engine, "--format", "json");
+            String data = out.substring(out.indexOf("\"data\": [") + 9, out.indexOf(']', out.indexOf("\"data\": [")));
+            for (String v : data.split(",")) assertEquals(d, Double.parseDouble(v.strip()), 1e-12 * d, engine + ": " + out);
+        }
+    }
+
     @Test
     void aTenThousandStatementFunctionGetsThroughTheFrontend() throws IOException {
         var src = new StringBuilder("fn f(x: f64) {\n    a0 = x\n");
