@@ -280,6 +280,7 @@ final class KernelEmitter {
         mv.visitVarInsn(ALOAD, species);
         mv.visitMethodInsn(INVOKEINTERFACE, "jdk/incubator/vector/VectorSpecies", "length", "()I", true);
         mv.visitVarInsn(ISTORE, step);
+        vector.broadcastHoisted();
         if (accV >= 0) {
             mv.visitVarInsn(ALOAD, species);
             mv.visitMethodInsn(INVOKESTATIC, "jdk/incubator/vector/DoubleVector", "zero", "(" + VectorEmitter.SPECIES + ")Ljdk/incubator/vector/DoubleVector;", false);

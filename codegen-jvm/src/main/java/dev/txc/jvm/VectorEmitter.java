@@ -25,6 +25,7 @@ final class VectorEmitter {
     private final Kernel k;
     private final String cls, vdesc, prim, arr;
     private final int[] slots;
+    private final java.util.List<Runnable> hoisted = new java.util.ArrayList<>();
     /** Loop-invariant values: computed before the loop, broadcast by {@link #hoist} where the loop uses them. */
     private final boolean[] invariant;
     private final ElementEmitter.IntAllocator locals;
@@ -56,12 +57,26 @@ final class VectorEmitter {
         mv.visitVarInsn(ASTORE, slot);
     }
 
-    /** Broadcasts loop-invariant value {@code id}, whose scalar is pushed by {@code pushScalar}, into a vector local. */
+    /**
+     * Gives loop-invariant value {@code id}, whose scalar is pushed by {@code pushScalar}, a vector local that
+     * {@link #broadcastHoisted} fills. The broadcasts are emitted where the vector loop starts, not in the kernel's
+     * prologue: a call that takes the scalar loop (short rows) then makes no vector, where C2, having never seen the
+     * vector loop run, had left each prologue broadcast a boxed library call (a fifth of a 10-sample logistic step).
+     */
     void hoist(int id, Runnable pushScalar) {
-        mv.visitVarInsn(ALOAD, species);
-        pushScalar.run();
-        mv.visitMethodInsn(INVOKESTATIC, cls, "broadcast", "(" + SPECIES + prim + ")" + vdesc, false);
-        slots[id] = local();
+        int slot = locals.take(1);
+        slots[id] = slot;
+        hoisted.add(() -> {
+            mv.visitVarInsn(ALOAD, species);
+            pushScalar.run();
+            mv.visitMethodInsn(INVOKESTATIC, cls, "broadcast", "(" + SPECIES + prim + ")" + vdesc, false);
+            mv.visitVarInsn(ASTORE, slot);
+        });
+    }
+
+    /** Emits the broadcasts of the values {@link #hoist} was given, before a vector loop. */
+    void broadcastHoisted() {
+        hoisted.forEach(Runnable::run);
     }
 
     /**

@@ -406,7 +406,13 @@ final class Builtins {
         Node x = l.floating(t(l, m, "x", a)).node();
         List<Long> axes = axes(l, m.get("axis"), x.rank(), a.spanOf("axis"));
         boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
-        if (name.equals("norm")) return strong(Ir.op(Op.SQRT, Ir.reduce(Op.SUM, Ir.mul(x, x), axes, keep)));
+        if (name.equals("norm")) {
+            // sqrt(sum(x^2)) whose gradient is 0 where the norm is 0, as PyTorch's and as abs'(0) = 0: the inner where
+            // keeps sqrt's infinite slope at 0 out of the gradient (DECISIONS, "norm at zero").
+            Node ss = Ir.reduce(Op.SUM, Ir.mul(x, x), axes, keep);
+            Node zero = Ir.op(Op.EQ, ss, Ir.scalarLike(0, ss));
+            return strong(Ir.where(zero, Ir.scalarLike(0, ss), Ir.op(Op.SQRT, Ir.where(zero, Ir.scalarLike(1, ss), ss))));
+        }
         // var = mean((y - mean(y))^2) with ddof 0, as NumPy; std = sqrt(var). y = x - x[first] along the axes: the
         // shift makes equal values give exactly 0 whatever order a backend sums in (see DECISIONS, "var of equal values").
         Node y = Ir.sub(x, Ir.broadcastLike(first(x, axes), x));

@@ -309,8 +309,11 @@ final class ScanDiff {
         Region r = scan.region();
         var params = new ArrayList<Node>();
         var subst = new HashMap<Node, Node>();
+        int nseq = scan.attrs().integer("nseq");
         for (Node p : r.params()) {
-            Node q = Ir.regionParam(level, params.size(), p.tt());
+            // a carry starts from a checkpoint row, whose dims may be more precise than the initial value's (4 for D4)
+            int i = params.size();
+            Node q = Ir.regionParam(level, i, i < nseq ? p.tt() : ins.get(i).tt());
             params.add(q);
             subst.put(p, q);
         }

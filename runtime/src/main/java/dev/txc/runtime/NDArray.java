@@ -71,7 +71,18 @@ public final class NDArray {
             throw new IllegalArgumentException("data of length " + data.length() + " does not match shape "
                     + Shapes.format(shape));
         }
-        return new NDArray(data.dtype(), data, shape.clone(), Shapes.contiguousStrides(shape), 0);
+        return new NDArray(data.dtype(), data, dims(shape), rowMajor(shape), 0);
+    }
+
+    /** Shape and stride arrays are never changed once an NDArray holds them, so the rank-0 and rank-1 cases share. */
+    private static final int[] RANK0 = {}, UNIT = {1};
+
+    private static int[] dims(int[] shape) {
+        return shape.length == 0 ? RANK0 : shape.clone();
+    }
+
+    private static int[] rowMajor(int[] shape) {
+        return shape.length == 0 ? RANK0 : shape.length == 1 ? UNIT : Shapes.contiguousStrides(shape);
     }
 
     public static NDArray zeros(DType dtype, int... shape) {
@@ -167,7 +178,7 @@ public final class NDArray {
         Buffer out = memory.allocate(dtype, size);
         Strided.rows(shape, new int[][] {strides, Shapes.contiguousStrides(shape)}, new int[] {offset, 0},
                 (pos, step, n) -> Buffers.copyRun(data, pos[0], step[0], out, pos[1], step[1], n));
-        return new NDArray(dtype, out, shape.clone(), Shapes.contiguousStrides(shape), 0);
+        return new NDArray(dtype, out, dims(shape), rowMajor(shape), 0);
     }
 
     public int offset() {
@@ -176,7 +187,7 @@ public final class NDArray {
 
     /** A copy of the shape; use {@link #dim} in hot code. */
     public int[] shape() {
-        return shape.clone();
+        return dims(shape);
     }
 
     /** A copy of the strides in elements; use {@link #stride} in hot code. */

@@ -8,6 +8,16 @@ final class ScalarMatKernels implements MatKernels {
 
     @Override
     public void dotRows(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
+        switch (k) { // a constant k, once dots is inlined, unrolls its t loop (x @ w with 3 features; same bits)
+            case 1 -> dots(a, ao, lda, x, xo, y, yo, 1, from, to);
+            case 2 -> dots(a, ao, lda, x, xo, y, yo, 2, from, to);
+            case 3 -> dots(a, ao, lda, x, xo, y, yo, 3, from, to);
+            case 4 -> dots(a, ao, lda, x, xo, y, yo, 4, from, to);
+            default -> dots(a, ao, lda, x, xo, y, yo, k, from, to);
+        }
+    }
+
+    private static void dots(double[] a, int ao, int lda, double[] x, int xo, double[] y, int yo, int k, int from, int to) {
         for (int i = from; i < to; i++) {
             int ai = ao + i * lda;
             double s0 = 0, s1 = 0;
@@ -33,6 +43,16 @@ final class ScalarMatKernels implements MatKernels {
 
     @Override
     public void axpyRows(double[] a, int ao, int lda, double[] x, int xo, int incx, double[] y, int yo, int m, int from, int to) {
+        switch (m) { // as in dotRows: x.T @ g with 3 features unrolls its j loop
+            case 1 -> axpys(a, ao, lda, x, xo, incx, y, yo, 1, from, to);
+            case 2 -> axpys(a, ao, lda, x, xo, incx, y, yo, 2, from, to);
+            case 3 -> axpys(a, ao, lda, x, xo, incx, y, yo, 3, from, to);
+            case 4 -> axpys(a, ao, lda, x, xo, incx, y, yo, 4, from, to);
+            default -> axpys(a, ao, lda, x, xo, incx, y, yo, m, from, to);
+        }
+    }
+
+    private static void axpys(double[] a, int ao, int lda, double[] x, int xo, int incx, double[] y, int yo, int m, int from, int to) {
         for (int t = from; t < to; t++) {
             double s = x[xo + t * incx];
             int at = ao + t * lda;

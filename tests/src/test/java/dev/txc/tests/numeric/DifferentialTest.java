@@ -37,6 +37,9 @@ class DifferentialTest {
         final boolean fl;
         final List<P> params = new ArrayList<>();
         int budget;
+        /** Whether gen may write {@code scan} expressions ({@link ScanDifferentialTest}), and how deep they nest now. */
+        boolean scans;
+        int scanDepth, scanNames;
 
         Gen(Random r, DType dtype) {
             this.r = r;
@@ -113,6 +116,7 @@ class DifferentialTest {
             budget--;
             int rank = s.length;
             for (int attempt = 0; attempt < 20; attempt++) {
+                if (scans && rank >= 1 && scanDepth < 2 && r.nextInt(5) == 0) return scan(s, depth);
                 int c = r.nextInt(100);
                 if (c < 12) return leaf(s);
                 if (c < 30) return unary(gen(s, depth - 1));
@@ -189,6 +193,68 @@ class DifferentialTest {
                 }
             }
             return leaf(s);
+        }
+
+        /**
+         * A scan of shape s (steps = s[0]): a map over a range (its body reads the index and rows p[i] of parameters
+         * with s[0] rows), a map over the leading axis of an expression, or a recurrence carrying h; forwards,
+         * reversed or checkpointed. The body's variables are parameters of the generator while it is written.
+         */
+        E scan(int[] s, int depth) {
+            int steps = s[0], id = ++scanNames;
+            int[] inner = Arrays.copyOfRange(s, 1, s.length);
+            String opts = switch (r.nextInt(4)) {
+                case 0 -> "(reverse=true)";
+                case 1 -> "(checkpoint=" + (1 + r.nextInt(3)) + ")";
+                default -> "";
+            };
+            String i = "i" + id, v = "v" + id, h = "h" + id;
+            var scope = new ArrayList<P>();
+            scanDepth++;
+            try {
+                switch (r.nextInt(3)) {
+                    case 0 -> {
+                        scope.add(new P(dtype == DType.I64 ? i : "cast(" + i + ", " + dtype.spelling() + ")", new int[0]));
+                        for (P q : params)
+                            if (q.shape().length > 0 && q.shape()[0] == steps && q.name().matches("[a-z]+"))
+                                scope.add(new P(q.name() + "[" + i + "]", Arrays.copyOfRange(q.shape(), 1, q.shape().length)));
+                        String body = scoped(scope, inner, depth);
+                        return new E("(scan" + opts + " " + i + " in 0.." + steps + " { " + body + " })", s);
+                    }
+                    case 1 -> {
+                        String seq = gen(s, depth - 1).src();
+                        scope.add(new P(v, inner));
+                        return new E("(scan" + opts + " " + v + " in " + seq + " { " + scoped(scope, inner, depth) + " })", s);
+                    }
+                    default -> {
+                        String seq = gen(s, depth - 1).src(), h0 = gen(inner, depth - 1).src();
+                        scope.add(new P(v, inner));
+                        scope.add(new P(h, inner));
+                        String body = scoped(scope, inner, depth);
+                        String[] steps2 = fl ? new String[] {"tanh(%1$s * 0.5 + (%2$s))", "0.5 * (%1$s + (%2$s))", "maximum(%1$s, %2$s)", "%1$s * sigmoid(%2$s)"}
+                                : new String[] {"(%1$s + (%2$s))", "maximum(%1$s, %2$s)", "(minimum(%1$s, %2$s) - 1)"};
+                        String next = String.format(steps2[r.nextInt(steps2.length)], h, body);
+                        // an integer sum in the body promotes to i64; a carry keeps its type
+                        if (!fl) {
+                            next = "cast(" + next + ", " + dtype.spelling() + ")";
+                            h0 = "cast(" + h0 + ", " + dtype.spelling() + ")";
+                        }
+                        return new E("(scan" + opts + " " + v + " in " + seq + " carry " + h + " = " + h0 + " { " + next + " })", s);
+                    }
+                }
+            } finally {
+                scanDepth--;
+            }
+        }
+
+        /** A body of shape s written while the scope's variables are parameters. */
+        private String scoped(List<P> scope, int[] s, int depth) {
+            params.addAll(scope);
+            try {
+                return gen(s, depth - 1).src();
+            } finally {
+                params.removeAll(scope);
+            }
         }
 
         static boolean broadcastsTo(int[] from, int[] to) {
@@ -343,10 +409,15 @@ class DifferentialTest {
     }
 
     static Program program(long seed) {
+        return program(seed, false);
+    }
+
+    static Program program(long seed, boolean scans) {
         var r = new Random(seed);
         int kind = r.nextInt(10);
         DType dtype = kind < 7 ? DType.F64 : kind < 8 ? DType.F32 : kind < 9 ? DType.I64 : DType.I32;
         var g = new Gen(r, dtype);
+        g.scans = scans;
         int n = g.dim(), m = g.dim(), k = g.dim();
         g.params.add(new P("s", new int[0]));
         int[][] shapes = {{n, m}, {m}, {n, 1}, {m, k}, {2, n, m}, {k}};
@@ -374,6 +445,7 @@ class DifferentialTest {
             String red = new String[] {"sum", "mean", "max", "logsumexp", "norm"}[r.nextInt(5)];
             String cost = red + "(" + g.gen(randomShape(g, n, m, k), 2 + r.nextInt(3)).src() + ")";
             if (red.equals("norm")) cost = "sum(" + cost + " + s)";
+            src.append("fn c(").append(ps).append(") = ").append(cost).append('\n');
             src.append("fn g(").append(ps).append(") = grad(").append(cost).append(", [").append(String.join(", ", wrt)).append("], disconnected=\"zero\")\n");
         }
         if (rop) {
@@ -432,7 +504,14 @@ class DifferentialTest {
 
     /** Runs one program; null when all backends agree, otherwise a report. */
     static String check(long seed) {
-        Program p = program(seed);
+        return check(seed, program(seed), false);
+    }
+
+    /**
+     * Runs program p; null when all backends agree, otherwise a report. With {@code fd}, an f64 program's gradient (the
+     * interpreter's) must also match central differences of its cost {@code c}.
+     */
+    static String check(long seed, Program p, boolean fd) {
         String head = "seed " + seed + " (-Dtxc.diff.seed=" + seed + " -Dtxc.diff.count=1)\n" + p.src();
         try {
             var c = Harness.compile(p.src(), p.dtype() == DType.F32 ? DType.F32 : DType.F64);
@@ -461,11 +540,52 @@ class DifferentialTest {
                     if (d2 != null) return head + "function " + fn + " output " + k + " (interpreter vs optimized JVM): " + d2 + "\nargs: " + Harness.describe(a);
                 }
             }
+            if (fd && p.hasGrad() && p.dtype() == DType.F64) {
+                String d = finiteDifferences(c, args);
+                if (d != null) return head + "function g vs central differences of c: " + d + "\nargs: " + Harness.describe(args);
+            }
             return null;
         } catch (Throwable e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             return head + "threw " + e + (cause != e ? "\n  caused by " + cause : "");
         }
+    }
+
+    /**
+     * The interpreter's g (the gradient of c with respect to every parameter but s, then s) against central differences
+     * of c (h = 1e-6 times the element's magnitude, at least 1e-6); within 1e-5 of the gradient's largest magnitude.
+     * Random inputs are almost never at a kink of abs, max or where; a difference that straddles one shows as a report.
+     */
+    static String finiteDifferences(Harness.Compiled c, Tensor[] args) {
+        List<Tensor> g = Harness.interp(c, "g", args);
+        // NaN where differences see a number: std at equal values (by design: DECISIONS, "var of equal values") and
+        // atan2 at (0, 0), both singular points where PyTorch's gradient is NaN too
+        String cost = c.source().split("fn c\\(")[1].split("\n")[0];
+        boolean singular = cost.contains("std(") || cost.contains("atan2(");
+        var order = new ArrayList<Integer>();
+        for (int q = 1; q < args.length; q++) order.add(q);
+        order.add(0);
+        for (int k = 0; k < order.size(); k++) {
+            int q = order.get(k);
+            double[] x = args[q].toDoubles(), grad = g.get(k).toDoubles(), num = new double[x.length];
+            for (int e = 0; e < x.length; e++) {
+                double h = 1e-6 * Math.max(1, Math.abs(x[e]));
+                num[e] = (cost(c, args, q, x, e, x[e] + h) - cost(c, args, q, x, e, x[e] - h)) / (2 * h);
+            }
+            if (singular) for (int e = 0; e < x.length; e++) if (Double.isNaN(grad[e])) num[e] = Double.NaN;
+            Tensor fdT = Tensor.fromDoubles(DType.F64, args[q].shape(), num);
+            String d = disagreement(fdT, g.get(k), 1e-5);
+            if (d != null) return "parameter " + q + ": " + d;
+        }
+        return null;
+    }
+
+    private static double cost(Harness.Compiled c, Tensor[] args, int q, double[] x, int e, double xe) {
+        double[] y = x.clone();
+        y[e] = xe;
+        Tensor[] a = args.clone();
+        a[q] = Tensor.fromDoubles(DType.F64, args[q].shape(), y);
+        return Harness.interp(c, "c", a).getFirst().toDoubles()[0];
     }
 
     @Test

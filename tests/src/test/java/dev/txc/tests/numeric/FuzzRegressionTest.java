@@ -144,4 +144,43 @@ class FuzzRegressionTest {
         check(e.get(1), DType.F64, sh(), new double[] {NAN}, "std of nothing");
         check(run(c, "w", f64(sh(1, 3), 1e9, 1e9 + 1, 1e9 + 3)).get(0), DType.F64, sh(1), new double[] {14.0 / 9}, 1e-15, "var of [1e9, 1e9+1, 1e9+3]");
     }
+    /** ScanDifferentialTest's finite differences (seeds 20261233, 20261239): norm's gradient at 0 was NaN (0 * inf). */
+    @Test
+    void normAtZeroHasAZeroGradient() {
+        var c = compile("""
+            fn f(x: f64[?]) = (norm(x), grad(norm(x), x), hessian(norm(x), x))
+            fn g(x: f64[?, ?]) = (norm(x, axis=1), grad(sum(norm(x, axis=1)), x))
+            """);
+        var z = run(c, "f", f64(sh(2), 0, 0));
+        check(z.get(0), DType.F64, sh(), new double[] {0}, 0, "norm of zeros");
+        check(z.get(1), DType.F64, sh(2), new double[] {0, 0}, 0, "d norm at zero");
+        check(z.get(2), DType.F64, sh(2, 2), new double[] {0, 0, 0, 0}, 0, "d2 norm at zero");
+        // away from 0: x / |x| and (I - x x^T / |x|^2) / |x|, by hand
+        var a = run(c, "f", f64(sh(2), 3, 4));
+        check(a.get(0), DType.F64, sh(), new double[] {5}, 1e-15, "norm of [3, 4]");
+        check(a.get(1), DType.F64, sh(2), new double[] {0.6, 0.8}, 1e-15, "d norm at [3, 4]");
+        check(a.get(2), DType.F64, sh(2, 2), new double[] {16 / 125.0, -12 / 125.0, -12 / 125.0, 9 / 125.0}, 1e-15, "d2 norm at [3, 4]");
+        var rows = run(c, "g", f64(sh(2, 3), 0, 0, 0, 1, 2, 2));
+        check(rows.get(0), DType.F64, sh(2), new double[] {0, 3}, 1e-15, "row norms");
+        check(rows.get(1), DType.F64, sh(2, 3), new double[] {0, 0, 0, 1 / 3.0, 2 / 3.0, 2 / 3.0}, 1e-15, "d row norms");
+    }
+
+    /**
+     * ScanDifferentialTest seed 500587: the gradient through a checkpointed scan whose carry starts as f64[D4] and whose
+     * steps give f64[4] was an internal error (a segment's scan took the checkpoint row, f64[4], for an f64[D4] carry).
+     */
+    @Test
+    void checkpointedScanWithAMorePreciseCarry() {
+        String body = " v in abs(broadcast_to(b, [3, 4])) carry h = (scan u in b { s }) { tanh(h * 0.5 + reshape(broadcast_to(c, [2, 2]), [4])) })[-2])";
+        var c = compile("fn g(s: f64, b: f64[D4], c: f64[D2, 1]) = grad(sum((scan(checkpoint=2)" + body + ", [b, c, s])\n"
+                + "fn h(s: f64, b: f64[D4], c: f64[D2, 1]) = grad(sum((scan" + body + ", [b, c, s])\n");
+        Tensor s = f64(sh(), 0.5), b = f64(sh(4), 1, -2, 3, 4), cc = f64(sh(2, 1), 1, 2);
+        var g = run(c, "g", s, b, cc);
+        var h = run(c, "h", s, b, cc);
+        for (int k = 0; k < 3; k++) agree(h.get(k), g.get(k), 1e-14, "checkpointed vs plain gradient " + k);
+        // d/ds by central differences of the cost: s sets the carry's start, each step halves its influence
+        var f = compile("fn f(s: f64, b: f64[D4], c: f64[D2, 1]) = sum((scan" + body + "\n");
+        double e = 1e-6, fd = (run1(f, "f", f64(sh(), 0.5 + e), b, cc).toDoubles()[0] - run1(f, "f", f64(sh(), 0.5 - e), b, cc).toDoubles()[0]) / (2 * e);
+        check(g.get(2), DType.F64, sh(), new double[] {fd}, 1e-8, "d/ds by differences");
+    }
 }
