@@ -97,7 +97,7 @@ final class Builtins {
             }),
             // Reductions.
             // Reductions, each with its operand's conversion: sums and products of integers and bools in i64 (as
-            // NumPy), extremes of bools as i64, means in floats, any and all of numbers compared with zero.
+            // NumPy), extremes of bools in i64 and back to bool, means in floats, any and all of numbers compared with zero.
             reduction("sum", Op.SUM, Builtins::wideInteger), reduction("prod", Op.PROD, Builtins::wideInteger),
             reduction("max", Op.MAX, Builtins::numericNode), reduction("min", Op.MIN, Builtins::numericNode),
             reduction("argmax", Op.ARGMAX, Builtins::numericNode), reduction("argmin", Op.ARGMIN, Builtins::numericNode),
@@ -376,12 +376,16 @@ final class Builtins {
 
     private static Value reduction(Lowerer l, Args a, Map<String, Value> m, Op op, BiFunction<Lowerer, Value.T, Node> operand) {
         String name = a.name();
-        Node n = operand.apply(l, t(l, m, "x", a));
+        Value.T x = t(l, m, "x", a);
+        Node n = operand.apply(l, x);
         if ((op == Op.ARGMAX || op == Op.ARGMIN) && m.get("axis") instanceof Value.Lst)
             throw new FrontendError(a.spanOf("axis"), name + " takes a single axis");
         List<Long> axes = axes(l, m.get("axis"), n.rank(), a.spanOf("axis"));
         boolean keep = m.containsKey("keepdims") && constBool(m.get("keepdims"), a.spanOf("keepdims"), "keepdims");
-        return strong(Ir.reduce(op, n, axes, keep));
+        Node r = Ir.reduce(op, n, axes, keep);
+        // max and min of bools are bools, as NumPy's (computed in i64, so an empty one is the same error as for numbers)
+        boolean extreme = op == Op.MAX || op == Op.MIN;
+        return strong(extreme && x.dtype() == DType.BOOL ? Ir.cast(r, DType.BOOL) : r);
     }
 
     private static Node wideInteger(Lowerer l, Value.T x) {
@@ -529,9 +533,26 @@ final class Builtins {
             // Integer class labels become one-hot rows: label[..., None] == arange(classes).
             Node classes = Folding.fold(Ir.index(Ir.shapeOf(p), Ir.scalarLong(p.rank() - 1, DType.I64), 0));
             Node ar = Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), classes, Ir.scalarLong(1, DType.I64));
-            Node hot = Ir.op(Op.EQ, Ir.expandDims(Conversions.convert(t, DType.I64), Ir.axes(t.node().rank())), ar);
-            target = Ir.cast(hot, p.dtype());
+            Node labels = Conversions.convert(t, DType.I64);
+            Node hot = Ir.op(Op.EQ, Ir.expandDims(labels, Ir.axes(t.node().rank())), ar);
+            Node xent = Ir.neg(Ir.reduce(Op.SUM, Ir.mul(Ir.cast(hot, p.dtype()), Ir.op(Op.LOG, p)), Ir.axes(p.rank() - 1), false));
+            return strong(Ir.sub(xent, labelCheck(labels, ar, p.dtype())));
         } else target = Conversions.convert(t, p.dtype());
         return strong(Ir.neg(Ir.reduce(Op.SUM, Ir.mul(target, Ir.op(Op.LOG, p)), Ir.axes(p.rank() - 1), false)));
+    }
+
+    /**
+     * A zero that is a run-time error where a label is outside [0, classes) (a one-hot row of zeros would give a loss of
+     * 0 silently; NumPy's and Theano's indexing raise): arange(classes)[l : l + 1] at the largest and the smallest label,
+     * whose error names the label ("window [3, 4) is out of bounds for axis 0 with size 3"). A 0 label joins the labels
+     * so that neither reduction is empty. Subtracted from the loss, it keeps -0.0 losses as they are.
+     */
+    private static Node labelCheck(Node labels, Node arange, DType dtype) {
+        Node all = Ir.concat(List.of(Ir.reshape(labels, Ir.longs(-1)), Ir.longs(0)), 0);
+        Node one = Ir.longs(0);
+        Node hi = Node.make(Op.WINDOW, List.of(arange, Ir.reduce(Op.MAX, all, Ir.axes(0), false), one), dev.txc.ir.Attrs.of("axis", 0L));
+        Node lo = Node.make(Op.WINDOW, List.of(arange, Ir.reduce(Op.MIN, all, Ir.axes(0), false), one), dev.txc.ir.Attrs.of("axis", 0L));
+        Node zero = Ir.mul(Ir.scalarLong(0, DType.I64), Ir.add(hi, lo));
+        return Ir.cast(Ir.reduce(Op.SUM, zero, Ir.axes(0), false), dtype);
     }
 }

@@ -393,7 +393,25 @@ final class Lowerer {
         Item.FnDecl user = fe.functions.get(name);
         if (user != null) return UserCalls.callUser(this, user, args, c.span());
         if (!Builtins.exists(name)) throw new FrontendError(c.callee().span(), "unknown function '" + name + "'");
-        return Builtins.call(this, name, args);
+        return locateNew(Builtins.call(this, name, args), c.span());
+    }
+
+    /**
+     * Gives the nodes a built-in made for its result (those not located yet, down to its located arguments) the call's
+     * span, so that a run-time error inside them (eye(-1), a label outside categorical_crossentropy's classes) points
+     * at the call.
+     */
+    private Value locateNew(Value v, SourceSpan span) {
+        var stack = new java.util.ArrayDeque<Node>();
+        if (v instanceof Value.T t) stack.push(t.node());
+        else if (v instanceof Value.Tup tup) for (Value e : tup.items()) if (e instanceof Value.T t) stack.push(t.node());
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (n.op().kind() == Op.Kind.LEAF || locs.containsKey(n)) continue;
+            locs.put(n, span);
+            for (Node in : n.inputs()) stack.push(in);
+        }
+        return v;
     }
 
     // ---- indexing ----

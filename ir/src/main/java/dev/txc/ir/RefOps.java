@@ -442,14 +442,21 @@ final class RefOps {
         if (d.isFloat()) {
             double a = start.getDouble(0), b = stop.getDouble(0), s = step.getDouble(0);
             if (s == 0) throw new EvalException("arange: step must not be zero");
-            int n = (int) Math.max(0, Math.ceil((b - a) / s));
+            double len = Math.ceil((b - a) / s);
+            if (Double.isNaN(len)) throw new EvalException("arange: no length from " + a + " to " + b + " by " + s);
+            if (len > Integer.MAX_VALUE) throw new EvalException("arange: too many elements (" + (len < 0x1p63 ? String.valueOf((long) len) : String.format(java.util.Locale.ROOT, "%.3e", len)) + ")");
+            int n = (int) Math.max(0, len);
             double[] v = new double[n];
             for (int k = 0; k < n; k++) v[k] = a + k * s;
             return Tensor.ofDoubles(d, new int[] {n}, v);
         }
         long a = start.getLong(0), b = stop.getLong(0), s = step.getLong(0);
         if (s == 0) throw new EvalException("arange: step must not be zero");
-        int n = (int) Math.max(0, s > 0 ? Math.ceilDiv(b - a, s) : Math.ceilDiv(a - b, -s));
+        // the count in double where b - a overflows a long (then it is too many anyway), as JvmOps.arange
+        double len = Math.max(0, s > 0 ? Math.ceil(((double) b - a) / s) : Math.ceil(((double) a - b) / -s));
+        if (len > Integer.MAX_VALUE) throw new EvalException("arange: too many elements (" + (len < 0x1p63 ? String.valueOf((long) len) : String.format(java.util.Locale.ROOT, "%.3e", len)) + ")");
+        long diff = b - a; // exact where b - a fits a long
+        int n = ((b ^ a) & (b ^ diff)) < 0 ? (int) len : (int) Math.max(0, s > 0 ? Math.ceilDiv(diff, s) : Math.ceilDiv(-diff, -s));
         long[] v = new long[n];
         for (int k = 0; k < n; k++) v[k] = a + k * s;
         return Tensor.ofLongs(d, new int[] {n}, v);

@@ -4,6 +4,7 @@ import static dev.txc.opt.Rules.carriesShape;
 import static dev.txc.opt.Rules.is;
 import static dev.txc.opt.Rules.isConst;
 import static dev.txc.opt.Rules.isScalarConst;
+import static dev.txc.opt.Rules.uniform;
 
 import dev.txc.ir.Function;
 import dev.txc.ir.Ir;
@@ -35,7 +36,9 @@ public final class Canonicalize implements Pass {
             new Rule("div-one", "x / 1 => x", n -> is(n, Op.DIV) && isConst(n.input(1), 1) && carriesShape(n, n.input(0)) ? n.input(0) : null),
             // For floats only -0.0 is the identity of +: -0.0 + 0.0 is 0.0, and the sign of a zero shows in 1/x.
             new Rule("add-zero", "x + 0 => x (floats: x + -0.0 => x)", n -> is(n, Op.ADD) ? addZero(n) : null),
-            new Rule("sub-zero", "x - 0 => x", n -> is(n, Op.SUB) && isConst(n.input(1), 0) && carriesShape(n, n.input(0)) ? n.input(0) : null),
+            // x - (-0.0) is x + 0.0, which makes -0.0 into 0.0: only +0 is dropped
+            new Rule("sub-zero", "x - 0 => x", n -> is(n, Op.SUB) && isConst(n.input(1), 0) && Double.compare(uniform(n.input(1)), 0.0) == 0
+                    && carriesShape(n, n.input(0)) ? n.input(0) : null),
             new Rule("zero-sub", "0 - x => -x (not for floats: 0.0 - 0.0 is 0.0)", n -> is(n, Op.SUB) && !n.dtype().isFloat() && isConst(n.input(0), 0) && carriesShape(n, n.input(1)) ? Ir.neg(n.input(1)) : null),
             new Rule("mul-zero", "x * 0 => 0 (x an integer or bool leaf: for floats inf * 0 is NaN)", Canonicalize::mulZero),
             new Rule("add-self", "x + x => 2 * x (exact)", n -> is(n, Op.ADD) && n.input(0) == n.input(1) ? Ir.mul(Ir.scalarLike(2, n), n.input(0)) : null),
@@ -57,7 +60,10 @@ public final class Canonicalize implements Pass {
             new Rule("shape-source", "shape(f(x, ...)) => shape(x) when x carries the shape", n -> is(n, Op.SHAPE)
                     && Rules.shapeSource(n.input(0)) != n.input(0) ? Ir.shape(Rules.shapeSource(n.input(0))) : null),
             new Rule("sum-broadcast", "sum(broadcast_to(v, s)) => v * size(s) for a scalar v", Canonicalize::sumBroadcast),
-            new Rule("empty-reduce", "sum(x, axis=[]) => x", n -> n.op().kind() == Op.Kind.REDUCE && n.attrs().longs("axes").isEmpty() && n.dtype() == n.input(0).dtype() ? n.input(0) : null),
+            // logsumexp of one element is x + log(1) = x + 0.0, which makes -0.0 into 0.0 as NumPy's log(exp(-0.0))
+            new Rule("empty-reduce", "sum(x, axis=[]) => x; logsumexp(x, axis=[]) => x + 0.0", n -> n.op().kind() == Op.Kind.REDUCE
+                    && n.attrs().longs("axes").isEmpty() && n.dtype() == n.input(0).dtype()
+                    ? (is(n, Op.LOGSUMEXP) ? Ir.add(n.input(0), Ir.scalarLike(0, n.input(0))) : n.input(0)) : null),
             new Rule("where-same", "where(c, a, a) => a", n -> is(n, Op.WHERE) && n.input(1) == n.input(2) && carriesShape(n, n.input(1)) && discardable(n.input(0)) ? n.input(1) : null));
 
     private static Node fold(Node n) {

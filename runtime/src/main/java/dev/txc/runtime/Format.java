@@ -21,7 +21,7 @@ public final class Format {
     /**
      * NumPy-style text: nested lists with ", " separators, ints plain, bools {@code True}/{@code False}; more than
      * 1000 elements are summarized with {@code ...}. Floats follow NumPy's choice of notation: a scalar is positional
-     * unless a nonzero |v| is below 1e-4 or at least 1e16 (NumPy's scalar repr); an array is scientific as a whole
+     * unless a nonzero |v| is below 1e-4 or at least 1e16 (1e6 for f32; NumPy's scalar str); an array is scientific as a whole
      * when, over its shown finite nonzero values, max |v| >= 1e8, min |v| < 1e-4 or max/min > 1e3 (NumPy's
      * array2string), and then every element has the same number of mantissa digits ({@code [1.0005e+03, 1.0000e-03]}).
      * Positional floats have at most 8 fractional digits; NumPy's padding with spaces is left out.
@@ -59,23 +59,37 @@ public final class Format {
         });
         double min = range[0], max = range[1];
         boolean any = max > 0;
+        // NumPy's scalar str is positional below 1e16 for a float64 and below 1e6 for a float32
         boolean scientific = a.rank() == 0
-                ? any && (min < 1e-4 || max >= 1e16)
+                ? any && (min < 1e-4 || max >= (f32 ? 1e6 : 1e16))
                 : any && (max >= 1e8 || min < 1e-4 || max / min > 1e3);
         if (!scientific) return p -> positional(a.buffer().getDouble(p), f32);
         if (a.rank() == 0) return p -> scientific(a.buffer().getDouble(p), f32);
-        return p -> padded(scientific(a.buffer().getDouble(p), f32), digits[0], digits[1]);
+        return p -> padded(a.buffer().getDouble(p), f32, digits[0], digits[1]);
     }
 
-    /** A scientific string with exactly {@code frac} mantissa digits after a kept point and {@code exp} exponent digits. */
-    private static String padded(String s, int frac, int exp) {
+    /**
+     * v in scientific notation with exactly {@code frac} mantissa digits after a kept point and {@code exp} exponent
+     * digits. Digits beyond v's shortest form are v's own, as NumPy prints them: the float32 1e-45 (whose shortest form
+     * is 1e-45) shows as 1.4e-45 next to 2.5e-44, not 1.0e-45.
+     */
+    private static String padded(double v, boolean f32, int frac, int exp) {
+        String s = scientific(v, f32);
         int e = s.indexOf('e');
         if (e < 0) return s; // nan, inf
+        int dot = s.indexOf('.');
+        int have = dot < 0 || dot > e ? 0 : e - dot - 1;
+        if (have < frac) {
+            // the exact binary value (a float32 widens to double exactly), rounded to frac digits at v's exponent
+            int p = Integer.parseInt(s.substring(e + 1));
+            BigDecimal exact = new BigDecimal(v), m = exact.movePointLeft(p).setScale(frac, RoundingMode.HALF_EVEN);
+            if (m.abs().compareTo(BigDecimal.TEN) >= 0) m = exact.movePointLeft(++p).setScale(frac, RoundingMode.HALF_EVEN);
+            String digits = Integer.toString(Math.abs(p));
+            s = m.toPlainString() + "e" + (p < 0 ? "-" : "+") + (digits.length() < 2 ? "0" : "") + digits;
+            e = s.indexOf('e');
+        }
         String mant = s.substring(0, e), expDigits = s.substring(e + 2);
-        int dot = mant.indexOf('.');
-        int have = dot < 0 ? 0 : mant.length() - dot - 1;
-        String m = (dot < 0 ? mant + "." : mant) + "0".repeat(frac - have);
-        return m + s.substring(e, e + 2) + "0".repeat(exp - expDigits.length()) + expDigits;
+        return (mant.indexOf('.') < 0 ? mant + "." : mant) + s.substring(e, e + 2) + "0".repeat(Math.max(0, exp - expDigits.length())) + expDigits;
     }
 
     private static void nest(StringBuilder sb, NDArray a, int axis, int pos, boolean summarize, Element e) {

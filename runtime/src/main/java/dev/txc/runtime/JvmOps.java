@@ -49,10 +49,7 @@ public final class JvmOps {
         DType d = start.dtype();
         if (d.isFloat()) return Kernels.arange(start.getDouble(), stop.getDouble(), step.getDouble(), d);
         long a = start.getLong(), b = stop.getLong(), s = step.getLong();
-        if (s == 0) throw new TxRuntimeException("arange: step must not be zero");
-        long n = Math.max(0, s > 0 ? Math.ceilDiv(b - a, s) : Math.ceilDiv(a - b, -s));
-        if (n > Integer.MAX_VALUE) throw new TxRuntimeException("arange: too many elements (" + n + ")");
-        long[] v = new long[(int) n];
+        long[] v = new long[Kernels.arangeLength(a, b, s)];
         for (int k = 0; k < v.length; k++) v[k] = a + k * s;
         return NDArray.wrap(DType.I64, v, new int[] {v.length}).astype(d);
     }

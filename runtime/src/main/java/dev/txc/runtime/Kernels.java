@@ -179,15 +179,28 @@ public final class Kernels {
     // ---------------------------------------------------------------- construction
 
     /** start, start + step, ... before stop: ceil((stop - start) / step) values converted to {@code dtype}. */
-    public static NDArray arange(double start, double stop, double step, DType dtype) {
-        if (step == 0) {
-            throw new TxRuntimeException("arange: step cannot be zero");
-        }
+    /** The length of a float arange, as NumPy's ceil((stop - start) / step); errors for a zero step, NaN and > 2^31 - 1. */
+    public static int arangeLength(double start, double stop, double step) {
+        if (step == 0) throw new TxRuntimeException("arange: step must not be zero");
         double len = Math.ceil((stop - start) / step);
-        if (Double.isNaN(len) || len > Integer.MAX_VALUE) {
-            throw new TxRuntimeException("arange: cannot make an array from " + start + " to " + stop + " by " + step);
-        }
-        int n = (int) Math.max(0, len);
+        if (Double.isNaN(len)) throw new TxRuntimeException("arange: no length from " + start + " to " + stop + " by " + step);
+        if (len > Integer.MAX_VALUE) throw new TxRuntimeException("arange: too many elements (" + (len < 0x1p63 ? String.valueOf((long) len) : String.format(java.util.Locale.ROOT, "%.3e", len)) + ")");
+        return (int) Math.max(0, len);
+    }
+
+    /** The length of an integer arange; counted in double where stop - start overflows a long (too many anyway). */
+    public static int arangeLength(long start, long stop, long step) {
+        if (step == 0) throw new TxRuntimeException("arange: step must not be zero");
+        double len = Math.max(0, step > 0 ? Math.ceil(((double) stop - start) / step) : Math.ceil(((double) start - stop) / -step));
+        if (len > Integer.MAX_VALUE) throw new TxRuntimeException("arange: too many elements (" + (len < 0x1p63 ? String.valueOf((long) len) : String.format(java.util.Locale.ROOT, "%.3e", len)) + ")");
+        // exact where stop - start fits a long: the double quotient could round across an integer
+        long d = stop - start;
+        if (((stop ^ start) & (stop ^ d)) < 0) return (int) len;
+        return (int) Math.max(0, step > 0 ? Math.ceilDiv(d, step) : Math.ceilDiv(-d, -step));
+    }
+
+    public static NDArray arange(double start, double stop, double step, DType dtype) {
+        int n = arangeLength(start, stop, step);
         Object data = Buffers.allocate(dtype, n);
         for (int i = 0; i < n; i++) Buffers.setDouble(data, dtype, i, start + i * step);
         return NDArray.wrap(dtype, data, new int[] {n});

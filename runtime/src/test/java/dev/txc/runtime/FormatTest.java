@@ -62,6 +62,19 @@ class FormatTest {
         assertEquals("True", Format.text(NDArray.scalar(true)));
     }
 
+    /** NumPy: a float32 scalar is scientific from 1e6; padded mantissas show the value's own digits. */
+    @Test
+    void float32ScalarsAndPaddedDigitsAsNumPy() {
+        assertEquals("999999.0", Format.text(NDArray.wrap(DType.F32, new float[] {999999f}, new int[0])));
+        assertEquals("1e+06", Format.text(NDArray.wrap(DType.F32, new float[] {1e6f}, new int[0])));
+        assertEquals("1.6777216e+07", Format.text(NDArray.wrap(DType.F32, new float[] {16777216f}, new int[0])));
+        assertEquals("1000000.0", Format.text(NDArray.scalar(1e6)));
+        assertEquals("[1.4e-45, 2.5e-44]", Format.text(NDArray.wrap(DType.F32, new float[] {1e-45f, 2.5e-44f}, new int[] {2})));
+        assertEquals("[3.e-45, 1.e+05]", Format.text(NDArray.wrap(DType.F32, new float[] {2.8e-45f, 1e5f}, new int[] {2})));
+        assertEquals("[4.9e-324, 1.5e-323, 1.0e-300]", Format.text(NDArray.ofDoubles(new double[] {5e-324, 1.5e-323, 1e-300}, 3)));
+        assertEquals("[1.0000000e-01, 1.2345678e-05]", Format.text(NDArray.ofDoubles(new double[] {0.1, 1.2345678e-5}, 2)));
+    }
+
     @Test
     void summarizesLargeArrays() {
         NDArray big = Kernels.arange(0, 2000, 1, DType.I64);

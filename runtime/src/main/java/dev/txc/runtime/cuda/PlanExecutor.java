@@ -1,5 +1,6 @@
 package dev.txc.runtime.cuda;
 
+import dev.txc.runtime.Kernels;
 import dev.txc.runtime.NDArray;
 import dev.txc.runtime.NativeBuffer;
 import dev.txc.runtime.Shapes;
@@ -198,17 +199,9 @@ public final class PlanExecutor implements DeviceFunction {
         NDArray start = download(c.vals[a.start()]), stop = download(c.vals[a.stop()]), step = download(c.vals[a.step()]);
         if (t.isFloat()) {
             double s0 = start.buffer().getDouble(0), s1 = stop.buffer().getDouble(0), st = step.buffer().getDouble(0);
-            if (st == 0) throw new TxRuntimeException("arange: step cannot be zero");
-            double len = Math.ceil((s1 - s0) / st);
-            if (Double.isNaN(len) || len > Integer.MAX_VALUE)
-                throw new TxRuntimeException("arange: cannot make an array from " + s0 + " to " + s1 + " by " + st);
-            return (int) Math.max(0, len);
+            return Kernels.arangeLength(s0, s1, st);
         }
-        long s0 = start.buffer().getLong(0), s1 = stop.buffer().getLong(0), st = step.buffer().getLong(0);
-        if (st == 0) throw new TxRuntimeException("arange: step must not be zero");
-        long n = Math.max(0, st > 0 ? Math.ceilDiv(s1 - s0, st) : Math.ceilDiv(s0 - s1, -st));
-        if (n > Integer.MAX_VALUE) throw new TxRuntimeException("arange: too many elements (" + n + ")");
-        return (int) n;
+        return Kernels.arangeLength(start.buffer().getLong(0), stop.buffer().getLong(0), step.buffer().getLong(0));
     }
 
     // ---- scan: a host loop over the body's steps, the carries and stacks on the device

@@ -183,4 +183,39 @@ class FuzzRegressionTest {
         double e = 1e-6, fd = (run1(f, "f", f64(sh(), 0.5 + e), b, cc).toDoubles()[0] - run1(f, "f", f64(sh(), 0.5 - e), b, cc).toDoubles()[0]) / (2 * e);
         check(g.get(2), DType.F64, sh(), new double[] {fd}, 1e-8, "d/ds by differences");
     }
+    /** A new user's report: integer labels outside [0, classes) gave a loss of -0.0 (an all-zero one-hot row). */
+    @Test
+    void categoricalCrossentropyRejectsLabelsOutsideTheClasses() {
+        var c = compile("fn f(p: f64[?, ?], t: i64[?]) = categorical_crossentropy(p, t)\n");
+        Tensor p = f64(sh(2, 3), 0.2, 0.3, 0.5, 0.1, 0.1, 0.8);
+        for (long[] bad : new long[][] {{3, 0}, {0, -1}, {100, -5}}) bothThrow(c, "f", p, Tensor.ofLongs(DType.I64, sh(2), bad));
+        check(run1(c, "f", p, Tensor.ofLongs(DType.I64, sh(2), new long[] {0, 2})), DType.F64, sh(2), new double[] {-Math.log(0.2), -Math.log(0.8)}, 1e-15, "labels 0 and 2");
+        check(run1(c, "f", f64(sh(0, 3)), Tensor.ofLongs(DType.I64, sh(0), new long[0])), DType.F64, sh(0), new double[0], "no samples");
+    }
+
+    /** A new user's report: max and min of bools were i64 (NumPy keeps bool); logsumexp(x, axis=[]) of -0.0 was -0.0 at -O2. */
+    @Test
+    void boolExtremesAndEmptyAxisLogsumexp() {
+        var c = compile("fn f(x: bool[?]) = (max(x), min(x), max(x, axis=0, keepdims=true))\nfn g(x: f64[?]) = logsumexp(x, axis=[])\n");
+        var b = run(c, "f", Tensor.ofLongs(DType.BOOL, sh(2), new long[] {1, 0}));
+        checkLongs(b.get(0), DType.BOOL, sh(), new long[] {1}, "max of bools");
+        checkLongs(b.get(1), DType.BOOL, sh(), new long[] {0}, "min of bools");
+        checkLongs(b.get(2), DType.BOOL, sh(1), new long[] {1}, "max of bools, kept axis");
+        bothThrow(c, "f", Tensor.ofLongs(DType.BOOL, sh(0), new long[0]));
+        // log(exp(-0.0)) is +0.0: compared bit for bit on every engine
+        Tensor x = f64(sh(3), -0.0, 1.0, Double.NEGATIVE_INFINITY);
+        for (var out : java.util.List.of(interp(c, "g", x), jvm(c, "g", x), jvm(c.optFn("g"), x)))
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.0, 1.0, Double.NEGATIVE_INFINITY}, out.getFirst().toDoubles());
+    }
+
+    /** A new user's report: arange of more than 2^31 - 1 elements was unlocated (the interpreter's count overflowed). */
+    @Test
+    void hugeArangesAreErrorsOnEveryEngine() {
+        var c = compile("fn g(n: i64) = arange(n)\nfn h(a: f64, b: f64) = arange(a, b, 1.0)\n");
+        bothThrow(c, "g", i64(3_000_000_000L));
+        bothThrow(c, "g", i64(5_000_000_000L));
+        bothThrow(c, "h", scalar(0), scalar(1e300));
+        bothThrow(c, "h", scalar(0), scalar(Double.NaN));
+        checkLongs(run1(c, "g", i64(3)), DType.I64, sh(3), new long[] {0, 1, 2}, "arange(3)");
+    }
 }
