@@ -87,7 +87,19 @@ final class DiffCalls {
         List<Value> items = v instanceof Value.Lst ls ? ls.items() : v instanceof Value.Tup tp ? tp.items() : List.of(v);
         if (items.size() != with.size()) throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per variable, got " + items.size());
         var out = new ArrayList<Node>();
-        for (int k = 0; k < items.size(); k++) out.add(Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()));
+        for (int k = 0; k < items.size(); k++) out.add(shapedLike(Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()), with.get(k)));
         return out;
+    }
+
+    /**
+     * v, which must have x's shape: where the types do not show it (a ? or a different dim), checked at run time, as
+     * PyTorch and JAX check tangents: v broadcasts to x's shape and that has v's size, so the shapes are equal (ranks
+     * are checked when the ROP/LOP node is typed). Both are views, free when the check passes.
+     */
+    private static Node shapedLike(Node v, Node x) {
+        var dims = v.tt().dims();
+        if (dims.equals(x.tt().dims()) && !dims.contains(dev.txc.types.Dim.ANY)) return v;
+        if (v.rank() != x.rank()) return v;
+        return dev.txc.ir.Ir.reshape(Node.make(Op.BROADCAST_TO, List.of(v, dev.txc.ir.Ir.shapeOf(x)), Attrs.EMPTY), dev.txc.ir.Ir.shapeOf(v));
     }
 }

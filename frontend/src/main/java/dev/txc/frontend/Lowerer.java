@@ -403,8 +403,14 @@ final class Lowerer {
      */
     private Value locateNew(Value v, SourceSpan span) {
         var stack = new java.util.ArrayDeque<Node>();
-        if (v instanceof Value.T t) stack.push(t.node());
-        else if (v instanceof Value.Tup tup) for (Value e : tup.items()) if (e instanceof Value.T t) stack.push(t.node());
+        var roots = new ArrayList<Node>();
+        if (v instanceof Value.T t) roots.add(t.node());
+        else if (v instanceof Value.Tup tup) for (Value e : tup.items()) if (e instanceof Value.T t) roots.add(t.node());
+        // the results themselves may be located already (grad's and rop's are): their operands are walked anyway
+        for (Node r : roots) {
+            locs.putIfAbsent(r, span);
+            for (Node in : r.inputs()) stack.push(in);
+        }
         while (!stack.isEmpty()) {
             Node n = stack.pop();
             if (n.op().kind() == Op.Kind.LEAF || locs.containsKey(n)) continue;

@@ -52,6 +52,7 @@ public final class Autodiff {
 
     private static List<Node> lop(List<Node> ys, List<Node> us, List<Node> xs, boolean zero, String what, boolean cut) {
         List<Node> order = ancestors(ys);
+        Set<Node> primal = ORIGIN.get() == null ? Set.of() : new HashSet<>(order);
         Set<Node> targets = new HashSet<>(xs);
         Map<Node, Boolean> relevant = relevance(order, targets);
         checkConnected(xs, relevant, zero, what, ys.size() == 1 ? "the cost" : "the outputs");
@@ -79,6 +80,7 @@ public final class Autodiff {
                 continue;
             }
             List<Node> contribs = DerivativeRules.vjp(n, g);
+            record(contribs, n, primal);
             for (int k = 0; k < contribs.size(); k++) {
                 Node c = contribs.get(k);
                 if (c != null && relevant.get(n.input(k))) accumulate(adj, n.input(k), c);
@@ -92,9 +94,30 @@ public final class Autodiff {
         return out;
     }
 
+    /**
+     * While a pass sets it, the primal node whose derivative rule made each new node: GradPass gives them its source
+     * location, so that a run-time error in a gradient (the unindex of x[i] with i out of range) points at the source.
+     */
+    static final ThreadLocal<Map<Node, Node>> ORIGIN = new ThreadLocal<>();
+
+    /** Records n as the origin of the nodes its rule made for {@code made}, down to primal and already known nodes. */
+    private static void record(List<Node> made, Node n, Set<Node> primal) {
+        Map<Node, Node> origin = ORIGIN.get();
+        if (origin == null) return;
+        var stack = new java.util.ArrayDeque<Node>();
+        for (Node m : made) if (m != null) stack.push(m);
+        while (!stack.isEmpty()) {
+            Node m = stack.pop();
+            if (m.op().kind() == Op.Kind.LEAF || primal.contains(m) || origin.containsKey(m)) continue;
+            origin.put(m, n);
+            for (Node in : m.inputs()) stack.push(in);
+        }
+    }
+
     /** sum_k (d y / d x_k) v_k, in one forward sweep. */
     public static Node rop(Node y, List<Node> xs, List<Node> vs, boolean zeroIfDisconnected) {
         List<Node> order = ancestors(List.of(y));
+        Set<Node> primal = ORIGIN.get() == null ? Set.of() : new HashSet<>(order);
         Map<Node, Boolean> relevant = relevance(order, new HashSet<>(xs));
         checkConnected(xs, relevant, zeroIfDisconnected, "rop", "y");
         Map<Node, Node> tan = new HashMap<>();
@@ -126,6 +149,7 @@ public final class Autodiff {
             if (!any) continue;
             Node t = DerivativeRules.jvp(n, ts);
             if (t != null) tan.put(n, t);
+            record(java.util.Collections.singletonList(t), n, primal);
         }
         Node t = tan.get(y);
         return t != null ? t : Ir.zerosLike(y);

@@ -38,6 +38,14 @@ final class DerivativeRules {
         return Ir.scalarLike(v, like);
     }
 
+    /** Whether n is a constant with no zero element. */
+    private static boolean nonzero(Node n) {
+        var v = n.constValue();
+        if (v == null) return false;
+        for (int i = 0; i < v.size(); i++) if (v.getDouble(i) == 0) return false;
+        return true;
+    }
+
     private static Node zero(Node like) {
         return c(0, like);
     }
@@ -89,9 +97,14 @@ final class DerivativeRules {
             case MUL -> k == 0 ? t -> mul(t, b) : t -> mul(t, x);                   // d(ab) = b da + a db
             case DIV -> k == 0 ? t -> div(t, b) : t -> neg(div(mul(t, y), b));      // d(a/b) = da/b - (a/b^2) db
             case MOD -> k == 0 ? t -> t : t -> neg(mul(t, op(Op.FLOORDIV, x, b)));  // a mod b = a - b floor(a/b)
+            // d a^b/da = b a^(b-1), 0 where b = 0; d a^b/db = a^b log a, 0 where a = 0 and b >= 0 (PyTorch's and JAX's
+            // values there, where the formulas give 0 * inf)
+            // values there, where the formulas give 0 * inf); the guard is left out where a constant decides it
             case POW -> k == 0
-                    ? t -> mul(mul(t, b), op(Op.POW, x, sub(b, c(1, b))))           // d a^b/da = b a^(b-1)
-                    : t -> mul(t, mul(y, op(Op.LOG, x)));                           // d a^b/db = a^b log a
+                    ? t -> nonzero(b) ? mul(mul(t, b), op(Op.POW, x, sub(b, c(1, b))))
+                            : where(op(Op.EQ, b, c(0, b)), zero(t), mul(mul(t, b), op(Op.POW, x, sub(b, c(1, b)))))
+                    : t -> nonzero(x) ? mul(t, mul(y, op(Op.LOG, x)))
+                            : where(op(Op.AND, op(Op.EQ, x, c(0, x)), op(Op.GE, b, c(0, b))), zero(t), mul(t, mul(y, op(Op.LOG, x))));
             case MAXIMUM -> k == 0                                                  // ties go to the first operand
                     ? t -> where(op(Op.GE, x, b), t, zero(t)) : t -> where(op(Op.GE, x, b), zero(t), t);
             case MINIMUM -> k == 0

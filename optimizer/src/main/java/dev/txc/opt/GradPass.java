@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Expands grad, lop, rop, jacobian and hessian into ordinary IR, innermost first, so derivatives can be
@@ -31,32 +32,57 @@ public final class GradPass implements Pass {
         if (diffs.isEmpty()) return f;
         var expanded = new HashMap<Node, Node>();
         var rw = new Rewriter(n -> n.op().kind() == Op.Kind.DIFF ? expanded.get(n) : n);
-        var errors = new ArrayList<Diagnostic>();
         // Group grad nodes by cost so that one sweep serves them all.
         var gradGroups = new LinkedHashMap<List<Object>, List<Node>>();
         for (Node d : diffs) if (d.op() == Op.GRAD) gradGroups.computeIfAbsent(List.of(d.input(0), d.attrs().str("disconnected")), k -> new ArrayList<>()).add(d);
         var done = new HashSet<Node>();
-        for (Node d : diffs) {
-            if (!done.add(d)) continue;
-            try {
-                if (d.op() == Op.GRAD) {
-                    List<Node> group = gradGroups.get(List.of(d.input(0), d.attrs().str("disconnected")));
-                    done.addAll(group);
-                    Node cost = rw.apply(d.input(0));
-                    List<Node> wrts = group.stream().map(g -> rw.apply(g.input(1))).toList();
-                    List<Node> grads = Autodiff.grad(stable(cost, wrts, cx), wrts, zero(d));
-                    for (int k = 0; k < group.size(); k++)
-                        expanded.put(Node.make(Op.GRAD, List.of(cost, wrts.get(k)), d.attrs()), grads.get(k));
-                } else {
-                    List<Node> ins = d.inputs().stream().map(rw::apply).toList();
-                    expanded.put(Node.make(d.op(), ins, d.attrs()), expand(d.op(), ins, zero(d)));
+        // the primal node whose derivative rule made each new node, and the diff call it was made for
+        var origin = new LinkedHashMap<Node, Node>();
+        var call = new HashMap<Node, Node>();
+        Autodiff.ORIGIN.set(origin);
+        try {
+            for (Node d : diffs) {
+                if (!done.add(d)) continue;
+                try {
+                    expand(d, cx, rw, expanded, gradGroups.get(List.of(d.input(0), d.attrs().str("disconnected"))), done);
+                } catch (Autodiff.DisconnectedException | DerivativeRules.Unsupported e) {
+                    return fail(List.of(Diagnostic.error(loc(f, d), e.getMessage())));
                 }
-            } catch (Autodiff.DisconnectedException | DerivativeRules.Unsupported e) {
-                errors.add(Diagnostic.error(loc(f, d), e.getMessage()));
-                return fail(errors);
+                for (Node m : origin.keySet()) call.putIfAbsent(m, d);
             }
+        } finally {
+            Autodiff.ORIGIN.remove();
         }
-        return Rewriter.rewrite(f, n -> n.op().kind() == Op.Kind.DIFF ? expanded.get(n) : n);
+        Function out = Rewriter.rewrite(f, n -> n.op().kind() == Op.Kind.DIFF ? expanded.get(n) : n);
+        // Nodes a derivative rule made take their primal node's location, else the diff call's: a run-time error in a
+        // gradient (the unindex of x[i] with i out of range) then points at the source.
+        var locs = new LinkedHashMap<>(out.locs());
+        origin.forEach((m, p) -> {
+            SourceSpan s = f.locs().get(p);
+            if (s == null) s = loc(f, call.get(m));
+            if (s != null) locs.putIfAbsent(m, s);
+        });
+        return out.withLocs(locs);
+    }
+
+    private static void expand(Node d, PassContext cx, Rewriter rw, Map<Node, Node> expanded, List<Node> group, Set<Node> done) {
+        if (d.op() == Op.GRAD) {
+            done.addAll(group);
+            Node cost = rw.apply(d.input(0));
+            List<Node> wrts = group.stream().map(g -> rw.apply(g.input(1))).toList();
+            List<Node> grads;
+            try {
+                grads = Autodiff.grad(stable(cost, wrts, cx), wrts, zero(d));
+            } catch (Autodiff.DisconnectedException e) {
+                // the stable form may have folded a dependence away (x ** 0 is 1): the cost as written decides
+                grads = Autodiff.grad(cost, wrts, zero(d));
+            }
+            for (int k = 0; k < group.size(); k++)
+                expanded.put(Node.make(Op.GRAD, List.of(cost, wrts.get(k)), d.attrs()), grads.get(k));
+        } else {
+            List<Node> ins = d.inputs().stream().map(rw::apply).toList();
+            expanded.put(Node.make(d.op(), ins, d.attrs()), expand(d.op(), ins, zero(d)));
+        }
     }
 
     /**
@@ -115,8 +141,19 @@ public final class GradPass implements Pass {
 
     /** Differentiation nodes reachable from the roots (region bodies included), inner ones first. */
     static List<Node> diffNodes(List<Node> roots) {
+        var found = new ArrayList<Node>();
+        for (Node n : Autodiff.ancestors(dev.txc.ir.Graphs.reachable(roots))) if (n.op().kind() == Op.Kind.DIFF) found.add(n);
+        // A grad inside a scan body that a later grad differentiates through must be expanded first: the scan's
+        // dependencies above do not enter its body, so order by what each one reaches, bodies included.
         var out = new ArrayList<Node>();
-        for (Node n : Autodiff.ancestors(dev.txc.ir.Graphs.reachable(roots))) if (n.op().kind() == Op.Kind.DIFF) out.add(n);
+        var placed = new HashSet<Node>();
+        for (Node d : found) place(d, placed, out);
         return out;
+    }
+
+    private static void place(Node d, Set<Node> placed, List<Node> out) {
+        if (!placed.add(d)) return;
+        for (Node n : dev.txc.ir.Graphs.reachable(d.inputs())) if (n != d && n.op().kind() == Op.Kind.DIFF) place(n, placed, out);
+        out.add(d);
     }
 }

@@ -52,6 +52,11 @@ public final class Stabilize implements Pass {
                 Node x = onePlus(n);
                 return x != null && is(x, Op.EXP) ? Ir.op(Op.SOFTPLUS, x.input(0)) : null;
             }),
+            new Rule("log1p-exp", "log1p(exp(x)) => softplus(x)", n -> is(n, Op.LOG1P) && is(n.input(0), Op.EXP)
+                    ? Ir.op(Op.SOFTPLUS, n.input(0).input(0)) : null),
+            new Rule("log-sum-exp", "log(sum(exp(x), axes)) => logsumexp(x, axes)", n -> is(n, Op.LOG) && is(n.input(0), Op.SUM)
+                    && is(n.input(0).input(0), Op.EXP) && n.dtype().isFloat()
+                    ? Ir.reduce(Op.LOGSUMEXP, n.input(0).input(0).input(0), n.input(0).attrs().longs("axes"), n.input(0).attrs().bool("keepdims")) : null),
             new Rule("log1p", "log(1 + x) => log1p(x)", n -> {
                 Node x = onePlus(n);
                 return x != null && !is(x, Op.EXP) ? Ir.op(Op.LOG1P, x) : null;

@@ -1,0 +1,99 @@
+package dev.txc.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a new user ran into, through the real command at -O0 and -O2: each case's values against PyTorch's (by hand
+ * here), and run-time errors located at the source.
+ */
+class NewUserReportsTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String src) throws IOException {
+        Path f = dir.resolve("t.tx");
+        Files.writeString(f, src);
+        return f;
+    }
+
+    private void same(Path f, String expected, String... args) {
+        for (String o : new String[] {"-O0", "-O2"}) {
+            var a = new java.util.ArrayList<String>(java.util.List.of("run", o, f.toString()));
+            a.addAll(java.util.List.of(args));
+            assertEquals(expected, Cli.ok(a.toArray(String[]::new)).strip(), o + " " + String.join(" ", args));
+        }
+    }
+
+    private void locatedError(Path f, String where, String message, String... args) {
+        for (String o : new String[] {"-O0", "-O2"}) {
+            var a = new java.util.ArrayList<String>(java.util.List.of("run", o, f.toString()));
+            a.addAll(java.util.List.of(args));
+            Cli r = Cli.run(a.toArray(String[]::new));
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().startsWith(f + ":" + where) && r.err().contains(": error: ") && r.err().contains(message), o + ": " + r.err());
+        }
+    }
+
+    /** The gradient of a scan whose body takes a step-dependent gradient was an internal error (GradPass order). */
+    @Test
+    void gradientThroughAScanOfGradients() throws IOException {
+        Path f = file("""
+                fn a2(x: f64[?]) {
+                    J = scan i in 0..3 { grad(sum(x * x * cast(i, f64)), x) }
+                    return grad(sum(J), x)
+                }
+                fn a4(x: f64[?], W: f64[?, ?]) {
+                    J = scan w in W { grad(sum(x * x * w), x) }
+                    return grad(sum(J), W)
+                }
+                """);
+        // sum_i 2 i x = 6 x summed over x's elements: d/dx = 6; d/dW[i, j] = 2 x_j
+        same(f, "a2 = [6.0, 6.0]", "--fn", "a2", "--arg", "x=[1, 2]");
+        same(f, "a4 = [[2.0, 4.0], [2.0, 4.0], [2.0, 4.0]]", "--fn", "a4", "--arg", "x=[1, 2]", "--arg", "W=[[1, 2], [3, 4], [5, 6]]");
+    }
+
+    /** d x^0/dx was NaN at 0 at -O0 and a compile error at -O2; PyTorch's is 0, and d x^y/dy at x = 0, y >= 0 too. */
+    @Test
+    void powerAtZero() throws IOException {
+        Path f = file("""
+                fn d(x: f64) = grad(x ** 0 * 3.0 + 1.0, x)
+                fn v(x: f64[?]) = grad(sum(x ** 0), x)
+                fn p(x: f64[?], y: f64[?]) = grad(sum(x ** y), [x, y])
+                """);
+        same(f, "d = 0.0", "--fn", "d", "--arg", "x=0");
+        same(f, "v = [0.0, 0.0]", "--fn", "v", "--arg", "x=[0, 1]");
+        // y x^(y-1) and x^y log x: [0, 1, 0, 0, 12] and [0, 0, 0, log 2, nan] as torch.autograd gives
+        same(f, "out0 = [0.0, 1.0, 0.0, 0.0, 12.0]\nout1 = [0.0, 0.0, 0.0, 0.69314718, nan]", "--fn", "p",
+                "--arg", "x=[0, 0, 0, 2, -2]", "--arg", "y=[0, 1, 2, 0, 3]");
+    }
+
+    /** An index out of range seen only by a gradient (its unindex) had no location. */
+    @Test
+    void indexErrorsInGradientsAreLocated() throws IOException {
+        Path f = file("fn h(x: f64[?], i: i64) = grad(sum(x) + x[i], x)\n");
+        locatedError(f, "1:41:", "index 5 is out of bounds for axis 0 with size 2", "--fn", "h", "--arg", "x=[1, 2]", "--arg", "i=5");
+        same(f, "h = [1.0, 2.0]", "--fn", "h", "--arg", "x=[1, 2]", "--arg", "i=1");
+    }
+
+    /** rop's tangent and lop's cotangent must have their variable's shape; with ? dims they broadcast silently. */
+    @Test
+    void tangentShapesAreChecked() throws IOException {
+        Path f = file("""
+                fn r(x: f64[?], v: f64[?]) = rop(x * 2.0, x, v)
+                fn l(x: f64[?, ?], u: f64[?, ?]) = lop(x * 2.0, x, u)
+                """);
+        // the first failing op of the tangent's computation reports it: the check at rop (1:30) or the product (1:34)
+        locatedError(f, "1:", "broadcast", "--fn", "r", "--arg", "x=[1, 2]", "--arg", "v=[1, 2, 3]");
+        locatedError(f, "1:30:", "reshape", "--fn", "r", "--arg", "x=[1, 2]", "--arg", "v=[5]");
+        locatedError(f, "2:", "broadcast", "--fn", "l", "--arg", "x=[[1, 2]]", "--arg", "u=[[1], [2]]");
+        same(f, "r = [10.0, 12.0]", "--fn", "r", "--arg", "x=[1, 2]", "--arg", "v=[5, 6]");
+        same(f, "l = [[2.0, 4.0]]", "--fn", "l", "--arg", "x=[[1, 2]]", "--arg", "u=[[1, 2]]");
+    }
+}
