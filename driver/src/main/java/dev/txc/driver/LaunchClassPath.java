@@ -31,17 +31,34 @@ public final class LaunchClassPath {
         System.out.println(String.join(java.io.File.pathSeparator, of(Path.of(args[0])).stream().map(Path::toString).toList()));
     }
 
-    /** The jar and what its manifest reaches, absolute, each once. */
+    /**
+     * The jar and what its manifest reaches, absolute, each once. txc's own modules are taken from this checkout
+     * ({@code MODULE/target/txc-MODULE-VERSION.jar} beside the driver's folder) where the manifest names the copy
+     * 'install' put in the local Maven repository: another checkout's install replaces that copy, and its classes
+     * would run here.
+     */
     static List<Path> of(Path jar) throws IOException {
+        Path driver = jar.toAbsolutePath().normalize();
+        Path root = driver.getParent() == null || driver.getParent().getParent() == null ? null : driver.getParent().getParent().getParent();
         Set<Path> seen = new LinkedHashSet<>();
-        Deque<Path> todo = new ArrayDeque<>(List.of(jar.toAbsolutePath().normalize()));
+        Deque<Path> todo = new ArrayDeque<>(List.of(driver));
         while (!todo.isEmpty()) {
-            Path p = todo.removeFirst();
+            Path p = local(todo.removeFirst(), root);
             if (!Files.isRegularFile(p) || !seen.add(p)) continue;
             List<Path> next = manifestClassPath(p);
             for (int k = next.size() - 1; k >= 0; k--) todo.addFirst(next.get(k));
         }
         return new ArrayList<>(seen);
+    }
+
+    /** .../dev/txc/txc-NAME/VERSION/txc-NAME-VERSION.jar as ROOT/NAME/target/txc-NAME-VERSION.jar when that exists. */
+    private static Path local(Path p, Path root) {
+        int n = p.getNameCount();
+        if (root == null || n < 5 || !p.getName(n - 5).toString().equals("dev") || !p.getName(n - 4).toString().equals("txc")) return p;
+        String artifact = p.getName(n - 3).toString();
+        if (!artifact.startsWith("txc-")) return p;
+        Path mine = root.resolve(artifact.substring(4)).resolve("target").resolve(p.getFileName());
+        return Files.isRegularFile(mine) ? mine : p;
     }
 
     /** The entries of {@code jar}'s Class-Path attribute, resolved against the jar's folder (none without one). */
