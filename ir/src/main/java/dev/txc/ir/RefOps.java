@@ -289,7 +289,7 @@ final class RefOps {
         boolean va = a.rank() == 1, vb = b.rank() == 1;
         int[] sa = va ? new int[] {1, a.dim(0)} : a.shape(), sb = vb ? new int[] {b.dim(0), 1} : b.shape();
         int n = sa[sa.length - 2], k = sa[sa.length - 1], k2 = sb[sb.length - 2], p = sb[sb.length - 1];
-        if (k != k2) throw new EvalException("matmul: mismatch in its core dimension: " + shapeText(a.shape()) + " @ " + shapeText(b.shape()) + " (size " + k + " is different from " + k2 + ")");
+        if (k != k2) throw new EvalException("matmul: mismatch in its core dimension: " + shapeText(a.shape()) + " @ " + shapeText(b.shape()) + " (size " + k2 + " is different from " + k + ")");
         Tensor ba = Tensor.zeros(a.dtype(), Arrays.copyOf(sa, sa.length - 2)), bb = Tensor.zeros(b.dtype(), Arrays.copyOf(sb, sb.length - 2));
         int[] batch = broadcastShapes(List.of(ba, bb));
         int[] ia = broadcastIndex(ba, batch), ib = broadcastIndex(bb, batch);
