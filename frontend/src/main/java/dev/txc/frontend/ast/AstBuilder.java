@@ -203,8 +203,10 @@ final class AstBuilder {
 
     private Expr unary(UnaryContext c) {
         if (c.MINUS() == null) return power(required(c.power()));
-        Expr operand = unary(required(c.unary()));
         SourceSpan at = span(c);
+        // -9223372036854775808 is i64's least value, though its digits alone do not fit (as in C, Java and NumPy)
+        if (c.unary() != null && c.unary().getText().equals("9223372036854775808")) return new Expr.IntLit(Long.MIN_VALUE, "-9223372036854775808", at);
+        Expr operand = unary(required(c.unary()));
         // A negative literal stays a literal, so that `x[-1]` and `axis=-1` need no constant folding.
         return switch (operand) {
             case Expr.IntLit(long v, String text, SourceSpan s) when !text.startsWith("-") ->

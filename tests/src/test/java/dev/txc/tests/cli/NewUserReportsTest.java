@@ -96,4 +96,13 @@ class NewUserReportsTest {
         same(f, "r = [10.0, 12.0]", "--fn", "r", "--arg", "x=[1, 2]", "--arg", "v=[5, 6]");
         same(f, "l = [[2.0, 4.0]]", "--fn", "l", "--arg", "x=[[1, 2]]", "--arg", "u=[[1, 2]]");
     }
+    /** -9223372036854775808, i64's least value, was a lexer error (its digits alone do not fit in 64 bits). */
+    @Test
+    void leastInt64Literal() throws IOException {
+        Path f = file("fn f(x: i64) = (-9223372036854775808, x == -9223372036854775808, -9223372036854775807 - 1)\n");
+        same(f, "out0 = -9223372036854775808\nout1 = True\nout2 = -9223372036854775808", "--fn", "f", "--arg", "x=-9223372036854775808");
+        Cli r = Cli.run("check", file("fn g() = 9223372036854775808\n").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("integer too large for 64 bits"), r.err());
+    }
 }
