@@ -66,8 +66,19 @@ public final class Stabilize implements Pass {
             new Rule("sigmoid-product", "sigmoid(x) * sigmoid(-x) => e / (1 + e)^2, e = exp(-|x|): one exp, finite for every x",
                     Stabilize::sigmoidProduct),
             new Rule("log-exp", "log(exp(x)) => x", n -> is(n, Op.LOG) && is(n.input(0), Op.EXP) ? n.input(0).input(0) : null),
+            new Rule("softmax", "exp(x) / sum(exp(x), axis=a, keepdims=true) => softmax(x, axis=a)", Stabilize::softmax),
             new Rule("log-softmax", "log(softmax(x)) => log_softmax(x)", n -> is(n, Op.LOG) && is(n.input(0), Op.SOFTMAX)
                     ? Node.make(Op.LOG_SOFTMAX, List.of(n.input(0).input(0)), Attrs.of("axis", n.input(0).attrs().lng("axis"))) : null));
+
+    /** A softmax written out over one axis (Theano's softmax_simplifier): finite for any x, where exp overflows. */
+    private static Node softmax(Node n) {
+        if (!is(n, Op.DIV) || !is(n.input(0), Op.EXP) || !n.dtype().isFloat()) return null;
+        Node d = n.input(1);
+        if (is(d, Op.BROADCAST_TO)) d = d.input(0);
+        // the kept-dims sum of the same exp broadcasts to it: the quotient has exp(x)'s shape
+        if (!is(d, Op.SUM) || d.input(0) != n.input(0) || !d.attrs().bool("keepdims") || d.attrs().longs("axes").size() != 1) return null;
+        return Node.make(Op.SOFTMAX, List.of(n.input(0).input(0)), Attrs.of("axis", d.attrs().longs("axes").getFirst()));
+    }
 
     /** sigmoid'(x) = sigmoid(x) sigmoid(-x) = e^-|x| / (1 + e^-|x|)^2 (symmetric in x): one exp instead of two. */
     private static Node sigmoidProduct(Node n) {

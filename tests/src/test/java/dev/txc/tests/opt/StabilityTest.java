@@ -26,6 +26,9 @@ class StabilityTest {
         fn softplus_(x: f64) = (log(1 + exp(x)), grad(log(1 + exp(x)), x))
         fn tiny(x: f64) = (log(1 + x), exp(x) - 1, grad(log(1 + x), x))
         fn lsm(x: f64[2]) = (log(softmax(x)), grad(sum(log(softmax(x)) * [1, 0]), x))
+        fn log1pexp(x: f64) = (log1p(exp(x)), grad(log1p(exp(x)), x))
+        fn lse(x: f64[3]) = (log(sum(exp(x))), grad(log(sum(exp(x))), x))
+        fn sm(x: f64[1, 3]) = (exp(x) / sum(exp(x), axis=1, keepdims=true), grad(sum(log(exp(x) / sum(exp(x), axis=1, keepdims=true))[:, 0]), x))
         fn bce(z: f64, t: f64) = (binary_crossentropy(1 / (1 + exp(-z)), t), grad(binary_crossentropy(1 / (1 + exp(-z)), t), z))
         """;
 
@@ -89,5 +92,15 @@ class StabilityTest {
         assertArrayEquals(new double[] {1000, -1}, run("bce", "z=-1000", "t=1"), 1e-12);
         // at z = 1000, t = 0: 1000; d/dz = 1.
         assertArrayEquals(new double[] {1000, 1}, run("bce", "z=1000", "t=0"), 1e-12);
+    }
+    /** A new user's report: these written-out forms overflowed at 1000 (NaN gradients) where log(1 + exp(x)) did not. */
+    @Test
+    void writtenOutSoftplusLogsumexpAndSoftmax() throws IOException {
+        // log1p(e^1000) = 1000 + log1p(e^-1000) = 1000; d/dx = sigmoid(1000) = 1
+        assertArrayEquals(new double[] {1000, 1}, run("log1pexp", "x=1000"), 1e-12);
+        // log(e^1000 + e^0 + e^-1000) = 1000 + log1p(e^-1000) = 1000; gradient softmax = [1, e^-1000, ~0] = [1, 0, 0]
+        assertArrayEquals(new double[] {1000, 1, 0, 0}, run("lse", "x=[1000, 0, -1000]"), 1e-12);
+        // softmax([1000, 0, -1000]) = [1, 0, 0]; d log softmax_0 / dx = e_0 - softmax = [0, 0, 0]
+        assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0}, run("sm", "x=[[1000, 0, -1000]]"), 1e-12);
     }
 }
