@@ -549,9 +549,9 @@ final class Builtins {
      */
     private static Node labelCheck(Node labels, Node arange, DType dtype) {
         Node all = Ir.concat(List.of(Ir.reshape(labels, Ir.longs(-1)), Ir.longs(0)), 0);
-        Node one = Ir.longs(0);
-        Node hi = Node.make(Op.WINDOW, List.of(arange, Ir.reduce(Op.MAX, all, Ir.axes(0), false), one), dev.txc.ir.Attrs.of("axis", 0L));
-        Node lo = Node.make(Op.WINDOW, List.of(arange, Ir.reduce(Op.MIN, all, Ir.axes(0), false), one), dev.txc.ir.Attrs.of("axis", 0L));
+        Node width = Ir.longs(0); // any one-element vector: the window's length
+        Node hi = Node.make(Op.WINDOW, List.of(arange, Ir.reduce(Op.MAX, all, Ir.axes(0), false), width), dev.txc.ir.Attrs.of("axis", 0L));
+        Node lo = Node.make(Op.WINDOW, List.of(arange, Ir.reduce(Op.MIN, all, Ir.axes(0), false), width), dev.txc.ir.Attrs.of("axis", 0L));
         Node zero = Ir.mul(Ir.scalarLong(0, DType.I64), Ir.add(hi, lo));
         return Ir.cast(Ir.reduce(Op.SUM, zero, Ir.axes(0), false), dtype);
     }

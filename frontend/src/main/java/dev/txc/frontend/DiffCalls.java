@@ -1,9 +1,11 @@
 package dev.txc.frontend;
 
 import dev.txc.ir.Attrs;
+import dev.txc.ir.Ir;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.SourceSpan;
+import dev.txc.types.Dim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,8 +100,7 @@ final class DiffCalls {
      */
     private static Node shapedLike(Node v, Node x) {
         var dims = v.tt().dims();
-        if (dims.equals(x.tt().dims()) && !dims.contains(dev.txc.types.Dim.ANY)) return v;
-        if (v.rank() != x.rank()) return v;
-        return dev.txc.ir.Ir.reshape(Node.make(Op.BROADCAST_TO, List.of(v, dev.txc.ir.Ir.shapeOf(x)), Attrs.EMPTY), dev.txc.ir.Ir.shapeOf(v));
+        if (dims.equals(x.tt().dims()) && !dims.contains(Dim.ANY) || v.rank() != x.rank()) return v;
+        return Ir.reshape(Node.make(Op.BROADCAST_TO, List.of(v, Ir.shapeOf(x)), Attrs.EMPTY), Ir.shapeOf(v));
     }
 }
