@@ -9,18 +9,24 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The matmul kernels on the JDK Vector API (reached only when {@link VectorSupport#available()}): GEMV as row dot
  * products or as sums of scaled rows, and GEMM over packed panels with an MR x (2 vectors) register-blocked
- * microkernel, KC x NC blocks of B and MC x KC blocks of A (BLIS's loop order). f32 operands are widened to double
- * lanes as they are read or packed, so every sum accumulates in double.
+ * microkernel, KC x NC blocks of B and MC x KC blocks of A (BLIS's loop order). GEMV widens f32 operands to double
+ * lanes as it reads them, so its sums accumulate in double; f32 GEMM packs f32 panels and sums each KC block of
+ * terms in f32 lanes (twice the lanes of f64), then adds the block's tile to C in double.
  */
 final class VectorMatKernels implements MatKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** The float species with as many lanes as D: one load widens into one double vector. */
     private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
+    /** The float species of D's width: twice D's lanes. */
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize()));
+    private static final int LF = F.length();
     /** Rows of C per microkernel tile. */
     static final int MR = 8;
     /** Columns of C per microkernel tile: two vectors. */
     static final int NR = 2 * L;
+    /** Columns of C per f32 microkernel tile: two float vectors. */
+    static final int NRF = 2 * LF;
     /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
     private static final int KC = 256;
     /** Rows of A per packed block (a multiple of MR): an MC x KC block of A stays in L2. */
@@ -35,6 +41,7 @@ final class VectorMatKernels implements MatKernels {
     private static final long PARALLEL_MIN = 1 << 18;
 
     private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[3][0]);
+    private static final ThreadLocal<float[][]> FLOAT_BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private VectorMatKernels() {}
 
@@ -408,25 +415,31 @@ final class VectorMatKernels implements MatKernels {
         // packing its own block of A into its thread's buffer
         int mc = split ? Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * Parallel.CORES - 1) / (4 * Parallel.CORES), MR))) : MC;
         int rowBlocks = (m + mc - 1) / mc;
+        boolean f32 = a instanceof float[];
+        int nr = f32 ? NRF : NR;
         for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc), panels = (nc + NR - 1) / NR;
+            int nc = Math.min(NC, n - jc), panels = (nc + nr - 1) / nr;
             int groups = split ? Math.min(panels, Math.max(1, 4 * Parallel.CORES / rowBlocks)) : 1;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 int bOff = bo + pc * brs + jc * bcs;
                 // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
                 boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
-                double[] bp = direct ? (double[]) b : buffer(1, kc * panels * NR);
+                Object bp = direct ? b : f32 ? floatBuffer(1, kc * panels * nr) : buffer(1, kc * panels * nr);
                 if (!direct) {
-                    Parallel.forRange(panels, split && (long) kc * nc >= PACK_PARALLEL ? Long.MAX_VALUE : 0,
-                            (p0, p1) -> packB(b, bOff + p0 * NR * bcs, brs, bcs, kc, Math.min(nc, p1 * NR) - p0 * NR, bp, p0 * NR * kc));
+                    Parallel.forRange(panels, split && (long) kc * nc >= PACK_PARALLEL ? Long.MAX_VALUE : 0, (p0, p1) -> {
+                        int o = bOff + p0 * nr * bcs, w = Math.min(nc, p1 * nr) - p0 * nr;
+                        if (f32) packB((float[]) b, o, brs, bcs, kc, w, (float[]) bp, p0 * nr * kc);
+                        else packB((double[]) b, o, brs, bcs, kc, w, (double[]) bp, p0 * nr * kc);
+                    });
                 }
                 int aOff = ao + pc * acs, cOff = co + jc;
                 Parallel.forRange(rowBlocks * groups, split ? Long.MAX_VALUE : 0, (from, to) -> {
                     for (int q = from; q < to; q++) {
-                        int i0 = q / groups * mc, g = q % groups;
-                        int j0 = (int) ((long) panels * g / groups) * NR, j1 = Math.min(nc, (int) ((long) panels * (g + 1) / groups) * NR);
-                        block(a, aOff + i0 * ars, ars, acs, Math.min(mc, m - i0), kc, bp, direct ? bOff : -1, brs, j0, j1,
+                        int i0 = q / groups * mc, g = q % groups, rows = Math.min(mc, m - i0);
+                        int j0 = (int) ((long) panels * g / groups) * nr, j1 = Math.min(nc, (int) ((long) panels * (g + 1) / groups) * nr);
+                        if (f32) blockF32((float[]) a, aOff + i0 * ars, ars, acs, rows, kc, (float[]) bp, j0, j1, c, cOff + i0 * n, n);
+                        else block((double[]) a, aOff + i0 * ars, ars, acs, rows, kc, (double[]) bp, direct ? bOff : -1, brs, j0, j1,
                                 c, cOff + i0 * n, n);
                     }
                 });
@@ -445,17 +458,22 @@ final class VectorMatKernels implements MatKernels {
         return bufs[which];
     }
 
-    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked in BLIS order. A is packed into MR-row panels when it is f32 or when
-    // more than two column panels reuse it; else (f64 feeding one or two panels: x @ w with few columns) packing would
+    private static float[] floatBuffer(int which, int n) {
+        float[][] bufs = FLOAT_BUFFERS.get();
+        if (bufs[which].length < n) bufs[which] = new float[n];
+        return bufs[which];
+    }
+
+    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked in BLIS order. A is packed into MR-row panels when more than two
+    // column panels reuse it; else (f64 feeding one or two panels: x @ w with few columns) packing would
     // cost as much as the product, and the whole MR-row panels are read in place, only the last partial one packed.
     // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
-    private static void block(Object a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int jFrom,
+    private static void block(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int jFrom,
                               int jTo, double[] c, int cOff, int ldc) {
-        boolean inPlace = a instanceof double[] && jTo - jFrom <= 2 * NR;
+        boolean inPlace = jTo - jFrom <= 2 * NR;
         int packedFrom = inPlace ? mc / MR * MR : 0;
         double[] ap = buffer(0, roundUp(mc - packedFrom, MR) * kc), edge = buffer(2, MR * NR);
-        if (a instanceof double[] ad) packA(ad, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
-        else packA((float[]) a, aOff, ars, acs, mc, kc, ap);
+        packA(a, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
         for (int j0 = jFrom; j0 < jTo; j0 += NR) {
             int cols = Math.min(NR, jTo - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
             for (int i0 = 0; i0 < mc; i0 += MR) {
@@ -465,7 +483,7 @@ final class VectorMatKernels implements MatKernels {
                 int to = whole ? ct : 0, ldt = whole ? ldc : NR;
                 if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
                 if (i0 >= packedFrom) kernel(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
-                else kernelInPlace(kc, (double[]) a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                else kernelInPlace(kc, a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
                 if (!whole) addTile(edge, c, ct, ldc, rows, cols);
             }
         }
@@ -492,13 +510,12 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, double[] ap) {
+    private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap) {
         for (int i0 = 0; i0 < mc; i0 += MR) {
             int base = i0 * kc;
             if (rs == 1 && i0 + MR <= mc) {
-                // a transposed A: the panel's MR elements of each column are adjacent
                 int src = off + i0;
-                for (int t = 0; t < kc; t++) for (int r = 0; r < MR; r++) ap[base + t * MR + r] = a[src + t * cs + r];
+                for (int t = 0; t < kc; t++) System.arraycopy(a, src + t * cs, ap, base + t * MR, MR);
                 continue;
             }
             for (int r = 0; r < MR; r++) {
@@ -513,19 +530,42 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[bpo + q*NR*kc + t*NR + j]; missing columns are zero
-    private static void packB(Object b, int off, int rs, int cs, int kc, int nc, double[] bp, int bpo) {
+    private static void packB(double[] b, int off, int rs, int cs, int kc, int nc, double[] bp, int bpo) {
         for (int j0 = 0; j0 < nc; j0 += NR) {
             int w = Math.min(NR, nc - j0), base = bpo + j0 * kc;
             for (int t = 0; t < kc; t++) {
                 int src = off + t * rs + j0 * cs, dst = base + t * NR;
-                if (b instanceof double[] bd) {
-                    if (cs == 1 && w == NR) System.arraycopy(bd, src, bp, dst, NR);
-                    else for (int j = 0; j < w; j++) bp[dst + j] = bd[src + j * cs];
-                } else {
-                    float[] bf = (float[]) b;
-                    for (int j = 0; j < w; j++) bp[dst + j] = bf[src + j * cs];
-                }
+                if (cs == 1 && w == NR) System.arraycopy(b, src, bp, dst, NR);
+                else for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * cs];
                 for (int j = w; j < NR; j++) bp[dst + j] = 0;
+            }
+        }
+    }
+
+    // as the f64 form, NRF columns per panel: bp[bpo + q*NRF*kc + t*NRF + j]
+    private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp, int bpo) {
+        for (int j0 = 0; j0 < nc; j0 += NRF) {
+            int w = Math.min(NRF, nc - j0), base = bpo + j0 * kc;
+            for (int t = 0; t < kc; t++) {
+                int src = off + t * rs + j0 * cs, dst = base + t * NRF;
+                if (cs == 1 && w == NRF) System.arraycopy(b, src, bp, dst, NRF);
+                else for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * cs];
+                for (int j = w; j < NRF; j++) bp[dst + j] = 0;
+            }
+        }
+    }
+
+    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked for f32 operands: A packed into MR-row panels of floats; each tile's
+    // kc terms are summed in f32 lanes from zero (kernelF32), and the tile is added to C in double (addTile)
+    private static void blockF32(float[] a, int aOff, int ars, int acs, int mc, int kc, float[] bp, int jFrom, int jTo,
+                                 double[] c, int cOff, int ldc) {
+        float[] ap = floatBuffer(0, roundUp(mc, MR) * kc), tile = floatBuffer(2, MR * NRF);
+        packA(a, aOff, ars, acs, mc, kc, ap);
+        for (int j0 = jFrom; j0 < jTo; j0 += NRF) {
+            int cols = Math.min(NRF, jTo - j0);
+            for (int i0 = 0; i0 < mc; i0 += MR) {
+                kernelF32(kc, ap, i0 * kc, bp, j0 * kc, tile);
+                addTile(tile, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols);
             }
         }
     }
@@ -649,6 +689,74 @@ final class VectorMatKernels implements MatKernels {
         c61.intoArray(t, r6 + L);
         c70.intoArray(t, r7);
         c71.intoArray(t, r7 + L);
+    }
+
+    // tile[r*NRF + j] = sum_s Apanel(r, s) Bsliver(s, j) in f32 lanes, the kernel's register blocking with floats
+    private static void kernelF32(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * NRF, pa = ao + s * MR;
+            FloatVector b0 = FloatVector.fromArray(F, bp, pb), b1 = FloatVector.fromArray(F, bp, pb + LF);
+            FloatVector x = FloatVector.broadcast(F, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, ap[pa + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(F, ap[pa + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(F, ap[pa + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0 * LF);
+        c01.intoArray(tile, 1 * LF);
+        c10.intoArray(tile, 2 * LF);
+        c11.intoArray(tile, 3 * LF);
+        c20.intoArray(tile, 4 * LF);
+        c21.intoArray(tile, 5 * LF);
+        c30.intoArray(tile, 6 * LF);
+        c31.intoArray(tile, 7 * LF);
+        c40.intoArray(tile, 8 * LF);
+        c41.intoArray(tile, 9 * LF);
+        c50.intoArray(tile, 10 * LF);
+        c51.intoArray(tile, 11 * LF);
+        c60.intoArray(tile, 12 * LF);
+        c61.intoArray(tile, 13 * LF);
+        c70.intoArray(tile, 14 * LF);
+        c71.intoArray(tile, 15 * LF);
+    }
+
+    // C[rows x cols tile at co] += the f32 tile (row r at tile[r*NRF]), widened to double
+    private static void addTile(float[] tile, double[] c, int co, int ldc, int rows, int cols) {
+        int whole = cols / L * L;
+        for (int r = 0; r < rows; r++) {
+            int o = co + r * ldc;
+            for (int j = 0; j < whole; j += L) {
+                DoubleVector.fromArray(D, c, o + j).add(widen(tile, r * NRF + j)).intoArray(c, o + j);
+            }
+            for (int j = whole; j < cols; j++) c[o + j] += tile[r * NRF + j];
+        }
     }
 
     // C[rows x cols tile at co] += the tile in edge (row r at edge[r*NR])
