@@ -202,21 +202,25 @@ final class Matmul {
             // each row of A is contiguous: a dot product per row, rows split across cores
             Object xc = contiguous(x, xo, xs, k);
             int xco = xc == x ? xo : 0;
-            Parallel.forRange(rows, work, (from, to) -> {
-                if (a instanceof double[] ad) kx.dotRows(ad, ao, rs, (double[]) xc, xco, y, yo, k, from, to);
-                else kx.dotRows((float[]) a, ao, rs, (float[]) xc, xco, y, yo, k, from, to);
-            });
+            if (work < Parallel.THRESHOLD) { // no lambda to allocate: small products are the per-call overhead
+                dotRows(kx, a, ao, rs, xc, xco, y, yo, k, 0, rows);
+            } else {
+                Parallel.forRange(rows, work, (from, to) -> dotRows(kx, a, ao, rs, xc, xco, y, yo, k, from, to));
+            }
         } else if (rs == 1 || rows == 1) {
             // A is the transpose of a matrix whose k rows are contiguous: sum those rows scaled by x; each core sums a
             // share of them into its own partial, and the partials are added
             int parts = Parallel.parts(k, work);
+            if (parts == 1) {
+                axpyRows(kx, a, ao, cs, x, xo, xs, y, yo, rows, 0, k);
+                return;
+            }
             double[][] partial = new double[parts][];
             Parallel.forRange(parts, parts > 1 ? Long.MAX_VALUE : 0, (from, to) -> {
                 for (int p = from; p < to; p++) {
                     double[] part = p == 0 ? y : new double[rows];
                     int po = p == 0 ? yo : 0, t0 = (int) ((long) k * p / parts), t1 = (int) ((long) k * (p + 1) / parts);
-                    if (a instanceof double[] ad) kx.axpyRows(ad, ao, cs, (double[]) x, xo, xs, part, po, rows, t0, t1);
-                    else kx.axpyRows((float[]) a, ao, cs, (float[]) x, xo, xs, part, po, rows, t0, t1);
+                    axpyRows(kx, a, ao, cs, x, xo, xs, part, po, rows, t0, t1);
                     partial[p] = part;
                 }
             });
@@ -226,6 +230,17 @@ final class Matmul {
         } else {
             kx.gemm(a, ao, rs, cs, x, xo, xs, 0, y, yo, rows, 1, k, parallel);
         }
+    }
+
+    private static void dotRows(MatKernels kx, Object a, int ao, int rs, Object x, int xo, double[] y, int yo, int k, int from, int to) {
+        if (a instanceof double[] ad) kx.dotRows(ad, ao, rs, (double[]) x, xo, y, yo, k, from, to);
+        else kx.dotRows((float[]) a, ao, rs, (float[]) x, xo, y, yo, k, from, to);
+    }
+
+    private static void axpyRows(MatKernels kx, Object a, int ao, int lda, Object x, int xo, int xs, double[] y, int yo, int m,
+                                 int from, int to) {
+        if (a instanceof double[] ad) kx.axpyRows(ad, ao, lda, (double[]) x, xo, xs, y, yo, m, from, to);
+        else kx.axpyRows((float[]) a, ao, lda, (float[]) x, xo, xs, y, yo, m, from, to);
     }
 
     /**

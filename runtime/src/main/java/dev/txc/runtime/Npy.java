@@ -34,7 +34,7 @@ public final class Npy {
     private Npy() {}
 
     /** Parsed header fields; {@code dataStart} is the byte offset of the first element. */
-    private record Header(DType dtype, boolean fortran, int[] shape, int dataStart) {}
+    private record Header(DType dtype, ByteOrder order, boolean fortran, int[] shape, int dataStart) {}
 
     // ---------------------------------------------------------------- read
 
@@ -71,7 +71,7 @@ public final class Npy {
         shape[0] = to - from;
         int n = Shapes.size(shape);
         long rowBytes = (long) Shapes.size(h.shape) / Math.max(1, h.shape[0]) * h.dtype.itemSize();
-        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact((long) n * h.dtype.itemSize())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact((long) n * h.dtype.itemSize())).order(h.order);
         try (var ch = java.nio.channels.FileChannel.open(file)) {
             long pos = h.dataStart + from * rowBytes;
             while (buf.hasRemaining()) {
@@ -126,7 +126,7 @@ public final class Npy {
             throw bad(name, "truncated data: expected " + ((long) n * h.dtype.itemSize()) + " bytes for "
                     + h.dtype.spelling() + Shapes.format(h.shape) + ", found " + (bytes.length - h.dataStart));
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataStart, (int) (need - h.dataStart)).slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.wrap(bytes, h.dataStart, (int) (need - h.dataStart)).slice().order(h.order);
         Buffer data = memory.allocate(h.dtype, n);
         switch (data) {
             case HeapBuffer b -> decode(buf, b.array(), n);
@@ -154,14 +154,14 @@ public final class Npy {
         }
     }
 
-    // little-endian file order to the platform's order; a bool is any nonzero byte, stored as 1
+    // the file's byte order (the buffer's) to the platform's order; a bool is any nonzero byte, stored as 1
     private static void decode(ByteBuffer buf, NativeBuffer b, int n) {
         if (b.dtype() == DType.BOOL) {
             for (int i = 0; i < n; i++) b.setLong(i, buf.get(i));
             return;
         }
         ValueLayout platform = NativeBuffer.layout(b.dtype());
-        MemorySegment.copy(MemorySegment.ofBuffer(buf), platform.withOrder(ByteOrder.LITTLE_ENDIAN), 0, b.segment(), platform, 0, n);
+        MemorySegment.copy(MemorySegment.ofBuffer(buf), platform.withOrder(buf.order()), 0, b.segment(), platform, 0, n);
     }
 
     private static Header header(byte[] b, String name) {
@@ -185,7 +185,9 @@ public final class Npy {
         }
         String text = new String(b, start, (int) len, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Map<String, Object> dict = new HeaderParser(text, name).dict();
-        return new Header(dtypeOf(dict.get("descr"), name), fortranOf(dict.get("fortran_order"), name),
+        Object descr = dict.get("descr");
+        ByteOrder order = descr instanceof String d && d.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        return new Header(dtypeOf(descr, name), order, fortranOf(dict.get("fortran_order"), name),
                 shapeOf(dict.get("shape"), name), (int) (start + len));
     }
 
@@ -215,9 +217,6 @@ public final class Npy {
             case "f8" -> DType.F64;
             default -> throw bad(name, "unsupported dtype '" + s + "' (supported: bool, i8, i16, i32, i64, u8, f32, f64)");
         };
-        if (order == '>' && t.itemSize() > 1) {
-            throw bad(name, "big-endian data ('" + s + "') is not supported; save it little-endian, e.g. with astype('<" + code + "')");
-        }
         if (order != '<' && order != '|' && order != '=' && order != '>') {
             throw bad(name, "unsupported dtype '" + s + "'");
         }
