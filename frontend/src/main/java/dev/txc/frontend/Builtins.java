@@ -6,6 +6,7 @@ import dev.txc.ir.Node;
 import dev.txc.ir.Op;
 import dev.txc.ir.SourceSpan;
 import dev.txc.types.DType;
+import dev.txc.types.Dim;
 import dev.txc.types.TensorType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,6 +143,7 @@ final class Builtins {
             }),
             b("stack", p("arrays", "axis?"), (l, a, m) -> {
                 List<Node> xs = unifyAll(l, list(l, m.get("arrays"), a.spanOf("arrays"), "stack"));
+                sameShapes(xs, a.spanOf("arrays"));
                 int axis = axis(l, m.get("axis"), xs.getFirst().rank() + 1, a.spanOf("axis"), 0);
                 return strong(Ir.concat(xs.stream().map(x -> Ir.expandDims(x, Ir.axes(axis))).toList(), axis));
             }),
@@ -290,6 +292,22 @@ final class Builtins {
     }
 
     /** Converts tensors to one dtype, the weak ones yielding to the strong ones. */
+    // stack's operands must have one shape (NumPy's rule); sizes known at compile time are compared here, the others
+    // by the concatenation at run time
+    private static void sameShapes(List<Node> xs, SourceSpan at) {
+        var first = xs.getFirst().tt();
+        for (Node x : xs) {
+            var t = x.tt();
+            boolean differ = t.rank() != first.rank();
+            for (int d = 0; !differ && d < t.rank(); d++) {
+                differ = t.dim(d) instanceof Dim.Known(long p) && first.dim(d) instanceof Dim.Known(long q) && p != q;
+            }
+            if (differ) {
+                throw new FrontendError(at, "stack: all input arrays must have the same shape, got " + first + " and " + t);
+            }
+        }
+    }
+
     static List<Node> unifyAll(Lowerer l, List<Value.T> xs) {
         Value.T acc = xs.getFirst();
         for (int k = 1; k < xs.size(); k++) {
