@@ -20,6 +20,12 @@ final class Reductions {
         if (op == ReduceOp.MEAN && !in.isFloat()) {
             throw new TxRuntimeException("mean: expected a float array, got " + in.spelling() + " (cast it first)");
         }
+        if (axes.length == x.rank() && !keepdims && x.size() > 0 && x.isContiguous() && isValueReduction(op)) {
+            // every axis of a contiguous f64 or i64 array (the size of a shape, the sum of a gradient): the row's
+            // reduction without the bookkeeping of the general path, which small training steps paid per call
+            if (in == DType.F64 && x.heapArray() instanceof double[] a) return NDArray.scalar(reduceDoubles(op, a, x.offset(), x.size()));
+            if (in == DType.I64 && x.heapArray() instanceof long[] a) return NDArray.scalar(reduceLongs(op, a, x.offset(), x.size()));
+        }
         DType outType = outputType(op, in);
         int[] outShape = reducedShape(x.shape(), axes, keepdims);
         if (axes.length == 0) {
@@ -46,6 +52,13 @@ final class Reductions {
             });
         }
         return NDArray.wrap(outType, out, outShape);
+    }
+
+    private static boolean isValueReduction(ReduceOp op) {
+        return switch (op) {
+            case SUM, PROD, MEAN, MAX, MIN -> true;
+            case ANY, ALL, ARGMAX, ARGMIN -> false;
+        };
     }
 
     private static boolean isLeading(int[] axes) {
