@@ -23,12 +23,45 @@ import java.util.jar.JarFile;
 public final class LaunchClassPath {
     private LaunchClassPath() {}
 
+    /**
+     * {@code LaunchClassPath JAR [DIR]}: prints JAR's class path; with DIR, JAR's place in it is taken by a copy in DIR
+     * whose manifest has no Class-Path. The JVM reads the manifest of every jar on {@code -cp} and searches the jars
+     * it names right after that jar, before the rest of {@code -cp}: the driver's manifest names the other modules'
+     * copies in the local Maven repository, which would shadow this checkout's jars listed after it.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: LaunchClassPath JAR");
+        if (args.length != 1 && args.length != 2) {
+            System.err.println("usage: LaunchClassPath JAR [DIR]");
             System.exit(2);
         }
-        System.out.println(String.join(java.io.File.pathSeparator, of(Path.of(args[0])).stream().map(Path::toString).toList()));
+        List<Path> cp = of(Path.of(args[0]));
+        if (args.length == 2) cp.set(0, withoutClassPath(cp.getFirst(), Path.of(args[1])));
+        System.out.println(String.join(java.io.File.pathSeparator, cp.stream().map(Path::toString).toList()));
+    }
+
+    /** A copy of {@code jar} in {@code dir} (same file name) whose manifest names no Class-Path, written atomically. */
+    static Path withoutClassPath(Path jar, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path out = dir.toAbsolutePath().resolve(jar.getFileName()), tmp = Files.createTempFile(dir, "launch", ".jar");
+        try (var in = new JarFile(jar.toFile()); var os = Files.newOutputStream(tmp)) {
+            var m = in.getManifest() == null ? new java.util.jar.Manifest() : new java.util.jar.Manifest(in.getManifest());
+            m.getMainAttributes().putIfAbsent(Attributes.Name.MANIFEST_VERSION, "1.0");
+            m.getMainAttributes().remove(Attributes.Name.CLASS_PATH);
+            try (var jo = new java.util.jar.JarOutputStream(os, m)) {
+                for (var e : java.util.Collections.list(in.entries())) {
+                    if (e.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)) continue;
+                    jo.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    try (var data = in.getInputStream(e)) {
+                        data.transferTo(jo);
+                    }
+                    jo.closeEntry();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

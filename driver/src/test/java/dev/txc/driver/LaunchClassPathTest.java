@@ -42,4 +42,30 @@ class LaunchClassPathTest {
         // the checkout's ir jar; the others as named (the runtime was not built here)
         assertEquals(List.of(driver, mine, other, missingHere), LaunchClassPath.of(driver));
     }
+
+    @Test
+    void theLaunchCopyOfTheDriverNamesNoClassPath() throws IOException {
+        Path driver = dir.resolve("checkout/driver/target/txc-driver-1.0.jar");
+        Files.createDirectories(driver.getParent());
+        var m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.txc.driver.Main");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, dir.resolve("m2/dev/txc/txc-ir/1.0/txc-ir-1.0.jar").toUri().toString());
+        try (OutputStream out = Files.newOutputStream(driver); var j = new JarOutputStream(out, m)) {
+            j.putNextEntry(new java.util.jar.JarEntry("dev/txc/driver/Main.class"));
+            j.write(new byte[] {1, 2, 3});
+            j.closeEntry();
+        }
+        Path copy = LaunchClassPath.withoutClassPath(driver, dir.resolve("aot"));
+        assertEquals(dir.resolve("aot/txc-driver-1.0.jar").toAbsolutePath(), copy);
+        try (var jf = new java.util.jar.JarFile(copy.toFile())) {
+            var attrs = jf.getManifest().getMainAttributes();
+            assertEquals(null, attrs.getValue(Attributes.Name.CLASS_PATH));
+            assertEquals("dev.txc.driver.Main", attrs.getValue(Attributes.Name.MAIN_CLASS));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 2, 3},
+                    jf.getInputStream(jf.getEntry("dev/txc/driver/Main.class")).readAllBytes());
+        }
+        // made again (a later build): replaced in place
+        assertEquals(copy, LaunchClassPath.withoutClassPath(driver, dir.resolve("aot")));
+    }
 }
