@@ -47,16 +47,43 @@ final class InitialState {
     /** The initial values in declaration order; errors are located in {@code sources} where the declaration is found. */
     static List<NDArray> values(Module m, Map<String, List<String>> sources) {
         var out = new ArrayList<NDArray>();
-        for (SharedVar v : m.shared()) {
-            try {
-                out.add(initialValue(v));
-            } catch (TxRuntimeException e) {
-                SourceSpan at = initializer(sources, v.name());
-                if (at == null) throw e;
-                throw new RunErrors.Located(at, e.getMessage(), sources, e);
-            }
-        }
+        for (SharedVar v : m.shared()) out.add(located(v, sources, () -> initialValue(v)));
         return out;
+    }
+
+    /**
+     * What {@code txc check} checks of the initial values without making them: each load(...) file's header (it
+     * exists, is a .npy file, and its dtype and shape fit the declaration) and each generated value's shape.
+     */
+    static void check(Module m, Map<String, List<String>> sources) {
+        for (SharedVar v : m.shared()) {
+            located(v, sources, () -> {
+                switch (v.init()) {
+                    case SharedVar.Init.Load(String path) -> {
+                        Path file = Path.of(path);
+                        try {
+                            fits(v, file, Npy.dtype(file), Npy.shape(file));
+                        } catch (TxRuntimeException e) {
+                            throw e.getMessage().startsWith("shared variable ") ? e : new TxRuntimeException("shared variable " + v.name() + ": " + e.getMessage(), e);
+                        }
+                    }
+                    case SharedVar.Init.Value(var value) -> initialValue(v);
+                    case SharedVar.Init.Randn r -> staticShape(v);
+                    case SharedVar.Init.Uniform u -> staticShape(v);
+                }
+                return null;
+            });
+        }
+    }
+
+    private static <T> T located(SharedVar v, Map<String, List<String>> sources, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (TxRuntimeException e) {
+            SourceSpan at = initializer(sources, v.name());
+            if (at == null) throw e;
+            throw new RunErrors.Located(at, e.getMessage(), sources, e);
+        }
     }
 
     /**
@@ -109,15 +136,18 @@ final class InitialState {
         } catch (TxRuntimeException e) {
             throw new TxRuntimeException("shared variable " + v.name() + ": " + e.getMessage(), e);
         }
+        fits(v, file, a.dtype(), a.shape());
         DType want = v.type().dtype();
-        if (a.dtype() != want) {
-            if (!a.dtype().canCastSafely(want))
-                throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds " + a.dtype().spelling() + " values, which do not convert to "
-                        + want.spelling() + " without loss (declared " + v.type() + ")");
-            a = a.astype(want);
-        }
-        String problem = v.type().shapeProblem(a.shape());
-        if (problem != null) throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds shape " + Shapes.format(a.shape()) + ", but " + v.name() + " is declared " + v.type() + problem);
-        return a.contiguous();
+        return (a.dtype() != want ? a.astype(want) : a).contiguous();
+    }
+
+    // a file's values of dtype `have` and shape `shape` can be v's initial value
+    private static void fits(SharedVar v, Path file, DType have, int[] shape) {
+        DType want = v.type().dtype();
+        if (have != want && !have.canCastSafely(want))
+            throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds " + have.spelling() + " values, which do not convert to "
+                    + want.spelling() + " without loss (declared " + v.type() + ")");
+        String problem = v.type().shapeProblem(shape);
+        if (problem != null) throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds shape " + Shapes.format(shape) + ", but " + v.name() + " is declared " + v.type() + problem);
     }
 }

@@ -89,7 +89,13 @@ final class JarPackager {
         Path abs = target.toAbsolutePath();
         Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
+            if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) {
+                try {
+                    Files.createDirectories(abs.getParent());
+                } catch (java.nio.file.FileAlreadyExistsException e) { // a file where a folder of the path should be
+                    throw new java.nio.file.NotDirectoryException(e.getFile());
+                }
+            }
             Files.write(tmp, jar);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

@@ -237,7 +237,10 @@ public final class Main {
 
     private int check(CommandLine.Parsed p) {
         // Differentiation is where errors such as "x does not depend on cost" are found.
-        open(p).upTo(Pipeline.Stage.AD);
+        var c = open(p);
+        Module m = c.upTo(Pipeline.Stage.AD);
+        // the initial values' files and shapes, as run would find them (a missing load("w.npy") is a located error)
+        InitialState.check(m, c.sources());
         return 0;
     }
 

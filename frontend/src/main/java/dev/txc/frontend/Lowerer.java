@@ -357,7 +357,8 @@ final class Lowerer {
     private Value step(Expr link, Value left) {
         if (link instanceof Expr.Binary b) return Operators.binary(this, b.op(), left, expr(b.right()), b.opSpan());
         if (link instanceof Expr.Attr a) return attr(a, left);
-        return Indexing.index(this, (Expr.Index) link, left);
+        // x[0, 5] indexes axis 1, then axis 0: the inner step's bounds error points at the expression too
+        return locateNew(Indexing.index(this, (Expr.Index) link, left), link.span());
     }
 
     private Value lookup(Expr.Name n) {
@@ -398,8 +399,8 @@ final class Lowerer {
 
     /**
      * Gives the nodes a built-in made for its result (those not located yet, down to its located arguments) the call's
-     * span, so that a run-time error inside them (eye(-1), a label outside categorical_crossentropy's classes) points
-     * at the call.
+     * span, so that a run-time error inside them (eye(-1), a label outside categorical_crossentropy's classes, an index
+     * of a multi-axis subscript) points at the call.
      */
     private Value locateNew(Value v, SourceSpan span) {
         var stack = new java.util.ArrayDeque<Node>();

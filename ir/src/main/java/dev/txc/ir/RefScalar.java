@@ -13,7 +13,7 @@ final class RefScalar {
         return switch (op) {
             case NEG -> -x;
             case ABS -> Math.abs(x);
-            case SIGN -> Double.isNaN(x) ? x : Math.signum(x);
+            case SIGN -> Math.signum(x) + 0.0; // sign(-0.0) is +0.0, as NumPy and PyTorch give
             case RELU -> x > 0 || Double.isNaN(x) ? x : 0.0;
             case FLOOR -> Math.floor(x);
             case CEIL -> Math.ceil(x);
@@ -38,10 +38,10 @@ final class RefScalar {
             // asinh x = sign(x) log1p(|x| + x^2 / (1 + sqrt(1 + x^2))), exact algebra that avoids cancellation.
             case ASINH -> Math.abs(x) > 1e150 ? Math.signum(x) * (Math.log(Math.abs(x)) + LN2)
                     : Math.signum(x) * Math.log1p(Math.abs(x) + x * x / (1 + Math.sqrt(1 + x * x)));
-            // acosh x = log1p((x - 1) + sqrt((x - 1)(x + 1))).
-            case ACOSH -> x > 1e150 ? Math.log(x) + LN2 : Math.log1p((x - 1) + Math.sqrt((x - 1) * (x + 1)));
-            // atanh x = log1p(2x / (1 - x)) / 2.
-            case ATANH -> 0.5 * Math.log1p(2 * x / (1 - x));
+            // acosh x = log1p((x - 1) + sqrt((x - 1)(x + 1))); NaN below 1 (and for NaN).
+            case ACOSH -> !(x >= 1) ? Double.NaN : x > 1e150 ? Math.log(x) + LN2 : Math.log1p((x - 1) + Math.sqrt((x - 1) * (x + 1)));
+            // atanh x = sign(x) log1p(2|x| / (1 - |x|)) / 2: odd, so that x near -1 does not take log1p near -1.
+            case ATANH -> Math.signum(x) * 0.5 * Math.log1p(2 * Math.abs(x) / (1 - Math.abs(x)));
             case SIGMOID -> x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
             case SOFTPLUS -> x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
             case ERF -> RefErf.erf(x);

@@ -121,6 +121,13 @@ public final class Tensor {
      */
     public Tensor cast(DType to) {
         if (to == dtype) return this;
+        if (to == DType.F32 && i != null && dtype != DType.BOOL) {
+            // an integer rounds once, to the nearest float (through double it could round twice: 2^60 + 2^36 + 1)
+            long[] v = toLongs();
+            double[] d = new double[v.length];
+            for (int k = 0; k < v.length; k++) d[k] = (float) v[k];
+            return ofDoubles(to, shape, d);
+        }
         if (to.isFloat()) return ofDoubles(to, shape, toDoubles());
         if (to == DType.BOOL || dtype.isFloat()) return fromDoubles(to, shape, toDoubles());
         return ofLongs(to, shape, toLongs());

@@ -53,6 +53,11 @@ public final class Npy {
         return readBytes(bytes, file.toString(), memory);
     }
 
+    /** The dtype in the header of {@code file}, without reading its data. */
+    public static DType dtype(Path file) {
+        return header(file).dtype;
+    }
+
     /** The shape in the header of {@code file}, without reading its data. */
     public static int[] shape(Path file) {
         return header(file).shape.clone();

@@ -230,8 +230,9 @@ public final class ScalarOps {
     public static int abs(int x) { return Math.abs(x); }
 
     /** -1, 0 or 1 (NaN stays NaN, -0.0 stays -0.0). */
-    public static double sign(double x) { return Math.signum(x); }
-    public static float sign(float x) { return Math.signum(x); }
+    /** sign(-0.0) is +0.0, as NumPy and PyTorch give (Math.signum keeps the zero's sign). */
+    public static double sign(double x) { return Math.signum(x) + 0.0; }
+    public static float sign(float x) { return Math.signum(x) + 0.0f; }
     public static long sign(long x) { return Long.signum(x); }
     public static int sign(int x) { return Integer.signum(x); }
 

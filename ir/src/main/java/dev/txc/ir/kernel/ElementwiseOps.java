@@ -174,7 +174,8 @@ public final class ElementwiseOps {
     private static final String POW_INT = "setp.lt$t $p, $b, $0;\n@$p st.global.u32 [txc_error], 1;\nmov$t $d, $1;\nmov$t $s, $a;\nmov$t $s2, $b;\n"
             + "$Lhead:\nsetp.eq$t $q, $s2, $0;\n@$q bra $Ldone;\nand$u $s3, $s2, 1;\nsetp.ne$t $r, $s3, $0;\n@$r mul.lo$t $d, $d, $s;\n"
             + "mul.lo$t $s, $s, $s;\nshr$u $s2, $s2, 1;\nbra $Lhead;\n$Ldone:";
-    private static final String SIGN = "setp.gt$t $p, $a, $0;\nsetp.lt$t $q, $a, $0;\nmov$t $d, $a;\n@$p mov$t $d, $1;\n@$q mov$t $d, $m1;";
+    // the operand where it is neither above nor below 0 (0, -0.0, NaN), then + 0 so that -0.0 gives +0.0 (as NumPy)
+    private static final String SIGN = "setp.gt$t $p, $a, $0;\nsetp.lt$t $q, $a, $0;\nmov$t $d, $a;\n@$p mov$t $d, $1;\n@$q mov$t $d, $m1;\nadd$t $d, $d, $0;";
 
     /** The row of op {@code op}; non-elementwise ops get a row with no per-element form. */
     public static Entry of(Op op) {

@@ -105,4 +105,36 @@ class NewUserReportsTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains("integer too large for 64 bits"), r.err());
     }
+
+    /** x[0, 5] indexes axis 1 first: its bounds error had no location (x[5, 0] had one). */
+    @Test
+    void multiAxisIndexErrorsAreLocated() throws IOException {
+        Path f = file("fn f(x: f64[?, ?]) = x[0, 5]\n");
+        locatedError(f, "1:22", "index 5 is out of bounds for axis 1 with size 2", "--fn", "f", "--arg", "x=[[1, 2], [3, 4]]");
+    }
+
+    /** txc check passed a missing load(...) file that txc run then reported; it reads the header now, not the data. */
+    @Test
+    void checkReadsTheInitialValuesFiles() throws IOException {
+        Path f = file("shared w: f64[2] = load(\"nope.npy\")\nfn f() = w * 2\n");
+        Cli r = Cli.run("check", f.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith(f + ":1:20: error: shared variable w: cannot read") && r.err().contains("no such file"), r.err());
+        dev.txc.runtime.Npy.write(dir.resolve("nope.npy"), dev.txc.runtime.NDArray.ofDoubles(new double[3], 3));
+        r = Cli.run("check", f.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("holds shape (3,), but w is declared f64[2]"), r.err());
+        dev.txc.runtime.Npy.write(dir.resolve("nope.npy"), dev.txc.runtime.NDArray.ofDoubles(new double[2], 2));
+        assertEquals(0, Cli.run("check", f.toString()).status());
+    }
+
+    /** txc compile -o FILE/x.jar, where FILE is a file, said "it already exists". */
+    @Test
+    void compileIntoAFileNamesTheFile() throws IOException {
+        Path f = file("fn f(x: f64) = x * 2\n"), plain = dir.resolve("plain");
+        Files.writeString(plain, "not a folder");
+        Cli r = Cli.run("compile", f.toString(), "-o", plain.resolve("x.jar").toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains("not a directory") && !r.err().contains("already exists"), r.err());
+    }
 }

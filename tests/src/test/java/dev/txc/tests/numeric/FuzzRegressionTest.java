@@ -218,4 +218,55 @@ class FuzzRegressionTest {
         bothThrow(c, "h", scalar(0), scalar(Double.NaN));
         checkLongs(run1(c, "g", i64(3)), DType.I64, sh(3), new long[] {0, 1, 2}, "arange(3)");
     }
+
+    /**
+     * A new user's report: the interpreter and constant folding (one formula) took log1p near -1 for atanh near -1
+     * (-18.368 for atanh(-0.9999999999999999)) and gave acosh(-1e300) = inf; -O0 was right. atanh is odd.
+     */
+    @Test
+    void inverseHyperbolicsNearTheirEdgesAgreeOnEveryEngine() {
+        var c = compile("fn a(x: f64[?]) = atanh(x)\nfn h(x: f64[?]) = acosh(x)\n"
+                + "fn k() = (atanh(-0.9999999999999999), acosh(-1e300), atanh(-0.999999))\n");
+        double near = -0.9999999999999999, six = -0.999999;
+        // 1 - |x| = 2^-53 and 1 + |x| rounds to 2: atanh = -log(2^54) / 2 = -27 ln 2 to well within an ulp
+        double[] want = {-27 * StrictMath.log(2), 0.5 * StrictMath.log((1 + six) / (1 - six)), -0.5 * StrictMath.log(3)};
+        Tensor x = f64(sh(3), near, six, -0.5);
+        for (var out : java.util.List.of(interp(c, "a", x), jvm(c, "a", x), jvm(c.optFn("a"), x))) {
+            check(out.getFirst(), DType.F64, sh(3), want, 1e-15, "atanh near -1");
+        }
+        for (var out : java.util.List.of(interp(c, "h", f64(sh(3), -1e300, 0.5, NAN)), jvm(c.optFn("h"), f64(sh(3), -1e300, 0.5, NAN)))) {
+            check(out.getFirst(), DType.F64, sh(3), new double[] {NAN, NAN, NAN}, "acosh below 1");
+        }
+        for (var out : java.util.List.of(interp(c, "k"), jvm(c.optFn("k")))) { // folded at -O2
+            check(out.get(0), DType.F64, sh(), new double[] {want[0]}, 1e-15, "folded atanh");
+            check(out.get(1), DType.F64, sh(), new double[] {NAN}, "folded acosh");
+            check(out.get(2), DType.F64, sh(), new double[] {want[1]}, 1e-15, "folded atanh");
+        }
+    }
+
+    /** A new user's report: i64 to f32 rounded twice (through f64) when folded or interpreted; NumPy's astype rounds once. */
+    @Test
+    void integerToFloat32RoundsOnce() {
+        long v = (1L << 60) + (1L << 36) + 1; // halfway between two floats in f64, just above it in exact arithmetic
+        var c = compile("fn k() = cast(" + v + ", f32)\nfn d(x: i64[?]) = cast(x, f32)\n");
+        float once = (float) v; // JLS 5.1.2: round to nearest, once
+        org.junit.jupiter.api.Assertions.assertNotEquals(once, (float) (double) v, "the case needs double rounding to differ");
+        Tensor x = Tensor.ofLongs(DType.I64, sh(1), new long[] {v});
+        for (var out : java.util.List.of(interp(c, "k"), jvm(c, "k"), jvm(c.optFn("k")), interp(c, "d", x), jvm(c.optFn("d"), x))) {
+            org.junit.jupiter.api.Assertions.assertEquals(once, (float) out.getFirst().toDoubles()[0]);
+        }
+    }
+
+    /** sign(-0.0) is +0.0 in NumPy and PyTorch; every engine kept the zero's sign. */
+    @Test
+    void signOfNegativeZeroIsPositiveZero() {
+        var c = compile("fn s(x: f64[?]) = sign(x)\nfn t(x: f32[?]) = sign(x)\nfn k() = sign(-0.0)\n");
+        Tensor x = f64(sh(4), -0.0, 0.0, -3, NAN), y = f32(sh(2), -0.0, 2);
+        for (var out : java.util.List.of(interp(c, "s", x), jvm(c, "s", x), jvm(c.optFn("s"), x)))
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.0, 0.0, -1, NAN}, out.getFirst().toDoubles());
+        for (var out : java.util.List.of(interp(c, "t", y), jvm(c.optFn("t"), y)))
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.0, 1}, out.getFirst().toDoubles());
+        for (var out : java.util.List.of(interp(c, "k"), jvm(c.optFn("k"))))
+            org.junit.jupiter.api.Assertions.assertEquals(0.0, out.getFirst().toDoubles()[0]);
+    }
 }
