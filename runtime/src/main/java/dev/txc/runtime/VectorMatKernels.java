@@ -21,15 +21,25 @@ final class VectorMatKernels implements MatKernels {
     /** The float species of D's width: twice D's lanes. */
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize()));
     private static final int LF = F.length();
-    /** Rows of C per microkernel tile. */
-    static final int MR = 8;
+    /**
+     * Rows of C per microkernel tile: 2*MR vector accumulators, two vectors of B and a broadcast of A must fit the
+     * vector registers. AVX-512 has 32 (8 rows: 16 accumulators); AVX2 has 16, where C2 kept 8 or 6 rows' accumulators
+     * partly on the stack: an 8 x 8 or 6 x 8 tile ran at 18-19 GFLOP/s on one Zen 3 core (FMA peak 46), a 5 x 8 tile
+     * (10 accumulators) at 30-38 (a microbenchmark of the kernel alone on L1-resident panels, thread CPU time).
+     */
+    static final int MR = L >= 8 ? 8 : 5;
     /** Columns of C per microkernel tile: two vectors. */
     static final int NR = 2 * L;
     /** Columns of C per f32 microkernel tile: two float vectors. */
     static final int NRF = 2 * LF;
     /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
     private static final int KC = 256;
-    /** Rows of A per packed block (a multiple of MR): an MC x KC block of A stays in L2. */
+    /**
+     * Rows of C per f32 tile: 8 on AVX2 too, where 8 x (2 float vectors) ran at 34 GFLOP/s on one Zen 3 core and 5 rows
+     * at 26 (f32 panels are half the bytes of f64 ones).
+     */
+    static final int MRF = 8;
+    /** About this many rows of A per packed block (a multiple of the tile's rows): an MC x KC block of A stays in L2. */
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
     private static final int NC = 2048;
@@ -413,9 +423,10 @@ final class VectorMatKernels implements MatKernels {
         // BLIS's loop order: each KC x NC block of B is packed once (its panels split across the cores) and shared;
         // the MC-row blocks of A (and, when they are few, column groups of the B block) are the parallel tasks, each
         // packing its own block of A into its thread's buffer
-        int mc = split ? Math.min(MC, Math.max(4 * MR, roundUp((m + 4 * Parallel.CORES - 1) / (4 * Parallel.CORES), MR))) : MC;
-        int rowBlocks = (m + mc - 1) / mc;
         boolean f32 = a instanceof float[];
+        int mr = f32 ? MRF : MR, mcMax = MC / mr * mr;
+        int mc = split ? Math.min(mcMax, Math.max(4 * mr, roundUp((m + 4 * Parallel.CORES - 1) / (4 * Parallel.CORES), mr))) : mcMax;
+        int rowBlocks = (m + mc - 1) / mc;
         int nr = f32 ? NRF : NR;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc), panels = (nc + nr - 1) / nr;
@@ -482,8 +493,14 @@ final class VectorMatKernels implements MatKernels {
                 double[] t = whole ? c : edge;
                 int to = whole ? ct : 0, ldt = whole ? ldc : NR;
                 if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
-                if (i0 >= packedFrom) kernel(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
-                else kernelInPlace(kc, a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                if (i0 >= packedFrom) {
+                    if (MR == 8) kernel8(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
+                    else kernel5(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
+                } else if (MR == 8) {
+                    kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                } else {
+                    kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                }
                 if (!whole) addTile(edge, c, ct, ldc, rows, cols);
             }
         }
@@ -511,19 +528,19 @@ final class VectorMatKernels implements MatKernels {
     }
 
     private static void packA(float[] a, int off, int rs, int cs, int mc, int kc, float[] ap) {
-        for (int i0 = 0; i0 < mc; i0 += MR) {
+        for (int i0 = 0; i0 < mc; i0 += MRF) {
             int base = i0 * kc;
-            if (rs == 1 && i0 + MR <= mc) {
+            if (rs == 1 && i0 + MRF <= mc) {
                 int src = off + i0;
-                for (int t = 0; t < kc; t++) System.arraycopy(a, src + t * cs, ap, base + t * MR, MR);
+                for (int t = 0; t < kc; t++) System.arraycopy(a, src + t * cs, ap, base + t * MRF, MRF);
                 continue;
             }
-            for (int r = 0; r < MR; r++) {
+            for (int r = 0; r < MRF; r++) {
                 if (i0 + r < mc) {
                     int src = off + (i0 + r) * rs;
-                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = a[src + t * cs];
+                    for (int t = 0; t < kc; t++) ap[base + t * MRF + r] = a[src + t * cs];
                 } else {
-                    for (int t = 0; t < kc; t++) ap[base + t * MR + r] = 0;
+                    for (int t = 0; t < kc; t++) ap[base + t * MRF + r] = 0;
                 }
             }
         }
@@ -555,28 +572,28 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked for f32 operands: A packed into MR-row panels of floats; each tile's
+    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked for f32 operands: A packed into MRF-row panels of floats; each tile's
     // kc terms are summed in f32 lanes from zero (kernelF32), and the tile is added to C in double (addTile)
     private static void blockF32(float[] a, int aOff, int ars, int acs, int mc, int kc, float[] bp, int jFrom, int jTo,
                                  double[] c, int cOff, int ldc) {
-        float[] ap = floatBuffer(0, roundUp(mc, MR) * kc), tile = floatBuffer(2, MR * NRF);
+        float[] ap = floatBuffer(0, roundUp(mc, MRF) * kc), tile = floatBuffer(2, MRF * NRF);
         packA(a, aOff, ars, acs, mc, kc, ap);
         for (int j0 = jFrom; j0 < jTo; j0 += NRF) {
             int cols = Math.min(NRF, jTo - j0);
-            for (int i0 = 0; i0 < mc; i0 += MR) {
+            for (int i0 = 0; i0 < mc; i0 += MRF) {
                 kernelF32(kc, ap, i0 * kc, bp, j0 * kc, tile);
-                addTile(tile, c, cOff + i0 * ldc + j0, ldc, Math.min(MR, mc - i0), cols);
+                addTile(tile, c, cOff + i0 * ldc + j0, ldc, Math.min(MRF, mc - i0), cols);
             }
         }
     }
 
     // T[MR x NR tile at to, row stride ldt] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated
-    // in 2*MR = 16 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums; 16 leave slack). T is
+    // in 2*MR = 16 or 10 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums). T is
     // C itself for a whole tile, else a zeroed scratch tile that addTile adds to C: masked loads and stores of partial
     // tiles near the end of c are not intrinsified (the Vector API falls back to boxed lanes). This method calls
     // nothing with vector arguments, since one such call left out of line (C2's inlining budget) boxes the vectors: an
     // 8 x 16 kernel that added its rows to C through a helper ran at 7 GFLOP/s instead of 75.
-    private static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
+    private static void kernel8(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
         DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
         DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
@@ -632,10 +649,48 @@ final class VectorMatKernels implements MatKernels {
         c71.intoArray(t, r7 + L);
     }
 
+    private static void kernel5(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * bStep, pa = ao + s * MR;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, ap[pa + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+        }
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
+    }
+
     // kernel with A(r, s) = a[ao + r*ars + s*acs] read in place: the same sums in the same order (a separate method: the
     // packed kernel's fixed offsets save an address addition per broadcast, ~10% of its speed)
-    private static void kernelInPlace(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
-                               int ldt) {
+    private static void kernelInPlace8(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
+                                       int ldt) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
         DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
         DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
@@ -691,6 +746,45 @@ final class VectorMatKernels implements MatKernels {
         c71.intoArray(t, r7 + L);
     }
 
+    private static void kernelInPlace5(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
+                                       int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * bStep, pa = ao + s * acs;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, a[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, a[pa + ars]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, a[pa + 2 * ars]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, a[pa + 3 * ars]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, a[pa + 4 * ars]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+        }
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
+    }
+
     // tile[r*NRF + j] = sum_s Apanel(r, s) Bsliver(s, j) in f32 lanes, the kernel's register blocking with floats
     private static void kernelF32(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -702,7 +796,7 @@ final class VectorMatKernels implements MatKernels {
         FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
         FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
         for (int s = 0; s < kc; s++) {
-            int pb = bo + s * NRF, pa = ao + s * MR;
+            int pb = bo + s * NRF, pa = ao + s * MRF;
             FloatVector b0 = FloatVector.fromArray(F, bp, pb), b1 = FloatVector.fromArray(F, bp, pb + LF);
             FloatVector x = FloatVector.broadcast(F, ap[pa]);
             c00 = x.fma(b0, c00);

@@ -152,9 +152,11 @@ class MatKernelsTest {
 
     @Test
     void matricesAroundTileAndBlockEdges() {
-        // tiles are MR x 2 vectors (8 x 4..16), blocks KC = 256 deep and MC = 128 rows
+        // tiles are MR x 2 vectors (f64: 8 x 16 with AVX-512, 5 x 8 with AVX2; f32: 8 x 2 float vectors), blocks KC =
+        // 256 deep and about MC = 128 rows (125 for 5-row tiles)
         for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {7, 16, 3}, {9, 15, 5},
-                {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}}) {
+                {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}, {126, 24, 260},
+                {251, 17, 9}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
