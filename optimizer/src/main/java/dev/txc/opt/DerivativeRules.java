@@ -273,18 +273,23 @@ final class DerivativeRules {
     }
 
     /**
-     * d prod / d x_i, exact with zeros: prod/x_i when a slice has no zero; the product of the others at the
-     * single zero of a slice with one zero; 0 elsewhere.
+     * d prod / d x_i, exact with zeros and written so that its own derivative is too (a Hessian of prod): with Q the
+     * product of a slice's nonzero entries and Z the sum of its zero entries (0, of slope 1 toward each), it is
+     * prod/x_i when the slice has no zero; with one zero, Q at the zero and Z Q / x_i (0, of slope Q / x_i toward the
+     * zero) elsewhere; with two, (Z - x_i) Q at each zero (0, of slope Q toward the other zero) and 0 elsewhere; with
+     * more, 0. The divisions take 1 where x_i is 0, so that the branches a where leaves out stay finite.
      */
     private static Node prodPartial(Node y, Node x) {
         List<Long> axes = y.attrs().longs("axes");
-        Node isZero = op(Op.EQ, x, zero(x));
+        Node isZero = op(Op.EQ, x, zero(x)), safe = where(isZero, c(1, x), x);
         Node zeros = Ir.reduce(Op.SUM, Ir.cast(isZero, x.dtype()), axes, true);
-        Node nonzeroProd = Ir.reduce(Op.PROD, where(isZero, c(1, x), x), axes, true);
+        Node nonzeroProd = Ir.reduce(Op.PROD, safe, axes, true);
+        Node zeroSum = Ir.reduce(Op.SUM, where(isZero, x, zero(x)), axes, true);
         Node full = spread(y, y, x);
-        Node none = op(Op.EQ, zeros, zero(zeros)), one = op(Op.EQ, zeros, c(1, zeros));
-        Node atZero = where(op(Op.AND, one, isZero), nonzeroProd, zero(x));
-        return where(none, div(full, where(isZero, c(1, x), x)), atZero);
+        Node none = op(Op.EQ, zeros, zero(zeros)), one = op(Op.EQ, zeros, c(1, zeros)), two = op(Op.EQ, zeros, c(2, zeros));
+        Node oneZero = where(isZero, nonzeroProd, div(mul(zeroSum, nonzeroProd), safe));
+        Node twoZeros = where(op(Op.AND, two, isZero), mul(op(Op.SUB, zeroSum, x), nonzeroProd), zero(x));
+        return where(none, div(full, safe), where(one, oneZero, twoZeros));
     }
 
     private static int[] inverse(int[] perm) {

@@ -269,4 +269,19 @@ class FuzzRegressionTest {
         for (var out : java.util.List.of(interp(c, "k"), jvm(c.optFn("k"))))
             org.junit.jupiter.api.Assertions.assertEquals(0.0, out.getFirst().toDoubles()[0]);
     }
+
+    /**
+     * A new user's report: the Hessian of prod was wrong (not even symmetric) where an entry is 0; the gradient's
+     * "0 elsewhere" branches had lost their slopes. d2 prod / dx_i dx_j is the product of the entries other than i, j.
+     */
+    @Test
+    void hessianOfProdWithZeros() {
+        var c = compile("fn h(x: f64[3]) = hessian(prod(x), x)\n");
+        double[][] xs = {{0, 2, 3}, {0, 0, 3}, {0, -2, 3}, {1, 2, 3}, {0, 0, 0}, {2, 0, -5}};
+        for (double[] x : xs) {
+            double[] want = new double[9];
+            for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) if (i != j) want[3 * i + j] = x[3 - i - j];
+            check(run1(c, "h", f64(sh(3), x)), DType.F64, sh(3, 3), want, "hessian(prod) at " + java.util.Arrays.toString(x));
+        }
+    }
 }
