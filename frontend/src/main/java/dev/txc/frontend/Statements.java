@@ -116,6 +116,11 @@ final class Statements {
             throw new FrontendError(u.name().span(), "only shared variables can be updated with ':=', but '" + name + "' is "
                     + (what != null ? what : "not defined"));
         }
+        if (l.scope.containsKey(name)) {
+            // reads of the name see the parameter or local, so the update would not be of the value the body reads
+            throw new FrontendError(u.name().span(), "'" + name + "' is a local value here: a parameter or assignment of that name"
+                    + " hides the shared variable '" + name + "', which ':=' would update; rename one of them");
+        }
         if (l.scanBody) throw new FrontendError(u.span(), "a shared variable cannot be updated inside a scan body (update it after the scan)");
         if (l.caller != null) throw new FrontendError(u.span(), "internal: update in an inlined function");
         SourceSpan first = l.updatedAt.putIfAbsent(name, u.name().span());
