@@ -197,18 +197,24 @@ public final class Autodiff {
         return Ir.reshape(Ir.transpose(jt, 1, 0), concatShapes(y, x));
     }
 
-    /** A scan over i in 0..n whose per-step output is {@code body}. */
+    /**
+     * A scan over i in 0..n whose per-step output is {@code body}. A count known only at run time may be 0, where a scan
+     * with no step cannot tell its output's shape (a ? dim): then one step runs (with i = 0, whose unit tensor is
+     * empty, so the row is empty or zero) and a slice keeps the first n rows.
+     */
     private static Node loop(int level, Node i, Node body, Node n) {
-        Node seq = Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), n, Ir.scalarLong(1, DType.I64));
+        boolean known = n.isConst();
+        Node steps = known ? n : Ir.op(Op.MAXIMUM, n, Ir.scalarLong(1, DType.I64));
+        Node seq = Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), steps, Ir.scalarLong(1, DType.I64));
         Region r = new Region(level, List.of(i), List.of(body));
-        return Ir.tupleGet(Ir.scan(r, List.of(seq), List.of()), 0);
+        Node rows = Ir.tupleGet(Ir.scan(r, List.of(seq), List.of()), 0);
+        return known ? rows : Node.make(Op.DYN_SLICE, List.of(rows, Ir.scalarLong(0, DType.I64), n), dev.txc.ir.Attrs.of("axis", 0L, "step", 1L));
     }
 
-    /** The unit tensor shaped like {@code like} with a 1 at flat index i. */
+    /** The unit tensor shaped like {@code like} with a 1 at flat index i (all zeros, or empty, when i is past its end). */
     private static Node unit(Node i, Node like) {
-        Node flat = Ir.op(Op.BROADCAST_TO, Ir.scalarLike(0, like), Ir.reshape(size(like), Ir.longs(1)));
-        Node e = Ir.op(Op.UNINDEX, List.of(Ir.scalarLike(1, like), i, flat), "axis", 0L);
-        return Ir.reshape(e, Ir.shapeOf(like));
+        Node at = Ir.op(Op.EQ, Ir.op(Op.ARANGE, Ir.scalarLong(0, DType.I64), size(like), Ir.scalarLong(1, DType.I64)), i);
+        return Ir.reshape(Ir.cast(at, like.dtype()), Ir.shapeOf(like));
     }
 
     private static Node size(Node x) {

@@ -284,4 +284,18 @@ class FuzzRegressionTest {
             check(run1(c, "h", f64(sh(3), x)), DType.F64, sh(3, 3), want, "hessian(prod) at " + java.util.Arrays.toString(x));
         }
     }
+
+    /**
+     * A new user's report: jacobian and hessian of values with ? dims and no elements failed with "scan with zero
+     * steps cannot tell the shape of its output" (unlocated); NumPy-shaped empty results, as PyTorch gives.
+     */
+    @Test
+    void jacobiansOfEmptyValues() {
+        var c = compile("fn h(x: f64[?]) = hessian(sum(x ** 3), x)\nfn k(x: f64[?]) = jacobian(x[0:0], x)\n"
+                + "fn m(x: f64[?, ?]) = jacobian(sum(x, axis=1), x)\n");
+        check(run1(c, "h", f64(sh(0))), DType.F64, sh(0, 0), new double[0], "hessian of an empty x");
+        check(run1(c, "k", f64(sh(2), 1, 2)), DType.F64, sh(0, 2), new double[0], "jacobian of an empty y");
+        check(run1(c, "m", f64(sh(0, 3))), DType.F64, sh(0, 0, 3), new double[0], "jacobian over 0 rows");
+        check(run1(c, "h", f64(sh(2), 1, 2)), DType.F64, sh(2, 2), new double[] {6, 0, 0, 12}, "hessian, 6x on the diagonal");
+    }
 }
