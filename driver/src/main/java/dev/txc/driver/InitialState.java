@@ -78,7 +78,15 @@ final class InitialState {
 
     private static <T> T located(SharedVar v, Map<String, List<String>> sources, java.util.function.Supplier<T> body) {
         try {
-            return body.get();
+            try {
+                return body.get();
+            } catch (OutOfMemoryError e) {
+                long bytes = v.type().staticSize() * v.type().dtype().itemSize();
+                throw new TxRuntimeException("shared variable " + v.name() + ": its initial value of type " + v.type() + " ("
+                        + (bytes > 0 ? String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9) : "its size")
+                        + ") does not fit this JVM's heap of " + String.format(java.util.Locale.ROOT, "%.1f GB",
+                        Runtime.getRuntime().maxMemory() / 1e9) + " (raise it with -Xmx, e.g. in TXC_JAVA_OPTS)");
+            }
         } catch (TxRuntimeException e) {
             SourceSpan at = initializer(sources, v.name());
             if (at == null) throw e;

@@ -56,6 +56,15 @@ final class SharedInit {
         Tensor value;
         try {
             value = Interpreter.evaluate(n);
+        } catch (OutOfMemoryError e) {
+            throw new FrontendError(init.span(), "the initial value of '" + s.name().name() + "' (" + t + ") does not fit this JVM's heap of "
+                    + String.format(java.util.Locale.ROOT, "%.1f GB", Runtime.getRuntime().maxMemory() / 1e9)
+                    + " (raise it with -Xmx, e.g. in TXC_JAVA_OPTS)");
+        } catch (dev.txc.ir.EvalException e) {
+            // a constant too big to make is not "not constant"
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            throw new FrontendError(init.span(), "the initial value of '" + s.name().name() + "' "
+                    + (m.contains("too big") || m.contains("negative dimensions") ? "cannot be made: " + m : "must be a constant expression"));
         } catch (RuntimeException e) {
             throw new FrontendError(init.span(), "the initial value of '" + s.name().name() + "' must be a constant expression");
         }
