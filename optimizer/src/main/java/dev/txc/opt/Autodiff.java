@@ -177,7 +177,7 @@ public final class Autodiff {
 
     private static Node reverseJacobian(Node y, Node x, boolean zero) {
         // Row i of J is the gradient of y.flat[i]: a reverse sweep seeded with the i-th unit cotangent.
-        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, "jacobian", "y");
+        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, "jacobian", "its first argument");
         int level = Region.levelAbove(List.of(y, x));
         Node i = Ir.regionParam(level, 0, TensorType.scalar(DType.I64));
         Node u = unit(i, y);
@@ -188,7 +188,7 @@ public final class Autodiff {
 
     private static Node forwardJacobian(Node y, Node x, boolean zero) {
         // Column j of J is J e_j: a forward sweep with the j-th unit tangent; the stacked columns are J^T.
-        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, "jacobian", "y");
+        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, "jacobian", "its first argument");
         int level = Region.levelAbove(List.of(y, x));
         Node j = Ir.regionParam(level, 0, TensorType.scalar(DType.I64));
         Node col = rop(y, List.of(x), List.of(unit(j, x)), true);
