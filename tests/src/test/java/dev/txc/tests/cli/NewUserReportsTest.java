@@ -137,4 +137,13 @@ class NewUserReportsTest {
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().contains("not a directory") && !r.err().contains("already exists"), r.err());
     }
+
+    /** jacobian's disconnected error said "y does not depend on y" (its own parameter's name, then the user's). */
+    @Test
+    void jacobianDisconnectedNamesItsArgument() throws IOException {
+        Path f = file("fn jb(x: f64[2], y: f64[2]) = jacobian(x ** 2, y)\n");
+        Cli r = Cli.run("check", f.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith(f + ":1:31: error: jacobian: its first argument does not depend on y"), r.err());
+    }
 }
