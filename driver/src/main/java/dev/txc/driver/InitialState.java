@@ -67,7 +67,8 @@ final class InitialState {
                             throw e.getMessage().startsWith("shared variable ") ? e : new TxRuntimeException("shared variable " + v.name() + ": " + e.getMessage(), e);
                         }
                     }
-                    case SharedVar.Init.Value(var value) -> initialValue(v);
+                    // a literal's fit was checked by the frontend; broadcasting it here would make the whole value
+                    case SharedVar.Init.Value val -> staticShape(v);
                     case SharedVar.Init.Randn r -> staticShape(v);
                     case SharedVar.Init.Uniform u -> staticShape(v);
                 }
