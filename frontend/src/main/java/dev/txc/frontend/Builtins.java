@@ -437,9 +437,12 @@ final class Builtins {
         }
         // var = mean((y - mean(y))^2) with ddof 0, as NumPy; std = sqrt(var). y = x - x[first] along the axes: the
         // shift makes equal values give exactly 0 whatever order a backend sums in (see DECISIONS, "var of equal values").
-        Node y = Ir.sub(x, Ir.broadcastLike(first(x, axes), x));
+        // y is halved (x/2 - x[first]/2, and the mean of squares times 4) so that the shift cannot overflow where
+        // NumPy's x - mean(x) does not; halving is exact, so the result is the same bits otherwise.
+        Node half = Ir.scalarLike(0.5, x);
+        Node y = Ir.sub(Ir.mul(x, half), Ir.broadcastLike(Ir.mul(first(x, axes), half), x));
         Node d = Ir.sub(y, Ir.reduce(Op.MEAN, y, axes, true));
-        Node v = Ir.reduce(Op.MEAN, Ir.mul(d, d), axes, keep);
+        Node v = Ir.mul(Ir.reduce(Op.MEAN, Ir.mul(d, d), axes, keep), Ir.scalarLike(4, x));
         return strong(name.equals("std") ? Ir.op(Op.SQRT, v) : v);
     }
 

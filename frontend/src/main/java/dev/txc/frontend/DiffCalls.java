@@ -58,14 +58,14 @@ final class DiffCalls {
     static Value rop(Lowerer l, Args a, Map<String, Value> m) {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "rop: y");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "rop: x");
-        List<Node> vs = paired(l, m.get("v"), xs, a.spanOf("v"), "rop: v");
+        List<Node> vs = paired(l, m.get("v"), xs, isList(m.get("x")), a.spanOf("v"), "rop: v", "x");
         return pack(l, a, interleaved(Op.ROP, ys, xs, vs, m, a), isList(m.get("y")));
     }
 
     /** lop(y, x, u) = u^T J: y and u paired lists (or single); x one tensor or a list. */
     static Value lop(Lowerer l, Args a, Map<String, Value> m) {
         List<Node> ys = variables(l, m.get("y"), a.spanOf("y"), "lop: y");
-        List<Node> us = paired(l, m.get("u"), ys, a.spanOf("u"), "lop: u");
+        List<Node> us = paired(l, m.get("u"), ys, isList(m.get("y")), a.spanOf("u"), "lop: u", "y");
         List<Node> xs = variables(l, m.get("x"), a.spanOf("x"), "lop: x");
         return pack(l, a, interleaved(Op.LOP, xs, ys, us, m, a), isList(m.get("x")));
     }
@@ -84,10 +84,15 @@ final class DiffCalls {
         return out;
     }
 
-    /** Vectors paired with variables: as many as there are, each converted to its variable's dtype. */
-    private static List<Node> paired(Lowerer l, Value v, List<Node> with, SourceSpan at, String what) {
+    /**
+     * Vectors paired with variables: as many as there are, each converted to its variable's dtype. Where the variable
+     * side is one tensor, a list literal of another length is one array ({@code lop(y, x, [1.0, 2.0, 3.0])}).
+     */
+    private static List<Node> paired(Lowerer l, Value v, List<Node> with, boolean withList, SourceSpan at, String what, String side) {
+        if (!withList && v instanceof Value.Lst ls && ls.items().size() != 1) v = l.tensor(v, at, what);
         List<Value> items = v instanceof Value.Lst ls ? ls.items() : v instanceof Value.Tup tp ? tp.items() : List.of(v);
-        if (items.size() != with.size()) throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per variable, got " + items.size());
+        if (items.size() != with.size())
+            throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per " + side + ", got " + items.size());
         var out = new ArrayList<Node>();
         for (int k = 0; k < items.size(); k++) out.add(shapedLike(Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()), with.get(k)));
         return out;

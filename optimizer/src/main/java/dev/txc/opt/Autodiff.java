@@ -161,23 +161,24 @@ public final class Autodiff {
      * graph does not grow with the number of elements.
      */
     public static Node jacobian(Node y, Node x, boolean zeroIfDisconnected) {
+        checkConnected(y, x, zeroIfDisconnected, "jacobian");
         if (y.tt().isScalar()) return grad(y, List.of(x), zeroIfDisconnected).getFirst();
         if (x.tt().isScalar()) return rop(y, List.of(x), List.of(Ir.scalarLike(1, x)), zeroIfDisconnected);
         long ny = y.tt().staticSize(), nx = x.tt().staticSize();
         boolean forward = nx >= 0 && (ny < 0 ? false : nx < ny);
-        return forward ? forwardJacobian(y, x, zeroIfDisconnected) : reverseJacobian(y, x, zeroIfDisconnected);
+        return forward ? forwardJacobian(y, x) : reverseJacobian(y, x);
     }
 
     /** d^2 cost / dx^2 as forward-over-reverse: one forward sweep of the gradient per element of x. */
     public static Node hessian(Node cost, Node x, boolean zeroIfDisconnected) {
+        checkConnected(cost, x, zeroIfDisconnected, "hessian");
         Node g = grad(cost, List.of(x), zeroIfDisconnected).getFirst();
         if (x.tt().isScalar()) return rop(g, List.of(x), List.of(Ir.scalarLike(1, x)), true);
-        return forwardJacobian(g, x, true);
+        return forwardJacobian(g, x);
     }
 
-    private static Node reverseJacobian(Node y, Node x, boolean zero) {
+    private static Node reverseJacobian(Node y, Node x) {
         // Row i of J is the gradient of y.flat[i]: a reverse sweep seeded with the i-th unit cotangent.
-        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, "jacobian", "its first argument");
         int level = Region.levelAbove(List.of(y, x));
         Node i = Ir.regionParam(level, 0, TensorType.scalar(DType.I64));
         Node u = unit(i, y);
@@ -186,9 +187,8 @@ public final class Autodiff {
         return Ir.reshape(rows, concatShapes(y, x));
     }
 
-    private static Node forwardJacobian(Node y, Node x, boolean zero) {
+    private static Node forwardJacobian(Node y, Node x) {
         // Column j of J is J e_j: a forward sweep with the j-th unit tangent; the stacked columns are J^T.
-        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, "jacobian", "its first argument");
         int level = Region.levelAbove(List.of(y, x));
         Node j = Ir.regionParam(level, 0, TensorType.scalar(DType.I64));
         Node col = rop(y, List.of(x), List.of(unit(j, x)), true);
@@ -265,11 +265,16 @@ public final class Autodiff {
         return false;
     }
 
+    private static void checkConnected(Node y, Node x, boolean zero, String what) {
+        checkConnected(List.of(x), relevance(ancestors(List.of(y)), Set.of(x)), zero, what, "its first argument");
+    }
+
     private static void checkConnected(List<Node> xs, Map<Node, Boolean> relevant, boolean zero, String what, String of) {
         if (zero) return;
         for (Node x : xs)
             if (!relevant.containsKey(x))
                 throw new DisconnectedException(what + ": " + of + " does not depend on " + DerivativeRules.describe(x)
-                        + " (pass disconnected=\"zero\" to get zeros instead)");
+                        + (x.op() == Op.PARAM || x.op() == Op.SHARED ? " (pass disconnected=\"zero\" to get zeros instead)"
+                                : ": an expression such as x[0] is a new value; differentiate with respect to x and index the result"));
     }
 }

@@ -412,6 +412,7 @@ final class DerivativeRules {
     }
 
     static String describe(Node n) {
-        return n.op() == Op.PARAM || n.op() == Op.SHARED ? n.attrs().str("name") : "a value of type " + n.type();
+        return n.op() == Op.PARAM || n.op() == Op.SHARED ? n.attrs().str("name")
+                : "an expression of type " + n.type();
     }
 }

@@ -253,6 +253,9 @@ public final class Literal {
                 throw badNumber(w, start, i);
             }
             double v = Double.parseDouble(w);
+            if (Double.isInfinite(v)) { // as the language's own literals; write inf for an infinity
+                throw error(text, "value " + w + " at column " + (start + 1) + " is too large for a 64-bit float");
+            }
             return new Atom(w, start + 1, isFloat ? Kind.FLOAT : Kind.INT, v, isFloat ? null : parseLongOrNull(w));
         }
 

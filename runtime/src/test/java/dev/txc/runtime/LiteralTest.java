@@ -56,6 +56,7 @@ class LiteralTest {
         assertError("2", DType.BOOL, "value 2 at column 1 cannot be represented exactly as bool");
         assertError("nan", DType.I32, "value nan at column 1 cannot be represented exactly as i32");
         assertError("1e300", DType.F32, "value 1e300 at column 1 is out of range for f32");
+        assertError("[1, -1e400]", DType.F64, "value -1e400 at column 5 is too large for a 64-bit float");
         assertError("99999999999999999999", DType.I64, "out of range for i64");
         assertError("128", DType.I8, "out of range for i8");
         assertEquals(1, Literal.parse("1", DType.BOOL).getLong());

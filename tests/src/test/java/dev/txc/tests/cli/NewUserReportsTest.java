@@ -146,4 +146,40 @@ class NewUserReportsTest {
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().startsWith(f + ":1:31: error: jacobian: its first argument does not depend on y"), r.err());
     }
+
+    /** jacobian and hessian with respect to an expression reported themselves as rop and grad. */
+    @Test
+    void derivativesWithRespectToAnExpressionNameThemselves() throws IOException {
+        Path f = file("fn jb(x: f64[3]) = jacobian(x, x[0])\nfn hs(x: f64[3]) = hessian(sum(x), x[1])\n");
+        for (String fn : new String[] {"jb", "hs"}) {
+            Cli r = Cli.run("run", f.toString(), "--fn", fn, "--arg", "x=[1, 2, 3]");
+            assertEquals(1, r.status(), r.err());
+            String what = fn.equals("jb") ? ":1:20: error: jacobian: " : ":2:20: error: hessian: ";
+            assertTrue(r.err().startsWith(f + what + "its first argument does not depend on an expression of type f64: "
+                    + "an expression such as x[0] is a new value; differentiate with respect to x and index the result"), r.err());
+        }
+    }
+
+    /** lop(y, x, [1.0, 2.0, 3.0]) with one y read the literal as three cotangents, one per output. */
+    @Test
+    void aListLiteralPairedWithOneValueIsAnArray() throws IOException {
+        Path f = file("""
+                fn l(x: f64[3]) = lop(x * x, x, [1.0, 2.0, 3.0])
+                fn r(x: f64[3]) = rop(x * x, x, [1.0, 0.0, -1.0])
+                fn two(x: f64[3]) = lop([x * 2.0, sum(x)], x, [[1.0, 0.0, 1.0], 3.0])
+                """);
+        // lop: u * 2x; rop: 2x * v; two: 2u0 + 3 (the list pairs one value with each y)
+        same(f, "l = [2.0, 8.0, 18.0]", "--fn", "l", "--arg", "x=[1, 2, 3]");
+        same(f, "r = [2.0, 0.0, -6.0]", "--fn", "r", "--arg", "x=[1, 2, 3]");
+        same(f, "two = [5.0, 3.0, 5.0]", "--fn", "two", "--arg", "x=[1, 2, 3]");
+    }
+
+    /** var([-1e308, 1e308, 0]) was NaN (the shift by x[0] overflowed); NumPy gives inf. */
+    @Test
+    void varianceOverflowsToInfinityAsNumPys() throws IOException {
+        Path f = file("fn v(x: f64[?]) = (var(x), std(x), var(x * 0.0 + 7.0))\n");
+        same(f, "out0 = inf\nout1 = inf\nout2 = 0.0", "--fn", "v", "--arg", "x=[-1e308, 1e308, 0]");
+        // hand: mean 7/3, squared deviations 16/9, 1/9, 25/9 -> 14/9
+        same(f, "out0 = 1.55555556\nout1 = 1.24721913\nout2 = 0.0", "--fn", "v", "--arg", "x=[1, 2, 4]");
+    }
 }
