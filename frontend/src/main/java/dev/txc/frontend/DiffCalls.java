@@ -94,8 +94,22 @@ final class DiffCalls {
         if (items.size() != with.size())
             throw new FrontendError(at, what + " needs " + with.size() + " value(s), one per " + side + ", got " + items.size());
         var out = new ArrayList<Node>();
-        for (int k = 0; k < items.size(); k++) out.add(shapedLike(Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()), with.get(k)));
+        for (int k = 0; k < items.size(); k++) {
+            Node v1 = Conversions.convert(l.tensor(items.get(k), at, what), with.get(k).dtype()), x = with.get(k);
+            if (knownDifferent(v1, x))
+                throw new FrontendError(at, what + " must have the shape of its " + side + ", " + x.type() + ", got " + v1.type());
+            out.add(shapedLike(v1, x));
+        }
         return out;
+    }
+
+    /** Whether v and x have the same rank and a dim known in both that differs (a ? dim is checked at run time). */
+    private static boolean knownDifferent(Node v, Node x) {
+        if (v.rank() != x.rank()) return false;
+        for (int d = 0; d < v.rank(); d++) {
+            if (v.tt().dims().get(d) instanceof Dim.Known(long a) && x.tt().dims().get(d) instanceof Dim.Known(long b) && a != b) return true;
+        }
+        return false;
     }
 
     /**

@@ -182,4 +182,13 @@ class NewUserReportsTest {
         // hand: mean 7/3, squared deviations 16/9, 1/9, 25/9 -> 14/9
         same(f, "out0 = 1.55555556\nout1 = 1.24721913\nout2 = 0.0", "--fn", "v", "--arg", "x=[1, 2, 4]");
     }
+
+    /** rop(x * x, x, v) with v of another known size said "cannot broadcast f64[2] to shape [3]". */
+    @Test
+    void aTangentOfAnotherShapeIsNamed() throws IOException {
+        Path f = file("fn r(x: f64[3], v: f64[2]) = rop(x * x, x, v)\n");
+        Cli r = Cli.run("check", f.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith(f + ":1:44: error: rop: v must have the shape of its x, f64[3], got f64[2]"), r.err());
+    }
 }
