@@ -120,6 +120,6 @@ final class DiffCalls {
     private static Node shapedLike(Node v, Node x) {
         var dims = v.tt().dims();
         if (dims.equals(x.tt().dims()) && !dims.contains(Dim.ANY) || v.rank() != x.rank()) return v;
-        return Ir.reshape(Node.make(Op.BROADCAST_TO, List.of(v, Ir.shapeOf(x)), Attrs.EMPTY), Ir.shapeOf(v));
+        return Ir.checkedShapeOf(v, x);
     }
 }

@@ -144,6 +144,14 @@ public final class Ir {
         return op(Op.RESHAPE, x, shape);
     }
 
+    /**
+     * v checked at run time to have x's shape (same rank): v broadcast to x's shape, which then has v's size, so the
+     * shapes are equal. Both are views, free when the check passes; the error is a broadcast or reshape error.
+     */
+    public static Node checkedShapeOf(Node v, Node x) {
+        return reshape(Node.make(Op.BROADCAST_TO, List.of(v, shapeOf(x)), Attrs.EMPTY), shapeOf(v));
+    }
+
     public static Node index(Node x, Node i, int axis) {
         return Node.make(Op.INDEX, List.of(x, i), Attrs.of("axis", (long) axis));
     }

@@ -215,7 +215,8 @@ final class RefOps {
         boolean[] seen = new boolean[m];
         for (int f = 0; f < x.size(); f++) {
             int t = fo.target[f];
-            boolean take = !seen[t] || (fl ? better(x.getDouble(f), x.getDouble(best[t]), max) : max ? x.getLong(f) > x.getLong(best[t]) : x.getLong(f) < x.getLong(best[t]));
+            boolean take = !seen[t] || (fl ? better(x.getDouble(f), x.getDouble(best[t]), max) || !arg && largerZero(x.getDouble(f), x.getDouble(best[t]), max)
+                    : max ? x.getLong(f) > x.getLong(best[t]) : x.getLong(f) < x.getLong(best[t]));
             if (take) {
                 best[t] = f;
                 pos[t] = fo.inner[f];
@@ -231,6 +232,11 @@ final class RefOps {
         long[] l = new long[m];
         for (int t = 0; t < m; t++) l[t] = x.getLong(best[t]);
         return Tensor.ofLongs(x.dtype(), fo.outShape, l);
+    }
+
+    /** max of -0.0 and +0.0 is +0.0 (min: -0.0) whatever the order, as IEEE's maximum; argmax keeps the first. */
+    private static boolean largerZero(double v, double best, boolean max) {
+        return v == 0 && best == 0 && (max ? Double.compare(v, best) > 0 : Double.compare(v, best) < 0);
     }
 
     private static boolean better(double v, double best, boolean max) {
@@ -424,14 +430,18 @@ final class RefOps {
         return first.dtype().isFloat() ? Tensor.ofDoubles(first.dtype(), shape, d) : Tensor.ofLongs(first.dtype(), shape, l);
     }
 
+    private static EvalException cannotSumTo(Tensor g, int[] shape) {
+        return new EvalException("operands could not be broadcast together with shapes " + shapeText(shape) + " " + shapeText(g.shape()));
+    }
+
     static Tensor sumTo(Tensor g, int[] shape) {
         int lead = g.rank() - shape.length;
-        if (lead < 0) throw new EvalException("sum_to: cannot reduce " + shapeText(g.shape()) + " to " + shapeText(shape));
+        if (lead < 0) throw cannotSumTo(g, shape);
         var axes = new ArrayList<Integer>();
         for (int k = 0; k < g.rank(); k++) {
             if (k < lead) axes.add(k);
             else if (shape[k - lead] == 1 && g.dim(k) != 1) axes.add(k);
-            else if (shape[k - lead] != g.dim(k)) throw new EvalException("sum_to: cannot reduce " + shapeText(g.shape()) + " to " + shapeText(shape));
+            else if (shape[k - lead] != g.dim(k)) throw cannotSumTo(g, shape);
         }
         Tensor s = reduce(Op.SUM, g, axes.stream().mapToInt(Integer::intValue).toArray(), true);
         return s.reshape(shape);

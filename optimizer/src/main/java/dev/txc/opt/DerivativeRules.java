@@ -318,16 +318,41 @@ final class DerivativeRules {
         if (vb) G = Ir.expandDims(G, Ir.axes(G.rank()));
         if (va) G = Ir.expandDims(G, Ir.axes(G.rank() - 1));
         if (differentiable(a)) {
-            Node ga = Ir.matmul(G, Ir.transpose(B, swapLast(B.rank())));
+            Node ga = coreChecked(Ir.matmul(G, Ir.transpose(B, swapLast(B.rank()))), A);
             if (va) ga = Ir.squeeze(ga, Ir.axes(ga.rank() - 2));
             out.set(0, sumTo(ga, a));
         }
         if (differentiable(b)) {
-            Node gb = Ir.matmul(Ir.transpose(A, swapLast(A.rank())), G);
+            Node gb = coreChecked(Ir.matmul(Ir.transpose(A, swapLast(A.rank())), G), B);
             if (vb) gb = Ir.squeeze(gb, Ir.axes(gb.rank() - 1));
             out.set(1, sumTo(gb, b));
         }
         return out;
+    }
+
+    private static boolean sameOtherDims(Node x, Node g, int axis) {
+        for (int d = 0; d < x.rank(); d++) {
+            if (d != axis && (!x.tt().dim(d).equals(g.tt().dim(d)) || x.tt().dim(d).equals(Dim.ANY))) return false;
+        }
+        return true;
+    }
+
+    /**
+     * g, the gradient of operand x of a product, with its two core dims made x's: a reshape (a view) that fails where
+     * the sizes differ. The forward product checks that the operands' inner dims agree, but it is not computed when only
+     * its gradient is used, and summing g down to x's shape would read a mismatch as a broadcast.
+     */
+    private static Node coreChecked(Node g, Node x) {
+        int rg = g.rank(), rx = x.rank();
+        boolean same = true;
+        for (int d = 1; d <= 2; d++) {
+            Dim gd = g.tt().dim(rg - d), xd = x.tt().dim(rx - d);
+            same &= gd.equals(xd) && !gd.equals(Dim.ANY);
+        }
+        if (same) return g;
+        Node batch = Ir.slice(Ir.shapeOf(g), List.of(0L), List.of((long) rg - 2), List.of(1L));
+        Node core = Ir.slice(Ir.shapeOf(x), List.of((long) rx - 2), List.of((long) rx), List.of(1L));
+        return Ir.reshape(g, Ir.concat(List.of(batch, core), 0));
     }
 
     /** Each operand of a concatenation gets the window of g at its offset along the axis (offsets may be dynamic). */
@@ -336,7 +361,11 @@ final class DerivativeRules {
         Node offset = Ir.scalarLong(0, dev.txc.types.DType.I64);
         for (int k = 0; k < y.inputs().size(); k++) {
             Node x = y.input(k);
-            if (differentiable(x)) out.set(k, Node.make(Op.WINDOW, List.of(g, offset, x), Attrs.of("axis", (long) axis)));
+            if (differentiable(x)) {
+                // the window has g's other dims; x's must equal them, which the forward checks but may not be computed
+                Node w = Node.make(Op.WINDOW, List.of(g, offset, x), Attrs.of("axis", (long) axis));
+                out.set(k, sameOtherDims(x, g, axis) ? w : Ir.checkedShapeOf(w, x));
+            }
             Dim d = x.tt().dim(axis);
             Node len = d.isKnown() ? Ir.scalarLong(d.size(), dev.txc.types.DType.I64) : Ir.index(Ir.shape(x), Ir.scalarLong(axis, dev.txc.types.DType.I64), 0);
             offset = offset.isConst() && len.isConst()

@@ -7,6 +7,7 @@ import dev.txc.ir.Op;
 import dev.txc.ir.Region;
 import dev.txc.ir.Rewriter;
 import dev.txc.ir.Schedule;
+import dev.txc.types.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -76,6 +77,9 @@ public final class ScanHoist implements Pass {
             Node x = mm.input(side), a = mm.input(1 - side);
             int i = r.params().indexOf(x);
             if (i < 0 || i >= m || a.level() >= r.level() || a.rank() != 2) continue;
+            // only where the product cannot fail: with zero steps the loop's own product never runs, the hoisted one would
+            Dim inner = side == 0 ? x.tt().dim(x.rank() - 1) : x.tt().dim(Math.max(0, x.rank() - 2));
+            if (!inner.equals(a.tt().dim(side == 0 ? 0 : 1)) || inner.equals(Dim.ANY)) continue;
             Node xs = scan.input(i);
             if (x.rank() >= 2) return side == 0 ? Ir.matmul(xs, a) : Ir.matmul(a, xs);
             if (x.rank() == 1) return Ir.matmul(xs, side == 0 ? a : Ir.transpose(a, 1, 0));

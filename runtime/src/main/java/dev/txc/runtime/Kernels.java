@@ -165,8 +165,9 @@ public final class Kernels {
     }
 
     private static TxRuntimeException cannotSumTo(int[] from, int[] to) {
-        return new TxRuntimeException("sum_to: cannot reduce array of shape " + Shapes.format(from) + " to shape "
-                + Shapes.format(to) + " (it is not a broadcast of it)");
+        // the gradient of a broadcast whose forward value was not computed: the forward's own words
+        return new TxRuntimeException("operands could not be broadcast together with shapes " + Shapes.formatCompact(to) + " "
+                + Shapes.formatCompact(from));
     }
 
     /** The shape of {@code x} as an i64 vector. */

@@ -283,6 +283,8 @@ final class Reductions {
                 m = v;
             } else if (v != v) {
                 return v;
+            } else if (v == 0 && m == 0) { // IEEE maximum: +0.0 is the larger zero, whatever the order (DECISIONS)
+                m = max ? Math.max(m, v) : Math.min(m, v);
             }
         }
         return m;

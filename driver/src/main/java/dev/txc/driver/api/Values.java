@@ -38,17 +38,38 @@ final class Values {
             }
         } else {
             a = literal(v, what);
-            if (a.dtype() == DType.F64 && !want.isFloat() && !allowDowncast) {
-                for (int i = 0; i < a.size(); i++) {
-                    double d = a.getDoubleFlat(i);
-                    if (d != Math.rint(d) || Double.isInfinite(d))
-                        throw new TxException(what + " expects " + t + ", got the non-integral number " + d);
-                }
-            }
+            if (!allowDowncast) checkExact(a, t, what);
             a = a.astype(want);
         }
         checkShape(a, t, what);
         return a;
+    }
+
+    /**
+     * Refuses a literal number that the parameter's dtype cannot hold, as {@code txc run --arg} and NumPy 2 do: a
+     * non-integral number or one out of range for an integer dtype, a number other than 0 or 1 for bool, a finite
+     * number beyond f32's range for f32. A cast would wrap or saturate it silently.
+     */
+    private static void checkExact(NDArray a, TensorType t, String what) {
+        DType want = t.dtype();
+        if (a.dtype() == want || a.dtype() == DType.BOOL || want == DType.F64 || want == DType.F32 && a.dtype() == DType.I64) return;
+        Object data = a.heapArray();
+        for (int i = 0; i < a.size(); i++) {
+            String problem = null;
+            if (data instanceof double[] d) {
+                double x = d[i];
+                if (want == DType.F32) problem = Double.isFinite(x) && Float.isInfinite((float) x) ? "out of range for f32" : null;
+                else if (x != Math.rint(x) || Double.isInfinite(x)) problem = "not an integer";
+                else if (Math.abs(x) >= 0x1p63 || !fits((long) x, want)) problem = "out of range for " + want.spelling();
+                if (problem != null) throw new TxException(what + " expects " + t + ", got the number " + x + " (" + problem + ")");
+            } else if (!fits(((long[]) data)[i], want)) {
+                throw new TxException(what + " expects " + t + ", got the number " + ((long[]) data)[i] + " (out of range for " + want.spelling() + ")");
+            }
+        }
+    }
+
+    private static boolean fits(long v, DType want) {
+        return want == DType.BOOL ? v == 0 || v == 1 : want.wrap(v) == v;
     }
 
     static void checkShape(NDArray a, TensorType t, String what) {

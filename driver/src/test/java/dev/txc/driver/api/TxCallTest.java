@@ -35,7 +35,33 @@ class TxCallTest {
         TxFunction g = function(List.of(n), n.times(3));
         assertEquals(9L, g.invoke(3).value().getLong());
         var e = assertThrows(TxException.class, () -> g.invoke(1.5));
-        assertTrue(e.getMessage().contains("non-integral number 1.5"), e.getMessage());
+        assertTrue(e.getMessage().contains("got the number 1.5 (not an integer)"), e.getMessage());
+    }
+
+    /** A number the dtype cannot hold is refused, as txc run --arg and NumPy 2 refuse it, not wrapped or saturated. */
+    @Test
+    void literalsOutOfRangeAreRefused() {
+        Expr b = scalar("b", DType.I8), u = vector("u", DType.U8), i = iscalar("i"), f = fscalar("f");
+        TxFunction fb = function(List.of(b), b.times(1)), fu = function(List.of(u), u.times(1));
+        TxFunction fi = function(List.of(i), i.times(1)), ff = function(List.of(f), f.times(1));
+        assertEquals(127L, fb.invoke(127).value().getLong());
+        assertEquals(-128L, fb.invoke(-128L).value().getLong());
+        assertEquals(255L, fu.invoke(new int[] {255, 0}).value().getLong(0));
+        assertEquals(3.4e38, ff.invoke(3.4e38).toDouble(), 1e32);
+        String[][] cases = {
+            {"300", "got the number 300 (out of range for i8)"},
+            {"-1", "got the number -1 (out of range for u8)"},
+            {"1099511627776", "got the number 1099511627776 (out of range for i32)"},
+            {"3e9", "got the number 3.0E9 (out of range for i32)"},
+            {"1e300", "got the number 1.0E300 (out of range for f32)"},
+        };
+        var calls = List.<java.util.function.Supplier<Object>>of(() -> fb.invoke(300), () -> fu.invoke(List.of(7, -1)),
+                () -> fi.invoke(1L << 40), () -> fi.invoke(3e9), () -> ff.invoke(new double[] {1e300}[0]));
+        for (int k = 0; k < cases.length; k++) {
+            var call = calls.get(k);
+            var e = assertThrows(TxException.class, call::get, cases[k][0]);
+            assertTrue(e.getMessage().contains(cases[k][1]), e.getMessage());
+        }
     }
 
     @Test

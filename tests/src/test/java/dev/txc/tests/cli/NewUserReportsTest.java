@@ -191,4 +191,43 @@ class NewUserReportsTest {
         assertEquals(1, r.status(), r.err());
         assertTrue(r.err().startsWith(f + ":1:44: error: rop: v must have the shape of its x, f64[3], got f64[2]"), r.err());
     }
+
+    /**
+     * Gradients whose forward value is not computed lost the forward's shape checks: grad(sum(a @ b), a) with a (2, 1)
+     * and b (4, 3) summed a (2, 4) gradient down to (2, 1), and grad through stack([a, b]) gave a gradient of b's size.
+     */
+    @Test
+    void gradientsKeepTheForwardsShapeChecks() throws IOException {
+        Path f = file("""
+                fn mm(a: f64[2, ?], b: f64[?, 3]) = grad(sum(a @ b), a)
+                fn mb(a: f64[2, ?], b: f64[?, 3]) = grad(sum(a @ b), b)
+                fn vv(a: f64[?], b: f64[?]) = grad(a @ b, a)
+                fn st(a: f64[?], b: f64[3]) = grad(sum(stack([a, b])), a)
+                fn bc(a: f64[?], b: f64[3]) = grad(sum(a * b), a)
+                """);
+        locatedError(f, "1:46", "cannot reshape array of size 8 into shape (2, 1)", "--fn", "mm", "--arg", "a=[[1], [2]]", "--arg", "b=ones:4x3");
+        locatedError(f, "2:46", "cannot reshape", "--fn", "mb", "--arg", "a=[[1], [2]]", "--arg", "b=ones:4x3");
+        locatedError(f, "3:36", "cannot reshape", "--fn", "vv", "--arg", "a=[2]", "--arg", "b=[1, 2, 3]");
+        locatedError(f, "4:40", "could not be broadcast", "--fn", "st", "--arg", "a=[1, 2]", "--arg", "b=[1, 2, 3]");
+        locatedError(f, "5:31", "operands could not be broadcast together with shapes (2,) (3,)", "--fn", "bc", "--arg", "a=[1, 2]", "--arg", "b=[1, 2, 3]");
+        // where the shapes agree: d/da sum(a @ b) = row sums of b for each row of a; d/db = column sums of a
+        same(f, "mm = [[3.0, 3.0], [3.0, 3.0]]", "--fn", "mm", "--arg", "a=[[1, 2], [2, 3]]", "--arg", "b=ones:2x3");
+        same(f, "mb = [[3.0, 3.0, 3.0], [5.0, 5.0, 5.0]]", "--fn", "mb", "--arg", "a=[[1, 2], [2, 3]]", "--arg", "b=ones:2x3");
+        same(f, "st = [1.0, 1.0, 1.0]", "--fn", "st", "--arg", "a=[1, 2, 3]", "--arg", "b=[1, 2, 3]");
+    }
+
+    /** scan-hoist moved U @ x out of a zero-step loop, where it failed at -O2 only; it now hoists only checked products. */
+    @Test
+    void aZeroStepScanGivesTheSameAtEveryLevel() throws IOException {
+        Path f = file("fn f(U: f64[2, ?], xs: f64[T, ?], h0: f64[2]) = scan x in xs carry h = h0 { tanh(U @ x + h) }\n");
+        same(f, "f = []", "--fn", "f", "--arg", "U=ones:2x3", "--arg", "xs=zeros:0x4", "--arg", "h0=[1, 2]");
+    }
+
+    /** max of signed zeros kept the first; IEEE's maximum (DECISIONS, "Signed zeros") and NumPy's max give +0.0. */
+    @Test
+    void maxOfSignedZerosIsPositive() throws IOException {
+        Path f = file("fn m(x: f64[?]) = (max(x), min(x), argmax(x), max(cast(x, f32)))\n");
+        same(f, "out0 = 0.0\nout1 = -0.0\nout2 = 0\nout3 = 0.0", "--fn", "m", "--arg", "x=[-0.0, 0.0, -0.0]");
+        same(f, "out0 = 0.0\nout1 = -0.0\nout2 = 0\nout3 = 0.0", "--fn", "m", "--arg", "x=[0.0, -0.0]");
+    }
 }
