@@ -318,12 +318,12 @@ final class DerivativeRules {
         if (vb) G = Ir.expandDims(G, Ir.axes(G.rank()));
         if (va) G = Ir.expandDims(G, Ir.axes(G.rank() - 1));
         if (differentiable(a)) {
-            Node ga = coreChecked(Ir.matmul(G, Ir.transpose(B, swapLast(B.rank()))), A);
+            Node ga = coreChecked(Ir.matmul(G, Ir.transpose(B, swapLast(B.rank()))), A, 1);
             if (va) ga = Ir.squeeze(ga, Ir.axes(ga.rank() - 2));
             out.set(0, sumTo(ga, a));
         }
         if (differentiable(b)) {
-            Node gb = coreChecked(Ir.matmul(Ir.transpose(A, swapLast(A.rank())), G), B);
+            Node gb = coreChecked(Ir.matmul(Ir.transpose(A, swapLast(A.rank())), G), B, 2);
             if (vb) gb = Ir.squeeze(gb, Ir.axes(gb.rank() - 1));
             out.set(1, sumTo(gb, b));
         }
@@ -338,21 +338,19 @@ final class DerivativeRules {
     }
 
     /**
-     * g, the gradient of operand x of a product, with its two core dims made x's: a reshape (a view) that fails where
-     * the sizes differ. The forward product checks that the operands' inner dims agree, but it is not computed when only
-     * its gradient is used, and summing g down to x's shape would read a mismatch as a broadcast.
+     * g, the gradient of operand x of a product, with its contracted dim d (from the end: 1 for A's columns, 2 for B's
+     * rows) made x's: a reshape (a view) that fails where the sizes differ. The forward product checks that the
+     * operands' inner dims agree, but it is not computed when only its gradient is used, and summing g down to x's shape
+     * would read a mismatch as a broadcast. The other core dim comes from the cotangent, shaped like the product.
      */
-    private static Node coreChecked(Node g, Node x) {
-        int rg = g.rank(), rx = x.rank();
-        boolean same = true;
-        for (int d = 1; d <= 2; d++) {
-            Dim gd = g.tt().dim(rg - d), xd = x.tt().dim(rx - d);
-            same &= gd.equals(xd) && !gd.equals(Dim.ANY);
-        }
-        if (same) return g;
-        Node batch = Ir.slice(Ir.shapeOf(g), List.of(0L), List.of((long) rg - 2), List.of(1L));
-        Node core = Ir.slice(Ir.shapeOf(x), List.of((long) rx - 2), List.of((long) rx), List.of(1L));
-        return Ir.reshape(g, Ir.concat(List.of(batch, core), 0));
+    private static Node coreChecked(Node g, Node x, int d) {
+        Dim gd = g.tt().dim(g.rank() - d), xd = x.tt().dim(x.rank() - d);
+        if (gd.equals(xd) && !gd.equals(Dim.ANY)) return g;
+        int at = g.rank() - d;
+        Node before = Ir.slice(Ir.shapeOf(g), List.of(0L), List.of((long) at), List.of(1L));
+        Node dim = Ir.slice(Ir.shapeOf(x), List.of((long) x.rank() - d), List.of((long) x.rank() - d + 1), List.of(1L));
+        Node after = Ir.slice(Ir.shapeOf(g), List.of((long) at + 1), List.of((long) g.rank()), List.of(1L));
+        return Ir.reshape(g, Ir.concat(List.of(before, dim, after), 0));
     }
 
     /** Each operand of a concatenation gets the window of g at its offset along the axis (offsets may be dynamic). */

@@ -175,7 +175,7 @@ class KernelsTest {
         NDArray b = vec(1, 2).broadcastTo(3, 2);
         assertEquals(vec(3, 6), Kernels.sumTo(b, new int[] {2}));
         var e = assertThrows(TxRuntimeException.class, () -> Kernels.sumTo(g, new int[] {2}));
-        assertTrue(e.getMessage().contains("(4, 2, 3)") && e.getMessage().contains("(2,)"));
+        assertTrue(e.getMessage().contains("could not be broadcast together with shapes (2,) (4,2,3)"), e.getMessage());
         assertThrows(TxRuntimeException.class, () -> Kernels.sumTo(vec(1, 2), new int[] {3, 2}));
         assertThrows(TxRuntimeException.class, () -> Kernels.sumTo(vec(1, 2), new int[] {1, 1, 2}));
     }
