@@ -28,5 +28,5 @@ void* decode_instructions_virtual(uintptr_t start_va, uintptr_t end_va, unsigned
   return decode_instructions((void*) buffer, (void*) (buffer + length), e, es, p, ps, options);
 }
 C
-gcc -shared -fPIC -o "$out/hsdis-amd64.so" "$out/shim.c" -L"$lib" -l:libhsdis.so.0 -Wl,-rpath,"$lib"
+gcc -shared -fPIC -o "$out/hsdis-amd64.so" "$out/shim.c" -L"$lib" -l:libhsdis.so.0 -Wl,--disable-new-dtags,-rpath,"$lib"
 echo "built $out/hsdis-amd64.so; use LD_LIBRARY_PATH=$out"
