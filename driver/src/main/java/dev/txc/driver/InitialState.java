@@ -155,7 +155,8 @@ final class InitialState {
         DType want = v.type().dtype();
         if (have != want && !have.canCastSafely(want))
             throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds " + have.spelling() + " values, which do not convert to "
-                    + want.spelling() + " without loss (declared " + v.type() + ")");
+                    + want.spelling() + " without loss (declared " + v.type() + "; save the file as " + want.spelling() + ", or declare "
+                    + v.name() + " " + have.spelling() + " and cast where it is used)");
         String problem = v.type().shapeProblem(shape);
         if (problem != null) throw new TxRuntimeException("shared variable " + v.name() + ": " + file + " holds shape " + Shapes.format(shape) + ", but " + v.name() + " is declared " + v.type() + problem);
     }

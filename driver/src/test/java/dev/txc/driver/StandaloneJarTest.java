@@ -185,6 +185,9 @@ class StandaloneJarTest {
         r = Jars.javaJar(cwd, jar, "train", "--floatX", "f32");
         assertEquals(2, r.status(), r::toString);
         assertTrue(r.err().startsWith("logistic.jar: --floatX is fixed when the jar is compiled"), r::toString);
+        r = Jars.javaJar(cwd, jar, "train", "-O0");
+        assertEquals(2, r.status(), r::toString);
+        assertTrue(r.err().startsWith("logistic.jar: -O0: --opt-level is fixed when the jar is compiled"), r::toString);
         r = Jars.javaJar(cwd, jar);
         assertEquals(2, r.status(), r::toString);
         assertTrue(r.err().contains("--list shows the functions"), r::toString);

@@ -169,7 +169,10 @@ final class Builtins {
                 return filled(l, m.get("shape"), v, v.weak() && v.dtype().isFloat() ? l.floatX() : v.dtype(), a);
             }),
             b("eye", p("n"), (l, a, m) -> {
-                Node len = Ir.expandDims(Conversions.convert(t(l, m, "n", a), DType.I64), Ir.axes(0));
+                Value.T n = t(l, m, "n", a);
+                if (n.node().rank() != 0 || !n.dtype().isInteger())
+                    throw new FrontendError(a.spanOf("n"), "eye: n must be an integer scalar, got " + n.node().type());
+                Node len = Ir.expandDims(Conversions.convert(n, DType.I64), Ir.axes(0));
                 return strong(diagMatrix(Ir.op(Op.BROADCAST_TO, Ir.scalar(1, l.floatX()), Folding.fold(len))));
             }),
             b("zeros_like", X, (l, a, m) -> strong(Ir.fillLike(node(l, m, "x", a), 0))),
@@ -467,7 +470,8 @@ final class Builtins {
         Node x = node(l, m, "x", a);
         if (!m.containsKey("perm")) return strong(x.rank() < 2 ? x : Ir.transpose(x, Operators.reversed(x.rank())));
         if (!(m.get("perm") instanceof Value.Lst ls) || ls.items().size() != x.rank())
-            throw new FrontendError(a.spanOf("perm"), "transpose needs a permutation of " + x.rank() + " axes such as " + List.of(1, 0));
+            throw new FrontendError(a.spanOf("perm"), "transpose needs a permutation of the " + x.rank() + " axes of " + x.type() + ", such as "
+                    + java.util.stream.IntStream.range(0, x.rank()).map(d -> x.rank() - 1 - d).boxed().toList());
         int[] perm = new int[x.rank()];
         var seen = new boolean[x.rank()];
         for (int k = 0; k < perm.length; k++) {

@@ -18,7 +18,8 @@ final class DiffCalls {
         Value v = m.get("disconnected");
         if (v == null) return "raise";
         if (v instanceof Value.Str(String s) && (s.equals("raise") || s.equals("zero"))) return s;
-        throw new FrontendError(a.spanOf("disconnected"), "disconnected must be \"raise\" or \"zero\", got " + Value.describe(v));
+        throw new FrontendError(a.spanOf("disconnected"), "disconnected must be \"raise\" or \"zero\", got "
+                + (v instanceof Value.Str(String s) ? "\"" + s + "\"" : Value.describe(v)));
     }
 
     /** The variables to differentiate with respect to: one tensor, or a list of them. */

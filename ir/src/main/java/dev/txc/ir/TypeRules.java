@@ -380,11 +380,15 @@ public final class TypeRules {
             Dim xd = src >= 0 ? x.dim(src) : Dim.ONE;
             if (c != null) {
                 long v = c.getLong(d);
-                if (v < 0) throw new IrTypeException("broadcast_to: negative dimension " + v);
+                if (v < 0) throw new IrTypeException("negative dimensions are not allowed, got shape " + c);
                 if (xd.isKnown() && !xd.isOne() && xd.size() != v)
                     throw new IrTypeException("shape mismatch: cannot broadcast " + x + " to shape " + c);
                 dims.add(Dim.of(v));
-            } else dims.add(xd.isKnown() && !xd.isOne() ? xd : Dim.ANY);
+            } else {
+                // a size known only at run time is ?, even where x's dim would force it: a type that took x's dim
+                // would let the broadcast (and its check) fold away, or the shape of its result be read as known
+                dims.add(Dim.ANY);
+            }
         }
         return x.withDims(dims);
     }

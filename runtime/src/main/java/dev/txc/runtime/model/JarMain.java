@@ -165,6 +165,10 @@ public final class JarMain {
 
     /** Fills {@code values} from the flags; returns the function name (first positional argument or --fn), or null. */
     private static String parse(List<String> args, Map<String, List<String>> values) {
+        for (String a : args) {
+            if (a.equals("--")) break;
+            if (a.matches("-O[0-9]")) throw new CliUsageException(a + ": --opt-level is fixed when the jar is compiled (txc compile " + a + ")");
+        }
         var p = FlagParser.parse(args, name -> {
             if (COMPILE_TIME.contains(name)) throw new CliUsageException("--" + name + " is fixed when the jar is compiled (txc compile --" + name + ")");
             for (RunOptions.Flag g : FLAGS) if (g.name().equals(name)) return g;

@@ -12,7 +12,7 @@ import java.util.function.Function;
 public record RunOptions(String fn, Map<String, String> args, boolean json, int repeat, int printEvery,
                          Path loadState, Path saveState, boolean allowDowncast) {
     public RunOptions {
-        args = Map.copyOf(args);
+        args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args)); // command-line order: errors name the first
     }
 
     /** A command-line flag: {@code metavar} is null for a switch; {@code choices} empty when any value goes. */

@@ -230,4 +230,33 @@ class NewUserReportsTest {
         same(f, "out0 = 0.0\nout1 = -0.0\nout2 = 0\nout3 = 0.0", "--fn", "m", "--arg", "x=[-0.0, 0.0, -0.0]");
         same(f, "out0 = 0.0\nout1 = -0.0\nout2 = 0\nout3 = 0.0", "--fn", "m", "--arg", "x=[0.0, -0.0]");
     }
+
+    /**
+     * broadcast_to(x, [k]) with k known only at run time was typed like x, so -O2 folded it away (and its check) and
+     * grad read its shape as x's: [1, 2, 3] and [2, 2, 2] where NumPy and PyTorch fail.
+     */
+    @Test
+    void aBroadcastToARunTimeShapeIsChecked() throws IOException {
+        Path f = file("""
+                fn b(x: f64[3], k: i64) = broadcast_to(x, [k])
+                fn g(x: f64[3], k: i64) = grad(sum(broadcast_to(x, [k])), x)
+                fn ok(x: f64[3], k: i64) = sum(broadcast_to(x, [k, 3]))
+                """);
+        locatedError(f, "1:27", "operands could not be broadcast together with shapes (3,) (5,)", "--fn", "b", "--arg", "x=[1, 2, 3]", "--arg", "k=5");
+        locatedError(f, "2:36", "operands could not be broadcast together with shapes (3,) (5,)", "--fn", "g", "--arg", "x=[1, 2, 3]", "--arg", "k=5");
+        same(f, "b = [1.0, 2.0, 3.0]", "--fn", "b", "--arg", "x=[1, 2, 3]", "--arg", "k=3");
+        same(f, "g = [1.0, 1.0, 1.0]", "--fn", "g", "--arg", "x=[1, 2, 3]", "--arg", "k=3");
+        same(f, "ok = 12.0", "--fn", "ok", "--arg", "x=[1, 2, 3]", "--arg", "k=2");
+    }
+
+    /** Which unknown --arg was reported changed from run to run (a Map.copyOf's order); it is the first given. */
+    @Test
+    void theFirstUnknownArgumentIsReported() throws IOException {
+        Path f = file("fn a(x: f64) = x\n");
+        for (int k = 0; k < 3; k++) {
+            Cli r = Cli.run("run", f.toString(), "--fn", "a", "--arg", "x=1", "--arg", "y=2", "--arg", "i=3", "--arg", "q=4");
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains("'a' has no parameter 'y'"), r.err());
+        }
+    }
 }
