@@ -41,6 +41,14 @@ class NewUserReportsTest {
         }
     }
 
+    /** txc check of src fails (exit 1) with an error starting at {@code located} (":line:col: error: ..."). */
+    private void checkFails(String src, String located) throws IOException {
+        Path f = file(src);
+        Cli r = Cli.run("check", f.toString());
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().startsWith(f + located), r.err());
+    }
+
     /** The gradient of a scan whose body takes a step-dependent gradient was an internal error (GradPass order). */
     @Test
     void gradientThroughAScanOfGradients() throws IOException {
@@ -141,10 +149,7 @@ class NewUserReportsTest {
     /** jacobian's disconnected error said "y does not depend on y" (its own parameter's name, then the user's). */
     @Test
     void jacobianDisconnectedNamesItsArgument() throws IOException {
-        Path f = file("fn jb(x: f64[2], y: f64[2]) = jacobian(x ** 2, y)\n");
-        Cli r = Cli.run("check", f.toString());
-        assertEquals(1, r.status(), r.err());
-        assertTrue(r.err().startsWith(f + ":1:31: error: jacobian: its first argument does not depend on y"), r.err());
+        checkFails("fn jb(x: f64[2], y: f64[2]) = jacobian(x ** 2, y)\n", ":1:31: error: jacobian: its first argument does not depend on y");
     }
 
     /** jacobian and hessian with respect to an expression reported themselves as rop and grad. */
@@ -186,10 +191,7 @@ class NewUserReportsTest {
     /** rop(x * x, x, v) with v of another known size said "cannot broadcast f64[2] to shape [3]". */
     @Test
     void aTangentOfAnotherShapeIsNamed() throws IOException {
-        Path f = file("fn r(x: f64[3], v: f64[2]) = rop(x * x, x, v)\n");
-        Cli r = Cli.run("check", f.toString());
-        assertEquals(1, r.status(), r.err());
-        assertTrue(r.err().startsWith(f + ":1:44: error: rop: v must have the shape of its x, f64[3], got f64[2]"), r.err());
+        checkFails("fn r(x: f64[3], v: f64[2]) = rop(x * x, x, v)\n", ":1:44: error: rop: v must have the shape of its x, f64[3], got f64[2]");
     }
 
     /**
