@@ -124,14 +124,16 @@ public class CallBench {
 
     record Bare(Function lowered, List<String> shared, CompiledFunction fn) {}
 
-    /** {@code fnName} of {@code source} at -O2, as {@code txc run} compiles it. */
+    /** {@code fnName} of {@code source} at -O2, as {@code txc run} compiles it (row tiling included). */
     static Bare compile(String source, String fnName) {
         var c = Frontend.compileText("call.tx", source, new Frontend.Options(DType.F64));
         if (!c.ok()) throw new IllegalStateException(c.diagnostics().toString());
         Module m = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64));
         Function f = m.function(fnName);
         List<String> shared = m.shared().stream().map(SharedVar::name).toList();
-        return new Bare(f, shared, JvmCompiler.load(JvmCompiler.compile(f, shared)));
+        var whole = JvmCompiler.load(JvmCompiler.compile(f, shared));
+        return new Bare(f, shared, dev.txc.driver.RowTiling.wrap(whole, f,
+                () -> Pipeline.run(c.module(), Pipeline.Stage.OPT, new PassContext(2, DType.F64)).function(fnName), shared, 2, DType.F64));
     }
 
     static void check(double got, double want) {

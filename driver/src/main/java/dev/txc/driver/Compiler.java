@@ -90,6 +90,10 @@ public final class Compiler {
         return parsed;
     }
 
+    public Options options() {
+        return options;
+    }
+
     public Map<String, List<String>> sources() {
         return sources;
     }

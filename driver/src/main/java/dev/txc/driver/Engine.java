@@ -19,4 +19,9 @@ public interface Engine {
 
     /** Prepares every function of {@code m} for calls. */
     Program load(Module m);
+
+    /** As {@link #load(Module)}, for {@code m} made by {@code c}, whose other stages the engine may use. */
+    default Program load(Module m, Compiler c) {
+        return load(m);
+    }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs functions as generated JVM bytecode: each function (and each parameter default) becomes one class,
@@ -33,14 +34,41 @@ public final class JvmEngine implements Engine {
 
     @Override
     public Program load(Module m) {
+        return load(m, null);
+    }
+
+    /**
+     * As {@link #load(Module)}, {@code m} lowered by {@code c}: at -O2, functions with row parameters run over row
+     * blocks when their row data is large ({@link RowTiling}), split from {@code c}'s optimized module.
+     */
+    @Override
+    public Program load(Module m, Compiler c) {
         Map<String, JvmCompiler.Unit> units = new HashMap<>();
         for (JvmCompiler.Unit u : compile(m, dev.txc.runtime.VectorSupport.available())) units.put(binaryName(u), u);
+        Map<String, Function> fns = new HashMap<>();
+        for (Function f : m.functions()) fns.put(className(f.name()), f);
+        List<String> sharedNames = m.shared().stream().map(SharedVar::name).toList();
+        Supplier<Module> optimized = c == null ? null : memoized(() -> c.upTo(Pipeline.Stage.OPT));
         return new CompiledModel(ModelSpecs.of(m, "module"), name -> {
             long t0 = System.nanoTime();
-            var f = JvmCompiler.load(units.get(name));
+            var cf = JvmCompiler.load(units.get(name));
             classLoadNanos.addAndGet(System.nanoTime() - t0);
-            return f;
+            Function f = fns.get(name);
+            if (f == null || optimized == null) return cf;
+            return RowTiling.wrap(cf, f, () -> optimized.get().function(f.name()), sharedNames, c.options().optLevel(), c.options().floatX());
         });
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = s.get();
+                return value;
+            }
+        };
     }
 
     /**

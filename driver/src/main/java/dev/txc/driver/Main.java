@@ -226,7 +226,7 @@ public final class Main {
     private static dev.txc.runtime.model.Program load(Engine engine, Module m, Compiler c) {
         dev.txc.runtime.model.Program program;
         try {
-            program = engine.load(m);
+            program = engine.load(m, c);
         } catch (dev.txc.ir.CompileException e) { // a backend limit, such as a class too large for the JVM
             throw new SourceErrors(e.diagnostics(), c.sources());
         }

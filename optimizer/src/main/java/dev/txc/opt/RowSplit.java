@@ -53,14 +53,15 @@ public final class RowSplit {
     private static final Info FREE = new Info(-1, false, false);
 
     private final Function f;
-    private final Set<String> rowVars;
+    private final Set<String> rowVars, rowParams;
     private final Map<Node, Info> infos = new HashMap<>();
     private final Map<Node, Combine> cuts = new LinkedHashMap<>();
     private final Node rows = Ir.param(ROWS, TensorType.scalar(DType.I64));
 
-    private RowSplit(Function f, Set<String> rowVars) {
+    private RowSplit(Function f, Set<String> rowVars, Set<String> rowParams) {
         this.f = f;
         this.rowVars = rowVars;
+        this.rowParams = rowParams;
     }
 
     /** The shared variables of {@code m} that count as row data: first dimension {@code ?}. */
@@ -70,9 +71,46 @@ public final class RowSplit {
         return s;
     }
 
+    /**
+     * The parameters of {@code f} that count as row data when it runs over row blocks in one process: those whose
+     * first dimension is the dimension variable that leads the first matrix (or higher-rank) parameter, provided that
+     * variable appears nowhere else in the parameters' types; empty when there is none.
+     */
+    public static Set<String> rowParameters(Function f) {
+        String rows = null;
+        for (Node p : f.params())
+            if (p.rank() >= 2 && p.tt().dim(0) instanceof Dim.Sym s) {
+                rows = s.name();
+                break;
+            }
+        var out = new TreeSet<String>();
+        if (rows == null) return out;
+        for (Node p : f.params()) {
+            for (int d = 0; d < p.rank(); d++) {
+                if (!(p.tt().dim(d) instanceof Dim.Sym s) || !s.name().equals(rows)) continue;
+                if (d > 0) return new TreeSet<>();
+                out.add(p.attrs().str("name"));
+            }
+        }
+        return out;
+    }
+
     /** {@code F__part} and {@code F__merge} for optimized function {@code f} of module {@code m}. */
     public static List<Function> split(Module m, Function f) {
-        var rs = new RowSplit(f, rowVariables(m));
+        return split(f, rowVariables(m), Set.of());
+    }
+
+    /**
+     * {@code F__part} and {@code F__merge} for optimized function {@code f} over the rows of its parameters
+     * {@code rowParams} (see {@link #rowParameters}), for running it over row blocks in one process: {@code F__part}
+     * takes the blocks in place of those parameters, {@code F__merge} the whole arrays.
+     */
+    public static List<Function> splitOverParameters(Function f, Set<String> rowParams) {
+        return split(f, Set.of(), rowParams);
+    }
+
+    private static List<Function> split(Function f, Set<String> rowVars, Set<String> rowParams) {
+        var rs = new RowSplit(f, rowVars, rowParams);
         for (Node r : f.roots()) rs.info(r);
         rs.checkOutputs();
         if (rs.cuts.isEmpty()) throw rs.error(f.roots().isEmpty() ? null : f.roots().getFirst(),
@@ -95,6 +133,7 @@ public final class RowSplit {
 
     private Info classify(Node n, List<Info> in) {
         if (n.op() == Op.SHARED) return rowVars.contains(n.attrs().str("name")) ? new Info(0, false, false) : FREE;
+        if (n.op() == Op.PARAM) return rowParams.contains(n.attrs().str("name")) ? new Info(0, false, false) : FREE;
         boolean anyRow = in.stream().anyMatch(Info::row);
         boolean count = in.stream().anyMatch(Info::count);
         boolean reduced = in.stream().anyMatch(Info::reduced);

@@ -1,6 +1,6 @@
 package dev.txc.runtime;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * What one call of a compiled function keeps for the next: the {@link Loop} of each kernel call site (its layout,
@@ -50,7 +50,8 @@ public final class Workspace {
     /** The workspaces of one compiled function: at most one idle workspace is kept. */
     public static final class Pool {
         private final int sites, arrays;
-        private final AtomicReference<Workspace> idle = new AtomicReference<>();
+        /** Idle workspaces, one slot per core: as many calls as there are cores (row tiling's block runs) reuse theirs. */
+        private final AtomicReferenceArray<Workspace> idle = new AtomicReferenceArray<>(Math.max(1, Parallel.CORES));
         private final VectorWarmup[] warm;
 
         public Pool(int sites, int arrays) {
@@ -60,16 +61,19 @@ public final class Workspace {
             for (int s = 0; s < sites; s++) warm[s] = new VectorWarmup();
         }
 
-        /** The idle workspace, or a new one when another call holds it (or an earlier call threw). */
+        /** An idle workspace, or a new one when other calls hold them all (or earlier calls threw). */
         public Workspace acquire() {
-            Workspace w = idle.getAndSet(null);
-            return w != null ? w : new Workspace(sites, arrays, warm);
+            for (int k = 0; k < idle.length(); k++) {
+                Workspace w = idle.getAndSet(k, null);
+                if (w != null) return w;
+            }
+            return new Workspace(sites, arrays, warm);
         }
 
         /** Gives a call's workspace back, after its results have been collected. */
         public void release(Workspace w) {
             w.clear();
-            idle.set(w);
+            for (int k = 0; k < idle.length(); k++) if (idle.compareAndSet(k, null, w)) return;
         }
     }
 }

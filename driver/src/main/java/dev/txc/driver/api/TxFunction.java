@@ -71,7 +71,7 @@ public final class TxFunction {
             for (Shared s : shared) if (s.name().equals(u.shared())) updated.add(s);
         this.lowered = def.function(Pipeline.Stage.LOWERED);
         List<String> names = shared.stream().map(Shared::name).toList();
-        this.fn = compile(lowered, names);
+        this.fn = dev.txc.driver.RowTiling.wrap(compile(lowered, names), lowered, () -> def.function(Pipeline.Stage.OPT), names, def.optLevel(), def.floatX());
         this.defaults = new CompiledFunction[parsed.params().size()];
         for (int k = 0; k < defaults.length; k++) {
             Function g = defaultFunction(k);
