@@ -13,7 +13,8 @@ package dev.txc.runtime;
  * {@link #TRIALS} calls run the vector loop, and the loop whose fastest call per element was faster keeps the site (on
  * tiny rows the vector loop's set-up costs more than it saves); a trial the scalar loop wins is repeated after 8000
  * and 32000 more calls, in case it caught the vector loop before its final compilation. A site whose pump has not won
- * {@link #GIVE_UP_NANOS} after its first pump keeps the scalar loop. Both loops give the same bits (a reduction's
+ * {@link #GIVE_UP_NANOS} after its first pump and {@code 2 * MIN_PUMPS} pumps keeps the scalar loop (by time alone,
+ * calls of 10 ms gave up before their {@link #MIN_PUMPS}th pump, so the vector loop never had its trial). Both loops give the same bits (a reduction's
  * scalar loop adds per lane, as its vector loop does), so the choice changes no value. Calls over fewer than
  * {@link #MIN_ELEMENTS} elements always take the scalar loop (the vector loop's set-up is most of such a call).
  * Concurrent calls may race on the counters: they only decide which of two equal-valued loops runs.
@@ -69,7 +70,7 @@ final class VectorWarmup {
         spent += t1 - t0;
         if (spent < pumpAfterNanos || calls < FIRST_PUMP) return;
         if (start == 0) start = t1;
-        if (t1 - start > GIVE_UP_NANOS) decide(SCALAR, fn, kernel);
+        if (t1 - start > GIVE_UP_NANOS && pumps > 2 * MIN_PUMPS) decide(SCALAR, fn, kernel);
         else if ((pumps < 512 ? calls & 7 : calls & 63) == 0) pump(fn, kernel, loop);
     }
 
