@@ -60,7 +60,8 @@ public final class RowTiling {
             Module m = Pipeline.run(new Module(List.of(), split), Pipeline.Stage.LOWERED, new PassContext(2, floatX));
             Function part = m.functions().get(0), merge = m.functions().get(1);
             List<Combine> combines = part.outputs().stream().map(o -> Combine.ofOutputName(o.name())).toList();
-            return new RowTiled.Split(JvmCompiler.load(JvmCompiler.compile(part, shared)), JvmCompiler.load(JvmCompiler.compile(merge, shared)), combines);
+            List<DType> dtypes = part.outputs().stream().map(o -> o.value().dtype()).toList();
+            return new RowTiled.Split(JvmCompiler.load(JvmCompiler.compile(part, shared)), JvmCompiler.load(JvmCompiler.compile(merge, shared)), combines, dtypes);
         } catch (CompileException e) {
             return null;
         }

@@ -423,7 +423,7 @@ public final class Loop {
      * long rows (an MLP's tanh layer of 32 units over 8192 samples took 3 ns per element on the scalar loop, and the
      * site's warm-up, which needs hundreds of calls, never switched it within the benchmark's warm-up).
      */
-    static final int SHORT_ROW = 16;
+    static final int SHORT_ROW = Integer.getInteger("txc.vector.shortrow", 16);
 
     /**
      * Runs a kernel whose vector loop takes rows of at least {@code gate} elements, or of {@link #SHORT_ROW} when the

@@ -1,6 +1,7 @@
 package dev.txc.runtime;
 
 import dev.txc.types.Combine;
+import dev.txc.types.DType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -23,8 +24,11 @@ public final class RowTiled implements CompiledFunction {
     /** About this many bytes of row data per block: half of a core's L2 on the machines of bench/RESULTS.md. */
     public static final long BLOCK_BYTES = Long.getLong("txc.rowtile.block", 256L << 10);
 
-    /** The compiled split: the block function, the merge, and how each of the block function's outputs combine. */
-    public record Split(CompiledFunction part, CompiledFunction merge, List<Combine> combines) {}
+    /**
+     * The compiled split: the block function, the merge, how each of the block function's outputs combines, and the
+     * dtype of each.
+     */
+    public record Split(CompiledFunction part, CompiledFunction merge, List<Combine> combines, List<DType> dtypes) {}
 
     private final CompiledFunction whole;
     private final int[] rowArgs;
@@ -72,7 +76,7 @@ public final class RowTiled implements CompiledFunction {
         });
         for (int r = 1; r < runs; r++) combine(s.combines(), partial[0], partial[r]);
         NDArray[] mergeArgs = Arrays.copyOf(args, args.length + partial[0].length + 1);
-        System.arraycopy(partial[0], 0, mergeArgs, args.length, partial[0].length);
+        for (int k = 0; k < partial[0].length; k++) mergeArgs[args.length + k] = partial[0][k].astype(s.dtypes().get(k));
         mergeArgs[mergeArgs.length - 1] = rows;
         return s.merge().call(mergeArgs, shared, targets);
     }
@@ -87,8 +91,9 @@ public final class RowTiled implements CompiledFunction {
             for (int i : rowArgs) in[i] = args[i].slice(0, r0, r1, 1);
             NDArray[] out = s.part().call(in, shared);
             if (acc == null) {
+                // float partial results are combined in f64 and rounded once, as a whole-data f32 sum accumulates
                 acc = new NDArray[out.length];
-                for (int k = 0; k < out.length; k++) acc[k] = out[k].copy();
+                for (int k = 0; k < out.length; k++) acc[k] = out[k].dtype().isFloat() && out[k].dtype() != DType.F64 ? out[k].astype(DType.F64) : out[k].copy();
             } else {
                 combine(s.combines(), acc, out);
             }
@@ -101,7 +106,7 @@ public final class RowTiled implements CompiledFunction {
         for (int k = 0; k < acc.length; k++) {
             Combine c = combines.get(k);
             NDArray a = acc[k], b = more[k];
-            if (a.size() != b.size() || a.dtype() != b.dtype())
+            if (a.size() != b.size() || a.dtype().isFloat() != b.dtype().isFloat())
                 throw new IllegalStateException("partial results differ: " + a.dtype() + Arrays.toString(a.shape()) + " and " + b.dtype() + Arrays.toString(b.shape()));
             Buffer buf = a.buffer();
             if (a.dtype().isFloat()) {
