@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.txc.driver.api.Expr;
+import dev.txc.driver.api.Shared;
+import dev.txc.driver.api.Tx;
+import dev.txc.driver.api.TxException;
+import dev.txc.driver.api.TxFunction;
 import dev.txc.ir.Module;
 import dev.txc.ir.SharedVar;
 import dev.txc.jvm.JvmCompiler;
@@ -114,6 +121,36 @@ class RowTilingTest {
         ModelState a = InitialState.of(m), b = InitialState.of(m);
         for (int step = 0; step < 2; step++) close(interp.call("train", List.of(in), a), jvm.call("train", List.of(in), b), "step " + step, 1e-12);
         for (String v : a.names()) close(List.of(a.get(v)), List.of(b.get(v)), v, 1e-12);
+    }
+
+    @Test
+    void theEmbeddingApiTilesMatricesOfUnknownSize() {
+        // Theano's logistic regression on dmatrix/dvector (first dims ?): 110,000 x 10 f64, 8.8 MB of rows, tiled at -O2,
+        // against the same step at -O1 (never tiled); a y of another length runs whole and fails as it does at -O1
+        NDArray[] in = inputs(110_000, 10, 1);
+        List<List<NDArray>> runs = new ArrayList<>();
+        for (int level : new int[] {2, 1}) {
+            Expr x = Tx.dmatrix("x"), y = Tx.dvector("y");
+            Shared w = Tx.shared(new double[10], "w"), b = Tx.shared(0.0, "b");
+            Expr p = Tx.sigmoid(x.dot(w).plus(b));
+            Expr cost = Tx.mean(y.unaryMinus().times(Tx.log(p)).minus(y.unaryMinus().plus(1).times(Tx.log(p.unaryMinus().plus(1)))));
+            List<Expr> g = Tx.grad(cost, List.of(w, b));
+            TxFunction step = Tx.function(List.of(x, y), fn -> {
+                fn.optLevel(level);
+                fn.update(w, w.minus(g.get(0).times(0.1)));
+                fn.update(b, b.minus(g.get(1).times(0.1)));
+                return cost;
+            });
+            var out = new ArrayList<NDArray>();
+            for (int k = 0; k < 2; k++) out.add(step.invoke(in[0], in[1]).get(0));
+            out.add(w.get());
+            out.add(b.get());
+            runs.add(out);
+            NDArray shortY = in[1].slice(0, 0, 5, 1);
+            var e = assertThrows(TxException.class, () -> step.invoke(in[0], shortY));
+            assertTrue(e.getMessage().contains("110000") && e.getMessage().contains("5"), e.getMessage());
+        }
+        close(runs.get(1), runs.get(0), "-O2 tiled against -O1", 1e-12);
     }
 
     @Test

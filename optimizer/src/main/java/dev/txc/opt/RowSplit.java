@@ -73,23 +73,25 @@ public final class RowSplit {
 
     /**
      * The parameters of {@code f} that count as row data when it runs over row blocks in one process: those whose
-     * first dimension is the dimension variable that leads the first matrix (or higher-rank) parameter, provided that
-     * variable appears nowhere else in the parameters' types; empty when there is none.
+     * first dimension is the one leading the first matrix (or higher-rank) parameter. That is a dimension variable
+     * ({@code x: f64[N, F]}, {@code y: f64[N]}; the variable appearing nowhere else in the parameters' types), or
+     * {@code ?} ({@code Tx.dmatrix}, {@code Tx.dvector}), where every parameter whose first dimension is {@code ?}
+     * counts and the caller checks at run time that their first dimensions agree. Empty when there is none.
      */
     public static Set<String> rowParameters(Function f) {
-        String rows = null;
+        Dim rows = null;
         for (Node p : f.params())
-            if (p.rank() >= 2 && p.tt().dim(0) instanceof Dim.Sym s) {
-                rows = s.name();
+            if (p.rank() >= 2 && (p.tt().dim(0) instanceof Dim.Sym || p.tt().dim(0) instanceof Dim.Any)) {
+                rows = p.tt().dim(0);
                 break;
             }
         var out = new TreeSet<String>();
         if (rows == null) return out;
         for (Node p : f.params()) {
             for (int d = 0; d < p.rank(); d++) {
-                if (!(p.tt().dim(d) instanceof Dim.Sym s) || !s.name().equals(rows)) continue;
-                if (d > 0) return new TreeSet<>();
-                out.add(p.attrs().str("name"));
+                boolean same = rows instanceof Dim.Any ? p.tt().dim(d) instanceof Dim.Any : rows.equals(p.tt().dim(d));
+                if (d == 0 && same) out.add(p.attrs().str("name"));
+                else if (d > 0 && same && rows instanceof Dim.Sym) return new TreeSet<>();
             }
         }
         return out;
@@ -384,7 +386,7 @@ public final class RowSplit {
             if (!info(n).count() && !info(n).reduced()) return n;
             Node done = memo.get(n);
             if (done != null) return done;
-            Node r = n.op() == Op.SHAPE ? wholeShapeFromType(n) : n.withInputs(n.inputs().stream().map(map[0]).toList());
+            Node r = n.op() == Op.SHAPE && info(n.input(0)).row() ? wholeShapeFromType(n) : n.withInputs(n.inputs().stream().map(map[0]).toList());
             memo.put(n, r);
             return r;
         };
@@ -403,9 +405,14 @@ public final class RowSplit {
             if (info(u.value()).row()) throw error(u.value(), "the update of '" + u.shared() + "' has a value per row; a function split over rows must reduce over them");
     }
 
-    /** {@code shape(v)} of a row value, in {@code F__merge}: the whole row count and the other dims from v's type. */
+    /**
+     * {@code shape(v)} of a row value, in {@code F__merge}: a row parameter's own shape, else the whole row count and
+     * the other dims from v's type.
+     */
     private Node wholeShapeFromType(Node shape) {
         Node v = shape.input(0);
+        // a row parameter is the whole data in F__merge (row variables there hold no data: they stay on the workers)
+        if (v.op() == Op.PARAM) return shape;
         int axis = info(v).axis();
         long[] dims = new long[v.rank()];
         for (int d = 0; d < dims.length; d++) {

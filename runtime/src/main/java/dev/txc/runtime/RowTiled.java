@@ -61,6 +61,8 @@ public final class RowTiled implements CompiledFunction {
         long rowBytes = 0;
         for (int i : rowArgs) {
             NDArray a = args[i];
+            // row arguments typed ? may differ in length (one of them broadcast): those calls run whole
+            if (a.dim(0) != n) return whole.call(args, shared, targets);
             rowBytes += n == 0 ? 0 : (long) (a.size() / n) * a.dtype().itemSize();
         }
         int block = (int) Math.max(16, Math.min(Integer.MAX_VALUE, blockBytes / Math.max(1, rowBytes)));
