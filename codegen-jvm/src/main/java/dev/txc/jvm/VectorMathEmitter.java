@@ -56,7 +56,7 @@ final class VectorMathEmitter {
         }
         int p = c(fmaV(r2, q, r), "ADD", 1);
         int ki = bitsC(asBits(t), "SUB", f64 ? Double.doubleToRawLongBits(Exp.SHIFTER) : Float.floatToRawIntBits(Exp.SHIFTER_F));
-        int k1 = bitsC(ki, "ASHR", 1), k2 = bitsV(ki, "SUB", k1);
+        int k1 = f64 ? ashr(ki, 1) : bitsC(ki, "ASHR", 1), k2 = bitsV(ki, "SUB", k1);
         int s1 = fromBits(bitsC(bitsC(k1, "ADD", f64 ? 1023 : 127), "LSHL", f64 ? 52 : 23));
         int s2 = fromBits(bitsC(bitsC(k2, "ADD", f64 ? 1023 : 127), "LSHL", f64 ? 52 : 23));
         return v(v(p, "MUL", s1), "MUL", s2);
@@ -145,14 +145,9 @@ final class VectorMathEmitter {
     private int logCore(int u, int kOff, int corr) {
         double[] p = Exp.LOG_P;
         int hu = asBits(u);
-        int k = bitsC(bitsC(hu, "SUB", Exp.SQRT_HALF_BITS), "ASHR", 52);
+        int k = ashr(bitsC(hu, "SUB", Exp.SQRT_HALF_BITS), 52);
         int f = c(fromBits(bitsV(hu, "SUB", bitsC(k, "LSHL", 52))), "SUB", 1);
-        mv.visitVarInsn(ALOAD, k);
-        op("L2D");
-        mv.visitLdcInsn(0);
-        mv.visitMethodInsn(INVOKEVIRTUAL, bitsCls, "convert", "(L" + PKG + "VectorOperators$Conversion;I)L" + PKG + "Vector;", false);
-        mv.visitTypeInsn(CHECKCAST, cls);
-        int kd = store();
+        int kd = smallToDouble(k);
         if (kOff >= 0) kd = v(kd, "ADD", kOff);
         int s = v(f, "DIV", c(f, "ADD", 2));
         int z = v(s, "MUL", s), z2 = v(z, "MUL", z), z4 = v(z2, "MUL", z2);
@@ -297,6 +292,23 @@ final class VectorMathEmitter {
         mv.visitVarInsn(ALOAD, a);
         mv.visitMethodInsn(INVOKEVIRTUAL, bitsCls, f64 ? "reinterpretAsDoubles" : "reinterpretAsFloats", "()" + vdesc, false);
         return store();
+    }
+
+    /**
+     * Long lanes: {@code a >> s}, as {@code ((a ^ MIN) >>> s) - 2^(63-s)}, the same value for every a: AVX2 has no
+     * arithmetic shift of 64-bit lanes (vpsraq is AVX-512), and C2 compiled the ASHR of long vectors there into code
+     * that made the vector log no faster than the scalar one.
+     */
+    private int ashr(int a, int s) {
+        return bitsC(bitsC(bitsC(a, "XOR", Long.MIN_VALUE), "LSHR", s), "SUB", 1L << (63 - s));
+    }
+
+    /**
+     * Long lanes holding integers of magnitude below 2^51, as doubles, exactly: the bits of 1.5 * 2^52 + k, minus
+     * 1.5 * 2^52 (a long-to-double conversion of vectors is AVX-512DQ's vcvtqq2pd; AVX2 has none).
+     */
+    private int smallToDouble(int k) {
+        return c(fromBits(bitsC(k, "ADD", Double.doubleToRawLongBits(0x1.8p52))), "SUB", 0x1.8p52);
     }
 
     /** integer lanes: a.lanewise(op, constant) (a long constant for f64's long lanes, an int one for f32's) */

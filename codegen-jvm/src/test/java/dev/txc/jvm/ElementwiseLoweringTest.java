@@ -55,6 +55,28 @@ class ElementwiseLoweringTest {
         assertTrue(vectorKernels > 40, "vector kernels: " + vectorKernels);
     }
 
+    @Test
+    void mathFunctionsGiveTheScalarLoopsBitsAtEveryExponent() {
+        // the vector exp/log/log1p/... take their exponents apart with 64-bit lane shifts and conversions that AVX2
+        // lacks (emulated exactly): every binade from the subnormals to the largest doubles, both signs, both dtypes
+        for (Op op : List.of(Op.EXP, Op.EXP2, Op.EXPM1, Op.LOG, Op.LOG2, Op.LOG10, Op.LOG1P, Op.SOFTPLUS, Op.SIGMOID, Op.TANH)) {
+            for (DType d : List.of(DType.F64, DType.F32)) {
+                Function f = function(op, d, d, false);
+                var r = new Random(op.ordinal());
+                for (int batch = 0; batch < 20; batch++) {
+                    double[] v = new double[ROWS * COLS];
+                    for (int i = 0; i < v.length; i++) {
+                        int e = -1074 + (int) ((long) (batch * v.length + i) * 2098 / (20L * v.length));
+                        v[i] = (i % 2 == 0 ? 1 : -1) * Math.scalb(1 + r.nextDouble(), e);
+                    }
+                    if (batch == 0) System.arraycopy(SPECIAL, 0, v, 0, SPECIAL.length);
+                    var in = Tensor.fromDoubles(d, new int[] {ROWS, COLS}, v);
+                    check(f, Map.of("a0", in), op + " " + d.spelling() + " batch " + batch);
+                }
+            }
+        }
+    }
+
     /** f(a0, a1, ...) = op(a...), operands of shape [ROWS, COLS] (the first one a transposed [COLS, ROWS] view if asked); null when the type rules refuse. */
     private static Function function(Op op, DType d, DType target, boolean transposed) {
         var params = new ArrayList<Node>();
