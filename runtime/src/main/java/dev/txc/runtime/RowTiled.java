@@ -1,5 +1,6 @@
 package dev.txc.runtime;
 
+import dev.txc.runtime.model.Partials;
 import dev.txc.types.Combine;
 import dev.txc.types.DType;
 import java.util.Arrays;
@@ -116,30 +117,11 @@ public final class RowTiled implements CompiledFunction {
                     for (int i = 0, o = b.offset(), len = a.size(); i < len; i++) x[i] += y[o + i];
                     continue;
                 }
-                for (int i = 0; i < a.size(); i++) buf.setDouble(i, apply(c, buf.getDouble(i), b.getDoubleFlat(i)));
+                for (int i = 0; i < a.size(); i++) buf.setDouble(i, Partials.apply(c, buf.getDouble(i), b.getDoubleFlat(i)));
             } else {
-                for (int i = 0; i < a.size(); i++) buf.setLong(i, apply(c, buf.getLong(i), b.buffer().getLong(b.flatPosition(i))));
+                for (int i = 0; i < a.size(); i++) buf.setLong(i, Partials.apply(c, buf.getLong(i), b.buffer().getLong(b.flatPosition(i))));
             }
         }
-    }
-
-    private static double apply(Combine c, double x, double y) {
-        return switch (c) {
-            case SUM -> x + y;
-            case PROD -> x * y;
-            case MAX -> Math.max(x, y);
-            case MIN -> Math.min(x, y);
-            case OR, AND -> throw new IllegalArgumentException(c + " of floats");
-        };
-    }
-
-    private static long apply(Combine c, long x, long y) {
-        return switch (c) {
-            case SUM -> x + y;
-            case PROD -> x * y;
-            case MAX, OR -> Math.max(x, y);
-            case MIN, AND -> Math.min(x, y);
-        };
     }
 
     private Split split() {

@@ -49,7 +49,8 @@ public final class Partials {
         return NDArray.wrap(DType.I64, x, a.shape()).astype(d);
     }
 
-    private static double apply(Combine c, double x, double y) {
+    /** {@code x} and {@code y} combined with {@code c} (floats: sum, prod, max, min). */
+    public static double apply(Combine c, double x, double y) {
         return switch (c) {
             case SUM -> x + y;
             case PROD -> x * y;
@@ -59,7 +60,8 @@ public final class Partials {
         };
     }
 
-    private static long apply(Combine c, long x, long y) {
+    /** {@code x} and {@code y} combined with {@code c} (integers and booleans as 0/1). */
+    public static long apply(Combine c, long x, long y) {
         return switch (c) {
             case SUM -> x + y;
             case PROD -> x * y;
