@@ -13,6 +13,22 @@ import org.junit.jupiter.api.Test;
 class FuzzRegressionTest {
     static final double INF = Double.POSITIVE_INFINITY, NAN = Double.NaN;
 
+    /**
+     * Mutation fuzzing (seed 11500000, mutant 1294): -O2 folded {@code [3, -1] - 1} into a constant shape that the
+     * reshape's type rule rejects, an internal error; the rewrite now leaves the node as it was, and every engine raises
+     * at run time, as -O0 did (NumPy reads any negative size as unknown; txc, like PyTorch, allows only -1).
+     */
+    @Test
+    void shapesFoldedIntoInvalidConstantsRaiseAtRunTime() {
+        var c = compile("fn f(x: f64[2, 6]) = reshape(x, [3, -1] - 1)\nfn g(x: f64[2, 6]) = reshape(x, [3, 4] + 1)\n"
+                + "fn h(x: f64[2, 6]) = broadcast_to(x, [2, 6] - 3)\nfn k(x: f64[2, 6]) = reshape(x, [3, 7] - 1)\n");
+        Tensor x = f64(sh(2, 6), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+        bothThrow(c, "f", x);
+        bothThrow(c, "g", x);
+        bothThrow(c, "h", x);
+        check(run1(c, "k", x), DType.F64, sh(2, 6), new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, "reshape(x, [3, 7] - 1)");
+    }
+
     /** The interpreter's compensated sum turned inf + finite into NaN (inf - inf in the compensation). */
     @Test
     void sumWithAnInfiniteTermIsInfinite() {
