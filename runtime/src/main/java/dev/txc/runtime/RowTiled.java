@@ -75,7 +75,7 @@ public final class RowTiled implements CompiledFunction {
         NDArray[][] partial = new NDArray[runs][];
         Parallel.forRange(runs, Long.MAX_VALUE, (from, to) -> {
             for (int r = from; r < to; r++)
-                partial[r] = run(s, args, shared, rows, n, block, blocks * r / runs, blocks * (r + 1) / runs);
+                partial[r] = run(s, args, shared, rows, n, block, (int) ((long) blocks * r / runs), (int) ((long) blocks * (r + 1) / runs));
         });
         for (int r = 1; r < runs; r++) combine(s.combines(), partial[0], partial[r]);
         NDArray[] mergeArgs = Arrays.copyOf(args, args.length + partial[0].length + 1);
