@@ -11,10 +11,10 @@ import dev.txc.runtime.CompiledFunction;
 import dev.txc.runtime.RowTiled;
 import dev.txc.types.Combine;
 import dev.txc.types.DType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Row tiling on the JVM (-O2): a function that reduces over the rows of its data parameters ({@code x: f64[N, F]},
@@ -26,8 +26,8 @@ public final class RowTiling {
 
     /**
      * {@code whole}, the compiled form of function {@code f} (at any stage: only its parameters are read here) of a
-     * module whose shared variables are named {@code shared} (in the order calls pass them), as a {@link RowTiled} when {@code f} has row parameters at
-     * {@code optLevel} 2; else {@code whole}. The split is made from {@code optimized} (f at the OPT stage) on the first
+     * module whose shared variables are named {@code shared} (in the order calls pass them), as a {@link RowTiled}
+     * when {@code f} has row parameters at {@code optLevel} 2; else {@code whole}. The split is made from {@code optimized} (f at the OPT stage) on the first
      * large call; where f does not split over rows, every call runs {@code whole}.
      */
     public static CompiledFunction wrap(CompiledFunction whole, Function f, Supplier<Function> optimized, List<String> shared,
@@ -41,9 +41,8 @@ public final class RowTiling {
         if (optLevel < 2) return whole;
         Set<String> rowParams = RowSplit.rowParameters(f);
         if (rowParams.isEmpty()) return whole;
-        var rowArgs = new ArrayList<Integer>();
-        for (int k = 0; k < f.params().size(); k++) if (rowParams.contains(f.paramName(k))) rowArgs.add(k);
-        return new RowTiled(whole, rowArgs.stream().mapToInt(Integer::intValue).toArray(), () -> {
+        int[] rowArgs = IntStream.range(0, f.params().size()).filter(k -> rowParams.contains(f.paramName(k))).toArray();
+        return new RowTiled(whole, rowArgs, () -> {
             List<Function> split;
             try {
                 split = RowSplit.splitOverParameters(optimized.get(), rowParams);
