@@ -134,7 +134,7 @@ final class Matmul {
                     (from, to) -> gemm((long[]) a.data, a.offset, a.ld, (long[]) b.data, b.offset, b.ld, cl, cOff, n, k, from, to));
             return;
         }
-        // f32 products accumulate into a double C and round once (MatKernels: GEMM sums 256-term blocks in f32).
+        // f32 products accumulate into a double C and round once (MatKernels: GEMM sums 512-term blocks in f32).
         double[] acc = c instanceof double[] cd ? cd : new double[m * n];
         int accOff = c instanceof double[] ? cOff : 0;
         product(MatKernels.forWork(m, n, k), ab.heapArray(), aPos, ars, acs, bb.heapArray(), bPos, brs, bcs, acc, accOff, m, n, k, parallel);

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The matmul kernels on the JDK Vector API (reached only when {@link VectorSupport#available()}): GEMV as row dot
  * products or as sums of scaled rows, and GEMM over packed panels with an MR x (2 vectors) register-blocked
  * microkernel, KC x NC blocks of B and MC x KC blocks of A (BLIS's loop order). GEMV widens f32 operands to double
- * lanes as it reads them, so its sums accumulate in double; f32 GEMM packs f32 panels and sums each KC block of
+ * lanes as it reads them, so its sums accumulate in double; f32 GEMM packs f32 panels and sums each KCF block of
  * terms in f32 lanes (twice the lanes of f64), then adds the block's tile to C in double.
  */
 final class VectorMatKernels implements MatKernels {
@@ -35,10 +35,20 @@ final class VectorMatKernels implements MatKernels {
     /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
     private static final int KC = 256;
     /**
-     * Rows of C per f32 tile: 8 on AVX2 too, where 8 x (2 float vectors) ran at 34 GFLOP/s on one Zen 3 core and 5 rows
-     * at 26 (f32 panels are half the bytes of f64 ones).
+     * Depth of a packed f32 block, which is also how many terms an f32 tile sums in f32 lanes before it is added to the
+     * double C. Twice KC: adding a tile to C in double (two C rows of cache lines per tile row, missed in L2 on large
+     * products) cost a third of the 1024 x 1024 product's time at 256 terms; at 512 the product ran at 57-60 GFLOP/s on
+     * one Zen 3 core against 44. (f64 at 512 ran slower: its 32 KB sliver of B no longer stays in L1 beside A's.)
      */
-    static final int MRF = 8;
+    static final int KCF = 512;
+    /**
+     * Rows of C per f32 tile: 8 with AVX-512; 4 on AVX2, whose 16 registers do not hold 5 or more rows' accumulators
+     * (two float vectors a row), two vectors of B and the broadcasts of A that C2 schedules ahead of their FMAs: with 5
+     * rows it kept one accumulator on the stack, a store-to-load chain through every step. The 1024 x 1024 f32 product
+     * on one Zen 3 core went from 35 GFLOP/s (8 rows) to 50 (4 rows); the kernel alone on L1-resident panels runs at
+     * 85-90 with 4 rows.
+     */
+    static final int MRF = L >= 8 ? 8 : 4;
     /** About this many rows of A per packed block (a multiple of the tile's rows): an MC x KC block of A stays in L2. */
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
@@ -431,8 +441,9 @@ final class VectorMatKernels implements MatKernels {
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc), panels = (nc + nr - 1) / nr;
             int groups = split ? Math.min(panels, Math.max(1, 4 * Parallel.CORES / rowBlocks)) : 1;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            int kcMax = f32 ? KCF : KC;
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 int bOff = bo + pc * brs + jc * bcs;
                 // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
                 boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
@@ -581,7 +592,8 @@ final class VectorMatKernels implements MatKernels {
         for (int j0 = jFrom; j0 < jTo; j0 += NRF) {
             int cols = Math.min(NRF, jTo - j0);
             for (int i0 = 0; i0 < mc; i0 += MRF) {
-                kernelF32(kc, ap, i0 * kc, bp, j0 * kc, tile);
+                if (MRF == 8) kernelF32(kc, ap, i0 * kc, bp, j0 * kc, tile);
+                else kernelF32x4(kc, ap, i0 * kc, bp, j0 * kc, tile);
                 addTile(tile, c, cOff + i0 * ldc + j0, ldc, Math.min(MRF, mc - i0), cols);
             }
         }
@@ -839,6 +851,38 @@ final class VectorMatKernels implements MatKernels {
         c61.intoArray(tile, 13 * LF);
         c70.intoArray(tile, 14 * LF);
         c71.intoArray(tile, 15 * LF);
+    }
+
+    // kernelF32 with 4 rows (AVX2)
+    private static void kernelF32x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * NRF, pa = ao + s * MRF;
+            FloatVector b0 = FloatVector.fromArray(F, bp, pb), b1 = FloatVector.fromArray(F, bp, pb + LF);
+            FloatVector x = FloatVector.broadcast(F, ap[pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[pa + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[pa + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[pa + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0 * LF);
+        c01.intoArray(tile, 1 * LF);
+        c10.intoArray(tile, 2 * LF);
+        c11.intoArray(tile, 3 * LF);
+        c20.intoArray(tile, 4 * LF);
+        c21.intoArray(tile, 5 * LF);
+        c30.intoArray(tile, 6 * LF);
+        c31.intoArray(tile, 7 * LF);
     }
 
     // C[rows x cols tile at co] += the f32 tile (row r at tile[r*NRF]), widened to double

@@ -115,8 +115,8 @@ class MatKernelsTest {
         for (int i = co + m * n; i < c.length; i++) assertEquals(99, c[i], what + ": wrote past the output");
         for (int e = 0; e < m * n; e++) {
             // double accumulation in any order: within a few ulps of the sum of |terms| per term; f32 GEMM sums blocks of
-            // up to 256 terms in f32 (at most one f32 rounding per term of the block, in relative terms)
-            double perTerm = a.data instanceof float[] && kx instanceof VectorMatKernels ? 6e-8 * Math.min(k, 256) : 1e-14 * k;
+            // up to KCF terms in f32 (at most one f32 rounding per term of the block, in relative terms)
+            double perTerm = a.data instanceof float[] && kx instanceof VectorMatKernels ? 6e-8 * Math.min(k, VectorMatKernels.KCF) : 1e-14 * k;
             double tol = (perTerm + 4e-14) * ref[1][e] + 1e-300;
             assertEquals(ref[0][e], c[co + e], tol, what + ": element " + e / n + "," + e % n);
         }
