@@ -522,8 +522,20 @@ public final class TypeRules {
         if (body.params().size() != in.size() || body.results().size() != 1)
             throw new IllegalArgumentException("fused body takes one param per operand and yields one value");
         for (int k = 0; k < in.size(); k++)
-            if (!in.get(k).type().equals(body.params().get(k).type())) throw new IllegalArgumentException("fused param " + k + " type");
+            if (!refines(in.get(k).type(), body.params().get(k).type())) throw new IllegalArgumentException("fused param " + k + " type");
         return body.results().getFirst().tt();
+    }
+
+    /**
+     * Whether a region param typed {@code param} may take an operand typed {@code actual}: the same type, or one that
+     * knows a dim the param leaves symbolic. Rewrites make operands more precise (a reverse scan's carries come from a
+     * concatenation that unified {@code D2} with 2), and the body, typed for any {@code D2}, holds for 2 too.
+     */
+    private static boolean refines(Type actual, Type param) {
+        if (actual.equals(param)) return true;
+        if (!(actual instanceof TensorType a) || !(param instanceof TensorType p) || a.dtype() != p.dtype() || a.rank() != p.rank()) return false;
+        for (int d = 0; d < a.rank(); d++) if (!a.dim(d).equals(p.dim(d)) && p.dim(d) instanceof Dim.Known) return false;
+        return true;
     }
 
     private static TupleType scan(List<Node> in, Region body, int nseq, List<Long> last, int every) {
@@ -537,11 +549,11 @@ public final class TypeRules {
             if (s.isScalar()) throw new IrTypeException("scan: cannot iterate over a scalar (" + s + ")");
             steps = steps == null ? s.dim(0) : unify(steps, s.dim(0), "scan: sequences of different lengths");
             TensorType elem = s.withDims(s.dims().subList(1, s.rank()));
-            if (!elem.equals(body.params().get(k).type())) throw new IllegalArgumentException("scan param " + k + " type " + body.params().get(k).type() + " != " + elem);
+            if (!refines(elem, body.params().get(k).type())) throw new IllegalArgumentException("scan param " + k + " type " + body.params().get(k).type() + " != " + elem);
         }
         for (int k = 0; k < ncarry; k++) {
             TensorType init = tt(in, nseq + k), res = body.results().get(k).tt();
-            if (!init.equals(body.params().get(nseq + k).type())) throw new IllegalArgumentException("scan carry param type");
+            if (!refines(init, body.params().get(nseq + k).type())) throw new IllegalArgumentException("scan carry param type");
             if (init.dtype() != res.dtype() || init.rank() != res.rank())
                 throw new IrTypeException("scan: carry " + k + " starts as " + init + " but the body gives " + res);
             for (int d = 0; d < init.rank(); d++) unify(init.dim(d), res.dim(d), "scan: carry " + k + " dim " + d);

@@ -14,6 +14,28 @@ class FuzzRegressionTest {
     static final double INF = Double.POSITIVE_INFINITY, NAN = Double.NaN;
 
     /**
+     * Scan fuzzing (seed 12804546): the gradient of a scan whose carry starts as {@code f64[2, D2]} and comes back from the
+     * body as {@code f64[2, 2]}, with a scan nested over that carry, was an internal error (`scan param 0 type f64[D2] !=
+     * f64[2]`): the reverse scan reads the carries from a concatenation typed {@code [2, 2]}, and rebuilding the nested
+     * scan on it failed the check that its body param has exactly the element's type. A param now takes an operand that
+     * knows a dim the param leaves symbolic. The gradient is checked against central differences of the forward function.
+     */
+    @Test
+    void gradientThroughAScanOverACarryWhoseTypeBecomesMorePrecise() {
+        String body = "scan v in arange(3) carry h = u * ones([2, 1]) { tanh(h * 0.5 + (scan w in h carry k = u { tanh(k * 0.5 + broadcast_to(u, [2])) })) }";
+        var c = compile("fn c(u: f64[D2]) = sum(" + body + ")\nfn g(u: f64[D2]) = grad(sum(" + body + "), [u])\n");
+        double[] u = {0.3, -0.7}, fd = new double[2];
+        double h = 1e-6;
+        for (int i = 0; i < 2; i++) {
+            double[] up = u.clone(), dn = u.clone();
+            up[i] += h;
+            dn[i] -= h;
+            fd[i] = (run1(c, "c", f64(sh(2), up)).toDoubles()[0] - run1(c, "c", f64(sh(2), dn)).toDoubles()[0]) / (2 * h);
+        }
+        check(run1(c, "g", f64(sh(2), u)), DType.F64, sh(2), fd, 1e-6, "grad through a nested scan over a refined carry");
+    }
+
+    /**
      * Mutation fuzzing (seed 11500000, mutant 1294): -O2 folded {@code [3, -1] - 1} into a constant shape that the
      * reshape's type rule rejects, an internal error; the rewrite now leaves the node as it was, and every engine raises
      * at run time, as -O0 did (NumPy reads any negative size as unknown; txc, like PyTorch, allows only -1).
