@@ -36,7 +36,7 @@ final class VectorMatKernels implements MatKernels {
     private static final int KC = 256;
     /**
      * Depth of a packed f32 block, which is also how many terms an f32 tile sums in f32 lanes before it is added to the
-     * double C. Twice KC: adding a tile to C in double (two C rows of cache lines per tile row, missed in L2 on large
+     * double C. Twice KC: adding the tiles to C in double (each tile row is two cache lines of a C that misses L2 on large
      * products) cost a third of the 1024 x 1024 product's time at 256 terms; at 512 the product ran at 57-60 GFLOP/s on
      * one Zen 3 core against 44. (f64 at 512 ran slower: its 32 KB sliver of B no longer stays in L1 beside A's.)
      */
