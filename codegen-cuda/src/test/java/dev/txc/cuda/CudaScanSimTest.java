@@ -41,6 +41,7 @@ class CudaScanSimTest {
         fn ckpt(W: f64[H, H], h0: f64[H], xs: f64[T, H]) = grad(sum(scan(checkpoint=3) x in xs carry h = h0 { tanh(W @ h + x) }), W)
         fn nested(A: f64[N, M]) = scan row in A { scan v in row carry s = 0.0 { s + v * v } }
         fn zipped(a: f64[N], b: f64[M]) = scan x in a, y in b carry s = 1.0 { (s * x + y, x - y) }
+        fn grow(u: f64[D]) = scan v in arange(3) carry h = u * ones([2, 1]) { tanh(h * 0.5 + broadcast_to(u, [2])) }
         fn dynamic(x: f64[N], a: i64, b: i64) = (x[a:b], grad(sum(x[a:b] ** 2), x), grad(sum(x[a] * 3.0), x))
         fn ranges(n: i64, x: f64) = (arange(0, n, 1), arange(0.5, x, 0.25), arange(n, 0, -3), cast(arange(1, n, 2), i8))
         fn fd(a: f64[N], b: f64[N]) = (a // b, a % b, cast(a, f32) // cast(b, f32), cast(a, f32) % cast(b, f32), cast(a, i32) // 3, cast(a, i64) % -4)
@@ -69,6 +70,8 @@ class CudaScanSimTest {
         c.put("powers", List.of(Map.of("A", rnd(r, 3), "K", i64(5)), Map.of("A", rnd(r, 4), "K", i64(0)), Map.of("A", rnd(r, 2), "K", i64(-2))));
         c.put("rev", List.of(Map.of("xs", rnd(r, 9)), Map.of("xs", rnd(r, 1))));
         c.put("nested", List.of(Map.of("A", rnd(r, 3, 4)), Map.of("A", rnd(r, 0, 4)), Map.of("A", rnd(r, 2, 0))));
+        // a u of length 1 makes the carry grow from (2, 1) to (2, 2): an error on every engine
+        c.put("grow", List.of(Map.of("u", rnd(r, 2)), Map.of("u", rnd(r, 1))));
         c.put("zipped", List.of(Map.of("a", rnd(r, 6), "b", rnd(r, 6)), Map.of("a", rnd(r, 3), "b", rnd(r, 4))));
         var dyn = new ArrayList<Map<String, Tensor>>();
         for (long[] ab : new long[][] {{1, 4}, {-3, 9}, {5, 2}, {-100, 100}, {0, 0}, {2, -1}})
@@ -130,8 +133,8 @@ class CudaScanSimTest {
                 compared++;
             }
         }
-        // the errors: x[6] and x[-100] of 6 elements, and sequences of lengths 3 and 4 zipped
-        assertEquals(3, failed, compared + " compared");
+        // the errors: x[6] and x[-100] of 6 elements, sequences of lengths 3 and 4 zipped, and a carry that grows
+        assertEquals(4, failed, compared + " compared");
     }
 
     @Test

@@ -231,7 +231,11 @@ final class SimPlanRunner {
                 Val dst = stacks[k];
                 write(new Val(dst.addr() + (long) row * part.size() * dst.dtype().itemSize(), dst.dtype(), v.shape(), contiguousStrides(v.shape()), 0), bits);
             }
-            for (int k = 0; k < ncarry; k++) carry[k] = vals[s.results().get(k)];
+            for (int k = 0; k < ncarry; k++) {
+                if (!Arrays.equals(vals[s.results().get(k)].shape(), vals[s.inits().get(k)].shape()))
+                    throw new IllegalStateException("scan: carry " + k + " changes shape at step " + t);
+                carry[k] = vals[s.results().get(k)];
+            }
         }
         for (int k = 0; k < nres; k++) {
             int out = s.outs().get(k);

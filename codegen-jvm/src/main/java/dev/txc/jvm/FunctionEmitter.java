@@ -796,8 +796,14 @@ final class FunctionEmitter {
             mv.visitVarInsn(ASTORE, parts[k]);
         }
         if (every > 1 && nres == ncarry) mv.visitLabel(skipCarries);
-        // New carries are read before any is overwritten: results may be other carries.
-        for (int k = 0; k < ncarry; k++) load(r.results().get(k));
+        // New carries are read before any is overwritten: results may be other carries. Each keeps its initial shape.
+        for (int k = 0; k < ncarry; k++) {
+            load(n.input(nseq + k));
+            load(r.results().get(k));
+            push(mv, k);
+            mv.visitVarInsn(ILOAD, t);
+            opsCall("carry", "(" + ND_DESC + ND_DESC + "II)" + ND_DESC);
+        }
         for (int k = ncarry - 1; k >= 0; k--) mv.visitVarInsn(ASTORE, carry[k]);
         slots.pop();
         mv.visitIincInsn(t, 1);

@@ -328,6 +328,9 @@ public final class Interpreter {
             boolean keepCarries = (t + 1) % every == 0;
             for (int k = 0; k < r.results().size(); k++) {
                 Tensor v = (Tensor) value(r.results().get(k));
+                if (k < ncarry && !java.util.Arrays.equals(v.shape(), ins(n).get(nseq + k).shape()))
+                    throw new EvalException("scan: carry " + k + " starts with shape " + RefOps.shapeText(ins(n).get(nseq + k).shape())
+                            + " but step " + t + " gives " + RefOps.shapeText(v.shape()));
                 if (k < ncarry) carries.set(k, v);
                 if (k >= ncarry || keepCarries) stacked.get(k).add(v);
             }

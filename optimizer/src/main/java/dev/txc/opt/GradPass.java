@@ -3,8 +3,10 @@ package dev.txc.opt;
 import dev.txc.ir.CompileException;
 import dev.txc.ir.Diagnostic;
 import dev.txc.ir.Function;
+import dev.txc.ir.Graphs;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
+import dev.txc.ir.Region;
 import dev.txc.ir.Rewriter;
 import dev.txc.ir.SourceSpan;
 import java.util.ArrayDeque;
@@ -30,15 +32,19 @@ public final class GradPass implements Pass {
     public Function run(Function f, PassContext cx) {
         List<Node> diffs = diffNodes(f.roots());
         if (diffs.isEmpty()) return f;
-        var expanded = new HashMap<Node, Node>();
+        var expanded = new LinkedHashMap<Node, Node>();
         var rw = new Rewriter(n -> n.op().kind() == Op.Kind.DIFF ? expanded.get(n) : n);
         // Group grad nodes by cost so that one sweep serves them all.
         var gradGroups = new LinkedHashMap<List<Object>, List<Node>>();
         for (Node d : diffs) if (d.op() == Op.GRAD) gradGroups.computeIfAbsent(List.of(d.input(0), d.attrs().str("disconnected")), k -> new ArrayList<>()).add(d);
         var done = new HashSet<Node>();
+        int reachedFrom = 0;
         // the primal node whose derivative rule made each new node, and the diff call it was made for
         var origin = new LinkedHashMap<Node, Node>();
         var call = new HashMap<Node, Node>();
+        // every node reachable from each expansion, and the first diff call whose expansion reaches it
+        var reached = new LinkedHashMap<Node, Node>();
+        var seen = new HashSet<Node>();
         Autodiff.ORIGIN.set(origin);
         try {
             for (Node d : diffs) {
@@ -49,6 +55,9 @@ public final class GradPass implements Pass {
                     return fail(List.of(Diagnostic.error(loc(f, d), e.getMessage())));
                 }
                 for (Node m : origin.keySet()) call.putIfAbsent(m, d);
+                var made = List.copyOf(expanded.values()).subList(reachedFrom, expanded.size());
+                reachedFrom = expanded.size();
+                for (Node m : Graphs.postOrder(made, GradPass::deps, seen::add)) reached.put(m, d);
             }
         } finally {
             Autodiff.ORIGIN.remove();
@@ -60,6 +69,11 @@ public final class GradPass implements Pass {
         origin.forEach((m, p) -> {
             SourceSpan s = f.locs().get(p);
             if (s == null) s = loc(f, call.get(m));
+            if (s != null) locs.putIfAbsent(m, s);
+        });
+        // Nodes made otherwise (the cost's stable form, a scan rebuilt for its gradient) take the diff call's location.
+        reached.forEach((m, d) -> {
+            SourceSpan s = loc(f, d);
             if (s != null) locs.putIfAbsent(m, s);
         });
         return out.withLocs(locs);
@@ -100,6 +114,16 @@ public final class GradPass implements Pass {
 
     private static boolean zero(Node d) {
         return d.attrs().str("disconnected").equals("zero");
+    }
+
+    // a node's inputs, and for a node with a body its params and results
+    private static List<Node> deps(Node n) {
+        Region r = n.region();
+        if (r == null) return n.inputs();
+        var ds = new ArrayList<>(n.inputs());
+        ds.addAll(r.params());
+        ds.addAll(r.results());
+        return ds;
     }
 
     private static SourceSpan loc(Function f, Node n) {

@@ -193,6 +193,14 @@ public final class JvmOps {
         return n;
     }
 
+    /** A scan's carry {@code k} after step {@code t}: {@code next}, when it has the shape the carry started with. */
+    public static NDArray carry(NDArray init, NDArray next, int k, int t) {
+        if (!java.util.Arrays.equals(init.shape(), next.shape()))
+            throw new TxRuntimeException("scan: carry " + k + " starts with shape " + Shapes.format(init.shape()) + " but step " + t
+                    + " gives " + Shapes.format(next.shape()));
+        return next;
+    }
+
     /** Step {@code t} of a scan sequence. */
     public static NDArray step(NDArray seq, int t) {
         return seq.index(0, t);

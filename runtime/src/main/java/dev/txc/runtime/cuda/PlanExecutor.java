@@ -230,7 +230,13 @@ public final class PlanExecutor implements DeviceFunction {
                         isCarry ? steps / every : steps, t);
                 kept.add(stacks[k]);
             }
-            for (int k = 0; k < ncarry; k++) carry[k] = c.vals[s.results().get(k)];
+            for (int k = 0; k < ncarry; k++) {
+                Val next = c.vals[s.results().get(k)];
+                if (!Arrays.equals(next.shape(), c.vals[s.inits().get(k)].shape()))
+                    throw new TxRuntimeException("scan: carry " + k + " starts with shape " + Shapes.format(c.vals[s.inits().get(k)].shape())
+                            + " but step " + t + " gives " + Shapes.format(next.shape()));
+                carry[k] = next;
+            }
             held = release(c, mark, held, carry, kept);
         }
         for (int k = 0; k < nres; k++) {

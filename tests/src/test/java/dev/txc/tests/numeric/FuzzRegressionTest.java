@@ -33,6 +33,10 @@ class FuzzRegressionTest {
             fd[i] = (run1(c, "c", f64(sh(2), up)).toDoubles()[0] - run1(c, "c", f64(sh(2), dn)).toDoubles()[0]) / (2 * h);
         }
         check(run1(c, "g", f64(sh(2), u)), DType.F64, sh(2), fd, 1e-6, "grad through a nested scan over a refined carry");
+        // With a u of length 1 the inner carry would grow from (1,) to (2,) at its first step: every engine refuses it,
+        // the forward function as its gradient (which failed before in a concatenate the user did not write).
+        bothThrow(c, "c", f64(sh(1), 0.3));
+        bothThrow(c, "g", f64(sh(1), 0.3));
     }
 
     /**
