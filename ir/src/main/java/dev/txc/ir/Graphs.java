@@ -11,6 +11,16 @@ import java.util.function.Predicate;
 public final class Graphs {
     private Graphs() {}
 
+    /** A node's inputs, and for a node with a body (scan, fused) its params and results: the edges of a walk into bodies. */
+    public static List<Node> withBodies(Node n) {
+        Region r = n.region();
+        if (r == null) return n.inputs();
+        var ds = new ArrayList<>(n.inputs());
+        ds.addAll(r.params());
+        ds.addAll(r.results());
+        return ds;
+    }
+
     /**
      * Dependencies before dependents: a depth-first post-order from {@code roots}, following {@code deps}, visiting a
      * node only when {@code enter} accepts it (enter is asked once per reachable edge; it decides what was seen).

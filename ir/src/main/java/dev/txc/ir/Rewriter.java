@@ -1,6 +1,8 @@
 package dev.txc.ir;
 
 import dev.txc.types.TensorType;
+import dev.txc.types.TupleType;
+import dev.txc.types.Type;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -70,8 +72,17 @@ public final class Rewriter {
             return n;
         }
         Node out = rule.apply(rebuilt);
-        if (!out.type().equals(n.type()) && !(out.type() instanceof TensorType t && n.type() instanceof TensorType u && t.dtype() == u.dtype() && t.rank() == u.rank()))
-            throw new IllegalStateException("rewrite changed the type of " + n + " to " + out.type());
+        if (!sameKind(out.type(), n.type())) throw new IllegalStateException("rewrite changed the type of " + n + " to " + out.type());
         return out;
+    }
+
+    // equal types, or ones that differ only in dims (a rewrite may make them more precise): of a tensor, or of each
+    // element of a tuple (a scan's stacks over a sequence whose length became known)
+    private static boolean sameKind(Type a, Type b) {
+        if (a.equals(b)) return true;
+        if (a instanceof TensorType t && b instanceof TensorType u) return t.dtype() == u.dtype() && t.rank() == u.rank();
+        if (!(a instanceof TupleType t) || !(b instanceof TupleType u) || t.elements().size() != u.elements().size()) return false;
+        for (int k = 0; k < t.elements().size(); k++) if (!sameKind(t.elements().get(k), u.elements().get(k))) return false;
+        return true;
     }
 }

@@ -6,7 +6,6 @@ import dev.txc.ir.Function;
 import dev.txc.ir.Graphs;
 import dev.txc.ir.Node;
 import dev.txc.ir.Op;
-import dev.txc.ir.Region;
 import dev.txc.ir.Rewriter;
 import dev.txc.ir.SourceSpan;
 import java.util.ArrayDeque;
@@ -57,7 +56,7 @@ public final class GradPass implements Pass {
                 for (Node m : origin.keySet()) call.putIfAbsent(m, d);
                 var made = List.copyOf(expanded.values()).subList(reachedFrom, expanded.size());
                 reachedFrom = expanded.size();
-                for (Node m : Graphs.postOrder(made, GradPass::deps, seen::add)) reached.put(m, d);
+                for (Node m : Graphs.postOrder(made, Graphs::withBodies, seen::add)) reached.put(m, d);
             }
         } finally {
             Autodiff.ORIGIN.remove();
@@ -114,16 +113,6 @@ public final class GradPass implements Pass {
 
     private static boolean zero(Node d) {
         return d.attrs().str("disconnected").equals("zero");
-    }
-
-    // a node's inputs, and for a node with a body its params and results
-    private static List<Node> deps(Node n) {
-        Region r = n.region();
-        if (r == null) return n.inputs();
-        var ds = new ArrayList<>(n.inputs());
-        ds.addAll(r.params());
-        ds.addAll(r.results());
-        return ds;
     }
 
     private static SourceSpan loc(Function f, Node n) {

@@ -483,15 +483,7 @@ final class ScanDiff {
         if (shift == 0) return substitute(roots, subst);
         var memo = new HashMap<Node, Node>();
         var seen = new java.util.HashSet<Node>();
-        java.util.function.Function<Node, List<Node>> deps = n -> {
-            Region nr = n.region();
-            if (nr == null) return n.inputs();
-            var ds = new ArrayList<>(n.inputs());
-            ds.addAll(nr.params());
-            ds.addAll(nr.results());
-            return ds;
-        };
-        for (Node n : dev.txc.ir.Graphs.postOrder(roots, deps, n -> n.level() >= level && seen.add(n))) memo.put(n, moved(n, memo, subst, shift));
+        for (Node n : dev.txc.ir.Graphs.postOrder(roots, dev.txc.ir.Graphs::withBodies, n -> n.level() >= level && seen.add(n))) memo.put(n, moved(n, memo, subst, shift));
         return roots.stream().map(n -> memo.getOrDefault(n, n)).toList();
     }
 

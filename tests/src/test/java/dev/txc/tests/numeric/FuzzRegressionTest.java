@@ -40,6 +40,30 @@ class FuzzRegressionTest {
     }
 
     /**
+     * Scan fuzzing (seed 16801306): in the same situation, a scan nested over the refined carry has a stack over as many
+     * steps as the carry's length, {@code f64[D2]} as written and {@code f64[2]} once rebuilt, and the rewrite's check
+     * that a node keeps its type refused the more precise tuple (an internal error). Checked against central differences.
+     */
+    @Test
+    void gradientThroughAScanWhoseStackBecomesMorePrecise() {
+        String body = "scan v in reshape(sin(arange(4) * 0.7 + s), [2, 2]) carry h = u { 0.5 * (h + (scan w in h carry k = s { maximum(k, w) }) - v) }";
+        var c = compile("fn c(u: f64[D2], s: f64) = sum(" + body + ")\nfn g(u: f64[D2], s: f64) = grad(sum(" + body + "), [u, s])\n");
+        double[] x = {0.3, -0.2, 0.1}, fd = new double[3];
+        double h = 1e-6;
+        for (int i = 0; i < 3; i++) {
+            double[] up = x.clone(), dn = x.clone();
+            up[i] += h;
+            dn[i] -= h;
+            double cu = run1(c, "c", f64(sh(2), up[0], up[1]), scalar(up[2])).toDoubles()[0];
+            double cd = run1(c, "c", f64(sh(2), dn[0], dn[1]), scalar(dn[2])).toDoubles()[0];
+            fd[i] = (cu - cd) / (2 * h);
+        }
+        var g = run(c, "g", f64(sh(2), x[0], x[1]), scalar(x[2]));
+        check(g.get(0), DType.F64, sh(2), new double[] {fd[0], fd[1]}, 1e-6, "d/du through a nested scan over a refined carry");
+        check(g.get(1), DType.F64, sh(), new double[] {fd[2]}, 1e-6, "d/ds through a nested scan over a refined carry");
+    }
+
+    /**
      * Mutation fuzzing (seed 11500000, mutant 1294): -O2 folded {@code [3, -1] - 1} into a constant shape that the
      * reshape's type rule rejects, an internal error; the rewrite now leaves the node as it was, and every engine raises
      * at run time, as -O0 did (NumPy reads any negative size as unknown; txc, like PyTorch, allows only -1).
