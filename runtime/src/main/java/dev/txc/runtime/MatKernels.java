@@ -2,7 +2,7 @@ package dev.txc.runtime;
 
 /**
  * The floating-point inner loops of matmul, accumulating into double C: GEMV sums f32 products in double (exact
- * products, one rounding when the caller stores the result); the vector GEMM sums blocks of up to 256 f32 terms in
+ * products, one rounding when the caller stores the result); the vector GEMM sums blocks of up to 512 f32 terms in
  * f32 lanes and adds the blocks in double. {@link #INSTANCE} uses the Vector API when
  * {@link VectorSupport#available()}, else plain loops; the vector class is linked only in the first case.
  */
