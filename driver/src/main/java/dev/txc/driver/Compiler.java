@@ -30,13 +30,15 @@ public final class Compiler {
     private final Map<String, List<String>> sources;
     private final int otherErrors;
     private final List<String> splits;
+    private final Map<Path, String> read;
 
-    private Compiler(Options options, Module parsed, Map<String, List<String>> sources, int otherErrors, List<String> splits) {
+    private Compiler(Options options, Module parsed, Map<String, List<String>> sources, int otherErrors, List<String> splits, Map<Path, String> read) {
         this.options = options;
         this.parsed = parsed;
         this.sources = sources;
         this.otherErrors = otherErrors;
         this.splits = List.copyOf(splits);
+        this.read = Map.copyOf(read);
     }
 
     /**
@@ -50,19 +52,29 @@ public final class Compiler {
                 throw new UserException("cannot split '" + fn + "' over rows: the file already defines a function '" + fn + suffix + "'");
         var all = new java.util.ArrayList<>(splits);
         all.add(fn);
-        return new Compiler(options, parsed, sources, otherErrors, all);
+        return new Compiler(options, parsed, sources, otherErrors, all, read);
     }
 
-    /** The frontend's result for {@code file}, read as strict UTF-8 (a byte-order mark skipped). */
-    private static Frontend.Compilation frontend(Path file, Options options) {
-        return Frontend.compileFile(file, new Frontend.Options(options.floatX()), dev.txc.runtime.IoErrors::readText);
+    /**
+     * The frontend's result for {@code file}, read as strict UTF-8 (a byte-order mark skipped); the SHA-256 of each
+     * file's bytes, by absolute path, goes into {@code read}. The bytes are hashed before the text is read, so a file
+     * that changes in between has a hash that its new content does not match.
+     */
+    private static Frontend.Compilation frontend(Path file, Options options, Map<Path, String> read) {
+        return Frontend.compileFile(file, new Frontend.Options(options.floatX()), f -> {
+            String sha = CompileCache.sha256(f);
+            String text = dev.txc.runtime.IoErrors.readText(f);
+            read.put(f.toAbsolutePath().normalize(), sha);
+            return text;
+        });
     }
 
     /** Parses, checks and lowers {@code file} to IR; throws SourceErrors with every error of every file read. */
     public static Compiler open(Path file, Options options) {
-        Frontend.Compilation c = frontend(file, options);
+        var read = new java.util.HashMap<Path, String>();
+        Frontend.Compilation c = frontend(file, options, read);
         if (!c.ok() || c.module() == null) throw new SourceErrors(c.diagnostics(), c.sources());
-        return new Compiler(options, c.module(), c.sources(), 0, List.of());
+        return new Compiler(options, c.module(), c.sources(), 0, List.of(), read);
     }
 
     /**
@@ -71,13 +83,14 @@ public final class Compiler {
      * it (see {@link #otherErrors}); errors outside function bodies, in {@code fn} or in the functions it calls do.
      */
     public static Compiler open(Path file, Options options, String fn) {
-        Frontend.Compilation c = frontend(file, options);
+        var read = new java.util.HashMap<Path, String>();
+        Frontend.Compilation c = frontend(file, options, read);
         if (c.usable() == null) throw new SourceErrors(c.diagnostics(), c.sources());
         List<dev.txc.ir.Diagnostic> blocking = c.functionErrors().get(fn);
         if (blocking == null) throw noFunction(fn, file.toString(), List.copyOf(c.functionErrors().keySet()));
         if (!blocking.isEmpty()) throw new SourceErrors(blocking, c.sources());
         Function f = c.usable().function(fn);
-        return new Compiler(options, new Module(c.usable().shared(), List.of(f)), c.sources(), c.diagnostics().size(), List.of());
+        return new Compiler(options, new Module(c.usable().shared(), List.of(f)), c.sources(), c.diagnostics().size(), List.of(), read);
     }
 
     /** How many errors {@link #open(Path, Options, String)} found in other functions, which it left out. */
@@ -96,6 +109,11 @@ public final class Compiler {
 
     public Map<String, List<String>> sources() {
         return sources;
+    }
+
+    /** The SHA-256 of every source file the frontend read (the file and its imports), by absolute path. */
+    public Map<Path, String> read() {
+        return read;
     }
 
     /** The module after the passes up to {@code stage}; {@code afterEachPass} sees each pass's result. */

@@ -48,7 +48,7 @@ public final class JvmEngine implements Engine {
         Map<String, Function> fns = new HashMap<>();
         for (Function f : m.functions()) fns.put(className(f.name()), f);
         List<String> sharedNames = m.shared().stream().map(SharedVar::name).toList();
-        Supplier<Module> optimized = c == null ? null : memoized(() -> c.upTo(Pipeline.Stage.OPT));
+        Supplier<Module> optimized = c == null ? null : CachedRun.memoized(() -> c.upTo(Pipeline.Stage.OPT));
         return new CompiledModel(ModelSpecs.of(m, "module"), name -> {
             long t0 = System.nanoTime();
             var cf = JvmCompiler.load(units.get(name));
@@ -57,18 +57,6 @@ public final class JvmEngine implements Engine {
             if (f == null || optimized == null) return cf;
             return RowTiling.wrap(cf, f, () -> optimized.get().function(f.name()), sharedNames, c.options().optLevel(), c.options().floatX());
         });
-    }
-
-    private static <T> Supplier<T> memoized(Supplier<T> s) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) value = s.get();
-                return value;
-            }
-        };
     }
 
     /**

@@ -53,6 +53,8 @@ public final class Main {
     private final PrintStream err;
     private final Map<String, Supplier<Engine>> engines;
     private final boolean terminal;
+    /** The compile cache of {@code run} (null for none), as the environment selects it on first use. */
+    private final Supplier<java.util.Optional<CompileCache>> cache = CachedRun.memoized(() -> java.util.Optional.ofNullable(CompileCache.fromEnvironment()));
     private String commandName;
     private boolean verbose;
 
@@ -185,10 +187,16 @@ public final class Main {
         if (split != null) return Compiler.open(Path.of(p.file()), options).withRowSplit(split);
         if (fn == null) return Compiler.open(Path.of(p.file()), options);
         Compiler c = Compiler.open(Path.of(p.file()), options, fn);
-        if (c.otherErrors() > 0)
-            err.println("note: " + p.file() + " has " + c.otherErrors() + (c.otherErrors() == 1 ? " error" : " errors")
-                    + " in functions that '" + fn + "' does not use; see txc check " + p.file());
+        String note = otherErrorsNote(c, p.file(), fn);
+        if (note != null) err.println(note);
         return c;
+    }
+
+    /** The note that {@code file} has errors in functions other than {@code fn}, which {@code c} left out; null if none. */
+    static String otherErrorsNote(Compiler c, String file, String fn) {
+        if (c.otherErrors() == 0) return null;
+        return "note: " + file + " has " + c.otherErrors() + (c.otherErrors() == 1 ? " error" : " errors")
+                + " in functions that '" + fn + "' does not use; see txc check " + file;
     }
 
     private static Pipeline.Stage stage(String s) {
@@ -230,7 +238,7 @@ public final class Main {
         } catch (dev.txc.ir.CompileException e) { // a backend limit, such as a class too large for the JVM
             throw new SourceErrors(e.diagnostics(), c.sources());
         }
-        return RunErrors.located(program, () -> c.upTo(Pipeline.Stage.AD), c.sources());
+        return RunErrors.located(program, () -> c.upTo(Pipeline.Stage.AD), c::sources);
     }
 
     // ---- check ----
@@ -267,6 +275,13 @@ public final class Main {
     }
 
     private int run(CommandLine.Parsed p, String fnName, RunOptions options, Engine engine, Timings t, double untilCommand, boolean profile) {
+        if (engine instanceof JvmEngine && t == null && !profile && p.get("spark") == null) {
+            // the usual run: through the compile cache (--timings and --profile time the compiler and its code)
+            if (verbose) err.println("txc: kernels: " + dev.txc.runtime.VectorSupport.describe());
+            CachedRun.Ready r = CachedRun.prepare(cache.get().orElse(null), Path.of(p.file()), p.file(), fnName, options(p), err, verbose);
+            Runner.run(r.spec(), r.program(), r.state(), options, out, err, terminal);
+            return 0;
+        }
         Compiler c = open(p);
         c.checkFunction(fnName, p.file());
         if (t != null) t.mark("frontend (read, parse, check, to IR)");

@@ -38,14 +38,29 @@ public final class RowTiling {
     /** As {@link #wrap(CompiledFunction, Function, Supplier, List, int, DType)}, with the sizes of {@link RowTiled}'s constructor. */
     public static CompiledFunction wrap(CompiledFunction whole, Function f, Supplier<Function> optimized, List<String> shared,
                                         int optLevel, DType floatX, long minBytes, long blockBytes) {
-        if (optLevel < 2) return whole;
+        return wrap(whole, rowArgs(f, optLevel), optimized, shared, floatX, minBytes, blockBytes);
+    }
+
+    /** The positions of {@code f}'s row parameters at {@code optLevel}: none below 2 or where it has none. */
+    static int[] rowArgs(Function f, int optLevel) {
+        if (optLevel < 2) return new int[0];
         Set<String> rowParams = RowSplit.rowParameters(f);
-        if (rowParams.isEmpty()) return whole;
-        int[] rowArgs = IntStream.range(0, f.params().size()).filter(k -> rowParams.contains(f.paramName(k))).toArray();
-        return new RowTiled(whole, rowArgs, () -> {
+        return IntStream.range(0, f.params().size()).filter(k -> rowParams.contains(f.paramName(k))).toArray();
+    }
+
+    /**
+     * {@code whole} as a {@link RowTiled} over the parameters at positions {@code rowArgs} (of the function that
+     * {@code optimized} gives at the OPT stage), or {@code whole} itself where there are none.
+     */
+    static CompiledFunction wrap(CompiledFunction whole, int[] rowArgs, Supplier<Function> optimized, List<String> shared,
+                                 DType floatX, long minBytes, long blockBytes) {
+        if (rowArgs.length == 0) return whole;
+        return new RowTiled(whole, rowArgs.clone(), () -> {
             List<Function> split;
             try {
-                split = RowSplit.splitOverParameters(optimized.get(), rowParams);
+                Function opt = optimized.get();
+                Set<String> rowParams = java.util.Arrays.stream(rowArgs).mapToObj(opt::paramName).collect(java.util.stream.Collectors.toSet());
+                split = RowSplit.splitOverParameters(opt, rowParams);
             } catch (CompileException e) {
                 return null; // not splittable: every call runs the whole function, as it would without tiling
             }

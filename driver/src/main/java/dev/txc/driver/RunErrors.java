@@ -61,8 +61,11 @@ public final class RunErrors {
         }
     }
 
-    /** {@code program} whose run-time errors are located in {@code source} (the module at stage ad, made on demand). */
-    static Program located(Program program, Supplier<Module> source, Map<String, List<String>> sources) {
+    /**
+     * {@code program} whose run-time errors are located in {@code source} (the module at stage ad) and rendered with
+     * the lines of {@code sources}, both asked for only after an error.
+     */
+    static Program located(Program program, Supplier<Module> source, Supplier<Map<String, List<String>>> sources) {
         Module[] module = {null};
         return new Program() {
             @Override
@@ -79,7 +82,7 @@ public final class RunErrors {
                     EvalException replayed = f == null ? null : replay(f, args, state);
                     SourceSpan at = replayed == null || replayed.node() == null ? null : f.locs().get(replayed.node());
                     if (at == null) throw e;
-                    throw new Located(at, fn + ": " + replayed.getMessage(), sources, e);
+                    throw new Located(at, fn + ": " + replayed.getMessage(), sources.get(), e);
                 }
             }
 

@@ -67,6 +67,16 @@ class LauncherAotCacheTest {
         assertTrue(Files.readString(classes).contains(USED), "the second run did not use the AOT cache");
         assertEquals(made, Files.getLastModifiedTime(cache), "the cache was made again");
 
+        // the compile cache: the first run stored the compiled function (the training run used a cache of its own),
+        // which later runs load; TXC_CACHE=0 compiles, and says nothing different
+        try (var files = Files.list(root.resolve("compile-cache/compiled"))) {
+            assertEquals(1, files.count(), "one entry in the compile cache");
+        }
+        Run verbose = txc(root, Map.of(), "run", "examples/logistic.tx", "--fn", "train", "--verbose");
+        assertEquals(expected, verbose.out());
+        assertTrue(verbose.err().contains("txc: compiled code of 'train' from the cache"), verbose.err());
+        assertEquals(new Run(0, expected, ""), txc(root, Map.of("TXC_CACHE", "0"), "run", "examples/logistic.tx", "--fn", "train"));
+
         // a corrupt cache: the JVM refuses it, the run prints what it always prints
         byte[] junk = new byte[64 * 1024];
         new Random(13).nextBytes(junk);
@@ -118,7 +128,8 @@ class LauncherAotCacheTest {
         cmd.addAll(Arrays.asList(args));
         var pb = new ProcessBuilder(cmd).directory(root.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        for (String k : List.of("TXC_JAVA_OPTS", "TXC_VECTOR", "TXC_AOT")) pb.environment().remove(k);
+        for (String k : List.of("TXC_JAVA_OPTS", "TXC_VECTOR", "TXC_AOT", "TXC_CACHE")) pb.environment().remove(k);
+        pb.environment().put("TXC_CACHE_DIR", root.resolve("compile-cache").toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();

@@ -45,6 +45,9 @@ record Txc(int status, String out, String err) {
         var cmd = new ArrayList<String>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
+        // the compile cache the tests use (see the root pom), not the user's
+        String cache = System.getProperty("txc.cache.dir");
+        if (cache != null) cmd.add("-Dtxc.cache.dir=" + cache);
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(mainClass);
