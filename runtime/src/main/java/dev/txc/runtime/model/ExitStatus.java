@@ -57,7 +57,10 @@ public final class ExitStatus {
         int code = program.applyAsInt(out, System.err);
         out.flush();
         System.err.flush();
-        System.exit(code);
+        // System.exit logs through System.Logger (JDK 21 and later), whose first use looks for a LoggerFinder on the
+        // class path: about 25 ms of a 300 ms run. Success returns from main instead, and the JVM ends with status 0
+        // as soon as main returns: every thread txc starts is a daemon.
+        if (code != 0) System.exit(code);
     }
 
     /** Whether standard error is a terminal: bin/txc tells (TXC_STDERR_TTY=1 or 0) since Java cannot; else the console's guess. */
