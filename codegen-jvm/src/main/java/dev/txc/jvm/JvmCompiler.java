@@ -27,6 +27,14 @@ public final class JvmCompiler {
     }
 
     /**
+     * The settings besides its arguments that what {@link #compile} generates depends on (system properties read by
+     * the emitters), for caches of generated classes to key on.
+     */
+    public static String settings() {
+        return "txc.vector.minrow=" + KernelEmitter.minRow + " txc.profile=" + dev.txc.runtime.Profile.enabled();
+    }
+
+    /**
      * As {@link #compile(Function, List)}; {@code vectors} gives kernels vector loops (jdk.incubator.vector), which
      * only a JVM with that module can load: classes for standalone jars are compiled without them.
      */

@@ -97,12 +97,13 @@ final class CompileCache {
     }
 
     /**
-     * What names this build: the JVM, whether vector loops are made, and the path, size and time of each jar of
-     * {@link #BUILD}; null when one of them is not a jar (classes in a folder change without a trace).
+     * What names this build: the JVM, whether vector loops are made and the code generator's other settings, and the
+     * path, size and time of each jar of {@link #BUILD}; null when one of them is not a jar (classes in a folder change
+     * without a trace).
      */
     static String build() {
         var sb = new StringBuilder(FORMAT).append('\n').append(Runtime.version()).append('\n')
-                .append(dev.txc.runtime.VectorSupport.available()).append('\n');
+                .append(dev.txc.runtime.VectorSupport.available()).append(' ').append(JvmCompiler.settings()).append('\n');
         for (Class<?> c : BUILD) {
             try {
                 Path jar = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
