@@ -17,6 +17,15 @@ import java.util.Map;
  * it is the oracle every backend is diffed against. Differentiation ops must have been expanded first.
  */
 public final class Interpreter {
+    /**
+     * {@code body}'s result with the interpreter's float sums (and means) on this thread added term by term in index
+     * order, each addition rounded, instead of compensated: tests evaluate a program both ways to tell a result that
+     * hangs on the order of a sum (a truncating cast of a sum within an ulp of an integer) from a wrong one.
+     */
+    public static <T> T withSequentialSums(java.util.function.Supplier<T> body) {
+        return RefOps.withSequentialSums(body);
+    }
+
     /** Outputs in order, and the new values of updated shared variables (not yet applied). */
     public record Result(List<Tensor> outputs, Map<String, Tensor> updates) {}
 

@@ -168,14 +168,29 @@ final class RefOps {
         };
     }
 
+    /** Whether float sums on this thread add term by term in index order ({@link #withSequentialSums}). */
+    private static final ThreadLocal<Boolean> SEQUENTIAL = ThreadLocal.withInitial(() -> false);
+
+    /** As {@link Interpreter#withSequentialSums}. */
+    static <T> T withSequentialSums(java.util.function.Supplier<T> body) {
+        boolean before = SEQUENTIAL.get();
+        SEQUENTIAL.set(true);
+        try {
+            return body.get();
+        } finally {
+            SEQUENTIAL.set(before);
+        }
+    }
+
     // Neumaier-compensated summation: accurate enough to serve as the oracle for pairwise or blocked sums.
     private static Tensor sum(Tensor x, Folding fo, int m, boolean mean, int reducedSize) {
         if (!x.dtype().isFloat()) return foldScalar(x, fo, m, 0, Double::sum, Long::sum);
         double[] s = new double[m], c = new double[m];
+        boolean sequential = SEQUENTIAL.get();
         for (int f = 0; f < x.size(); f++) {
             int t = fo.target[f];
             double v = x.getDouble(f), u = s[t] + v;
-            c[t] += Math.abs(s[t]) >= Math.abs(v) ? (s[t] - u) + v : (v - u) + s[t];
+            if (!sequential) c[t] += Math.abs(s[t]) >= Math.abs(v) ? (s[t] - u) + v : (v - u) + s[t];
             s[t] = u;
         }
         for (int t = 0; t < m; t++) {
