@@ -74,14 +74,22 @@ final class CompileCache {
      * {@code ~/.cache/txc}.
      */
     static CompileCache fromEnvironment(Map<String, String> env) {
+        Path dir = folder(env);
+        String build = dir == null ? null : build();
+        return build == null ? null : new CompileCache(dir.resolve("compiled"), build);
+    }
+
+    /**
+     * The cache's folder as {@code env} names it, or null where {@code TXC_CACHE} is {@code 0} or the folder is
+     * relative (it would move with the working directory; "?" is the JVM's home for a user who has none).
+     */
+    static Path folder(Map<String, String> env) {
         if ("0".equals(env.get("TXC_CACHE"))) return null;
-        String build = build();
-        if (build == null) return null;
         Path dir;
         if (nonEmpty(env.get("TXC_CACHE_DIR"))) dir = Path.of(env.get("TXC_CACHE_DIR"));
         else if (nonEmpty(env.get("XDG_CACHE_HOME"))) dir = Path.of(env.get("XDG_CACHE_HOME"), "txc");
-        else dir = Path.of(System.getProperty("user.home"), ".cache", "txc");
-        return new CompileCache(dir.resolve("compiled"), build);
+        else dir = Path.of(System.getProperty("user.home", ""), ".cache", "txc");
+        return dir.isAbsolute() ? dir : null;
     }
 
     /** As {@link #fromEnvironment(Map)}, where the system properties {@code txc.cache} and {@code txc.cache.dir} override the variables. */

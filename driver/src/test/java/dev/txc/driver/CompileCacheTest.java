@@ -221,6 +221,11 @@ class CompileCacheTest {
     @Test
     void theEnvironmentTurnsTheCacheOffOrMovesIt() {
         assertNull(CompileCache.fromEnvironment(Map.of("TXC_CACHE", "0")));
+        assertNull(CompileCache.folder(Map.of("TXC_CACHE", "0", "TXC_CACHE_DIR", dir.toString())));
+        assertNull(CompileCache.folder(Map.of("TXC_CACHE_DIR", "relative/folder")));
+        assertEquals(dir, CompileCache.folder(Map.of("TXC_CACHE_DIR", dir.toString(), "XDG_CACHE_HOME", "/elsewhere")));
+        assertEquals(dir.resolve("txc"), CompileCache.folder(Map.of("XDG_CACHE_HOME", dir.toString())));
+        assertEquals(Path.of(System.getProperty("user.home"), ".cache", "txc"), CompileCache.folder(Map.of()));
         // the test class path holds module folders, not jars: no build to name, so no cache
         if (CompileCache.build() == null) assertNull(CompileCache.fromEnvironment(Map.of("TXC_CACHE_DIR", dir.toString())));
         else assertEquals(dir.resolve("compiled"), CompileCache.fromEnvironment(Map.of("TXC_CACHE_DIR", dir.toString())).dir());
