@@ -12,6 +12,7 @@ import dev.txc.runtime.model.FunctionSpec;
 import dev.txc.runtime.model.ModelSpec;
 import dev.txc.runtime.model.ModelState;
 import dev.txc.runtime.model.Program;
+import dev.txc.types.DType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -85,22 +87,33 @@ final class CachedRun {
 
     /** The program of {@code e}: its classes loaded on first use, row tiling and error locations from {@code compiler}. */
     static Program program(CompileCache.Entry e, Supplier<Compiler> compiler, Compiler.Options o) {
-        Map<String, JvmCompiler.Unit> units = new HashMap<>();
-        for (JvmCompiler.Unit u : e.units()) units.put(u.className().replace('/', '.'), u);
-        Map<String, String> fnOfClass = new HashMap<>();
-        for (FunctionSpec f : e.spec().functions()) fnOfClass.put(f.className(), f.name());
-        List<String> shared = e.spec().sharedNames();
-        Supplier<Module> optimized = memoized(() -> compiler.get().upTo(Pipeline.Stage.OPT));
-        var program = new CompiledModel(e.spec(), name -> {
-            JvmCompiler.Unit u = units.get(name);
-            if (u == null) throw new IllegalStateException("the compiled code has no class " + name);
-            CompiledFunction cf = JvmCompiler.load(u);
-            String fn = fnOfClass.get(name);
-            int[] rows = fn == null ? null : e.rowArgs().get(fn);
-            if (rows == null) return cf;
-            return RowTiling.wrap(cf, rows, () -> optimized.get().function(fn), shared, o.floatX(), RowTiled.MIN_BYTES, RowTiled.BLOCK_BYTES);
-        });
+        var program = model(e.spec(), e.units(), e.rowArgs(), memoized(() -> compiler.get().upTo(Pipeline.Stage.OPT)), o.floatX(), new AtomicLong());
         return RunErrors.located(program, () -> compiler.get().upTo(Pipeline.Stage.AD), () -> compiler.get().sources());
+    }
+
+    /**
+     * The model of {@code spec} whose classes are {@code units}, each defined on first use ({@code loadNanos} adds
+     * the time); a function with row parameters ({@code rowArgs}, by function name) runs large calls over row blocks,
+     * split from its form in {@code optimized} (the module at the OPT stage, made on the first large call).
+     */
+    static CompiledModel model(ModelSpec spec, List<JvmCompiler.Unit> units, Map<String, int[]> rowArgs, Supplier<Module> optimized,
+                               DType floatX, AtomicLong loadNanos) {
+        Map<String, JvmCompiler.Unit> byName = new HashMap<>();
+        for (JvmCompiler.Unit u : units) byName.put(u.className().replace('/', '.'), u);
+        Map<String, String> fnOfClass = new HashMap<>();
+        for (FunctionSpec f : spec.functions()) fnOfClass.put(f.className(), f.name());
+        List<String> shared = spec.sharedNames();
+        return new CompiledModel(spec, name -> {
+            JvmCompiler.Unit u = byName.get(name);
+            if (u == null) throw new IllegalStateException("the compiled code has no class " + name);
+            long t0 = System.nanoTime();
+            CompiledFunction cf = JvmCompiler.load(u);
+            loadNanos.addAndGet(System.nanoTime() - t0);
+            String fn = fnOfClass.get(name);
+            int[] rows = fn == null ? null : rowArgs.get(fn);
+            if (rows == null) return cf;
+            return RowTiling.wrap(cf, rows, () -> optimized.get().function(fn), shared, floatX, RowTiled.MIN_BYTES, RowTiled.BLOCK_BYTES);
+        });
     }
 
     static <T> Supplier<T> memoized(Supplier<T> s) {

@@ -43,20 +43,11 @@ public final class JvmEngine implements Engine {
      */
     @Override
     public Program load(Module m, Compiler c) {
-        Map<String, JvmCompiler.Unit> units = new HashMap<>();
-        for (JvmCompiler.Unit u : compile(m, dev.txc.runtime.VectorSupport.available())) units.put(binaryName(u), u);
-        Map<String, Function> fns = new HashMap<>();
-        for (Function f : m.functions()) fns.put(className(f.name()), f);
-        List<String> sharedNames = m.shared().stream().map(SharedVar::name).toList();
+        Map<String, int[]> rowArgs = new HashMap<>();
+        if (c != null) for (Function f : m.functions()) rowArgs.put(f.name(), RowTiling.rowArgs(f, c.options().optLevel()));
         Supplier<Module> optimized = c == null ? null : CachedRun.memoized(() -> c.upTo(Pipeline.Stage.OPT));
-        return new CompiledModel(ModelSpecs.of(m, "module"), name -> {
-            long t0 = System.nanoTime();
-            var cf = JvmCompiler.load(units.get(name));
-            classLoadNanos.addAndGet(System.nanoTime() - t0);
-            Function f = fns.get(name);
-            if (f == null || optimized == null) return cf;
-            return RowTiling.wrap(cf, f, () -> optimized.get().function(f.name()), sharedNames, c.options().optLevel(), c.options().floatX());
-        });
+        return CachedRun.model(ModelSpecs.of(m, "module"), compile(m, dev.txc.runtime.VectorSupport.available()), rowArgs,
+                optimized, c == null ? dev.txc.types.DType.F64 : c.options().floatX(), classLoadNanos);
     }
 
     /**
