@@ -114,7 +114,7 @@ final class Reductions {
         // adds the column sums of rows [from, to) into acc[at .. at + width)
         void sum(int from, int to, double[] acc, int at, int depth) {
             if (to - from <= BLOCK) {
-                for (int i = from; i < to; i++) addRow(start + i * stride, acc, at);
+                addRows(from, to, acc, at);
                 return;
             }
             int mid = (from + to) >>> 1;
@@ -125,10 +125,38 @@ final class Reductions {
             for (int j = 0; j < width; j++) acc[at + j] += right[j];
         }
 
-        private void addRow(int p, double[] acc, int at) {
+        // each column's sum over the block's rows, four columns at a time in registers, added to acc once
+        private void addRows(int from, int to, double[] acc, int at) {
+            int p0 = start + from * stride;
             switch (data) {
-                case double[] d -> { for (int j = 0; j < width; j++) acc[at + j] += d[p + j]; }
-                case float[] f -> { for (int j = 0; j < width; j++) acc[at + j] += f[p + j]; }
+                case double[] d -> {
+                    int j = 0;
+                    for (; j + 4 <= width; j += 4) {
+                        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                        for (int i = from, p = p0 + j; i < to; i++, p += stride) {
+                            s0 += d[p];
+                            s1 += d[p + 1];
+                            s2 += d[p + 2];
+                            s3 += d[p + 3];
+                        }
+                        acc[at + j] += s0;
+                        acc[at + j + 1] += s1;
+                        acc[at + j + 2] += s2;
+                        acc[at + j + 3] += s3;
+                    }
+                    for (; j < width; j++) {
+                        double s = 0;
+                        for (int i = from, p = p0 + j; i < to; i++, p += stride) s += d[p];
+                        acc[at + j] += s;
+                    }
+                }
+                case float[] f -> {
+                    for (int j = 0; j < width; j++) {
+                        double s = 0;
+                        for (int i = from, p = p0 + j; i < to; i++, p += stride) s += f[p];
+                        acc[at + j] += s;
+                    }
+                }
                 default -> throw new IllegalStateException("column sums need float data, got " + data.getClass());
             }
         }
