@@ -99,7 +99,7 @@ final class CachedRun {
     static CompiledModel model(ModelSpec spec, List<JvmCompiler.Unit> units, Map<String, int[]> rowArgs, Supplier<Module> optimized,
                                DType floatX, AtomicLong loadNanos) {
         Map<String, JvmCompiler.Unit> byName = new HashMap<>();
-        for (JvmCompiler.Unit u : units) byName.put(u.className().replace('/', '.'), u);
+        for (JvmCompiler.Unit u : units) byName.put(JvmEngine.binaryName(u), u);
         Map<String, String> fnOfClass = new HashMap<>();
         for (FunctionSpec f : spec.functions()) fnOfClass.put(f.className(), f.name());
         List<String> shared = spec.sharedNames();

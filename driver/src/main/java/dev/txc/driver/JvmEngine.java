@@ -98,7 +98,7 @@ public final class JvmEngine implements Engine {
         return JvmCompiler.className(fn).replace('/', '.');
     }
 
-    private static String binaryName(JvmCompiler.Unit u) {
+    static String binaryName(JvmCompiler.Unit u) {
         return u.className().replace('/', '.');
     }
 

@@ -275,9 +275,9 @@ public final class Main {
     }
 
     private int run(CommandLine.Parsed p, String fnName, RunOptions options, Engine engine, Timings t, double untilCommand, boolean profile) {
+        if (verbose && engine instanceof JvmEngine) err.println("txc: kernels: " + dev.txc.runtime.VectorSupport.describe());
         if (engine instanceof JvmEngine && t == null && !profile && p.get("spark") == null) {
             // the usual run: through the compile cache (--timings and --profile time the compiler and its code)
-            if (verbose) err.println("txc: kernels: " + dev.txc.runtime.VectorSupport.describe());
             CachedRun.Ready r = CachedRun.prepare(cache.get().orElse(null), Path.of(p.file()), p.file(), fnName, options(p), err, verbose);
             Runner.run(r.spec(), r.program(), r.state(), options, out, err, terminal);
             return 0;
@@ -287,7 +287,6 @@ public final class Main {
         if (t != null) t.mark("frontend (read, parse, check, to IR)");
         Module m = c.upTo(engine.stage(), t == null ? (pass, f) -> { } : (pass, f) -> t.mark("pass " + pass + " (" + f.name() + ")"));
         Compiler.function(m, fnName, p.file());
-        if (verbose && engine instanceof JvmEngine) err.println("txc: kernels: " + dev.txc.runtime.VectorSupport.describe());
         ModelSpec spec = ModelSpecs.of(m, p.file());
         ModelState state = InitialState.of(m, c.sources());
         if (t != null) t.mark("initial state (shared variables)");
