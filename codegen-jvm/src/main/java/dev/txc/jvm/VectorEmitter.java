@@ -7,6 +7,7 @@ import dev.txc.ir.kernel.ElementwiseOps;
 import dev.txc.ir.kernel.Instr;
 import dev.txc.ir.kernel.Kernel;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import org.objectweb.asm.MethodVisitor;
 
 /**
@@ -83,8 +84,22 @@ final class VectorEmitter {
      * Emits one vector step: {@code index} pushes the array and start index of a streamed operand, {@code element}
      * the one element of a row operand's row (broadcast).
      */
-    void emit(java.util.function.IntConsumer index, java.util.function.IntConsumer element) {
+    void emit(IntConsumer index, IntConsumer element) {
+        emit(index, element, null);
+    }
+
+    /** The number of stores in the kernel's body: the locals {@link #emit(IntConsumer, IntConsumer, int[])} defers into. */
+    int stores() {
+        return (int) k.body().stream().filter(i -> i instanceof Instr.Store).count();
+    }
+
+    /**
+     * As {@link #emit(IntConsumer, IntConsumer)}, but when {@code deferred} is not null the value of the i-th store
+     * goes to local {@code deferred[i]} instead of its array; {@link #storeDeferred} stores them later.
+     */
+    void emit(IntConsumer index, IntConsumer element, int[] deferred) {
         int[] saved = slots.clone();
+        int store = 0;
         for (int id = 0; id < k.body().size(); id++) {
             if (invariant[id]) continue;
             switch (k.body().get(id)) {
@@ -103,6 +118,10 @@ final class VectorEmitter {
                 case Instr.Lit c -> { }
                 case Instr.Apply a -> apply(id, a);
                 case Instr.Store s when acc >= 0 -> kahanAdd(slots[s.arg()]);
+                case Instr.Store s when deferred != null -> {
+                    mv.visitVarInsn(ALOAD, slots[s.arg()]);
+                    mv.visitVarInsn(ASTORE, deferred[store++]);
+                }
                 case Instr.Store s -> {
                     mv.visitVarInsn(ALOAD, slots[s.arg()]);
                     index.accept(s.operand());
@@ -111,6 +130,18 @@ final class VectorEmitter {
             }
         }
         System.arraycopy(saved, 0, slots, 0, slots.length);
+    }
+
+    /** Stores the vectors {@link #emit(IntConsumer, IntConsumer, int[])} deferred into {@code deferred}, in body order. */
+    void storeDeferred(IntConsumer index, int[] deferred) {
+        int store = 0;
+        for (Instr in : k.body()) {
+            if (!(in instanceof Instr.Store s)) continue;
+            mv.visitVarInsn(ALOAD, deferred[store++]);
+            mv.visitTypeInsn(CHECKCAST, cls);
+            index.accept(s.operand());
+            mv.visitMethodInsn(INVOKEVIRTUAL, cls, "intoArray", "(" + arr + "I)V", false);
+        }
     }
 
     /** Lane by lane, Kahan's acc += x: y = x - comp; t = acc + y; comp = (t - acc) - y; acc = t. */

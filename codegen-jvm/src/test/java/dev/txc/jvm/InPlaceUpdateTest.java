@@ -103,4 +103,45 @@ class InPlaceUpdateTest {
         assertEquals(vec(3, 2, 1), out[0]);
         assertEquals(vec(2, 3, 4), out[1]);
     }
+    static final String ROWS = """
+        shared m: f64[5, 10] = zeros()
+        fn rows(b: f64[10]) {
+            m := m * 2 + b
+        }
+        fn flat(g: f64[5, 10]) {
+            m := m - 0.5 * exp(g)
+        }
+        """;
+
+    /**
+     * Rows whose length is not a multiple of the vector's end with a vector that overlaps the loop's last one
+     * (KernelEmitter.overlappedTail): written into the variable's own buffer, every element is still computed once
+     * from the old value (a tail computed after the loop's stores would read updated elements: 2(2m + b) + b).
+     */
+    @Test
+    void rowsWithAVectorTailUpdateInPlaceFromTheOldValues() {
+        var c = Frontend.compileText("t.tx", ROWS, Frontend.Options.defaults());
+        assertTrue(c.ok(), () -> c.diagnostics().toString());
+        Module m = Pipeline.run(c.module(), Pipeline.Stage.LOWERED, new PassContext(2, DType.F64));
+        var r = new java.util.Random(5);
+        double[] m0 = new double[50], b = new double[10], g = new double[50];
+        for (int i = 0; i < 50; i++) m0[i] = r.nextGaussian();
+        for (int i = 0; i < 10; i++) b[i] = r.nextGaussian();
+        for (int i = 0; i < 50; i++) g[i] = r.nextGaussian();
+        for (String fn : List.of("rows", "flat")) {
+            CompiledFunction f = JvmCompiler.load(JvmCompiler.compile(m.function(fn), List.of("m")));
+            NDArray state = NDArray.ofDoubles(m0.clone(), 5, 10);
+            NDArray[] sv = {state};
+            NDArray arg = fn.equals("rows") ? NDArray.ofDoubles(b, 10) : NDArray.ofDoubles(g, 5, 10);
+            for (int call = 0; call < 3; call++) {
+                double[] before = state.toDoubleArray();
+                NDArray[] out = f.call(new NDArray[] {arg}, sv, sv);
+                assertSame(state.heapArray(), out[0].heapArray(), fn + ": written into m's own buffer");
+                for (int i = 0; i < 50; i++) {
+                    double want = fn.equals("rows") ? before[i] * 2 + b[i % 10] : before[i] - 0.5 * Math.exp(g[i]);
+                    assertEquals(want, state.toDoubleArray()[i], 1e-15 * Math.max(1, Math.abs(want)), fn + " element " + i + " call " + call);
+                }
+            }
+        }
+    }
 }
