@@ -131,4 +131,23 @@ class ExpTest {
         assertEquals(Double.POSITIVE_INFINITY, Exp.softplus(Double.POSITIVE_INFINITY));
         assertEquals(StrictMath.log(2), Exp.softplus(0.0), Math.ulp(0.7));
     }
+    /** The vector form of exp over arrays (VectorExp, behind ArrayExp) gives Exp.exp's bits in every lane and the tail. */
+    @Test
+    void arrayExpInVectorLanesGivesTheScalarBits() {
+        assertTrue(VectorSupport.available(), "tests run with jdk.incubator.vector (surefire's argLine)");
+        var r = new Random(3);
+        double[] special = {0.0, -0.0, 1, -1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Exp.LO, Exp.HI,
+            -745.2, -708.4, 709.78, 709.79, 710.5, -1e300, 1e300, Double.MIN_VALUE, 0.5 * Math.log(2), -0.5 * Math.log(2)};
+        double[] x = new double[100_003];
+        for (int i = 0; i < x.length; i++) x[i] = i < special.length ? special[i] : i % 3 == 0 ? -800 + 1600 * r.nextDouble() : 4 * r.nextGaussian();
+        double[] vector = new double[x.length + 5];
+        ArrayExp.VECTOR.exp(x, 0, x.length, vector, 5);
+        for (int i = 0; i < x.length; i++) {
+            double xi = x[i];
+            assertEquals(Double.doubleToRawLongBits(Exp.exp(xi)), Double.doubleToRawLongBits(vector[i + 5]), () -> "exp(" + xi + ")");
+        }
+        double[] head = new double[ArrayExp.VECTOR_MIN + 3];
+        ArrayExp.apply(x, 7, 7 + head.length, head, 0);
+        for (int i = 0; i < head.length; i++) assertEquals(Exp.exp(x[7 + i]), head[i], "exp(" + x[7 + i] + ")");
+    }
 }

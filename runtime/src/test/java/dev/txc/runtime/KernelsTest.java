@@ -44,6 +44,45 @@ class KernelsTest {
         }
     }
 
+    /**
+     * Many rows, short and long, take the exponential of whole blocks of rows in vector lanes (Softmax.rows): every
+     * value against the definition in StrictMath, f64 and f32, with rows holding -inf, +inf and NaN.
+     */
+    @Test
+    void softmaxOfManyRowsMatchesTheDefinition() {
+        Random r = new Random(33);
+        for (int n : new int[] {1, 3, 10, 37, 2049, 5000}) {
+            int rows = Math.max(3, 20_000 / n);
+            double[] x = new double[rows * n];
+            for (int i = 0; i < x.length; i++) x[i] = 5 * r.nextGaussian();
+            x[0] = Double.NEGATIVE_INFINITY;
+            if (rows > 2) {
+                x[n] = Double.POSITIVE_INFINITY;
+                x[2 * n] = Double.NaN;
+            }
+            for (DType t : new DType[] {DType.F64, DType.F32}) {
+                NDArray a = NDArray.ofDoubles(x, rows, n).astype(t);
+                double[] v = a.toDoubleArray(), sm = Kernels.softmax(a, 1).toDoubleArray(), lsm = Kernels.logSoftmax(a, -1).toDoubleArray();
+                for (int row = 0; row < rows; row++) {
+                    double m = Double.NEGATIVE_INFINITY, s = 0;
+                    for (int i = 0; i < n; i++) m = Math.max(m, v[row * n + i]);
+                    for (int i = 0; i < n; i++) s += StrictMath.exp(v[row * n + i] - m);
+                    for (int i = 0; i < n; i++) {
+                        int at = row * n + i;
+                        double z = v[at] - m, wantSm = StrictMath.exp(z) / s, wantLsm = z - StrictMath.log(s);
+                        double tol = t == DType.F32 ? 1e-6 : 1e-14;
+                        String where = t.spelling() + " n=" + n + " row " + row + " element " + i;
+                        if (Double.isNaN(wantSm)) assertTrue(Double.isNaN(sm[at]) && Double.isNaN(lsm[at]), where);
+                        else {
+                            assertEquals(wantSm, sm[at], tol, where);
+                            assertEquals(wantLsm, lsm[at], tol * Math.max(1, Math.abs(wantLsm)), where);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void softmaxFamilyIsStable() {
         assertEquals(vec(0.5, 0.5), Kernels.softmax(vec(1000, 1000), 0));
