@@ -53,8 +53,6 @@ final class VectorMatKernels implements MatKernels {
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
     private static final int NC = 2048;
-    /** Elements of a KC x NC block of row-major f64 B up to which it is read in place, not packed (it fits L2). */
-    private static final long DIRECT_B = 1 << 15;
     /** Elements of a block of B from which its packing is split across the cores. */
     private static final long PACK_PARALLEL = 1 << 15;
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
@@ -445,24 +443,22 @@ final class VectorMatKernels implements MatKernels {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 int bOff = bo + pc * brs + jc * bcs;
-                // a small f64 B with whole rows of tiles is read in place (its rows are the kernel's B slivers)
-                boolean direct = b instanceof double[] && bcs == 1 && nc % NR == 0 && (long) kc * nc <= DIRECT_B;
-                Object bp = direct ? b : f32 ? floatBuffer(1, kc * panels * nr) : buffer(1, kc * panels * nr);
-                if (!direct) {
-                    Parallel.forRange(panels, split && (long) kc * nc >= PACK_PARALLEL ? Long.MAX_VALUE : 0, (p0, p1) -> {
-                        int o = bOff + p0 * nr * bcs, w = Math.min(nc, p1 * nr) - p0 * nr;
-                        if (f32) packB((float[]) b, o, brs, bcs, kc, w, (float[]) bp, p0 * nr * kc);
-                        else packB((double[]) b, o, brs, bcs, kc, w, (double[]) bp, p0 * nr * kc);
-                    });
-                }
+                // B is always packed, even a small one that could be read in place: the kernels' constant B stride
+                // lets the JIT drop their bounds checks and a multiply per step (f64 1024^3 on one core ran 15-25%
+                // faster; products with k = 64 and 32 columns, whose B is 16 KB, took the same time)
+                Object bp = f32 ? floatBuffer(1, kc * panels * nr) : buffer(1, kc * panels * nr);
+                Parallel.forRange(panels, split && (long) kc * nc >= PACK_PARALLEL ? Long.MAX_VALUE : 0, (p0, p1) -> {
+                    int o = bOff + p0 * nr * bcs, w = Math.min(nc, p1 * nr) - p0 * nr;
+                    if (f32) packB((float[]) b, o, brs, bcs, kc, w, (float[]) bp, p0 * nr * kc);
+                    else packB((double[]) b, o, brs, bcs, kc, w, (double[]) bp, p0 * nr * kc);
+                });
                 int aOff = ao + pc * acs, cOff = co + jc;
                 Parallel.forRange(rowBlocks * groups, split ? Long.MAX_VALUE : 0, (from, to) -> {
                     for (int q = from; q < to; q++) {
                         int i0 = q / groups * mc, g = q % groups, rows = Math.min(mc, m - i0);
                         int j0 = (int) ((long) panels * g / groups) * nr, j1 = Math.min(nc, (int) ((long) panels * (g + 1) / groups) * nr);
                         if (f32) blockF32((float[]) a, aOff + i0 * ars, ars, acs, rows, kc, (float[]) bp, j0, j1, c, cOff + i0 * n, n);
-                        else block((double[]) a, aOff + i0 * ars, ars, acs, rows, kc, (double[]) bp, direct ? bOff : -1, brs, j0, j1,
-                                c, cOff + i0 * n, n);
+                        else block((double[]) a, aOff + i0 * ars, ars, acs, rows, kc, (double[]) bp, j0, j1, c, cOff + i0 * n, n);
                     }
                 });
             }
@@ -490,15 +486,14 @@ final class VectorMatKernels implements MatKernels {
     // column panels reuse it; else (f64 feeding at most four panels: x @ w with few columns) packing would
     // cost more than it saves, and the whole MR-row panels are read in place, only the last partial one packed
     // (at 32 columns on AVX2, in-place gave 3-17% over packing in one JVM alternating the two; at 64, 7% less).
-    // B is packed (bDirect < 0) or read in place from bp[bDirect + t*ldb + j]
-    private static void block(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int bDirect, int ldb, int jFrom,
-                              int jTo, double[] c, int cOff, int ldc) {
+    private static void block(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int jFrom, int jTo,
+                              double[] c, int cOff, int ldc) {
         boolean inPlace = jTo - jFrom <= 4 * NR;
         int packedFrom = inPlace ? mc / MR * MR : 0;
         double[] ap = buffer(0, roundUp(mc - packedFrom, MR) * kc), edge = buffer(2, MR * NR);
         packA(a, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
         for (int j0 = jFrom; j0 < jTo; j0 += NR) {
-            int cols = Math.min(NR, jTo - j0), bo = bDirect < 0 ? j0 * kc : bDirect + j0, bStep = bDirect < 0 ? NR : ldb;
+            int cols = Math.min(NR, jTo - j0), bo = j0 * kc;
             for (int i0 = 0; i0 < mc; i0 += MR) {
                 int rows = Math.min(MR, mc - i0), ct = cOff + i0 * ldc + j0;
                 boolean whole = rows == MR && cols == NR;
@@ -506,12 +501,12 @@ final class VectorMatKernels implements MatKernels {
                 int to = whole ? ct : 0, ldt = whole ? ldc : NR;
                 if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
                 if (i0 >= packedFrom) {
-                    if (MR == 8) kernel8(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
-                    else kernel5(kc, ap, (i0 - packedFrom) * kc, bp, bo, bStep, t, to, ldt);
+                    if (MR == 8) kernel8(kc, ap, (i0 - packedFrom) * kc, bp, bo, t, to, ldt);
+                    else kernel5(kc, ap, (i0 - packedFrom) * kc, bp, bo, t, to, ldt);
                 } else if (MR == 8) {
-                    kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                    kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
                 } else {
-                    kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, bStep, t, to, ldt);
+                    kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
                 }
                 if (!whole) addTile(edge, c, ct, ldc, rows, cols);
             }
@@ -600,13 +595,13 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // T[MR x NR tile at to, row stride ldt] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*bStep]), accumulated
+    // T[MR x NR tile at to, row stride ldt] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*NR]), accumulated
     // in 2*MR = 16 or 10 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums). T is
     // C itself for a whole tile, else a zeroed scratch tile that addTile adds to C: masked loads and stores of partial
     // tiles near the end of c are not intrinsified (the Vector API falls back to boxed lanes). This method calls
     // nothing with vector arguments, since one such call left out of line (C2's inlining budget) boxes the vectors: an
     // 8 x 16 kernel that added its rows to C through a helper ran at 7 GFLOP/s instead of 75.
-    private static void kernel8(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
+    private static void kernel8(int kc, double[] ap, int ao, double[] bp, int bo, double[] t, int to, int ldt) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
         DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
         DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
@@ -617,7 +612,7 @@ final class VectorMatKernels implements MatKernels {
         DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
         DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
         for (int s = 0; s < kc; s++) {
-            int pb = bo + s * bStep, pa = ao + s * MR;
+            int pb = bo + s * NR, pa = ao + s * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
             c00 = x.fma(b0, c00);
@@ -662,7 +657,7 @@ final class VectorMatKernels implements MatKernels {
         c71.intoArray(t, r7 + L);
     }
 
-    private static void kernel5(int kc, double[] ap, int ao, double[] bp, int bo, int bStep, double[] t, int to, int ldt) {
+    private static void kernel5(int kc, double[] ap, int ao, double[] bp, int bo, double[] t, int to, int ldt) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt;
         DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
         DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
@@ -670,7 +665,7 @@ final class VectorMatKernels implements MatKernels {
         DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
         DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
         for (int s = 0; s < kc; s++) {
-            int pb = bo + s * bStep, pa = ao + s * MR;
+            int pb = bo + s * NR, pa = ao + s * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, ap[pa]);
             c00 = x.fma(b0, c00);
@@ -702,7 +697,7 @@ final class VectorMatKernels implements MatKernels {
 
     // kernel with A(r, s) = a[ao + r*ars + s*acs] read in place: the same sums in the same order (a separate method: the
     // packed kernel's fixed offsets save an address addition per broadcast, ~10% of its speed)
-    private static void kernelInPlace8(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
+    private static void kernelInPlace8(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, double[] t, int to,
                                        int ldt) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
         DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
@@ -714,7 +709,7 @@ final class VectorMatKernels implements MatKernels {
         DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
         DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
         for (int s = 0; s < kc; s++) {
-            int pb = bo + s * bStep, pa = ao + s * acs;
+            int pb = bo + s * NR, pa = ao + s * acs;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, a[pa]);
             c00 = x.fma(b0, c00);
@@ -759,7 +754,7 @@ final class VectorMatKernels implements MatKernels {
         c71.intoArray(t, r7 + L);
     }
 
-    private static void kernelInPlace5(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, int bStep, double[] t, int to,
+    private static void kernelInPlace5(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, double[] t, int to,
                                        int ldt) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt;
         DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
@@ -768,7 +763,7 @@ final class VectorMatKernels implements MatKernels {
         DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
         DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
         for (int s = 0; s < kc; s++) {
-            int pb = bo + s * bStep, pa = ao + s * acs;
+            int pb = bo + s * NR, pa = ao + s * acs;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
             DoubleVector x = DoubleVector.broadcast(D, a[pa]);
             c00 = x.fma(b0, c00);
