@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * products or as sums of scaled rows, and GEMM over packed panels with an MR x (2 vectors) register-blocked
  * microkernel, KC x NC blocks of B and MC x KC blocks of A (BLIS's loop order). GEMV widens f32 operands to double
  * lanes as it reads them, so its sums accumulate in double; f32 GEMM packs f32 panels and sums each KCF block of
- * terms in f32 lanes (twice the lanes of f64), then adds the block's tile to C in double.
+ * terms in f32 lanes (twice the lanes of f64), then adds the block's tiles to C in double.
  */
 final class VectorMatKernels implements MatKernels {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -38,7 +38,8 @@ final class VectorMatKernels implements MatKernels {
      * Depth of a packed f32 block, which is also how many terms an f32 tile sums in f32 lanes before it is added to the
      * double C. Twice KC: adding the tiles to C in double (each tile row is two cache lines of a C that misses L2 on large
      * products) cost a third of the 1024 x 1024 product's time at 256 terms; at 512 the product ran at 57-60 GFLOP/s on
-     * one Zen 3 core against 44. (f64 at 512 ran slower: its 32 KB sliver of B no longer stays in L1 beside A's.)
+     * one Zen 3 core against 44. (f64 at 512 ran slower: its 32 KB sliver of B no longer stays in L1 beside A's.) Since
+     * the tiles go to C through CHUNKF-column buffers, 256 is still 5-15% slower than 512 on 512^3 to 2048^3.
      */
     static final int KCF = 512;
     /**
@@ -49,6 +50,13 @@ final class VectorMatKernels implements MatKernels {
      * 85-90 with 4 rows.
      */
     static final int MRF = L >= 8 ? 8 : 4;
+    /**
+     * Columns of the buffer that f32 tiles are summed into before they are added to C in double, row by row. Adding
+     * each tile to C as it was computed read C a few cache lines at a time, each row in another page, so that no
+     * prefetcher followed: on one Zen 3 core the 1024 x 1024 f32 product spent a third of its time there. 256 columns
+     * of MC rows (128 KB) stay in L2 beside the block of A.
+     */
+    private static final int CHUNKF = 256;
     /** About this many rows of A per packed block (a multiple of the tile's rows): an MC x KC block of A stays in L2. */
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
@@ -580,18 +588,22 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked for f32 operands: A packed into MRF-row panels of floats; each tile's
-    // kc terms are summed in f32 lanes from zero (kernelF32), and the tile is added to C in double (addTile)
+    // kc terms are summed in f32 lanes from zero (kernelF32) into a row-major buffer of CHUNKF columns, which is then
+    // added to C in double row by row (addRows)
     private static void blockF32(float[] a, int aOff, int ars, int acs, int mc, int kc, float[] bp, int jFrom, int jTo,
                                  double[] c, int cOff, int ldc) {
-        float[] ap = floatBuffer(0, roundUp(mc, MRF) * kc), tile = floatBuffer(2, MRF * NRF);
+        int rows = roundUp(mc, MRF);
+        float[] ap = floatBuffer(0, rows * kc), out = floatBuffer(2, rows * CHUNKF);
         packA(a, aOff, ars, acs, mc, kc, ap);
-        for (int j0 = jFrom; j0 < jTo; j0 += NRF) {
-            int cols = Math.min(NRF, jTo - j0);
-            for (int i0 = 0; i0 < mc; i0 += MRF) {
-                if (MRF == 8) kernelF32(kc, ap, i0 * kc, bp, j0 * kc, tile);
-                else kernelF32x4(kc, ap, i0 * kc, bp, j0 * kc, tile);
-                addTile(tile, c, cOff + i0 * ldc + j0, ldc, Math.min(MRF, mc - i0), cols);
+        for (int jc = jFrom; jc < jTo; jc += CHUNKF) {
+            int w = Math.min(CHUNKF, jTo - jc), ldo = roundUp(w, NRF);
+            for (int j0 = 0; j0 < w; j0 += NRF) {
+                for (int i0 = 0; i0 < mc; i0 += MRF) {
+                    if (MRF == 8) kernelF32(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
+                    else kernelF32x4(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
+                }
             }
+            addRows(out, ldo, c, cOff + jc, ldc, mc, w);
         }
     }
 
@@ -793,8 +805,8 @@ final class VectorMatKernels implements MatKernels {
         c41.intoArray(t, r4 + L);
     }
 
-    // tile[r*NRF + j] = sum_s Apanel(r, s) Bsliver(s, j) in f32 lanes, the kernel's register blocking with floats
-    private static void kernelF32(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+    // out[oo + r*ldo + j] = sum_s Apanel(r, s) Bsliver(s, j) in f32 lanes, the kernel's register blocking with floats
+    private static void kernelF32(int kc, float[] ap, int ao, float[] bp, int bo, float[] out, int oo, int ldo) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -831,26 +843,26 @@ final class VectorMatKernels implements MatKernels {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        c00.intoArray(tile, 0 * LF);
-        c01.intoArray(tile, 1 * LF);
-        c10.intoArray(tile, 2 * LF);
-        c11.intoArray(tile, 3 * LF);
-        c20.intoArray(tile, 4 * LF);
-        c21.intoArray(tile, 5 * LF);
-        c30.intoArray(tile, 6 * LF);
-        c31.intoArray(tile, 7 * LF);
-        c40.intoArray(tile, 8 * LF);
-        c41.intoArray(tile, 9 * LF);
-        c50.intoArray(tile, 10 * LF);
-        c51.intoArray(tile, 11 * LF);
-        c60.intoArray(tile, 12 * LF);
-        c61.intoArray(tile, 13 * LF);
-        c70.intoArray(tile, 14 * LF);
-        c71.intoArray(tile, 15 * LF);
+        c00.intoArray(out, oo);
+        c01.intoArray(out, oo + LF);
+        c10.intoArray(out, oo + 1 * ldo);
+        c11.intoArray(out, oo + 1 * ldo + LF);
+        c20.intoArray(out, oo + 2 * ldo);
+        c21.intoArray(out, oo + 2 * ldo + LF);
+        c30.intoArray(out, oo + 3 * ldo);
+        c31.intoArray(out, oo + 3 * ldo + LF);
+        c40.intoArray(out, oo + 4 * ldo);
+        c41.intoArray(out, oo + 4 * ldo + LF);
+        c50.intoArray(out, oo + 5 * ldo);
+        c51.intoArray(out, oo + 5 * ldo + LF);
+        c60.intoArray(out, oo + 6 * ldo);
+        c61.intoArray(out, oo + 6 * ldo + LF);
+        c70.intoArray(out, oo + 7 * ldo);
+        c71.intoArray(out, oo + 7 * ldo + LF);
     }
 
     // kernelF32 with 4 rows (AVX2)
-    private static void kernelF32x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+    private static void kernelF32x4(int kc, float[] ap, int ao, float[] bp, int bo, float[] out, int oo, int ldo) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -871,25 +883,26 @@ final class VectorMatKernels implements MatKernels {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        c00.intoArray(tile, 0 * LF);
-        c01.intoArray(tile, 1 * LF);
-        c10.intoArray(tile, 2 * LF);
-        c11.intoArray(tile, 3 * LF);
-        c20.intoArray(tile, 4 * LF);
-        c21.intoArray(tile, 5 * LF);
-        c30.intoArray(tile, 6 * LF);
-        c31.intoArray(tile, 7 * LF);
+        c00.intoArray(out, oo);
+        c01.intoArray(out, oo + LF);
+        c10.intoArray(out, oo + 1 * ldo);
+        c11.intoArray(out, oo + 1 * ldo + LF);
+        c20.intoArray(out, oo + 2 * ldo);
+        c21.intoArray(out, oo + 2 * ldo + LF);
+        c30.intoArray(out, oo + 3 * ldo);
+        c31.intoArray(out, oo + 3 * ldo + LF);
     }
 
-    // C[rows x cols tile at co] += the f32 tile (row r at tile[r*NRF]), widened to double
-    private static void addTile(float[] tile, double[] c, int co, int ldc, int rows, int cols) {
+    // C[rows x cols at co] += out[r*ldo + j], widened to double, one row at a time: the rows of C are read in long runs
+    // that the hardware prefetches, where adding each tile as it was computed missed the cache on every tile row
+    private static void addRows(float[] out, int ldo, double[] c, int co, int ldc, int rows, int cols) {
         int whole = cols / L * L;
         for (int r = 0; r < rows; r++) {
-            int o = co + r * ldc;
+            int o = co + r * ldc, f = r * ldo;
             for (int j = 0; j < whole; j += L) {
-                DoubleVector.fromArray(D, c, o + j).add(widen(tile, r * NRF + j)).intoArray(c, o + j);
+                DoubleVector.fromArray(D, c, o + j).add(widen(out, f + j)).intoArray(c, o + j);
             }
-            for (int j = whole; j < cols; j++) c[o + j] += tile[r * NRF + j];
+            for (int j = whole; j < cols; j++) c[o + j] += out[f + j];
         }
     }
 
