@@ -69,23 +69,35 @@ final class Softmax {
         double[] in = (double[]) rows.data();
         int n = rows.inner();
         Object out = Buffers.allocate(x.dtype(), rows.outer());
-        Parallel.forRange(rows.outer(), (long) rows.outer() * n * 8, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                Buffers.setDouble(out, x.dtype(), r, logsumexp(in, rows.offset() + r * n, n));
-            }
-        });
+        Parallel.forRange(rows.outer(), (long) rows.outer() * n * 8, (from, to) -> logsumexp(in, rows.offset(), n, from, to, out, x.dtype()));
         return NDArray.wrap(x.dtype(), out, Reductions.reducedShape(x.shape(), axes, keepdims));
     }
 
-    // m + log(sum(exp(x - m))); an infinite or empty maximum is the answer itself (avoids inf - inf = NaN)
-    private static double logsumexp(double[] a, int p, int n) {
-        double m = max(a, p, n);
-        if (Double.isInfinite(m)) {
-            return m;
+    /**
+     * Rows [from, to) of length n starting at in[off]: m + log(sum(e^(x - m))) with m the row's maximum, exponentiated a
+     * block of rows at a time as in {@link #rows}, so that logsumexp(x) and log(sum(softmax's e^z)) take the same exp.
+     * A row whose maximum is infinite or NaN (or an empty row, -inf) has that maximum as its answer: inf - inf is NaN.
+     */
+    private static void logsumexp(double[] in, int off, int n, int from, int to, Object out, DType dtype) {
+        int block = Math.max(1, BLOCK / Math.max(n, 1));
+        double[] z = new double[Math.min(to - from, block) * n], e = new double[z.length], m = new double[block];
+        for (int r0 = from; r0 < to; r0 += block) {
+            int r1 = Math.min(to, r0 + block);
+            for (int r = r0; r < r1; r++) {
+                int p = off + r * n, q = (r - r0) * n;
+                double mr = max(in, p, n);
+                m[r - r0] = mr;
+                if (Double.isFinite(mr)) for (int i = 0; i < n; i++) z[q + i] = in[p + i] - mr;
+                else java.util.Arrays.fill(z, q, q + n, 0);
+            }
+            ArrayExp.apply(z, 0, (r1 - r0) * n, e, 0);
+            for (int r = r0; r < r1; r++) {
+                int q = (r - r0) * n;
+                double mr = m[r - r0], s = 0;
+                for (int i = 0; i < n; i++) s += e[q + i];
+                Buffers.setDouble(out, dtype, r, Double.isFinite(mr) ? mr + Math.log(s) : mr);
+            }
         }
-        double s = 0;
-        for (int i = 0; i < n; i++) s += Math.exp(a[p + i] - m);
-        return m + Math.log(s);
     }
 
     // NaN-propagating maximum; -inf for an empty row

@@ -46,7 +46,8 @@ class KernelsTest {
 
     /**
      * Many rows, short and long, take the exponential of whole blocks of rows in vector lanes (Softmax.rows): every
-     * value against the definition in StrictMath, f64 and f32, with rows holding -inf, +inf and NaN.
+     * value against the definition in StrictMath, f64 and f32, with rows holding -inf, +inf and NaN; logsumexp, which
+     * takes the same block path, too.
      */
     @Test
     void softmaxOfManyRowsMatchesTheDefinition() {
@@ -63,10 +64,15 @@ class KernelsTest {
             for (DType t : new DType[] {DType.F64, DType.F32}) {
                 NDArray a = NDArray.ofDoubles(x, rows, n).astype(t);
                 double[] v = a.toDoubleArray(), sm = Kernels.softmax(a, 1).toDoubleArray(), lsm = Kernels.logSoftmax(a, -1).toDoubleArray();
+                double[] lse = Kernels.logsumexp(a, new int[] {1}, false).toDoubleArray();
                 for (int row = 0; row < rows; row++) {
                     double m = Double.NEGATIVE_INFINITY, s = 0;
                     for (int i = 0; i < n; i++) m = Math.max(m, v[row * n + i]);
                     for (int i = 0; i < n; i++) s += StrictMath.exp(v[row * n + i] - m);
+                    double wantLse = Double.isFinite(m) ? m + StrictMath.log(s) : m;
+                    String lseAt = t.spelling() + " logsumexp n=" + n + " row " + row;
+                    if (Double.isFinite(wantLse)) assertEquals(wantLse, lse[row], (t == DType.F32 ? 1e-6 : 1e-14) * Math.max(1, Math.abs(wantLse)), lseAt);
+                    else assertEquals(wantLse, lse[row], lseAt);
                     for (int i = 0; i < n; i++) {
                         int at = row * n + i;
                         double z = v[at] - m, wantSm = StrictMath.exp(z) / s, wantLsm = z - StrictMath.log(s);
