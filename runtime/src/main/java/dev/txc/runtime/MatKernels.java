@@ -45,4 +45,22 @@ interface MatKernels {
      */
     void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
               int m, int n, int k, boolean parallel);
+
+    /**
+     * {@code cf[co + i*n + j] = (float) sum_t A(i, t) B(t, j)} over f32 operands: {@link #gemm}'s sums, rounded once to
+     * f32 and stored (not added). This form sums into a double C and rounds it.
+     */
+    default void gemmF32(float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs, float[] cf, int co,
+                         int m, int n, int k, boolean parallel) {
+        double[] acc = new double[m * n];
+        gemm(a, ao, ars, acs, b, bo, brs, bcs, acc, 0, m, n, k, parallel);
+        round(acc, cf, co, parallel);
+    }
+
+    /** {@code cf[co + i] = (float) acc[i]}, on several cores when {@code parallel} and acc is long. */
+    static void round(double[] acc, float[] cf, int co, boolean parallel) {
+        Parallel.forRange(acc.length, parallel ? acc.length : 0, (from, to) -> {
+            for (int i = from; i < to; i++) cf[co + i] = (float) acc[i];
+        });
+    }
 }

@@ -61,14 +61,12 @@ final class Matmul {
         int m = a.rank() == 2 ? a.dim(0) : 1, k = a.dim(a.rank() - 1), n = b.rank() == 2 ? b.dim(1) : 1;
         int ars = a.rank() == 2 ? a.stride(0) : 0, acs = a.stride(a.rank() - 1);
         int brs = b.stride(0), bcs = b.rank() == 2 ? b.stride(1) : 0;
-        double[] acc = new double[m * n];
-        if (m > 0 && n > 0 && k > 0)
-            product(MatKernels.forWork(m, n, k), a.heapArray(), a.offset(), ars, acs, b.heapArray(), b.offset(), brs, bcs, acc, 0, m, n, k, true);
         int[] shape = a.rank() == 2 && b.rank() == 2 ? new int[] {m, n} : a.rank() == 2 ? new int[] {m} : b.rank() == 2 ? new int[] {n} : new int[0];
-        if (a.dtype() == DType.F64) return NDArray.wrap(DType.F64, acc, shape);
-        float[] f = new float[acc.length];
-        for (int i = 0; i < f.length; i++) f[i] = (float) acc[i];
-        return NDArray.wrap(DType.F32, f, shape);
+        Object c = Buffers.allocate(a.dtype(), m * n);
+        if (m > 0 && n > 0 && k > 0) {
+            productInto(MatKernels.forWork(m, n, k), a.heapArray(), a.offset(), ars, acs, b.heapArray(), b.offset(), brs, bcs, c, 0, m, n, k, true);
+        }
+        return NDArray.wrap(a.dtype(), c, shape);
     }
 
     private static void checkRank(NDArray x, int operand) {
@@ -134,12 +132,24 @@ final class Matmul {
                     (from, to) -> gemm((long[]) a.data, a.offset, a.ld, (long[]) b.data, b.offset, b.ld, cl, cOff, n, k, from, to));
             return;
         }
-        // f32 products accumulate into a double C and round once (MatKernels: GEMM sums 512-term blocks in f32).
-        double[] acc = c instanceof double[] cd ? cd : new double[m * n];
-        int accOff = c instanceof double[] ? cOff : 0;
-        product(MatKernels.forWork(m, n, k), ab.heapArray(), aPos, ars, acs, bb.heapArray(), bPos, brs, bcs, acc, accOff, m, n, k, parallel);
-        if (c instanceof float[] cf) {
-            for (int i = 0; i < acc.length; i++) cf[cOff + i] = (float) acc[i];
+        productInto(MatKernels.forWork(m, n, k), ab.heapArray(), aPos, ars, acs, bb.heapArray(), bPos, brs, bcs, c, cOff, m, n, k, parallel);
+    }
+
+    /**
+     * {@code c[co + i*n + j] = sum_t A(i, t) B(t, j)} into a zeroed double C, or rounded into a float C: f32 products
+     * accumulate in double and round once (MatKernels: GEMM sums 512-term blocks in f32, and rounds the last block's
+     * sums into the float C itself). Visible for tests.
+     */
+    static void productInto(MatKernels kx, Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, Object c, int co,
+                            int m, int n, int k, boolean parallel) {
+        if (c instanceof double[] cd) {
+            product(kx, a, ao, ars, acs, b, bo, brs, bcs, cd, co, m, n, k, parallel);
+        } else if (isGemm(m, n, acs)) {
+            kx.gemmF32((float[]) a, ao, ars, acs, (float[]) b, bo, brs, bcs, (float[]) c, co, m, n, k, parallel);
+        } else {
+            double[] acc = new double[m * n];
+            product(kx, a, ao, ars, acs, b, bo, brs, bcs, acc, 0, m, n, k, parallel);
+            MatKernels.round(acc, (float[]) c, co, parallel);
         }
     }
 
@@ -155,11 +165,16 @@ final class Matmul {
         } else if (m == 1) {
             // c^T = B^T a^T: the rows of B^T are the columns of B
             gemv(kx, b, bo, bcs, brs, a, ao, acs, c, co, n, k, parallel);
-        } else if (n <= FEW_COLUMNS && acs == 1 && m >= 8) {
+        } else if (!isGemm(m, n, acs)) {
             columns(kx, a, ao, ars, b, bo, brs, bcs, c, co, m, n, k, parallel);
         } else {
             kx.gemm(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, parallel);
         }
+    }
+
+    /** Whether {@link #product} runs an m x n product whose A has column step acs as GEMM. */
+    private static boolean isGemm(int m, int n, int acs) {
+        return n != 1 && m != 1 && !(n <= FEW_COLUMNS && acs == 1 && m >= 8);
     }
 
     /** At most this many columns of B take {@link #columns}; wider products pack their operands for the GEMM kernel. */

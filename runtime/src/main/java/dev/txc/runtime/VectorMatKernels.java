@@ -404,12 +404,33 @@ final class VectorMatKernels implements MatKernels {
     @Override
     public void gemm(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                      int m, int n, int k, boolean parallel) {
-        boolean split = parallel && Parallel.CORES >= 2 && (long) m * n * k >= PARALLEL_MIN;
-        if (split && k >= 2 * KC && k >= 4L * Math.max(m, n)) {
+        boolean split = split(m, n, k, parallel);
+        if (byParts(m, n, k, split)) {
             sumOfParts(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k);
         } else {
-            blocked(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, split);
+            blocked(a, ao, ars, acs, b, bo, brs, bcs, c, co, m, n, k, split, null, 0);
         }
+    }
+
+    // f32 results go straight to cf from the last block's tiles; a double C holds the sum of the blocks before it, and
+    // is not needed at all when k fits one block (no 8-byte C to allocate, zero, add to and round afterwards)
+    @Override
+    public void gemmF32(float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs, float[] cf, int co,
+                        int m, int n, int k, boolean parallel) {
+        boolean split = split(m, n, k, parallel);
+        if (byParts(m, n, k, split)) {
+            MatKernels.super.gemmF32(a, ao, ars, acs, b, bo, brs, bcs, cf, co, m, n, k, parallel);
+        } else {
+            blocked(a, ao, ars, acs, b, bo, brs, bcs, k > KCF ? new double[m * n] : null, 0, m, n, k, split, cf, co);
+        }
+    }
+
+    private static boolean split(int m, int n, int k, boolean parallel) {
+        return parallel && Parallel.CORES >= 2 && (long) m * n * k >= PARALLEL_MIN;
+    }
+
+    private static boolean byParts(int m, int n, int k, boolean split) {
+        return split && k >= 2 * KC && k >= 4L * Math.max(m, n);
     }
 
     // a long inner dimension and a small C (x.T @ g): the k terms cut into parts that the cores take one at a time, each
@@ -423,7 +444,7 @@ final class VectorMatKernels implements MatKernels {
             for (int p = from; p < to; p++) {
                 int t0 = (int) ((long) k * p / parts), t1 = (int) ((long) k * (p + 1) / parts);
                 double[] part = p == 0 ? c : new double[m * n];
-                blocked(a, ao + t0 * acs, ars, acs, b, bo + t0 * brs, brs, bcs, part, p == 0 ? co : 0, m, n, t1 - t0, false);
+                blocked(a, ao + t0 * acs, ars, acs, b, bo + t0 * brs, brs, bcs, part, p == 0 ? co : 0, m, n, t1 - t0, false, null, 0);
                 partial[p] = part;
             }
         });
@@ -433,9 +454,10 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C += A B, on several cores when split
+    // C += A B, on several cores when split; or, given cf (f32 operands), cf[i + shift] = (float) (A B)[i] with C the
+    // sums of the blocks before the last (null when there is one block), overwritten
     private static void blocked(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
-                                int m, int n, int k, boolean split) {
+                                int m, int n, int k, boolean split, float[] cf, int shift) {
         // BLIS's loop order: each KC x NC block of B is packed once (its panels split across the cores) and shared;
         // the MC-row blocks of A (and, when they are few, column groups of the B block) are the parallel tasks, each
         // packing its own block of A into its thread's buffer
@@ -461,11 +483,12 @@ final class VectorMatKernels implements MatKernels {
                     else packB((double[]) b, o, brs, bcs, kc, w, (double[]) bp, p0 * nr * kc);
                 });
                 int aOff = ao + pc * acs, cOff = co + jc;
+                int mode = cf == null ? ADD : pc == 0 ? (kc == k ? ROUND : STORE) : pc + kc == k ? ADD_ROUND : ADD;
                 Parallel.forRange(rowBlocks * groups, split ? Long.MAX_VALUE : 0, (from, to) -> {
                     for (int q = from; q < to; q++) {
                         int i0 = q / groups * mc, g = q % groups, rows = Math.min(mc, m - i0);
                         int j0 = (int) ((long) panels * g / groups) * nr, j1 = Math.min(nc, (int) ((long) panels * (g + 1) / groups) * nr);
-                        if (f32) blockF32((float[]) a, aOff + i0 * ars, ars, acs, rows, kc, (float[]) bp, j0, j1, c, cOff + i0 * n, n);
+                        if (f32) blockF32((float[]) a, aOff + i0 * ars, ars, acs, rows, kc, (float[]) bp, j0, j1, c, cOff + i0 * n, n, mode, cf, shift);
                         else block((double[]) a, aOff + i0 * ars, ars, acs, rows, kc, (double[]) bp, j0, j1, c, cOff + i0 * n, n);
                     }
                 });
@@ -591,7 +614,7 @@ final class VectorMatKernels implements MatKernels {
     // kc terms are summed in f32 lanes from zero (kernelF32) into a row-major buffer of CHUNKF columns, which is then
     // added to C in double row by row (addRows)
     private static void blockF32(float[] a, int aOff, int ars, int acs, int mc, int kc, float[] bp, int jFrom, int jTo,
-                                 double[] c, int cOff, int ldc) {
+                                 double[] c, int cOff, int ldc, int mode, float[] cf, int shift) {
         int rows = roundUp(mc, MRF);
         float[] ap = floatBuffer(0, rows * kc), out = floatBuffer(2, rows * CHUNKF);
         packA(a, aOff, ars, acs, mc, kc, ap);
@@ -603,7 +626,7 @@ final class VectorMatKernels implements MatKernels {
                     else kernelF32x4(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
                 }
             }
-            addRows(out, ldo, c, cOff + jc, ldc, mc, w);
+            addRows(out, ldo, c, cOff + jc, ldc, mc, w, mode, cf, shift);
         }
     }
 
@@ -893,16 +916,37 @@ final class VectorMatKernels implements MatKernels {
         c31.intoArray(out, oo + 3 * ldo + LF);
     }
 
+    /** How {@link #addRows} puts a block's f32 sums into the result. */
+    private static final int ADD = 0, STORE = 1, ROUND = 2, ADD_ROUND = 3;
+
     // C[rows x cols at co] += out[r*ldo + j], widened to double, one row at a time: the rows of C are read in long runs
-    // that the hardware prefetches, where adding each tile as it was computed missed the cache on every tile row
-    private static void addRows(float[] out, int ldo, double[] c, int co, int ldc, int rows, int cols) {
+    // that the hardware prefetches, where adding each tile as it was computed missed the cache on every tile row. With an
+    // f32 result cf (at C's positions + shift): STORE writes C (the first of several blocks), ROUND writes cf (the only
+    // block), ADD_ROUND writes C + out rounded to cf (the last block)
+    private static void addRows(float[] out, int ldo, double[] c, int co, int ldc, int rows, int cols, int mode, float[] cf, int shift) {
         int whole = cols / L * L;
         for (int r = 0; r < rows; r++) {
             int o = co + r * ldc, f = r * ldo;
-            for (int j = 0; j < whole; j += L) {
-                DoubleVector.fromArray(D, c, o + j).add(widen(out, f + j)).intoArray(c, o + j);
+            switch (mode) {
+                case ADD -> {
+                    for (int j = 0; j < whole; j += L) {
+                        DoubleVector.fromArray(D, c, o + j).add(widen(out, f + j)).intoArray(c, o + j);
+                    }
+                    for (int j = whole; j < cols; j++) c[o + j] += out[f + j];
+                }
+                case STORE -> {
+                    for (int j = 0; j < whole; j += L) widen(out, f + j).intoArray(c, o + j);
+                    for (int j = whole; j < cols; j++) c[o + j] = out[f + j];
+                }
+                case ROUND -> System.arraycopy(out, f, cf, o + shift, cols);
+                default -> {
+                    for (int j = 0; j < whole; j += L) {
+                        ((FloatVector) DoubleVector.fromArray(D, c, o + j).add(widen(out, f + j))
+                                .convertShape(VectorOperators.D2F, FH, 0)).intoArray(cf, o + shift + j);
+                    }
+                    for (int j = whole; j < cols; j++) cf[o + shift + j] = (float) (c[o + j] + out[f + j]);
+                }
             }
-            for (int j = whole; j < cols; j++) c[o + j] += out[f + j];
         }
     }
 

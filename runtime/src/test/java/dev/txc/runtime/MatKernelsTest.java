@@ -120,6 +120,15 @@ class MatKernelsTest {
             double tol = (perTerm + 4e-14) * ref[1][e] + 1e-300;
             assertEquals(ref[0][e], c[co + e], tol, what + ": element " + e / n + "," + e % n);
         }
+        if (a.data instanceof float[]) {
+            // an f32 result: the same sums, rounded once (GEMM rounds its last block's sums straight into the floats)
+            float[] cf = new float[co + m * n + 3];
+            java.util.Arrays.fill(cf, 99);
+            Matmul.productInto(kx, a.data, a.off, a.rs, a.cs, b.data, b.off, b.rs, b.cs, cf, co, m, n, k, parallel);
+            for (int i = 0; i < co; i++) assertEquals(99, cf[i], what + " into floats: wrote before the output");
+            for (int i = co + m * n; i < cf.length; i++) assertEquals(99, cf[i], what + " into floats: wrote past the output");
+            for (int e = 0; e < m * n; e++) assertEquals((float) c[co + e], cf[co + e], what + " into floats: element " + e);
+        }
     }
 
     static void checkAllLayouts(int m, int n, int k, boolean parallel) {
@@ -153,10 +162,11 @@ class MatKernelsTest {
     @Test
     void matricesAroundTileAndBlockEdges() {
         // tiles are MR x 2 vectors (f64: 8 x 16 with AVX-512, 5 x 8 with AVX2; f32: 8 x 2 float vectors), blocks KC =
-        // 256 deep and about MC = 128 rows (125 for 5-row tiles)
+        // 256 deep (f32: 512, so k = 1030 makes three blocks) and about MC = 128 rows (125 for 5-row tiles); f32 tiles
+        // reach C through buffers of 256 columns
         for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {7, 16, 3}, {9, 15, 5},
                 {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}, {126, 24, 260},
-                {251, 17, 9}, {131, 32, 300}, {132, 25, 70}, {21, 290, 40}}) {
+                {251, 17, 9}, {131, 32, 300}, {132, 25, 70}, {21, 290, 40}, {9, 20, 1030}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
