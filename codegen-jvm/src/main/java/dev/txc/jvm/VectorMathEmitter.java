@@ -136,9 +136,12 @@ final class VectorMathEmitter {
         return blend(r, x, compare(unary(x, "ABS"), "LT", 0x1p-54));
     }
 
-    /** As runtime.Exp.softplus (f64): max(x, 0) + log1p(exp(-|x|)). */
+    /** As runtime.Exp.softplus (f64): max(x, 0) + log1p's core on u = 1 + exp(-|x|), in [1, 2]. */
     private int softplus64(int x) {
-        return v(c(x, "MAX", 0), "ADD", log1p64(exp(unary(unary(x, "ABS"), "NEG"))));
+        int t = exp(unary(unary(x, "ABS"), "NEG"));
+        int u = c(t, "ADD", 1);
+        int corr = v(v(t, "SUB", c(u, "SUB", 1)), "DIV", u);
+        return v(c(x, "MAX", 0), "ADD", logCore(u, -1, corr));
     }
 
     /** As runtime.Exp.logCore; kOff and c are locals, or -1 for zero. */

@@ -171,9 +171,14 @@ public final class Exp {
         return Math.abs(x) < 0x1p-54 ? x : r;
     }
 
-    /** log(1 + e^x) = max(x, 0) + log1p(e^-|x|), on txc's exp and log1p. */
+    /**
+     * log(1 + e^x) = max(x, 0) + log1p(e^-|x|), on txc's exp and log1p. With t = e^-|x| in [0, 1], u = 1 + t lies in
+     * [1, 2], where log1p's special values never apply, and its tiny case (t < 2^-54, so u = 1) gives what the core
+     * gives (the correction, t): so only log1p's core is computed, with the same bits (ExpTest).
+     */
     public static double softplus(double x) {
-        return Math.max(x, 0) + log1p(exp(-Math.abs(x)));
+        double t = exp(-Math.abs(x)), u = 1 + t;
+        return Math.max(x, 0) + logCore(u, 0, (t - (u - 1)) / u);
     }
 
     /** f32 log, log1p and softplus: the f64 ones, rounded. */

@@ -131,6 +131,19 @@ class ExpTest {
         assertEquals(Double.POSITIVE_INFINITY, Exp.softplus(Double.POSITIVE_INFINITY));
         assertEquals(StrictMath.log(2), Exp.softplus(0.0), Math.ulp(0.7));
     }
+
+    /** softplus computes only log1p's core: the bits of its definition on txc's exp and log1p, everywhere. */
+    @Test
+    void softplusIsItsDefinitionOnExpAndLog1p() {
+        var r = new Random(8);
+        double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 37.5, -37.5, 38, 745.2,
+            -745.2, 746, 1e-300, -1e-300, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Math.log(2), -Math.log(2)};
+        for (int i = 0; i < 1_000_000; i++) {
+            double x = i < special.length ? special[i] : (2 * r.nextDouble() - 1) * Math.pow(10, r.nextInt(7) - 3);
+            double want = Math.max(x, 0) + Exp.log1p(Exp.exp(-Math.abs(x)));
+            assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(Exp.softplus(x)), "softplus(" + x + ")");
+        }
+    }
     /** The vector form of exp over arrays (VectorExp, behind ArrayExp) gives Exp.exp's bits in every lane and the tail. */
     @Test
     void arrayExpInVectorLanesGivesTheScalarBits() {
