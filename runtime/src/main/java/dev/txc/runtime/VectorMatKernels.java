@@ -539,6 +539,8 @@ final class VectorMatKernels implements MatKernels {
                     else kernel5(kc, ap, (i0 - packedFrom) * kc, bp, bo, t, to, ldt);
                 } else if (MR == 8) {
                     kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
+                } else if (acs == 1) {
+                    kernelRows5(kc, a, aOff + i0 * ars, ars, bp, bo, t, to, ldt);
                 } else {
                     kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
                 }
@@ -796,6 +798,49 @@ final class VectorMatKernels implements MatKernels {
         c61.intoArray(t, r6 + L);
         c70.intoArray(t, r7);
         c71.intoArray(t, r7 + L);
+    }
+
+    // kernelInPlace5 for a row-major A (column step 1): each row's element s at a fixed base + s, so that the JIT can
+    // take the range checks of A's loads out of the loop, as it cannot for base + s * acs with a variable acs
+    // (8192 x 64 x 32 on two cores: 0.94 -> 0.80 ms; 1797 x 64 x 32: 0.24 -> 0.19, medians in one JVM alternating)
+    private static void kernelRows5(int kc, double[] a, int ao, int ars, double[] bp, int bo, double[] t, int to,
+                                       int ldt) {
+        int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt;
+        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
+        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
+        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
+        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
+        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        int a1 = ao + ars, a2 = a1 + ars, a3 = a2 + ars, a4 = a3 + ars;
+        for (int s = 0; s < kc; s++) {
+            int pb = bo + s * NR;
+            DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
+            DoubleVector x = DoubleVector.broadcast(D, a[ao + s]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(D, a[a1 + s]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(D, a[a2 + s]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(D, a[a3 + s]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(D, a[a4 + s]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+        }
+        c00.intoArray(t, to);
+        c01.intoArray(t, to + L);
+        c10.intoArray(t, r1);
+        c11.intoArray(t, r1 + L);
+        c20.intoArray(t, r2);
+        c21.intoArray(t, r2 + L);
+        c30.intoArray(t, r3);
+        c31.intoArray(t, r3 + L);
+        c40.intoArray(t, r4);
+        c41.intoArray(t, r4 + L);
     }
 
     private static void kernelInPlace5(int kc, double[] a, int ao, int ars, int acs, double[] bp, int bo, double[] t, int to,
