@@ -57,6 +57,14 @@ final class VectorMatKernels implements MatKernels {
      * of MC rows (128 KB) stay in L2 beside the block of A.
      */
     private static final int CHUNKF = 256;
+    /**
+     * Columns of the buffer that f64 tiles are summed into before they are added to C row by row: MC rows of 128
+     * columns (128 KB) stay in L2 beside the 256 KB block of A. Against tiles added to C in place, two cores, one JVM
+     * alternating the two, medians: 1024^3 61 -> 52-57 ms, 2048^3 456-497 -> 399-430 ms,
+     * one core 1024^3 98 -> 95 ms, 256^3 and 512^3 the same; 256 columns gave less at 2048^3. With a NumPy array copy
+     * running on the other core, one core's 1024^3 went from 20 to 22-24 GFLOP/s.
+     */
+    private static final int CHUNK = 128;
     /** About this many rows of A per packed block (a multiple of the tile's rows): an MC x KC block of A stays in L2. */
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
@@ -513,17 +521,46 @@ final class VectorMatKernels implements MatKernels {
         return bufs[which];
     }
 
-    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked in BLIS order. A is packed into MR-row panels when more than four
-    // column panels reuse it; else (f64 feeding at most four panels: x @ w with few columns) packing would
-    // cost more than it saves, and the whole MR-row panels are read in place, only the last partial one packed
-    // (at 32 columns on AVX2, in-place gave 3-17% over packing in one JVM alternating the two; at 64, 7% less).
-    // A transposed A (x.T @ g) read in place takes a cache line per step for MR elements, once per column panel, so it
-    // is read in place for at most two panels: x.T @ g at 64 x 8192 x 32 took 1.64 ms in place, 1.41 packed; at
-    // 32 x 8192 x 10, 0.41 in place and 0.46 packed (medians, one JVM alternating the two).
+    // C[0:mc, jFrom:jTo] += A[0:mc, 0:kc] Bpacked in BLIS order: A packed into MR-row panels when more than four column
+    // panels reuse it (packedBlock), else read in place (inPlaceBlock). A transposed A (x.T @ g) read in place takes a
+    // cache line per step for MR elements, once per column panel, so it is read in place for at most two panels:
+    // x.T @ g at 64 x 8192 x 32 took 1.64 ms in place, 1.41 packed; at 32 x 8192 x 10, 0.41 in place and 0.46 packed
+    // (medians, one JVM alternating the two).
     private static void block(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int jFrom, int jTo,
                               double[] c, int cOff, int ldc) {
-        boolean inPlace = jTo - jFrom <= (acs == 1 ? 4 : 2) * NR;
-        int packedFrom = inPlace ? mc / MR * MR : 0;
+        if (jTo - jFrom > (acs == 1 ? 4 : 2) * NR) packedBlock(a, aOff, ars, acs, mc, kc, bp, jFrom, jTo, c, cOff, ldc);
+        else inPlaceBlock(a, aOff, ars, acs, mc, kc, bp, jFrom, jTo, c, cOff, ldc);
+    }
+
+    // A packed; the tiles are summed from zero into a row-major buffer of CHUNK columns, then added to C row by row (the
+    // f32 path's scheme): each tile read and wrote its rows of C in place, a few cache lines in as many pages, which
+    // no prefetcher follows, and whose misses the FMAs waited on. Missing rows and columns of partial tiles are zeros
+    // of the packed panels, computed into the buffer and not added.
+    private static void packedBlock(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int jFrom, int jTo,
+                                    double[] c, int cOff, int ldc) {
+        int rows = roundUp(mc, MR);
+        double[] ap = buffer(0, rows * kc), out = buffer(2, rows * CHUNK);
+        packA(a, aOff, ars, acs, mc, kc, ap);
+        for (int jc = jFrom; jc < jTo; jc += CHUNK) {
+            int w = Math.min(CHUNK, jTo - jc), ldo = roundUp(w, NR);
+            java.util.Arrays.fill(out, 0, rows * ldo, 0);
+            for (int j0 = 0; j0 < w; j0 += NR) {
+                for (int i0 = 0; i0 < mc; i0 += MR) {
+                    if (MR == 8) kernel8(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
+                    else kernel5(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
+                }
+            }
+            addTile(out, ldo, c, cOff + jc, ldc, mc, w);
+        }
+    }
+
+    // f64 feeding at most four column panels (x @ w with few columns): packing A would cost more than it saves, so the
+    // whole MR-row panels are read in place and only the last partial one is packed (at 32 columns on AVX2, in-place
+    // gave 3-17% over packing in one JVM alternating the two; at 64, 7% less). Tiles add into C in place: a partial
+    // tile goes through a zeroed scratch tile, since masked loads and stores near the end of c are not intrinsified
+    private static void inPlaceBlock(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] bp, int jFrom, int jTo,
+                                     double[] c, int cOff, int ldc) {
+        int packedFrom = mc / MR * MR;
         double[] ap = buffer(0, roundUp(mc - packedFrom, MR) * kc), edge = buffer(2, MR * NR);
         packA(a, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
         for (int j0 = jFrom; j0 < jTo; j0 += NR) {
@@ -535,8 +572,8 @@ final class VectorMatKernels implements MatKernels {
                 int to = whole ? ct : 0, ldt = whole ? ldc : NR;
                 if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
                 if (i0 >= packedFrom) {
-                    if (MR == 8) kernel8(kc, ap, (i0 - packedFrom) * kc, bp, bo, t, to, ldt);
-                    else kernel5(kc, ap, (i0 - packedFrom) * kc, bp, bo, t, to, ldt);
+                    if (MR == 8) kernel8(kc, ap, 0, bp, bo, t, to, ldt);
+                    else kernel5(kc, ap, 0, bp, bo, t, to, ldt);
                 } else if (MR == 8) {
                     kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
                 } else if (acs == 1) {
@@ -544,7 +581,7 @@ final class VectorMatKernels implements MatKernels {
                 } else {
                     kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
                 }
-                if (!whole) addTile(edge, c, ct, ldc, rows, cols);
+                if (!whole) addTile(edge, NR, c, ct, ldc, rows, cols);
             }
         }
     }
@@ -1004,15 +1041,15 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // C[rows x cols tile at co] += the tile in edge (row r at edge[r*NR])
-    private static void addTile(double[] edge, double[] c, int co, int ldc, int rows, int cols) {
+    // C[rows x cols at co] += the tile in t (row r at t[r*ldt])
+    private static void addTile(double[] t, int ldt, double[] c, int co, int ldc, int rows, int cols) {
         int whole = cols / L * L;
         for (int r = 0; r < rows; r++) {
-            int o = co + r * ldc;
+            int o = co + r * ldc, f = r * ldt;
             for (int j = 0; j < whole; j += L) {
-                DoubleVector.fromArray(D, c, o + j).add(DoubleVector.fromArray(D, edge, r * NR + j)).intoArray(c, o + j);
+                DoubleVector.fromArray(D, c, o + j).add(DoubleVector.fromArray(D, t, f + j)).intoArray(c, o + j);
             }
-            for (int j = whole; j < cols; j++) c[o + j] += edge[r * NR + j];
+            for (int j = whole; j < cols; j++) c[o + j] += t[f + j];
         }
     }
 
