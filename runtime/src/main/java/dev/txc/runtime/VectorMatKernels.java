@@ -69,6 +69,13 @@ final class VectorMatKernels implements MatKernels {
     private static final int MC = 128;
     /** Columns of B per packed block (a multiple of NR): a KC x NC block of B stays in L3. */
     private static final int NC = 2048;
+    /**
+     * Rows of a row-major B that packing takes at a time, handing each row's pieces to every panel: a panel at a time read
+     * B a row apart for each 64-byte piece, which at 2048 columns (a row of 8 or 16 KB) packed at 1.2-3 GB/s; 8 rows
+     * across all panels packed the same B at 4.4-6 GB/s. Whole products, two cores, one JVM alternating the two orders
+     * (medians): f32 1024^3 29.7 -> 26.9 ms, 2048^3 240 -> 218; f64 1024^3 61.9 -> 55.2, 2048^3 461 -> 420.
+     */
+    private static final int PACK_ROWS = 8;
     /** Elements of a block of B from which its packing is split across the cores. */
     private static final long PACK_PARALLEL = 1 << 15;
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
@@ -632,14 +639,21 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[bpo + q*NR*kc + t*NR + j]; missing columns are zero
+    // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[bpo + q*NR*kc + t*NR + j]; missing columns are zero. A
+    // row-major B goes PACK_ROWS rows at a time, each row's pieces to every whole panel
     private static void packB(double[] b, int off, int rs, int cs, int kc, int nc, double[] bp, int bpo) {
-        for (int j0 = 0; j0 < nc; j0 += NR) {
+        int whole = cs == 1 ? nc / NR * NR : 0;
+        for (int t0 = 0; t0 < kc; t0 += PACK_ROWS) {
+            int t1 = Math.min(kc, t0 + PACK_ROWS);
+            for (int j0 = 0; j0 < whole; j0 += NR) {
+                for (int t = t0; t < t1; t++) System.arraycopy(b, off + t * rs + j0, bp, bpo + j0 * kc + t * NR, NR);
+            }
+        }
+        for (int j0 = whole; j0 < nc; j0 += NR) {
             int w = Math.min(NR, nc - j0), base = bpo + j0 * kc;
             for (int t = 0; t < kc; t++) {
                 int src = off + t * rs + j0 * cs, dst = base + t * NR;
-                if (cs == 1 && w == NR) System.arraycopy(b, src, bp, dst, NR);
-                else for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * cs];
+                for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * cs];
                 for (int j = w; j < NR; j++) bp[dst + j] = 0;
             }
         }
@@ -647,12 +661,18 @@ final class VectorMatKernels implements MatKernels {
 
     // as the f64 form, NRF columns per panel: bp[bpo + q*NRF*kc + t*NRF + j]
     private static void packB(float[] b, int off, int rs, int cs, int kc, int nc, float[] bp, int bpo) {
-        for (int j0 = 0; j0 < nc; j0 += NRF) {
+        int whole = cs == 1 ? nc / NRF * NRF : 0;
+        for (int t0 = 0; t0 < kc; t0 += PACK_ROWS) {
+            int t1 = Math.min(kc, t0 + PACK_ROWS);
+            for (int j0 = 0; j0 < whole; j0 += NRF) {
+                for (int t = t0; t < t1; t++) System.arraycopy(b, off + t * rs + j0, bp, bpo + j0 * kc + t * NRF, NRF);
+            }
+        }
+        for (int j0 = whole; j0 < nc; j0 += NRF) {
             int w = Math.min(NRF, nc - j0), base = bpo + j0 * kc;
             for (int t = 0; t < kc; t++) {
                 int src = off + t * rs + j0 * cs, dst = base + t * NRF;
-                if (cs == 1 && w == NRF) System.arraycopy(b, src, bp, dst, NRF);
-                else for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * cs];
+                for (int j = 0; j < w; j++) bp[dst + j] = b[src + j * cs];
                 for (int j = w; j < NRF; j++) bp[dst + j] = 0;
             }
         }
