@@ -539,7 +539,7 @@ final class VectorMatKernels implements MatKernels {
         else inPlaceBlock(a, aOff, ars, acs, mc, kc, bp, jFrom, jTo, c, cOff, ldc);
     }
 
-    // A packed; the tiles are summed from zero into a row-major buffer of CHUNK columns, then added to C row by row (the
+    // A packed; the tiles are summed from zero and stored into a row-major buffer of CHUNK columns, then added to C row by row (the
     // f32 path's scheme): each tile read and wrote its rows of C in place, a few cache lines in as many pages, which
     // no prefetcher follows, and whose misses the FMAs waited on. Missing rows and columns of partial tiles are zeros
     // of the packed panels, computed into the buffer and not added.
@@ -550,11 +550,10 @@ final class VectorMatKernels implements MatKernels {
         packA(a, aOff, ars, acs, mc, kc, ap);
         for (int jc = jFrom; jc < jTo; jc += CHUNK) {
             int w = Math.min(CHUNK, jTo - jc), ldo = roundUp(w, NR);
-            java.util.Arrays.fill(out, 0, rows * ldo, 0);
             for (int j0 = 0; j0 < w; j0 += NR) {
                 for (int i0 = 0; i0 < mc; i0 += MR) {
-                    if (MR == 8) kernel8(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
-                    else kernel5(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo);
+                    if (MR == 8) kernel8(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo, false);
+                    else kernel5(kc, ap, i0 * kc, bp, (jc + j0) * kc, out, i0 * ldo + j0, ldo, false);
                 }
             }
             addTile(out, ldo, c, cOff + jc, ldc, mc, w);
@@ -579,8 +578,8 @@ final class VectorMatKernels implements MatKernels {
                 int to = whole ? ct : 0, ldt = whole ? ldc : NR;
                 if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
                 if (i0 >= packedFrom) {
-                    if (MR == 8) kernel8(kc, ap, 0, bp, bo, t, to, ldt);
-                    else kernel5(kc, ap, 0, bp, bo, t, to, ldt);
+                    if (MR == 8) kernel8(kc, ap, 0, bp, bo, t, to, ldt, true);
+                    else kernel5(kc, ap, 0, bp, bo, t, to, ldt, true);
                 } else if (MR == 8) {
                     kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
                 } else if (acs == 1) {
@@ -698,22 +697,33 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    // T[MR x NR tile at to, row stride ldt] += Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*NR]), accumulated
-    // in 2*MR = 16 or 10 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums). T is
-    // C itself for a whole tile, else a zeroed scratch tile that addTile adds to C: masked loads and stores of partial
-    // tiles near the end of c are not intrinsified (the Vector API falls back to boxed lanes). This method calls
+    // T[MR x NR tile at to, row stride ldt] = (acc ? T : 0) + Apanel(MR x kc) Bsliver(kc x NR, row t at bp[bo + t*NR]),
+    // accumulated in 2*MR = 16 or 10 vector registers (two FMA pipes of 4 cycles' latency need 8 independent sums). T
+    // is a packed block's buffer (acc false: zeroing the buffer first took 5% of a 1024^3 product), or C itself for a
+    // whole tile of an A read in place, else a zeroed scratch tile that addTile adds to C: masked loads and stores of
+    // partial tiles near the end of c are not intrinsified (the Vector API falls back to boxed lanes). This method calls
     // nothing with vector arguments, since one such call left out of line (C2's inlining budget) boxes the vectors: an
     // 8 x 16 kernel that added its rows to C through a helper ran at 7 GFLOP/s instead of 75.
-    private static void kernel8(int kc, double[] ap, int ao, double[] bp, int bo, double[] t, int to, int ldt) {
+    private static void kernel8(int kc, double[] ap, int ao, double[] bp, int bo, double[] t, int to, int ldt, boolean acc) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt, r5 = r4 + ldt, r6 = r5 + ldt, r7 = r6 + ldt;
-        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
-        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
-        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
-        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
-        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
-        DoubleVector c50 = DoubleVector.fromArray(D, t, r5), c51 = DoubleVector.fromArray(D, t, r5 + L);
-        DoubleVector c60 = DoubleVector.fromArray(D, t, r6), c61 = DoubleVector.fromArray(D, t, r6 + L);
-        DoubleVector c70 = DoubleVector.fromArray(D, t, r7), c71 = DoubleVector.fromArray(D, t, r7 + L);
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00;
+        DoubleVector c10 = DoubleVector.zero(D), c11 = c10;
+        DoubleVector c20 = DoubleVector.zero(D), c21 = c20;
+        DoubleVector c30 = DoubleVector.zero(D), c31 = c30;
+        DoubleVector c40 = DoubleVector.zero(D), c41 = c40;
+        DoubleVector c50 = DoubleVector.zero(D), c51 = c50;
+        DoubleVector c60 = DoubleVector.zero(D), c61 = c60;
+        DoubleVector c70 = DoubleVector.zero(D), c71 = c70;
+        if (acc) {
+            c00 = DoubleVector.fromArray(D, t, to); c01 = DoubleVector.fromArray(D, t, to + L);
+            c10 = DoubleVector.fromArray(D, t, r1); c11 = DoubleVector.fromArray(D, t, r1 + L);
+            c20 = DoubleVector.fromArray(D, t, r2); c21 = DoubleVector.fromArray(D, t, r2 + L);
+            c30 = DoubleVector.fromArray(D, t, r3); c31 = DoubleVector.fromArray(D, t, r3 + L);
+            c40 = DoubleVector.fromArray(D, t, r4); c41 = DoubleVector.fromArray(D, t, r4 + L);
+            c50 = DoubleVector.fromArray(D, t, r5); c51 = DoubleVector.fromArray(D, t, r5 + L);
+            c60 = DoubleVector.fromArray(D, t, r6); c61 = DoubleVector.fromArray(D, t, r6 + L);
+            c70 = DoubleVector.fromArray(D, t, r7); c71 = DoubleVector.fromArray(D, t, r7 + L);
+        }
         for (int s = 0; s < kc; s++) {
             int pb = bo + s * NR, pa = ao + s * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
@@ -760,13 +770,20 @@ final class VectorMatKernels implements MatKernels {
         c71.intoArray(t, r7 + L);
     }
 
-    private static void kernel5(int kc, double[] ap, int ao, double[] bp, int bo, double[] t, int to, int ldt) {
+    private static void kernel5(int kc, double[] ap, int ao, double[] bp, int bo, double[] t, int to, int ldt, boolean acc) {
         int r1 = to + ldt, r2 = r1 + ldt, r3 = r2 + ldt, r4 = r3 + ldt;
-        DoubleVector c00 = DoubleVector.fromArray(D, t, to), c01 = DoubleVector.fromArray(D, t, to + L);
-        DoubleVector c10 = DoubleVector.fromArray(D, t, r1), c11 = DoubleVector.fromArray(D, t, r1 + L);
-        DoubleVector c20 = DoubleVector.fromArray(D, t, r2), c21 = DoubleVector.fromArray(D, t, r2 + L);
-        DoubleVector c30 = DoubleVector.fromArray(D, t, r3), c31 = DoubleVector.fromArray(D, t, r3 + L);
-        DoubleVector c40 = DoubleVector.fromArray(D, t, r4), c41 = DoubleVector.fromArray(D, t, r4 + L);
+        DoubleVector c00 = DoubleVector.zero(D), c01 = c00;
+        DoubleVector c10 = DoubleVector.zero(D), c11 = c10;
+        DoubleVector c20 = DoubleVector.zero(D), c21 = c20;
+        DoubleVector c30 = DoubleVector.zero(D), c31 = c30;
+        DoubleVector c40 = DoubleVector.zero(D), c41 = c40;
+        if (acc) {
+            c00 = DoubleVector.fromArray(D, t, to); c01 = DoubleVector.fromArray(D, t, to + L);
+            c10 = DoubleVector.fromArray(D, t, r1); c11 = DoubleVector.fromArray(D, t, r1 + L);
+            c20 = DoubleVector.fromArray(D, t, r2); c21 = DoubleVector.fromArray(D, t, r2 + L);
+            c30 = DoubleVector.fromArray(D, t, r3); c31 = DoubleVector.fromArray(D, t, r3 + L);
+            c40 = DoubleVector.fromArray(D, t, r4); c41 = DoubleVector.fromArray(D, t, r4 + L);
+        }
         for (int s = 0; s < kc; s++) {
             int pb = bo + s * NR, pa = ao + s * MR;
             DoubleVector b0 = DoubleVector.fromArray(D, bp, pb), b1 = DoubleVector.fromArray(D, bp, pb + L);
