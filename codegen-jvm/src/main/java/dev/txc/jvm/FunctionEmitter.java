@@ -468,7 +468,17 @@ final class FunctionEmitter {
                 push(mv, a.bool("max") ? 1 : 0);
                 opsCall("argMask", d(ND_DESC + "[IZ"));
             }
-            case MATMUL -> inputsCall(n, "matmul");
+            case MATMUL -> {
+                if (slots.size() == 1 && privateValues.contains(n)) {
+                    // a product no caller sees: the workspace keeps its buffer for the next call of the same shapes
+                    for (Node in : n.inputs()) load(in);
+                    loadWorkspace();
+                    push(mv, sites++);
+                    opsCall("matmulAt", d(ND_DESC + ND_DESC + "L" + WS + ";I"));
+                } else {
+                    inputsCall(n, "matmul");
+                }
+            }
             case DIAGONAL -> inputsCall(n, "diagonal");
             case DIAG_EMBED -> inputsCall(n, "diagEmbed");
             case ARANGE -> inputsCall(n, "arange");

@@ -33,6 +33,11 @@ public final class JvmOps {
         return Kernels.matmul(a, b);
     }
 
+    /** {@link #matmul} for a product no caller sees: into the buffer kept at {@code site} when it fits, which is kept. */
+    public static NDArray matmulAt(NDArray a, NDArray b, Workspace ws, int site) {
+        return ws.keep(site, Matmul.matmul(a, b, ws.kept(site)));
+    }
+
     public static NDArray concat(NDArray[] xs, int axis) {
         return Kernels.concat(xs, axis);
     }

@@ -15,13 +15,21 @@ final class Matmul {
     private record Matrix(Object data, int offset, int ld) {}
 
     static NDArray matmul(NDArray a, NDArray b) {
+        return matmul(a, b, null);
+    }
+
+    /**
+     * np.matmul, computed into {@code reuse}'s buffer when it is a whole, contiguous heap array of the result's dtype and
+     * shape (an earlier result of the same product that nobody else holds), else into a new one.
+     */
+    static NDArray matmul(NDArray a, NDArray b, NDArray reuse) {
         if (a.dtype() != b.dtype()) {
             throw new TxRuntimeException("matmul: operands must have the same dtype, got " + a.dtype().spelling()
                     + " and " + b.dtype().spelling());
         }
         checkRank(a, 0);
         checkRank(b, 1);
-        if (a.rank() <= 2 && b.rank() <= 2 && a.dtype().isFloat() && b.dim(0) == a.dim(a.rank() - 1)) return unbatched(a, b);
+        if (a.rank() <= 2 && b.rank() <= 2 && a.dtype().isFloat() && b.dim(0) == a.dim(a.rank() - 1)) return unbatched(a, b, reuse);
         NDArray a2 = a.rank() == 1 ? a.expandDims(0) : a;
         NDArray b2 = b.rank() == 1 ? b.expandDims(1) : b;
         int m = a2.dim(a2.rank() - 2);
@@ -57,16 +65,28 @@ final class Matmul {
      * A product of vectors and matrices without batch dims, f64 or f32: the general path's kernels, read through the
      * operands' own strides, without its broadcast views and offset tables (the cost of small products per call).
      */
-    private static NDArray unbatched(NDArray a, NDArray b) {
+    private static NDArray unbatched(NDArray a, NDArray b, NDArray reuse) {
         int m = a.rank() == 2 ? a.dim(0) : 1, k = a.dim(a.rank() - 1), n = b.rank() == 2 ? b.dim(1) : 1;
         int ars = a.rank() == 2 ? a.stride(0) : 0, acs = a.stride(a.rank() - 1);
         int brs = b.stride(0), bcs = b.rank() == 2 ? b.stride(1) : 0;
         int[] shape = a.rank() == 2 && b.rank() == 2 ? new int[] {m, n} : a.rank() == 2 ? new int[] {m} : b.rank() == 2 ? new int[] {n} : new int[0];
-        Object c = Buffers.allocate(a.dtype(), m * n);
+        boolean reused = fits(reuse, a.dtype(), shape);
+        Object c = reused ? reuse.heapArray() : Buffers.allocate(a.dtype(), m * n);
+        if (reused) zero(c); // the f64 kernels add to C
         if (m > 0 && n > 0 && k > 0) {
             productInto(MatKernels.forWork(m, n, k), a.heapArray(), a.offset(), ars, acs, b.heapArray(), b.offset(), brs, bcs, c, 0, m, n, k, true);
         }
-        return NDArray.wrap(a.dtype(), c, shape);
+        return reused ? reuse : NDArray.wrap(a.dtype(), c, shape);
+    }
+
+    private static boolean fits(NDArray r, DType dt, int[] shape) {
+        return r != null && r.dtype() == dt && Arrays.equals(r.shape(), shape) && r.isOnHeap() && r.isContiguous()
+                && r.offset() == 0 && r.buffer().length() == r.size();
+    }
+
+    private static void zero(Object c) {
+        if (c instanceof double[] d) Arrays.fill(d, 0);
+        else Arrays.fill((float[]) c, 0);
     }
 
     private static void checkRank(NDArray x, int operand) {

@@ -12,12 +12,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class Workspace {
     private final Loop[] loops;
     private final NDArray[][] arrays;
+    /** Per site, the last result of a product that no caller sees (JvmOps.matmulAt), whose buffer the next call reuses. */
+    private final NDArray[] kept;
     /** The function's per-site vector warm-up states, shared by its workspaces. */
     private final VectorWarmup[] warm;
 
     private Workspace(int sites, int arrays, VectorWarmup[] warm) {
         this.loops = new Loop[sites];
         this.arrays = new NDArray[arrays][];
+        this.kept = new NDArray[sites];
         this.warm = warm;
     }
 
@@ -27,6 +30,15 @@ public final class Workspace {
 
     Loop loop(int site) {
         return loops[site];
+    }
+
+    NDArray kept(int site) {
+        return kept[site];
+    }
+
+    NDArray keep(int site, NDArray a) {
+        kept[site] = a;
+        return a;
     }
 
     Loop keep(int site, Loop loop) {

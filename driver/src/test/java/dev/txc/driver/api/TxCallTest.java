@@ -97,6 +97,49 @@ class TxCallTest {
         }
     }
 
+    /**
+     * A product that only feeds other ops (tanh(x @ w), and x @ w again inside the sum) is computed into the buffer the
+     * previous call of the same shapes used; the returned product is not. Every call's results must stay right after
+     * later calls, shapes may change (an empty inner dimension too, whose product is all zeros), f64 and f32.
+     */
+    @Test
+    void productsSeenOnlyInsideAFunctionReuseTheirBufferAndStayRight() {
+        for (DType dt : new DType[] {DType.F64, DType.F32}) {
+            Expr x = tensor("x", dt, "M", "K"), w = tensor("w", dt, "K", "N");
+            TxFunction f = function(List.of(x, w), fn -> List.of(tanh(dot(x, w)), dot(w.T(), x.T()), sum(dot(x, w), 0)));
+            var r = new Random(2);
+            int[][] shapes = {{40, 30, 20}, {40, 30, 20}, {40, 30, 20}, {3, 0, 5}, {40, 30, 20}, {7, 300, 9}, {1, 4, 6}, {40, 30, 20}};
+            var kept = new ArrayList<Outputs>();
+            var inputs = new ArrayList<double[][]>();
+            for (int[] s : shapes) {
+                double[] xs = new double[s[0] * s[1]], ws = new double[s[1] * s[2]];
+                for (int i = 0; i < xs.length; i++) xs[i] = dt == DType.F32 ? (float) r.nextGaussian() : r.nextGaussian();
+                for (int i = 0; i < ws.length; i++) ws[i] = dt == DType.F32 ? (float) r.nextGaussian() : r.nextGaussian();
+                kept.add(f.invoke(NDArray.ofDoubles(xs, s[0], s[1]).astype(dt), NDArray.ofDoubles(ws, s[1], s[2]).astype(dt)));
+                inputs.add(new double[][] {xs, ws});
+            }
+            double tol = dt == DType.F32 ? 1e-4 : 1e-12;
+            for (int c = 0; c < shapes.length; c++) {
+                int m = shapes[c][0], k = shapes[c][1], n = shapes[c][2];
+                double[] xs = inputs.get(c)[0], ws = inputs.get(c)[1];
+                double[] t = kept.get(c).get(0).toDoubleArray(), tr = kept.get(c).get(1).toDoubleArray(), cs = kept.get(c).get(2).toDoubleArray();
+                assertEquals(m * n, t.length);
+                double[] colSum = new double[n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double p = 0;
+                        for (int q = 0; q < k; q++) p += xs[i * k + q] * ws[q * n + j];
+                        String at = dt + " call " + c + " at " + i + "," + j;
+                        assertEquals(Math.tanh(p), t[i * n + j], tol, at);
+                        assertEquals(p, tr[j * m + i], tol * (1 + Math.abs(p)), at + " (returned product)");
+                        colSum[j] += p;
+                    }
+                }
+                for (int j = 0; j < n; j++) assertEquals(colSum[j], cs[j], tol * (1 + Math.abs(colSum[j])) * 10, dt + " call " + c + " column sum " + j);
+            }
+        }
+    }
+
     @Test
     void logisticStepsWithSharedStateMatchAHandWrittenStep() {
         Shared w = shared(NDArray.ofDoubles(new double[] {0.5, -0.25, 1.0}), "w");
