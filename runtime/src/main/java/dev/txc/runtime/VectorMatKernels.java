@@ -76,6 +76,14 @@ final class VectorMatKernels implements MatKernels {
      * (medians): f32 1024^3 29.7 -> 26.9 ms, 2048^3 240 -> 218; f64 1024^3 61.9 -> 55.2, 2048^3 461 -> 420.
      */
     private static final int PACK_ROWS = 8;
+    /**
+     * Elements of packed B (kc x its columns) up to which a block whose A is read in place goes a row of tiles at a time
+     * (each tile's rows of A then stay in L1 for every column panel, beside all of B), rather than a column panel at a
+     * time (B's sliver in L1, A's rows read again from L2 for each panel). x @ W1 with 64 x 32 weights re-read A's
+     * 64 KB block for each of 4 panels. The MLP's products at B = 8192, one JVM alternating the two orders, medians (C's
+     * zeroing included): x @ W1 1.49 -> 1.37 ms, g2 @ W2.T (10 x 32 weights) 0.56 -> 0.41, h @ W2 0.42 -> 0.39.
+     */
+    private static final long ROW_ORDER_B = 2048;
     /** Elements of a block of B from which its packing is split across the cores. */
     private static final long PACK_PARALLEL = 1 << 15;
     /** Below this many multiply-adds a product runs on the calling thread, with no hand-off. */
@@ -569,27 +577,36 @@ final class VectorMatKernels implements MatKernels {
         int packedFrom = mc / MR * MR;
         double[] ap = buffer(0, roundUp(mc - packedFrom, MR) * kc), edge = buffer(2, MR * NR);
         packA(a, aOff + packedFrom * ars, ars, acs, mc - packedFrom, kc, ap);
-        for (int j0 = jFrom; j0 < jTo; j0 += NR) {
-            int cols = Math.min(NR, jTo - j0), bo = j0 * kc;
+        if ((long) kc * (jTo - jFrom) <= ROW_ORDER_B) {
             for (int i0 = 0; i0 < mc; i0 += MR) {
-                int rows = Math.min(MR, mc - i0), ct = cOff + i0 * ldc + j0;
-                boolean whole = rows == MR && cols == NR;
-                double[] t = whole ? c : edge;
-                int to = whole ? ct : 0, ldt = whole ? ldc : NR;
-                if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
-                if (i0 >= packedFrom) {
-                    if (MR == 8) kernel8(kc, ap, 0, bp, bo, t, to, ldt, true);
-                    else kernel5(kc, ap, 0, bp, bo, t, to, ldt, true);
-                } else if (MR == 8) {
-                    kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
-                } else if (acs == 1) {
-                    kernelRows5(kc, a, aOff + i0 * ars, ars, bp, bo, t, to, ldt);
-                } else {
-                    kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
-                }
-                if (!whole) addTile(edge, NR, c, ct, ldc, rows, cols);
+                for (int j0 = jFrom; j0 < jTo; j0 += NR) inPlaceTile(a, aOff, ars, acs, mc, kc, ap, packedFrom, bp, edge, c, cOff, ldc, i0, j0, jTo);
+            }
+        } else {
+            for (int j0 = jFrom; j0 < jTo; j0 += NR) {
+                for (int i0 = 0; i0 < mc; i0 += MR) inPlaceTile(a, aOff, ars, acs, mc, kc, ap, packedFrom, bp, edge, c, cOff, ldc, i0, j0, jTo);
             }
         }
+    }
+
+    // the tile at rows i0, columns j0 of inPlaceBlock
+    private static void inPlaceTile(double[] a, int aOff, int ars, int acs, int mc, int kc, double[] ap, int packedFrom,
+                                    double[] bp, double[] edge, double[] c, int cOff, int ldc, int i0, int j0, int jTo) {
+        int cols = Math.min(NR, jTo - j0), bo = j0 * kc, rows = Math.min(MR, mc - i0), ct = cOff + i0 * ldc + j0;
+        boolean whole = rows == MR && cols == NR;
+        double[] t = whole ? c : edge;
+        int to = whole ? ct : 0, ldt = whole ? ldc : NR;
+        if (!whole) java.util.Arrays.fill(edge, 0, MR * NR, 0);
+        if (i0 >= packedFrom) {
+            if (MR == 8) kernel8(kc, ap, 0, bp, bo, t, to, ldt, true);
+            else kernel5(kc, ap, 0, bp, bo, t, to, ldt, true);
+        } else if (MR == 8) {
+            kernelInPlace8(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
+        } else if (acs == 1) {
+            kernelRows5(kc, a, aOff + i0 * ars, ars, bp, bo, t, to, ldt);
+        } else {
+            kernelInPlace5(kc, a, aOff + i0 * ars, ars, acs, bp, bo, t, to, ldt);
+        }
+        if (!whole) addTile(edge, NR, c, ct, ldc, rows, cols);
     }
 
     // ap[(i0 + r) * kc ... ]: panel p holds rows p*MR..p*MR+MR-1 interleaved, ap[p*MR*kc + t*MR + r]; missing rows are zero
