@@ -33,9 +33,14 @@ public final class JvmOps {
         return Kernels.matmul(a, b);
     }
 
-    /** {@link #matmul} for a product no caller sees: into the buffer kept at {@code site} when it fits, which is kept. */
+    /**
+     * {@link #matmul} for a product no caller sees: into the buffer kept at {@code site} when it fits; the result is kept
+     * for the next call when it has at most {@link Loop#KEEP_MAX} elements, as kernels' outputs are.
+     */
     public static NDArray matmulAt(NDArray a, NDArray b, Workspace ws, int site) {
-        return ws.keep(site, Matmul.matmul(a, b, ws.kept(site)));
+        NDArray r = Matmul.matmul(a, b, ws.kept(site));
+        ws.keep(site, r.size() <= Loop.KEEP_MAX ? r : null);
+        return r;
     }
 
     public static NDArray concat(NDArray[] xs, int axis) {
