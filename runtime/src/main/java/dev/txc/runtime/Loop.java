@@ -111,8 +111,7 @@ public final class Loop {
         NDArray target = targets == null || k >= targets.length ? null : targets[k];
         if (target == null) return prepare(inputs, new DType[] {outDtype}, shapes);
         int[] shape = broadcastShape(inputs, shapes);
-        boolean fits = target.dtype() == outDtype && java.util.Arrays.equals(target.shape(), shape) && target.isContiguous()
-                && target.offset() == 0 && target.isOnHeap() && target.buffer().length() == target.size();
+        boolean fits = target.dtype() == outDtype && java.util.Arrays.equals(target.shape(), shape) && target.isWholeHeapArray();
         if (!fits) return prepare(inputs, new DType[] {outDtype}, shapes);
         var ops = new NDArray[inputs.length + 1];
         ops[0] = target;
@@ -151,7 +150,7 @@ public final class Loop {
     private boolean fits(NDArray target) {
         if (outputs.length != 1 || target.dtype() != outTypes[0] || target.rank() != space.length) return false;
         for (int d = 0; d < space.length; d++) if (target.dim(d) != space[d]) return false;
-        return target.isContiguous() && target.offset() == 0 && target.isOnHeap() && target.buffer().length() == target.size();
+        return target.isWholeHeapArray();
     }
 
     private void bindInputs(NDArray[] inputs) {

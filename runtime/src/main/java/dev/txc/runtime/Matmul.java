@@ -80,8 +80,7 @@ final class Matmul {
     }
 
     private static boolean fits(NDArray r, DType dt, int[] shape) {
-        return r != null && r.dtype() == dt && Arrays.equals(r.shape(), shape) && r.isOnHeap() && r.isContiguous()
-                && r.offset() == 0 && r.buffer().length() == r.size();
+        return r != null && r.dtype() == dt && Arrays.equals(r.shape(), shape) && r.isWholeHeapArray();
     }
 
     private static void zero(Object c) {

@@ -155,6 +155,14 @@ public final class NDArray {
     }
 
     /**
+     * Whether this array is the whole of a heap buffer in C order (no view of a larger one): a kernel may write its
+     * result into it as into a fresh array of this dtype and shape.
+     */
+    boolean isWholeHeapArray() {
+        return isContiguous() && offset == 0 && isOnHeap() && data.length() == size;
+    }
+
+    /**
      * The backing primitive array ({@code double[]} for f64, ...), shared with views, for code that runs on heap
      * arrays (generated kernels, the runtime's loops); only the code that created a fresh array may write to it.
      *
