@@ -100,7 +100,12 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // ---------------------------------------------------------------- GEMV: dot products of rows
-    // Eight rows share each load of x and keep eight loads in flight; then four, then one. Each block is its own
+    // Eight rows share each load of x and keep eight loads in flight; then four, then one. The eight rows come from
+    // eight equal runs of the rows (q, q + seg, ..., q + 7 seg), so that a matrix read from memory is eight long
+    // sequential streams, which the hardware prefetches, rather than eight rows side by side, each a short stream
+    // (100 doubles is 13 cache lines) that ends about when the prefetcher has found it. One Zen 3 core reading 320 x 100
+    // blocks from memory: 6.6 -> 16.7 GB/s; two cores 10.1 -> 19.3 (a plain sum of the same array: 11.3 and 16.6);
+    // the same blocks in L2: 48 -> 53. Each row's sum is computed as before, so the bits do not change. Each block is its own
     // method and lane sums go through an array (intoArray is an intrinsic): one method holding all three blocks
     // exceeded C2's inlining budget (NodeCountInliningCutoff), so that a lane-sum call was left out of line, its
     // vector argument boxed, and x @ w ran 3x slower in some JVMs than in others.
@@ -118,8 +123,8 @@ final class VectorMatKernels implements MatKernels {
             return;
         }
         double[] buf = new double[8 * L];
-        int i = from;
-        for (; i + 8 <= to; i += 8) dot8(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
+        int seg = (to - from) / 8, i = from + 8 * seg;
+        for (int q = from; q < from + seg; q++) dot8(a, ao + q * lda, seg * lda, x, xo, y, yo + q, seg, k, buf);
         for (; i + 4 <= to; i += 4) dot4(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
         for (; i < to; i++) y[yo + i] = dot1(a, ao + i * lda, x, xo, k, buf);
     }
@@ -149,7 +154,7 @@ final class VectorMatKernels implements MatKernels {
         }
     }
 
-    private static void dot8(double[] a, int r0, int lda, double[] x, int xo, double[] y, int yo, int k, double[] buf) {
+    private static void dot8(double[] a, int r0, int lda, double[] x, int xo, double[] y, int yo, int ys, int k, double[] buf) {
         int kv = D.loopBound(k);
         int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
         DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -172,17 +177,17 @@ final class VectorMatKernels implements MatKernels {
         s5.intoArray(buf, 5 * L);
         s6.intoArray(buf, 6 * L);
         s7.intoArray(buf, 7 * L);
-        lanes(buf, 8, y, yo);
+        for (int j = 0; j < 8; j++) y[yo + j * ys] = lane(buf, j * L);
         for (int t = kv; t < k; t++) {
             double xt = x[xo + t];
             y[yo] += a[r0 + t] * xt;
-            y[yo + 1] += a[r1 + t] * xt;
-            y[yo + 2] += a[r2 + t] * xt;
-            y[yo + 3] += a[r3 + t] * xt;
-            y[yo + 4] += a[r4 + t] * xt;
-            y[yo + 5] += a[r5 + t] * xt;
-            y[yo + 6] += a[r6 + t] * xt;
-            y[yo + 7] += a[r7 + t] * xt;
+            y[yo + ys] += a[r1 + t] * xt;
+            y[yo + 2 * ys] += a[r2 + t] * xt;
+            y[yo + 3 * ys] += a[r3 + t] * xt;
+            y[yo + 4 * ys] += a[r4 + t] * xt;
+            y[yo + 5 * ys] += a[r5 + t] * xt;
+            y[yo + 6 * ys] += a[r6 + t] * xt;
+            y[yo + 7 * ys] += a[r7 + t] * xt;
         }
     }
 
@@ -237,13 +242,13 @@ final class VectorMatKernels implements MatKernels {
             return;
         }
         double[] buf = new double[8 * L];
-        int i = from;
-        for (; i + 8 <= to; i += 8) dot8(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
+        int seg = (to - from) / 8, i = from + 8 * seg;
+        for (int q = from; q < from + seg; q++) dot8(a, ao + q * lda, seg * lda, x, xo, y, yo + q, seg, k, buf);
         for (; i + 4 <= to; i += 4) dot4(a, ao + i * lda, lda, x, xo, y, yo + i, k, buf);
         for (; i < to; i++) y[yo + i] = dot1(a, ao + i * lda, x, xo, k, buf);
     }
 
-    private static void dot8(float[] a, int r0, int lda, float[] x, int xo, double[] y, int yo, int k, double[] buf) {
+    private static void dot8(float[] a, int r0, int lda, float[] x, int xo, double[] y, int yo, int ys, int k, double[] buf) {
         int kv = FH.loopBound(k);
         int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
         DoubleVector s0 = DoubleVector.zero(D), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -266,17 +271,17 @@ final class VectorMatKernels implements MatKernels {
         s5.intoArray(buf, 5 * L);
         s6.intoArray(buf, 6 * L);
         s7.intoArray(buf, 7 * L);
-        lanes(buf, 8, y, yo);
+        for (int j = 0; j < 8; j++) y[yo + j * ys] = lane(buf, j * L);
         for (int t = kv; t < k; t++) {
             double xt = x[xo + t];
             y[yo] += a[r0 + t] * xt;
-            y[yo + 1] += a[r1 + t] * xt;
-            y[yo + 2] += a[r2 + t] * xt;
-            y[yo + 3] += a[r3 + t] * xt;
-            y[yo + 4] += a[r4 + t] * xt;
-            y[yo + 5] += a[r5 + t] * xt;
-            y[yo + 6] += a[r6 + t] * xt;
-            y[yo + 7] += a[r7 + t] * xt;
+            y[yo + ys] += a[r1 + t] * xt;
+            y[yo + 2 * ys] += a[r2 + t] * xt;
+            y[yo + 3 * ys] += a[r3 + t] * xt;
+            y[yo + 4 * ys] += a[r4 + t] * xt;
+            y[yo + 5 * ys] += a[r5 + t] * xt;
+            y[yo + 6 * ys] += a[r6 + t] * xt;
+            y[yo + 7 * ys] += a[r7 + t] * xt;
         }
     }
 

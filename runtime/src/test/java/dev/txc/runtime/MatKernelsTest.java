@@ -145,9 +145,10 @@ class MatKernelsTest {
     @Test
     void matrixTimesVectorInEveryForm() {
         // n == 1: dot products of rows (row-major A), sums of scaled columns (column-major A), or GEMM (strided A)
-        // 2 and 3 rows (x.T @ g with 2 or 3 features): rows shorter than a vector, 4 rows of A per step and a tail
+        // 2 and 3 rows (x.T @ g with 2 or 3 features): rows shorter than a vector, 4 rows of A per step and a tail;
+        // 130, 203 and 64 rows: eight runs of 16, 25 and 8 rows dotted side by side, and tails of 2, 3 and 0 rows
         for (int[] s : new int[][] {{1, 1, 1}, {1, 1, 7}, {7, 1, 1}, {5, 1, 3}, {37, 1, 19}, {4, 1, 8}, {16, 1, 17},
-                {130, 1, 101}, {9, 1, 300}, {2, 1, 1}, {2, 1, 9}, {3, 1, 4}, {3, 1, 13}}) {
+                {130, 1, 101}, {9, 1, 300}, {2, 1, 1}, {2, 1, 9}, {3, 1, 4}, {3, 1, 13}, {203, 1, 35}, {64, 1, 100}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
