@@ -661,13 +661,19 @@ final class VectorMatKernels implements MatKernels {
     }
 
     // panel q holds columns q*NR..q*NR+NR-1 row after row: bp[bpo + q*NR*kc + t*NR + j]; missing columns are zero. A
-    // row-major B goes PACK_ROWS rows at a time, each row's pieces to every whole panel
+    // row-major B goes PACK_ROWS rows at a time, each row's pieces to every whole panel, as two vector loads and stores
+    // (System.arraycopy of 64 bytes costs a call: one JVM alternating the two, 256^3 to 512^3 products ran 2-4% faster)
     private static void packB(double[] b, int off, int rs, int cs, int kc, int nc, double[] bp, int bpo) {
         int whole = cs == 1 ? nc / NR * NR : 0;
         for (int t0 = 0; t0 < kc; t0 += PACK_ROWS) {
             int t1 = Math.min(kc, t0 + PACK_ROWS);
             for (int j0 = 0; j0 < whole; j0 += NR) {
-                for (int t = t0; t < t1; t++) System.arraycopy(b, off + t * rs + j0, bp, bpo + j0 * kc + t * NR, NR);
+                for (int t = t0; t < t1; t++) {
+                    int src = off + t * rs + j0, dst = bpo + j0 * kc + t * NR;
+                    DoubleVector v0 = DoubleVector.fromArray(D, b, src), v1 = DoubleVector.fromArray(D, b, src + L);
+                    v0.intoArray(bp, dst);
+                    v1.intoArray(bp, dst + L);
+                }
             }
         }
         for (int j0 = whole; j0 < nc; j0 += NR) {
@@ -686,7 +692,12 @@ final class VectorMatKernels implements MatKernels {
         for (int t0 = 0; t0 < kc; t0 += PACK_ROWS) {
             int t1 = Math.min(kc, t0 + PACK_ROWS);
             for (int j0 = 0; j0 < whole; j0 += NRF) {
-                for (int t = t0; t < t1; t++) System.arraycopy(b, off + t * rs + j0, bp, bpo + j0 * kc + t * NRF, NRF);
+                for (int t = t0; t < t1; t++) {
+                    int src = off + t * rs + j0, dst = bpo + j0 * kc + t * NRF;
+                    FloatVector v0 = FloatVector.fromArray(F, b, src), v1 = FloatVector.fromArray(F, b, src + LF);
+                    v0.intoArray(bp, dst);
+                    v1.intoArray(bp, dst + LF);
+                }
             }
         }
         for (int j0 = whole; j0 < nc; j0 += NRF) {
