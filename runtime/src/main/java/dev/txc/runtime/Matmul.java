@@ -156,7 +156,7 @@ final class Matmul {
 
     /**
      * {@code c[co + i*n + j] = sum_t A(i, t) B(t, j)} into a zeroed double C, or rounded into a float C: f32 products
-     * accumulate in double and round once (MatKernels: GEMM sums 512-term blocks in f32, and rounds the last block's
+     * accumulate in double and round once (MatKernels: GEMM sums 1024-term blocks in f32, and rounds the last block's
      * sums into the float C itself). Visible for tests.
      */
     static void productInto(MatKernels kx, Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, Object c, int co,

@@ -163,11 +163,11 @@ class MatKernelsTest {
     @Test
     void matricesAroundTileAndBlockEdges() {
         // tiles are MR x 2 vectors (f64: 8 x 16 with AVX-512, 5 x 8 with AVX2; f32: 8 x 2 float vectors), blocks KC =
-        // 256 deep (f32: 512, so k = 1030 makes three blocks) and about MC = 128 rows (125 for 5-row tiles); f32 tiles
-        // reach C through buffers of 256 columns
+        // 256 deep (f32: 1024, so k = 1030 makes two blocks and k = 2100 three) and about MC = 128 rows (125 for 5-row
+        // tiles); f32 tiles reach C through buffers of 256 columns
         for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {7, 16, 3}, {9, 15, 5},
                 {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}, {126, 24, 260},
-                {251, 17, 9}, {131, 32, 300}, {132, 25, 70}, {21, 290, 40}, {9, 20, 1030}}) {
+                {251, 17, 9}, {131, 32, 300}, {132, 25, 70}, {21, 290, 40}, {9, 20, 1030}, {7, 18, 2100}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
