@@ -32,11 +32,18 @@ final class VectorMatKernels implements MatKernels {
     static final int NR = 2 * L;
     /** Columns of C per f32 microkernel tile: two float vectors. */
     static final int NRF = 2 * LF;
-    /** Depth of a packed block: an MR x KC sliver of A and a KC x NR sliver of B stay in L1. */
-    private static final int KC = 256;
+    /**
+     * Depth of a packed f64 block. 512, although a 512 x 8 sliver of B (32 KB) no longer stays in L1 beside A's: with the
+     * tiles summed into a row buffer, each block is one more pass adding it to C, and halving the passes gained more.
+     * One JVM alternating 256 and 512, two cores, medians: 512^3 5.22 -> 4.88 ms, 1024^3 40.2 -> 38.0 and 45.1 -> 42.8,
+     * 2048^3 349 -> 322; one core 1024^3 83 -> 77 (1024 gained 2% more at 1024^3; an MC of 64 or 96 rows lost 3-6%).
+     */
+    private static final int KC = 512;
+    /** Terms per part of a long product with a small C ({@link #sumOfParts}), and the least k for taking that path / 2. */
+    private static final int PART = 256;
     /**
      * Depth of a packed f32 block, which is also how many terms an f32 tile sums in f32 lanes before it is added to the
-     * double C. Twice KC: adding the tiles to C in double (each tile row is two cache lines of a C that misses L2 on large
+     * double C. Twice 256: adding the tiles to C in double (each tile row is two cache lines of a C that misses L2 on large
      * products) cost a third of the 1024 x 1024 product's time at 256 terms; at 512 the product ran at 57-60 GFLOP/s on
      * one Zen 3 core against 44. (f64 at 512 ran slower: its 32 KB sliver of B no longer stays in L1 beside A's.) Since
      * the tiles go to C through CHUNKF-column buffers, 256 is still 5-15% slower than 512 on 512^3 to 2048^3, and 1024
@@ -461,7 +468,7 @@ final class VectorMatKernels implements MatKernels {
     }
 
     private static boolean byParts(int m, int n, int k, boolean split) {
-        return split && k >= 2 * KC && k >= 4L * Math.max(m, n);
+        return split && k >= 2 * PART && k >= 4L * Math.max(m, n);
     }
 
     // a long inner dimension and a small C (x.T @ g): the k terms cut into parts that the cores take one at a time, each
@@ -469,7 +476,7 @@ final class VectorMatKernels implements MatKernels {
     // splitting C would fork once per KC block for a few tiles each
     private static void sumOfParts(Object a, int ao, int ars, int acs, Object b, int bo, int brs, int bcs, double[] c, int co,
                                    int m, int n, int k) {
-        int parts = Math.min(4 * Parallel.CORES, k / KC);
+        int parts = Math.min(4 * Parallel.CORES, k / PART);
         double[][] partial = new double[parts][];
         Parallel.forRange(parts, Long.MAX_VALUE, (from, to) -> {
             for (int p = from; p < to; p++) {

@@ -163,11 +163,11 @@ class MatKernelsTest {
     @Test
     void matricesAroundTileAndBlockEdges() {
         // tiles are MR x 2 vectors (f64: 8 x 16 with AVX-512, 5 x 8 with AVX2; f32: 8 x 2 float vectors), blocks KC =
-        // 256 deep (f32: 1024, so k = 1030 makes two blocks and k = 2100 three) and about MC = 128 rows (125 for 5-row
+        // 512 deep (k = 515 makes two, 1030 three; f32: 1024, so k = 1030 makes two blocks and k = 2100 three) and about MC = 128 rows (125 for 5-row
         // tiles); f32 tiles reach C through buffers of 256 columns
         for (int[] s : new int[][] {{2, 2, 2}, {3, 5, 7}, {4, 16, 8}, {5, 17, 9}, {8, 32, 1}, {7, 16, 3}, {9, 15, 5},
                 {13, 33, 29}, {33, 15, 64}, {17, 31, 255}, {130, 19, 3}, {6, 9, 257}, {129, 40, 260}, {126, 24, 260},
-                {251, 17, 9}, {131, 32, 300}, {132, 25, 70}, {21, 290, 40}, {9, 20, 1030}, {7, 18, 2100}}) {
+                {251, 17, 9}, {131, 32, 300}, {132, 25, 70}, {21, 290, 40}, {9, 20, 1030}, {7, 18, 2100}, {129, 40, 515}, {131, 33, 1030}}) {
             checkAllLayouts(s[0], s[1], s[2], false);
         }
     }
@@ -207,7 +207,7 @@ class MatKernelsTest {
     @Test
     void parallelGemmSharesPackedBlocksOfBAcrossRowBlocksAndColumnGroups() {
         // split across cores: few rows (the B block's columns split into groups), n past NC = 2048 (two column blocks
-        // of B), k past KC = 256 (several packed blocks, C accumulated over them), rows not a multiple of MR or of the
+        // of B), k past KC = 512 (several packed blocks, C accumulated over them), rows not a multiple of MR or of the
         // row blocks, columns not a multiple of NR; a long k with a small C (summed in per-core parts); row-major,
         // column-major (a transposed A is packed by whole columns of its panels) and strided operands
         Random r = new Random(13);
