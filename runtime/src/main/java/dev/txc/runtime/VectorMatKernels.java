@@ -45,7 +45,7 @@ final class VectorMatKernels implements MatKernels {
      * Depth of a packed f32 block, which is also how many terms an f32 tile sums in f32 lanes before it is added to the
      * double C. Twice 256: adding the tiles to C in double (each tile row is two cache lines of a C that misses L2 on large
      * products) cost a third of the 1024 x 1024 product's time at 256 terms; at 512 the product ran at 57-60 GFLOP/s on
-     * one Zen 3 core against 44. (f64 at 512 ran slower: its 32 KB sliver of B no longer stays in L1 beside A's.) Since
+     * one Zen 3 core against 44. (f64 at 512 ran slower then, before its tiles went through a row buffer; see KC.) Since
      * the tiles go to C through CHUNKF-column buffers, 256 is still 5-15% slower than 512 on 512^3 to 2048^3, and 1024
      * is 6-11% faster than 512 on 1024^3 and 2048^3 (one JVM alternating the two, two cores, medians: 1024^3 27.5 ->
      * 24.4 ms, 2048^3 206 -> 193; 512^3 the same): the 1024^3 product makes no double C at all, the 2048^3 one adds
