@@ -187,7 +187,7 @@ final class VectorMatKernels implements MatKernels {
         s5.intoArray(buf, 5 * L);
         s6.intoArray(buf, 6 * L);
         s7.intoArray(buf, 7 * L);
-        for (int j = 0; j < 8; j++) y[yo + j * ys] = lane(buf, j * L);
+        lanes(buf, 8, y, yo, ys);
         for (int t = kv; t < k; t++) {
             double xt = x[xo + t];
             y[yo] += a[r0 + t] * xt;
@@ -216,7 +216,7 @@ final class VectorMatKernels implements MatKernels {
         s1.intoArray(buf, L);
         s2.intoArray(buf, 2 * L);
         s3.intoArray(buf, 3 * L);
-        lanes(buf, 4, y, yo);
+        lanes(buf, 4, y, yo, 1);
         for (int t = kv; t < k; t++) {
             double xt = x[xo + t];
             y[yo] += a[r0 + t] * xt;
@@ -281,7 +281,7 @@ final class VectorMatKernels implements MatKernels {
         s5.intoArray(buf, 5 * L);
         s6.intoArray(buf, 6 * L);
         s7.intoArray(buf, 7 * L);
-        for (int j = 0; j < 8; j++) y[yo + j * ys] = lane(buf, j * L);
+        lanes(buf, 8, y, yo, ys);
         for (int t = kv; t < k; t++) {
             double xt = x[xo + t];
             y[yo] += a[r0 + t] * xt;
@@ -310,7 +310,7 @@ final class VectorMatKernels implements MatKernels {
         s1.intoArray(buf, L);
         s2.intoArray(buf, 2 * L);
         s3.intoArray(buf, 3 * L);
-        lanes(buf, 4, y, yo);
+        lanes(buf, 4, y, yo, 1);
         for (int t = kv; t < k; t++) {
             double xt = x[xo + t];
             y[yo] += a[r0 + t] * xt;
@@ -335,9 +335,9 @@ final class VectorMatKernels implements MatKernels {
         return d;
     }
 
-    /** y[yo + j] = the lanes of buf's j-th L-lane group added in lane order, for j < rows. */
-    private static void lanes(double[] buf, int rows, double[] y, int yo) {
-        for (int j = 0; j < rows; j++) y[yo + j] = lane(buf, j * L);
+    /** y[yo + j*ys] = the lanes of buf's j-th L-lane group added in lane order, for j < rows. */
+    private static void lanes(double[] buf, int rows, double[] y, int yo, int ys) {
+        for (int j = 0; j < rows; j++) y[yo + j * ys] = lane(buf, j * L);
     }
 
     /** The L lanes at buf[o] added in lane order (reduceLanes leaves the order open). */
